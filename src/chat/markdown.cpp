@@ -1,0 +1,595 @@
+#include "chat/markdown.hpp"
+
+#include <md4c.h>
+
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Our own HTML renderer over md4c's parser callbacks. md4c-html would be
+// shorter, but it keeps javascript: and data: URLs and has no hook to refuse
+// them. The output mirrors md4c-html (and so CommonMark's reference HTML) tag
+// for tag, so its tests and the spec examples stay a guide.
+namespace ps::chat {
+namespace {
+
+constexpr unsigned parser_flags =
+    MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
+    MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS |
+    MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
+
+constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Length of the well-formed UTF-8 sequence at the start of `s`, or 0 when it
+// is not one (stray continuation byte, overlong form, surrogate, > U+10FFFF).
+std::size_t valid_utf8_length(std::string_view s) {
+  const auto byte = [&](std::size_t i) {
+    return static_cast<unsigned char>(s[i]);
+  };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;  // bounds of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;   // overlong
+    if (b0 == 0xED) high = 0x9F;  // surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;   // overlong
+    if (b0 == 0xF4) high = 0x8F;  // beyond U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() < length) return 0;
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+// Messages end up in JSON, whose encoders reject invalid UTF-8; replacing
+// bad bytes up front means every byte we copy through is already valid.
+std::string to_valid_utf8(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  while (!in.empty()) {
+    const std::size_t n = valid_utf8_length(in);
+    if (n == 0) {
+      out += replacement_char;
+      in.remove_prefix(1);
+    } else {
+      out.append(in.substr(0, n));
+      in.remove_prefix(n);
+    }
+  }
+  return out;
+}
+
+// Escapes for both text and double-quoted attribute values.
+void append_escaped(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+bool is_ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
+char to_ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_numeric_entity(std::string_view e) {
+  return e.size() >= 4 && e.substr(0, 2) == "&#" && e.back() == ';';
+}
+
+// "&name;" with only ASCII letters and digits, as md4c promises: such text
+// cannot open a tag or leave an attribute, so it may be copied verbatim.
+bool is_named_entity(std::string_view e) {
+  if (e.size() < 3 || e.front() != '&' || e.back() != ';') return false;
+  const std::string_view name = e.substr(1, e.size() - 2);
+  if (!is_ascii_alpha(name.front())) return false;
+  for (const char c : name) {
+    if (!is_ascii_alnum(c)) return false;
+  }
+  return true;
+}
+
+// "&#65;" or "&#x41;" to its code point; CommonMark turns 0, surrogates and
+// values beyond Unicode into U+FFFD.
+char32_t numeric_entity_value(std::string_view e) {
+  std::string_view digits = e.substr(2, e.size() - 3);
+  int base = 10;
+  if (!digits.empty() && (digits.front() == 'x' || digits.front() == 'X')) {
+    base = 16;
+    digits.remove_prefix(1);
+  }
+  std::uint32_t value = 0;
+  for (const char c : digits) {
+    int d = 0;
+    if (is_ascii_digit(c)) {
+      d = c - '0';
+    } else if (base == 16 && to_ascii_lower(c) >= 'a' &&
+               to_ascii_lower(c) <= 'f') {
+      d = to_ascii_lower(c) - 'a' + 10;
+    } else {
+      return 0xFFFD;
+    }
+    value = value * base + d;
+    if (value > 0x10FFFF) return 0xFFFD;
+  }
+  if (digits.empty() || value == 0 || (value >= 0xD800 && value <= 0xDFFF)) {
+    return 0xFFFD;
+  }
+  return value;
+}
+
+// Named entities we decode inside URLs. We hold no full HTML5 table, so any
+// other name keeps its '&' escaped: the browser then sees the same literal
+// text we checked, and a "&colon;" cannot sneak a scheme past us.
+std::string_view url_named_entity_value(std::string_view e) {
+  struct entry {
+    std::string_view entity, value;
+  };
+  static constexpr entry table[] = {
+      {"&amp;", "&"},      {"&lt;", "<"},          {"&gt;", ">"},
+      {"&quot;", "\""},    {"&apos;", "'"},        {"&colon;", ":"},
+      {"&sol;", "/"},      {"&quest;", "?"},       {"&num;", "#"},
+      {"&equals;", "="},   {"&period;", "."},      {"&Tab;", "\t"},
+      {"&NewLine;", "\n"}, {"&nbsp;", "\xC2\xA0"},
+  };
+  for (const auto& [entity, value] : table) {
+    if (entity == e) return value;
+  }
+  return {};
+}
+
+// Entities in text and in non-URL attributes: numeric ones decoded (so the
+// U+FFFD rule holds), named ones left to the browser's full table.
+void append_entity(std::string& out, std::string_view e) {
+  if (is_numeric_entity(e)) {
+    std::string decoded;
+    append_utf8(decoded, numeric_entity_value(e));
+    append_escaped(out, decoded);
+  } else if (is_named_entity(e)) {
+    out += e;
+  } else {
+    append_escaped(out, e);
+  }
+}
+
+// Calls `piece(type, text)` for each part of an md4c attribute.
+template <typename F>
+void for_each_piece(const MD_ATTRIBUTE& attr, F piece) {
+  if (attr.size == 0 || attr.text == nullptr) return;
+  for (std::size_t i = 0; attr.substr_offsets[i] < attr.size; ++i) {
+    const MD_OFFSET begin = attr.substr_offsets[i];
+    const MD_OFFSET end = attr.substr_offsets[i + 1];
+    piece(attr.substr_types[i],
+          std::string_view(attr.text + begin, end - begin));
+  }
+}
+
+void append_attribute(std::string& out, const MD_ATTRIBUTE& attr) {
+  for_each_piece(attr, [&](MD_TEXTTYPE type, std::string_view text) {
+    if (type == MD_TEXT_NULLCHAR) {
+      out += replacement_char;
+    } else if (type == MD_TEXT_ENTITY) {
+      append_entity(out, text);
+    } else {
+      append_escaped(out, text);
+    }
+  });
+}
+
+// The URL exactly as a browser will read it back from the href we write.
+std::string decode_url(const MD_ATTRIBUTE& attr) {
+  std::string url;
+  for_each_piece(attr, [&](MD_TEXTTYPE type, std::string_view text) {
+    if (type == MD_TEXT_NULLCHAR) {
+      url += replacement_char;
+    } else if (type == MD_TEXT_ENTITY && is_numeric_entity(text)) {
+      append_utf8(url, numeric_entity_value(text));
+    } else if (type == MD_TEXT_ENTITY && is_named_entity(text) &&
+               !url_named_entity_value(text).empty()) {
+      url += url_named_entity_value(text);
+    } else {
+      url += text;
+    }
+  });
+  return url;
+}
+
+// Only http:, https:, mailto: and relative URLs. Browsers drop leading
+// controls and spaces and every tab and newline before reading the scheme,
+// so we do too; anything that looks like another scheme (a ':' before any
+// '/', '?' or '#') is refused, which is stricter than the URL standard.
+bool is_allowed_url(std::string_view url) {
+  std::string cleaned;
+  std::size_t i = 0;
+  while (i < url.size() && static_cast<unsigned char>(url[i]) <= 0x20) ++i;
+  for (; i < url.size(); ++i) {
+    if (url[i] != '\t' && url[i] != '\n' && url[i] != '\r') {
+      cleaned += to_ascii_lower(url[i]);
+    }
+  }
+  const std::size_t end = cleaned.find_first_of(":/?#");
+  if (end == std::string::npos || cleaned[end] != ':') return true;
+  const std::string_view scheme = std::string_view(cleaned).substr(0, end);
+  return scheme == "http" || scheme == "https" || scheme == "mailto";
+}
+
+// Percent-encodes like md4c-html; '&' becomes "&amp;" so the attribute
+// decodes back to `url`.
+void append_url(std::string& out, std::string_view url) {
+  static constexpr std::string_view safe = "~-_.+!*(),%#@?=;:/$";
+  static constexpr std::string_view hex = "0123456789ABCDEF";
+  for (const char c : url) {
+    if (is_ascii_alnum(c) || safe.find(c) != std::string_view::npos) {
+      out += c;
+    } else if (c == '&') {
+      out += "&amp;";
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += hex[b >> 4];
+      out += hex[b & 0xF];
+    }
+  }
+}
+
+class html_renderer {
+ public:
+  explicit html_renderer(std::string& out) : out_(out) {}
+
+  // md4c is C: an exception must not unwind through it. Each callback parks
+  // the exception and stops the parse; render_markdown rethrows it.
+  template <auto Member, typename... Args>
+  static int callback(Args... args, void* userdata) {
+    auto* self = static_cast<html_renderer*>(userdata);
+    try {
+      (self->*Member)(args...);
+      return 0;
+    } catch (...) {
+      self->error_ = std::current_exception();
+      return 1;
+    }
+  }
+
+  std::exception_ptr error() const { return error_; }
+
+  void enter_block(MD_BLOCKTYPE type, void* detail) {
+    switch (type) {
+      case MD_BLOCK_QUOTE:
+        out_ += "<blockquote>\n";
+        break;
+      case MD_BLOCK_UL:
+        out_ += "<ul>\n";
+        break;
+      case MD_BLOCK_OL: {
+        const unsigned start = static_cast<MD_BLOCK_OL_DETAIL*>(detail)->start;
+        out_ += start == 1 ? "<ol>\n"
+                           : "<ol start=\"" + std::to_string(start) + "\">\n";
+        break;
+      }
+      case MD_BLOCK_LI:
+        out_ += "<li>";
+        break;
+      case MD_BLOCK_HR:
+        out_ += "<hr>\n";
+        break;
+      case MD_BLOCK_H:
+        out_ += heading_tag("<h", detail);
+        break;
+      case MD_BLOCK_CODE: {
+        const auto& lang = static_cast<MD_BLOCK_CODE_DETAIL*>(detail)->lang;
+        out_ += "<pre><code";
+        if (lang.size > 0) {
+          out_ += " class=\"language-";
+          append_attribute(out_, lang);
+          out_ += '"';
+        }
+        out_ += '>';
+        break;
+      }
+      case MD_BLOCK_P:
+        out_ += "<p>";
+        break;
+      case MD_BLOCK_TABLE:
+        out_ += "<table>\n";
+        break;
+      case MD_BLOCK_THEAD:
+        out_ += "<thead>\n";
+        break;
+      case MD_BLOCK_TBODY:
+        out_ += "<tbody>\n";
+        break;
+      case MD_BLOCK_TR:
+        out_ += "<tr>\n";
+        break;
+      case MD_BLOCK_TH:
+        open_cell("<th", detail);
+        break;
+      case MD_BLOCK_TD:
+        open_cell("<td", detail);
+        break;
+      default:
+        break;  // the document itself; raw HTML blocks are disabled
+    }
+  }
+
+  void leave_block(MD_BLOCKTYPE type, void* detail) {
+    switch (type) {
+      case MD_BLOCK_QUOTE:
+        out_ += "</blockquote>\n";
+        break;
+      case MD_BLOCK_UL:
+        out_ += "</ul>\n";
+        break;
+      case MD_BLOCK_OL:
+        out_ += "</ol>\n";
+        break;
+      case MD_BLOCK_LI:
+        out_ += "</li>\n";
+        break;
+      case MD_BLOCK_H:
+        out_ += heading_tag("</h", detail) + "\n";
+        break;
+      case MD_BLOCK_CODE:
+        out_ += "</code></pre>\n";
+        break;
+      case MD_BLOCK_P:
+        out_ += "</p>\n";
+        break;
+      case MD_BLOCK_TABLE:
+        out_ += "</table>\n";
+        break;
+      case MD_BLOCK_THEAD:
+        out_ += "</thead>\n";
+        break;
+      case MD_BLOCK_TBODY:
+        out_ += "</tbody>\n";
+        break;
+      case MD_BLOCK_TR:
+        out_ += "</tr>\n";
+        break;
+      case MD_BLOCK_TH:
+        out_ += "</th>\n";
+        break;
+      case MD_BLOCK_TD:
+        out_ += "</td>\n";
+        break;
+      default:
+        break;
+    }
+  }
+
+  void enter_span(MD_SPANTYPE type, void* detail) {
+    // Inside an image everything is alt text: no tags, only nesting count.
+    if (image_depth_ > 0) {
+      if (type == MD_SPAN_IMG) ++image_depth_;
+      return;
+    }
+    switch (type) {
+      case MD_SPAN_EM:
+        out_ += "<em>";
+        break;
+      case MD_SPAN_STRONG:
+        out_ += "<strong>";
+        break;
+      case MD_SPAN_CODE:
+        out_ += "<code>";
+        break;
+      case MD_SPAN_DEL:
+        out_ += "<del>";
+        break;
+      case MD_SPAN_A:
+        open_link(*static_cast<MD_SPAN_A_DETAIL*>(detail));
+        break;
+      case MD_SPAN_IMG:
+        open_image(*static_cast<MD_SPAN_IMG_DETAIL*>(detail));
+        break;
+      default:
+        break;  // extensions we do not enable
+    }
+  }
+
+  void leave_span(MD_SPANTYPE type, void* detail) {
+    if (type == MD_SPAN_IMG) {
+      if (--image_depth_ == 0 && image_allowed_) {
+        close_image(*static_cast<MD_SPAN_IMG_DETAIL*>(detail));
+      }
+      return;
+    }
+    if (image_depth_ > 0) return;
+    switch (type) {
+      case MD_SPAN_EM:
+        out_ += "</em>";
+        break;
+      case MD_SPAN_STRONG:
+        out_ += "</strong>";
+        break;
+      case MD_SPAN_CODE:
+        out_ += "</code>";
+        break;
+      case MD_SPAN_DEL:
+        out_ += "</del>";
+        break;
+      case MD_SPAN_A:
+        if (links_allowed_.back()) out_ += "</a>";
+        links_allowed_.pop_back();
+        break;
+      default:
+        break;
+    }
+  }
+
+  void text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size) {
+    const std::string_view t(text, size);
+    switch (type) {
+      case MD_TEXT_NULLCHAR:
+        out_ += replacement_char;
+        break;
+      case MD_TEXT_BR:
+        out_ += image_depth_ > 0 ? " " : "<br>\n";
+        break;
+      case MD_TEXT_SOFTBR:
+        out_ += image_depth_ > 0 ? " " : "\n";
+        break;
+      case MD_TEXT_ENTITY:
+        append_entity(out_, t);
+        break;
+      // Normal and code text, and raw HTML should it ever come: all escaped.
+      default:
+        append_escaped(out_, t);
+        break;
+    }
+  }
+
+ private:
+  static std::string heading_tag(std::string_view open, void* detail) {
+    const unsigned level = static_cast<MD_BLOCK_H_DETAIL*>(detail)->level;
+    return std::string(open) + std::to_string(level) + ">";
+  }
+
+  void open_cell(std::string_view tag, void* detail) {
+    out_ += tag;
+    switch (static_cast<MD_BLOCK_TD_DETAIL*>(detail)->align) {
+      case MD_ALIGN_LEFT:
+        out_ += " align=\"left\"";
+        break;
+      case MD_ALIGN_CENTER:
+        out_ += " align=\"center\"";
+        break;
+      case MD_ALIGN_RIGHT:
+        out_ += " align=\"right\"";
+        break;
+      default:
+        break;
+    }
+    out_ += '>';
+  }
+
+  // A refused link keeps its text and loses its <a>.
+  void open_link(const MD_SPAN_A_DETAIL& a) {
+    const std::string url = decode_url(a.href);
+    links_allowed_.push_back(is_allowed_url(url));
+    if (!links_allowed_.back()) return;
+    out_ += "<a href=\"";
+    append_url(out_, url);
+    out_ += '"';
+    append_title(a.title);
+    out_ += " rel=\"noopener noreferrer nofollow\" target=\"_blank\">";
+  }
+
+  // A refused image shows its alt text as plain text.
+  void open_image(const MD_SPAN_IMG_DETAIL& img) {
+    ++image_depth_;
+    const std::string url = decode_url(img.src);
+    image_allowed_ = is_allowed_url(url);
+    if (!image_allowed_) return;
+    out_ += "<img src=\"";
+    append_url(out_, url);
+    out_ += "\" alt=\"";
+  }
+
+  void close_image(const MD_SPAN_IMG_DETAIL& img) {
+    out_ += '"';
+    append_title(img.title);
+    out_ += '>';
+  }
+
+  void append_title(const MD_ATTRIBUTE& title) {
+    if (title.size == 0) return;
+    out_ += " title=\"";
+    append_attribute(out_, title);
+    out_ += '"';
+  }
+
+  std::string& out_;
+  std::exception_ptr error_;
+  std::vector<bool> links_allowed_;  // one per open link
+  int image_depth_ = 0;              // images nest inside alt text
+  bool image_allowed_ = false;       // for the outermost open image
+};
+
+// What a reader should still see when md4c gives up (it only fails when
+// out of memory): the text, escaped.
+std::string render_as_plain_text(std::string_view text) {
+  std::string out = "<p>";
+  append_escaped(out, text);
+  out += "</p>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string render_markdown(std::string_view markdown) {
+  const std::string input = to_valid_utf8(markdown);
+  if (input.size() > std::numeric_limits<MD_SIZE>::max()) {
+    return render_as_plain_text(input);
+  }
+  std::string out;
+  out.reserve(input.size() + input.size() / 4 + 16);
+  html_renderer renderer(out);
+
+  using r = html_renderer;
+  MD_PARSER parser{};
+  parser.flags = parser_flags;
+  parser.enter_block = &r::callback<&r::enter_block, MD_BLOCKTYPE, void*>;
+  parser.leave_block = &r::callback<&r::leave_block, MD_BLOCKTYPE, void*>;
+  parser.enter_span = &r::callback<&r::enter_span, MD_SPANTYPE, void*>;
+  parser.leave_span = &r::callback<&r::leave_span, MD_SPANTYPE, void*>;
+  parser.text = &r::callback<&r::text, MD_TEXTTYPE, const MD_CHAR*, MD_SIZE>;
+
+  const int rc = md_parse(input.data(), static_cast<MD_SIZE>(input.size()),
+                          &parser, &renderer);
+  if (renderer.error()) std::rethrow_exception(renderer.error());
+  if (rc != 0) return render_as_plain_text(input);
+  return out;
+}
+
+}  // namespace ps::chat
