@@ -1,0 +1,150 @@
+"""The command line, and what an operator watches: --version, --help, backup of a live server,
+a clean exit on SIGTERM, /healthz and /metrics."""
+
+import re
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from conftest import API, BIN, Client, signup
+
+pytestmark = pytest.mark.skipif(not BIN, reason="PETITESALLE_BIN is not set")
+
+
+def run(*args, timeout=20):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"\d+\.\d+", r.stdout), r.stdout
+
+
+@pytest.mark.parametrize("cmd", [["serve", "--help"], ["backup", "--help"], ["--help"]])
+def test_help(cmd):
+    r = run(*cmd)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip(), "help prints something"
+
+
+def test_serve_help_mentions_its_options():
+    out = run("serve", "--help").stdout
+    for opt in ("--listen", "--data", "--public-url"):
+        assert opt in out, f"{opt} missing from serve --help"
+
+
+def test_unknown_command_fails():
+    r = run("no-such-command")
+    assert r.returncode != 0
+
+
+def test_healthz(server):
+    r = Client(server).get("/healthz")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok"}
+
+
+def _metric(text, name):
+    """Sum of every sample of a metric (all label sets)."""
+    total, found = 0.0, False
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(rf"^{re.escape(name)}(\{{[^}}]*\}})?\s+([0-9.eE+-]+)", line)
+        if m:
+            found = True
+            total += float(m.group(2))
+    assert found, f"{name} not in /metrics:\n{text[:2000]}"
+    return total
+
+
+def test_metrics(server):
+    user = signup(server)
+    slug = user.create_community()["slug"]
+    ch = user.create_channel(slug)["id"]
+    r = Client(server).get("/metrics")
+    assert r.status_code == 200
+    assert r.headers.get("Content-Type", "").startswith("text/plain"), r.headers
+    text = r.text
+    for name in ("petitesalle_http_requests_total", "petitesalle_ws_connections",
+                 "petitesalle_messages_total", "petitesalle_outbox_pending"):
+        _metric(text, name)
+
+    before = _metric(text, "petitesalle_messages_total")
+    user.post_message(ch, "compte-moi")
+    after = _metric(Client(server).get("/metrics").text, "petitesalle_messages_total")
+    assert after >= before + 1
+
+    base = _metric(Client(server).get("/metrics").text, "petitesalle_ws_connections")
+    with user.ws() as ws:
+        ws.wait_for("hello")
+        deadline = time.monotonic() + 2
+        while True:
+            now = _metric(Client(server).get("/metrics").text, "petitesalle_ws_connections")
+            if now == base + 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert now == base + 1, (base, now)
+
+
+def test_backup_of_a_live_server(server, tmp_path):
+    user = signup(server)
+    slug = user.create_community()["slug"]
+    ch = user.create_channel(slug)["id"]
+    bodies = [f"sauvegarde {i}" for i in range(5)]
+    for b in bodies:
+        user.post_message(ch, b)
+    out = tmp_path / "backup.db"
+    r = run("backup", "--data", server.data, str(out))
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert out.exists() and out.stat().st_size > 0
+    con = sqlite3.connect(str(out), timeout=10)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # the schema is the server's business: look for the bodies in every text cell
+        stored = set()
+        tables = [row[0] for row in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        for t in tables:
+            try:
+                rows = con.execute(f'SELECT * FROM "{t}"').fetchall()
+            except sqlite3.Error:
+                continue  # e.g. a virtual table whose module this sqlite3 lacks
+            for row in rows:
+                stored.update(v for v in row if isinstance(v, str))
+    finally:
+        con.close()
+    assert set(bodies) <= stored
+    # the server is still serving
+    assert user.get(f"{API}/me").status_code == 200
+
+
+def test_backup_serves_a_restart(server_factory, tmp_path):
+    """A backup file is a working data folder's database: a server started on it has the data."""
+    srv = server_factory(name="to-backup")
+    user = signup(srv)
+    slug = user.create_community()["slug"]
+    ch = user.create_channel(slug)["id"]
+    m = user.post_message(ch, "dans la copie")
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    r = run("backup", "--data", srv.data, str(restored / "petitesalle.db"))
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    other = server_factory(name="from-backup", data_dir=str(restored))
+    again = Client(other)
+    assert again.post(f"{API}/sessions", json={"email": user.email,
+                                                "password": user.password}).status_code == 200
+    assert [x["id"] for x in again.history(ch)] == [m["id"]]
+
+
+def test_sigterm_exits_cleanly(server_factory):
+    srv = server_factory(name="sigterm")
+    user = signup(srv)
+    with user.ws() as ws:
+        ws.wait_for("hello")
+        rc = srv.stop(timeout=5)  # with a live WebSocket open
+    assert rc == 0, f"exit code {rc} (None: still running after 5 s)\n{srv.tail()}"

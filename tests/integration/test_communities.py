@@ -1,0 +1,196 @@
+"""Communities, members, roles, member numbers, removal."""
+
+import re
+
+import pytest
+
+from conftest import API, Client, assert_error, uid
+
+
+def test_create_community_makes_the_caller_owner_number_one(make_user):
+    owner = make_user()
+    slug = f"les-voisins-{uid()}"
+    r = owner.post(f"{API}/communities", json={"name": "Les voisins", "slug": slug,
+                                               "description": "Le quartier", "locale": "fr"})
+    assert r.status_code == 201, r.text
+    com = r.json()["community"]
+    assert com["slug"] == slug
+    assert com["name"] == "Les voisins"
+    assert com["description"] == "Le quartier"
+    assert com["locale"] == "fr"
+    assert com["timezone"] == "America/Toronto"
+    assert isinstance(com["id"], int)
+
+    got = owner.get(f"{API}/communities/{slug}")
+    assert got.status_code == 200, got.text
+    com = got.json()["community"]
+    assert com["member_count"] == 1
+    assert com["membership"]["role"] == "owner"
+    assert com["membership"]["member_number"] == 1
+
+    members = owner.members(slug)
+    assert len(members) == 1
+    m = members[0]
+    assert m["account_id"] == owner.id
+    assert m["member_number"] == 1
+    assert m["role"] == "owner"
+    assert m["invited_by"] is None
+    assert m["display_name"] == owner.account["display_name"]
+    assert m["joined_at"].endswith("Z")
+
+    me = owner.get(f"{API}/me").json()
+    [ms] = [x for x in me["memberships"] if x["community"]["slug"] == slug]
+    assert ms["member_number"] == 1 and ms["role"] == "owner"
+
+
+def test_slug_is_derived_from_the_name_with_accents_folded(make_user):
+    owner = make_user()
+    tag = uid()
+    r = owner.post(f"{API}/communities", json={"name": f"Café Étoile {tag}"})
+    assert r.status_code == 201, r.text
+    slug = r.json()["community"]["slug"]
+    assert re.fullmatch(r"[a-z0-9-]{2,40}", slug), slug
+    assert slug.startswith("cafe-etoile"), slug
+
+
+def test_timezone_and_slug_taken(make_user):
+    owner = make_user()
+    com = owner.create_community(timezone="Europe/Paris")
+    assert com["timezone"] == "Europe/Paris"
+    r = make_user().post(f"{API}/communities", json={"name": "Autre", "slug": com["slug"]})
+    assert_error(r, 409, "slug_taken")
+
+
+@pytest.mark.parametrize("field,body", [
+    ("name", {}),
+    ("name", {"name": ""}),
+    ("name", {"name": "x" * 81}),
+    ("slug", {"name": "Ok", "slug": "Bad Slug!"}),
+    ("slug", {"name": "Ok", "slug": "a"}),
+    ("description", {"name": "Ok", "description": "d" * 2001}),
+    ("timezone", {"name": "Ok", "timezone": "Mars/Olympus_Mons"}),
+    ("locale", {"name": "Ok", "locale": "de"}),
+])
+def test_create_community_invalid_fields(make_user, field, body):
+    assert_error(make_user().post(f"{API}/communities", json=body), 422, "invalid_field",
+                 field=field)
+
+
+def test_non_member_gets_404_never_403(community, make_user):
+    outsider = make_user()
+    for path in (f"/communities/{community.slug}",
+                 f"/communities/{community.slug}/members",
+                 f"/communities/{community.slug}/channels",
+                 f"/channels/{community.channel_id}/messages"):
+        assert_error(outsider.get(API + path), 404, "not_found")
+    assert_error(outsider.post(f"{API}/channels/{community.channel_id}/messages",
+                               json={"body": "hi"}), 404, "not_found")
+    assert_error(outsider.post(f"{API}/communities/{community.slug}/invitations", json={}),
+                 404, "not_found")
+    assert_error(outsider.delete(f"{API}/communities/{community.slug}/members/{community.member.id}"),
+                 404, "not_found")
+    # and an unknown community looks the same
+    assert_error(outsider.get(f"{API}/communities/nope-{uid()}"), 404, "not_found")
+
+
+def test_anonymous_gets_401_on_a_community(community, server):
+    assert_error(Client(server).get(f"{API}/communities/{community.slug}"), 401, "unauthenticated")
+
+
+def test_member_sees_the_community_and_members_with_invited_by(community):
+    r = community.member.get(f"{API}/communities/{community.slug}")
+    assert r.status_code == 200, r.text
+    com = r.json()["community"]
+    assert com["member_count"] == 2
+    assert com["membership"]["role"] == "member"
+    assert com["membership"]["member_number"] == 2
+    members = community.member.members(community.slug)
+    assert [m["member_number"] for m in members] == [1, 2]
+    assert members[1]["account_id"] == community.member.id
+    assert members[1]["invited_by"] == community.owner.id
+    assert members[1]["role"] == "member"
+
+
+def test_patch_community_hosts_only(community):
+    r = community.owner.patch(f"{API}/communities/{community.slug}",
+                              json={"name": "Nouveau nom", "description": "Desc"})
+    assert r.status_code == 200, r.text
+    assert r.json()["community"]["name"] == "Nouveau nom"
+    assert_error(community.member.patch(f"{API}/communities/{community.slug}",
+                                        json={"name": "Pirate"}), 403, "forbidden")
+
+
+def test_roles_owner_promotes_a_host(community, make_user):
+    third = community.add_member(make_user)
+    # a plain member cannot change roles
+    assert_error(community.member.patch(
+        f"{API}/communities/{community.slug}/members/{third.id}", json={"role": "host"}),
+        403, "forbidden")
+    r = community.owner.patch(f"{API}/communities/{community.slug}/members/{community.member.id}",
+                              json={"role": "host"})
+    assert r.status_code == 200, r.text
+    assert r.json()["member"]["role"] == "host"
+    # now the host can create channels and invitations
+    community.member.create_channel(community.slug)
+    community.member.invite(community.slug)
+    assert_error(community.owner.patch(
+        f"{API}/communities/{community.slug}/members/{third.id}", json={"role": "owner"}),
+        422, "invalid_field", field="role")
+
+
+def test_member_numbers_are_never_reused(community, make_user):
+    slug = community.slug
+    third = community.add_member(make_user)
+    fourth = community.add_member(make_user)
+    numbers = {m["account_id"]: m["member_number"] for m in community.owner.members(slug)}
+    assert numbers[third.id] == 3 and numbers[fourth.id] == 4
+
+    # member 3 leaves, then comes back: a new number (5), 3 is never given again
+    r = third.delete(f"{API}/communities/{slug}/members/{third.id}")
+    assert r.status_code == 204, r.text
+    assert_error(third.get(f"{API}/communities/{slug}"), 404, "not_found")
+    fifth = community.add_member(make_user)
+    back = third.accept(community.owner.invite(slug)["code"])
+    assert back["member_number"] == 6
+    numbers = {m["account_id"]: m["member_number"] for m in community.owner.members(slug)}
+    assert numbers[fifth.id] == 5
+    assert numbers[third.id] == 6
+    assert sorted(numbers.values()) == [1, 2, 4, 5, 6]
+
+
+def test_host_removes_a_member_who_loses_access_at_once(community, make_user):
+    slug = community.slug
+    victim = community.add_member(make_user)
+    assert victim.get(f"{API}/channels/{community.channel_id}/messages").status_code == 200
+    # a plain member cannot remove someone else
+    assert_error(community.member.delete(f"{API}/communities/{slug}/members/{victim.id}"),
+                 403, "forbidden")
+    r = community.owner.delete(f"{API}/communities/{slug}/members/{victim.id}")
+    assert r.status_code == 204, r.text
+    assert_error(victim.get(f"{API}/communities/{slug}"), 404, "not_found")
+    assert_error(victim.get(f"{API}/channels/{community.channel_id}/messages"), 404, "not_found")
+    assert_error(victim.post(f"{API}/channels/{community.channel_id}/messages",
+                             json={"body": "still here?"}), 404, "not_found")
+    me = victim.get(f"{API}/me").json()
+    assert all(m["community"]["slug"] != slug for m in me["memberships"])
+    assert victim.id not in [m["account_id"] for m in community.owner.members(slug)]
+
+
+def test_the_owner_cannot_be_removed(community):
+    r = community.owner.patch(f"{API}/communities/{community.slug}/members/{community.member.id}",
+                              json={"role": "host"})
+    assert r.status_code == 200, r.text
+    assert_error(community.member.delete(
+        f"{API}/communities/{community.slug}/members/{community.owner.id}"), 403, "forbidden")
+
+
+def test_me_lists_memberships(community):
+    me = community.member.get(f"{API}/me")
+    assert me.status_code == 200
+    [ms] = [m for m in me.json()["memberships"] if m["community"]["slug"] == community.slug]
+    assert ms["community"]["id"] == community.community["id"]
+    assert ms["community"]["name"] == community.community["name"]
+    assert ms["member_number"] == 2
+    assert ms["role"] == "member"
+    assert ms["invited_by"] == community.owner.id
+    assert ms["joined_at"].endswith("Z")

@@ -1,0 +1,148 @@
+"""kill -9 in the middle of a stream of posts: every acknowledged message survives, with its seq.
+
+Posters send messages one after another as fast as they can and record every 201; the test
+sends SIGKILL to the server while they post, restarts it on the same data folder and reads
+every channel back.
+"""
+
+import threading
+import time
+
+import requests
+
+from conftest import API, Client, signup
+
+
+def _setup(srv, n_posters):
+    owner = signup(srv)
+    slug = owner.create_community()["slug"]
+    channels = [owner.create_channel(slug)["id"] for _ in range(2)]
+    posters = [owner]
+    for _ in range(n_posters - 1):
+        p = signup(srv)
+        p.accept(owner.invite(slug)["code"])
+        posters.append(p)
+    return owner, slug, channels, posters
+
+
+class Poster(threading.Thread):
+    """Posts to one channel until told to stop or the server goes away; keeps every 201."""
+
+    def __init__(self, server, token, channel_id, name):
+        super().__init__(daemon=True)
+        self.client = Client(server, token=token, csrf_header=False)
+        self.channel_id = channel_id
+        self.tag = name
+        self.acked = []        # (id, seq, channel_id, body)
+        self.errors = []
+        self.stop = threading.Event()
+
+    def run(self):
+        i = 0
+        while not self.stop.is_set():
+            body = f"{self.tag} #{i}"
+            try:
+                r = self.client.post(f"{API}/channels/{self.channel_id}/messages",
+                                     json={"body": body, "client_id": f"{self.tag}-{i}"},
+                                     timeout=5)
+            except requests.RequestException:
+                return  # the server is gone: this message was never acknowledged
+            if r.status_code != 201:
+                self.errors.append((r.status_code, r.text[:200]))
+                return
+            m = r.json()["message"]
+            self.acked.append((m["id"], m["seq"], m["channel_id"], m["body"]))
+            i += 1
+
+
+def _run_and_kill(srv, posters_spec, min_acks=60, max_wait=8.0):
+    threads = [Poster(srv, token, ch, name) for token, ch, name in posters_spec]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + max_wait
+    while time.monotonic() < deadline and sum(len(t.acked) for t in threads) < min_acks:
+        time.sleep(0.01)
+    srv.kill()  # SIGKILL mid-stream: the posters are still sending
+    for t in threads:
+        t.stop.set()
+        t.join(10)
+    for t in threads:
+        assert not t.errors, f"{t.tag}: unexpected answers before the kill: {t.errors}"
+    acked = [a for t in threads for a in t.acked]
+    assert acked, f"no message acknowledged before the kill:\n{srv.tail()}"
+    return acked
+
+
+def _check_survivors(srv, reader, acked, channels):
+    for ch in channels:
+        history = reader.all_messages(ch)
+        seqs = [m["seq"] for m in history]
+        assert len(seqs) == len(set(seqs)), f"channel {ch}: duplicate seqs after restart"
+        assert seqs == sorted(seqs), f"channel {ch}: history not in seq order"
+        ids = [m["id"] for m in history]
+        assert len(ids) == len(set(ids)), f"channel {ch}: duplicate ids"
+        by_id = {m["id"]: m for m in history}
+        mine = [a for a in acked if a[2] == ch]
+        ack_seqs = [a[1] for a in mine]
+        assert len(ack_seqs) == len(set(ack_seqs)), \
+            f"channel {ch}: two acknowledged messages got the same seq"
+        lost = [a for a in mine if a[0] not in by_id]
+        assert not lost, f"channel {ch}: {len(lost)} acknowledged messages lost, e.g. {lost[:5]}"
+        for mid, seq, _, body in mine:
+            assert by_id[mid]["seq"] == seq, f"message {mid}: seq {by_id[mid]['seq']} != {seq}"
+            assert by_id[mid]["body"] == body
+
+
+def _restart_and_check(srv, owner_token, acked, channels):
+    srv.start()  # same data folder, new port
+    reader = Client(srv, token=owner_token, csrf_header=False)
+    _check_survivors(srv, reader, acked, channels)
+    # and the server carries on: the next message gets the next seq
+    for ch in channels:
+        last = max([m["seq"] for m in reader.all_messages(ch)] or [0])
+        m = reader.post_message(ch, "après la panne")
+        assert m["seq"] == last + 1
+    return reader
+
+
+def test_kill_9_while_one_poster_posts(server_factory):
+    srv = server_factory(name="durable-one")
+    owner, slug, channels, _ = _setup(srv, 1)
+    token = owner.new_token()
+    acked = _run_and_kill(srv, [(token, channels[0], "solo")], min_acks=100)
+    _restart_and_check(srv, token, acked, channels[:1])
+    assert srv.stop() == 0
+
+
+def test_kill_9_while_several_posters_post(server_factory):
+    srv = server_factory(name="durable-many")
+    owner, slug, channels, posters = _setup(srv, 4)
+    owner_token = owner.new_token()
+    spec = []
+    for i, p in enumerate(posters):
+        tok = owner_token if p is owner else p.new_token()
+        # two posters share each channel: concurrent appends to one sequence
+        spec.append((tok, channels[i % 2], f"p{i}"))
+    acked = _run_and_kill(srv, spec, min_acks=150)
+    _restart_and_check(srv, owner_token, acked, channels)
+
+    # a second crash on the same folder, just after the restart
+    acked2 = _run_and_kill(srv, spec, min_acks=50)
+    srv.start()
+    reader = Client(srv, token=owner_token, csrf_header=False)
+    _check_survivors(srv, reader, acked + acked2, channels)
+    assert srv.stop() == 0
+
+
+def test_sessions_and_communities_survive_a_clean_restart(server_factory):
+    srv = server_factory(name="restart")
+    owner, slug, channels, posters = _setup(srv, 2)
+    m = owner.post_message(channels[0], "avant l'arrêt")
+    assert srv.stop() == 0
+    srv.start()
+    # the server listens on a new port now; carry the session cookie over explicitly
+    again = Client(srv)
+    again.cookies.set("ps_session", owner.cookie)
+    assert again.get(f"{API}/me").status_code == 200
+    assert [x["id"] for x in again.history(channels[0])] == [m["id"]]
+    assert [x["member_number"] for x in again.members(slug)] == [1, 2]

@@ -1,0 +1,216 @@
+"""Security basics: CSRF, security headers, body size, unknown routes, log-in rate limits."""
+
+import socket
+
+import pytest
+
+from conftest import API, PASSWORD, Client, assert_error, signup, unique_email
+
+
+# --- CSRF -----------------------------------------------------------------------------------
+
+def _cookie_client(user, csrf_header=False):
+    c = Client(user.server, csrf_header=csrf_header)
+    c.cookies.set("ps_session", user.cookie)
+    return c
+
+
+@pytest.mark.parametrize("ctype,data", [
+    ("text/plain", '{"name": "Forged"}'),
+    ("application/x-www-form-urlencoded", "name=Forged"),
+    ("multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="name"'
+                                          '\r\n\r\nForged\r\n--xyz--\r\n'),
+])
+def test_cookie_post_that_is_not_json_and_without_the_header_is_csrf_rejected(server, ctype, data):
+    user = signup(server)
+    c = _cookie_client(user)
+    r = c.post(f"{API}/communities", data=data, headers={"Content-Type": ctype})
+    assert_error(r, 403, "csrf_rejected")
+    assert all(m["community"]["name"] != "Forged"
+               for m in user.get(f"{API}/me").json()["memberships"])
+
+
+def test_cookie_delete_without_json_or_the_header_is_csrf_rejected(server):
+    user = signup(server)
+    c = _cookie_client(user)
+    assert_error(c.delete(f"{API}/sessions/current"), 403, "csrf_rejected")
+    assert user.get(f"{API}/me").status_code == 200, "the session must survive a rejected request"
+
+
+def test_cookie_post_with_json_content_type_passes_csrf(server):
+    user = signup(server)
+    c = _cookie_client(user)  # no X-Requested-With
+    r = c.post(f"{API}/tokens", json={"name": "json"})
+    assert r.status_code == 201, r.text
+
+
+def test_cookie_request_with_the_csrf_header_passes(server):
+    user = signup(server)
+    c = _cookie_client(user, csrf_header=True)
+    r = c.delete(f"{API}/sessions/current")
+    assert r.status_code == 204, r.text
+    # a non-JSON body with the header is not a CSRF matter (it may be refused as 415)
+    user2 = signup(server)
+    c2 = _cookie_client(user2, csrf_header=True)
+    r = c2.post(f"{API}/tokens", data="name=x",
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code != 403, r.text
+    if r.status_code >= 400:
+        assert_error(r, 415, "unsupported_media_type")
+
+
+def test_bearer_requests_are_exempt_from_csrf(server):
+    user = signup(server)
+    bot = Client(server, token=user.new_token(), csrf_header=False)
+    r = bot.post(f"{API}/communities", data='{"name": "Bot"}', headers={"Content-Type": "text/plain"})
+    assert r.status_code != 403, r.text
+    r = bot.post(f"{API}/tokens", json={"name": "from a bot"})
+    assert r.status_code == 201, r.text
+
+
+def test_non_json_body_is_415(server):
+    user = signup(server)
+    bot = Client(server, token=user.new_token())
+    r = bot.post(f"{API}/tokens", data="<xml/>", headers={"Content-Type": "application/xml"})
+    assert_error(r, 415, "unsupported_media_type")
+
+
+# --- headers --------------------------------------------------------------------------------
+
+def _check_security_headers(r):
+    csp = r.headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in csp, f"{r.request.method} {r.url}: CSP is {csp!r}"
+    assert r.headers.get("X-Content-Type-Options", "").lower() == "nosniff", r.headers
+    assert r.headers.get("Referrer-Policy"), r.headers
+
+
+def test_security_headers_on_responses(server):
+    user = signup(server)
+    _check_security_headers(user.get(f"{API}/me"))
+    _check_security_headers(Client(server).get(f"{API}/me"))          # 401
+    _check_security_headers(Client(server).get(f"{API}/no-such-thing"))  # 404
+    _check_security_headers(Client(server).get("/healthz"))
+    _check_security_headers(Client(server).get("/"))
+    _check_security_headers(Client(server).get("/i/some-code"))
+
+
+def test_session_cookie_flags(server):
+    c = Client(server)
+    r = c.post(f"{API}/accounts", json={"email": unique_email(), "password": PASSWORD,
+                                        "display_name": "Flags"})
+    assert r.status_code == 201, r.text
+    raw = r.headers.get("Set-Cookie", "")
+    parts = [p.strip().lower() for p in raw.split(";")]
+    assert parts[0].startswith("ps_session="), raw
+    assert "httponly" in parts, raw
+    assert "samesite=lax" in parts, raw
+    assert "path=/" in parts, raw
+
+
+# --- routes and sizes -----------------------------------------------------------------------
+
+def test_unknown_route_is_404_json(server):
+    user = signup(server)
+    assert_error(user.get(f"{API}/no-such-route"), 404, "not_found")
+    assert_error(Client(server).get(f"{API}/no-such-route"), 404, "not_found")
+    assert_error(user.post(f"{API}/no/such/route", json={}), 404, "not_found")
+
+
+def test_other_method_on_a_known_path_is_405(server):
+    user = signup(server)
+    assert_error(user.put(f"{API}/accounts", json={}), 405, "method_not_allowed")
+    assert_error(user.delete(f"{API}/me"), 405, "method_not_allowed")
+
+
+def test_app_routes_serve_the_web_app(server):
+    for path in ("/", "/i/abc", "/login/abc"):
+        r = Client(server).get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:200])
+        assert "text/html" in r.headers.get("Content-Type", ""), (path, r.headers)
+
+
+def _raw_post(server, path, body, headers):
+    """Send a request with a raw socket (the server may answer 413 before reading the body)."""
+    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{server.port}",
+            f"Content-Length: {len(body)}", "Connection: close"]
+    head += [f"{k}: {v}" for k, v in headers.items()]
+    data = ("\r\n".join(head) + "\r\n\r\n").encode() + body
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        try:
+            for i in range(0, len(data), 65536):
+                s.sendall(data[i:i + 65536])
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        chunks = []
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (ConnectionResetError, socket.timeout):
+            pass
+    raw = b"".join(chunks)
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0].decode()
+    return status_line, head.decode("latin-1"), rest
+
+
+def test_body_over_1_mib_is_413(server):
+    user = signup(server)
+    big = b'{"name": "' + b"x" * (1024 * 1024 + 100) + b'"}'
+    status, head, rest = _raw_post(server, f"{API}/tokens", big,
+                                   {"Content-Type": "application/json",
+                                    "Cookie": f"ps_session={user.cookie}",
+                                    "X-Requested-With": "petitesalle"})
+    assert status.split()[1:2] == ["413"], (status, head, rest[:300])
+    assert b"payload_too_large" in rest, rest[:300]
+    # the same through requests, anonymously
+    try:
+        r = Client(server).post(f"{API}/accounts", data=big,
+                                headers={"Content-Type": "application/json"})
+    except Exception:
+        return  # the server may close the connection while the client is still sending
+    assert_error(r, 413, "payload_too_large")
+
+
+def test_body_just_under_1_mib_is_not_413(server):
+    user = signup(server)
+    body = b'{"name": "' + b"x" * (1024 * 1024 - 100) + b'"}'
+    assert len(body) < 1024 * 1024
+    r = user.post(f"{API}/communities", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code != 413, r.text[:300]
+    assert_error(r, 422, "invalid_field", field="name")
+
+
+# --- log-in rate limits (fresh servers: the per-IP counter is shared by every test) ----------
+
+def _login(server, addr, password):
+    return Client(server).post(f"{API}/sessions", json={"email": addr, "password": password})
+
+
+def _assert_rate_limited(r):
+    assert_error(r, 429, "rate_limited")
+    retry = r.headers.get("Retry-After")
+    assert retry is not None, r.headers
+    assert retry.isdigit() and int(retry) > 0, retry
+
+
+def test_too_many_failed_log_ins_for_one_email_is_429(server_factory):
+    srv = server_factory()
+    user = signup(srv)
+    for i in range(10):
+        assert_error(_login(srv, user.email, f"wrong password {i}"), 401, "invalid_credentials")
+    _assert_rate_limited(_login(srv, user.email, "wrong password again"))
+    # even the right password waits now
+    _assert_rate_limited(_login(srv, user.email, PASSWORD))
+    # the existing session is not affected
+    assert user.get(f"{API}/me").status_code == 200
+
+
+def test_too_many_failed_log_ins_from_one_ip_is_429(server_factory):
+    srv = server_factory()
+    for i in range(10):
+        assert_error(_login(srv, unique_email(f"n{i}"), "wrong password"), 401,
+                     "invalid_credentials")
+    _assert_rate_limited(_login(srv, unique_email("n11"), "wrong password"))

@@ -1,0 +1,267 @@
+"""The WebSocket stream: authentication, events, ping/pong, malformed frames, resume, removal."""
+
+import json
+
+import pytest
+import websocket
+
+from conftest import API, WS, emoji_path, ws_status_of_refused
+
+
+def _created(channel_id, seq=None):
+    def pred(e):
+        return (e.get("type") == "message.created" and e.get("channel_id") == channel_id
+                and (seq is None or e.get("seq") == seq))
+    return pred
+
+
+def test_hello_with_the_cookie(community):
+    with community.member.ws() as ws:
+        hello = ws.recv()
+        assert hello is not None, "no hello frame"
+        assert hello["type"] == "hello"
+        assert hello["account_id"] == community.member.id
+
+
+def test_bearer_token_without_origin(community):
+    token = community.member.new_token()
+    with WS.connect(community.member.server, token=token, suppress_origin=True) as ws:
+        hello = ws.wait_for("hello")
+        assert hello["account_id"] == community.member.id
+
+
+def test_upgrade_without_credentials_is_401(server):
+    assert ws_status_of_refused(server, suppress_origin=True) == 401
+    assert ws_status_of_refused(server, cookie="forged-session") == 401
+    assert ws_status_of_refused(server, token="psat_forged", suppress_origin=True) == 401
+
+
+def test_upgrade_from_a_foreign_origin_is_403(community):
+    server = community.member.server
+    assert ws_status_of_refused(server, cookie=community.member.cookie,
+                                origin="http://evil.example") == 403
+    token = community.member.new_token()
+    assert ws_status_of_refused(server, token=token, origin="http://evil.example") == 403
+    # the public URL is fine
+    assert ws_status_of_refused(server, cookie=community.member.cookie, origin=server.url) == 101
+
+
+def test_message_created_reaches_other_members(community):
+    with community.member.ws() as ws:
+        ws.wait_for("hello")
+        posted = community.owner.post_message(community.channel_id, "en direct")
+        ev = ws.wait_for(_created(community.channel_id), what="message.created")
+        assert ev["seq"] == posted["seq"]
+        assert ev["message"]["id"] == posted["id"]
+        assert ev["message"]["body"] == "en direct"
+        assert ev["message"]["html"] == posted["html"]
+        assert ev["message"]["author"]["id"] == community.owner.id
+
+
+def test_events_for_edits_deletes_reactions_channels_members(community, make_user):
+    owner, member = community.owner, community.member
+    with member.ws() as ws:
+        ws.wait_for("hello")
+        m = owner.post_message(community.channel_id, "v1")
+        ws.wait_for(_created(community.channel_id, m["seq"]))
+
+        owner.patch(f"{API}/messages/{m['id']}", json={"body": "v2"})
+        ev = ws.wait_for("message.edited")
+        assert ev["channel_id"] == community.channel_id and ev["seq"] == m["seq"]
+        assert ev["message"]["body"] == "v2"
+
+        owner.put(f"{API}/messages/{m['id']}/reactions/{emoji_path('🎉')}")
+        ev = ws.wait_for("reaction.added")
+        assert ev["message_id"] == m["id"] and ev["emoji"] == "🎉"
+        assert ev["account_id"] == owner.id and ev["channel_id"] == community.channel_id
+        assert ev["message"]["reactions"][0]["count"] == 1
+
+        owner.delete(f"{API}/messages/{m['id']}/reactions/{emoji_path('🎉')}")
+        ev = ws.wait_for("reaction.removed")
+        assert ev["message_id"] == m["id"] and ev["emoji"] == "🎉"
+
+        assert owner.delete(f"{API}/messages/{m['id']}").status_code == 204
+        ev = ws.wait_for("message.deleted")
+        assert ev["message_id"] == m["id"] and ev["seq"] == m["seq"]
+        assert ev["channel_id"] == community.channel_id
+
+        ch = owner.create_channel(community.slug, "nouveau")
+        ev = ws.wait_for("channel.created")
+        assert ev["community_id"] == community.community["id"] and ev["channel"]["id"] == ch["id"]
+
+        owner.patch(f"{API}/channels/{ch['id']}", json={"name": "renomme"})
+        ev = ws.wait_for("channel.renamed")
+        assert ev["channel"]["name"] == "renomme"
+        owner.patch(f"{API}/channels/{ch['id']}", json={"archived": True})
+        assert ws.wait_for("channel.archived")["channel"]["id"] == ch["id"]
+        owner.patch(f"{API}/channels/{ch['id']}", json={"archived": False})
+        assert ws.wait_for("channel.unarchived")["channel"]["id"] == ch["id"]
+
+        newcomer = community.add_member(make_user, display_name="Nouvelle")
+        ev = ws.wait_for("member.joined")
+        assert ev["community_id"] == community.community["id"]
+        assert ev["member"]["account_id"] == newcomer.id
+        assert ev["member"]["display_name"] == "Nouvelle"
+
+
+def test_channel_read_goes_only_to_the_readers_connections(community):
+    owner, member = community.owner, community.member
+    m = owner.post_message(community.channel_id, "lis-moi")
+    with member.ws() as mine, owner.ws() as theirs:
+        mine.wait_for("hello")
+        theirs.wait_for("hello")
+        member.post(f"{API}/channels/{community.channel_id}/read", json={"seq": m["seq"]})
+        ev = mine.wait_for("channel.read")
+        assert ev["channel_id"] == community.channel_id and ev["last_read_seq"] == m["seq"]
+        # a later event to the owner's connection: a channel.read sent to it would come first
+        sync = owner.post_message(community.channel_id, "sync")
+        theirs.wait_for(_created(community.channel_id, sync["seq"]))
+        assert not any(f.get("type") == "channel.read" for f in theirs.seen), theirs.seen
+
+
+def test_no_events_from_other_communities(community, make_user):
+    stranger = make_user()
+    stranger.create_community()
+    with stranger.ws() as ws:
+        ws.wait_for("hello")
+        community.owner.post_message(community.channel_id, "privé")
+        frames = ws.collect(1.0)
+        assert not [f for f in frames if f.get("type") != "pong"], frames
+
+
+def test_ping_pong(community):
+    with community.member.ws() as ws:
+        ws.wait_for("hello")
+        ws.send({"type": "ping"})
+        assert ws.wait_for("pong")["type"] == "pong"
+        # a WebSocket-level ping is answered with a WebSocket pong
+        ws.conn.ping("x")
+        ws.conn.settimeout(5)
+        while True:
+            opcode, frame = ws.conn.recv_data_frame(True)
+            if opcode == websocket.ABNF.OPCODE_PONG:
+                assert frame.data == b"x"
+                break
+
+
+@pytest.mark.parametrize("frame,codes", [
+    ("{not json", {"malformed_json"}),
+    ("[1,2,3]", {"malformed_json", "unknown_type"}),
+    (json.dumps({"type": "dance"}), {"unknown_type"}),
+    (json.dumps({"no_type": 1}), {"malformed_json", "unknown_type"}),
+    (json.dumps({"type": "resume", "channels": "all"}), {"malformed_json", "invalid_field"}),
+])
+def test_malformed_frame_gets_an_error_and_the_connection_stays_open(community, frame, codes):
+    with community.member.ws() as ws:
+        ws.wait_for("hello")
+        ws.send(frame)
+        ev = ws.wait_for("error")
+        assert ev["error"]["code"] in codes, ev
+        assert isinstance(ev["error"]["message"], str) and ev["error"]["message"]
+        ws.send({"type": "ping"})
+        ws.wait_for("pong")
+        posted = community.owner.post_message(community.channel_id, "encore là")
+        assert ws.wait_for(_created(community.channel_id))["message"]["id"] == posted["id"]
+
+
+def test_resume_after_reconnect_nothing_missing_nothing_doubled(community):
+    owner, member = community.owner, community.member
+    ch = owner.create_channel(community.slug)
+    cid = ch["id"]
+    other = owner.create_channel(community.slug)
+
+    with member.ws() as ws:
+        ws.wait_for("hello")
+        for i in range(3):
+            owner.post_message(cid, f"avant {i}")
+        seen = [ws.wait_for(_created(cid))["seq"] for _ in range(3)]
+        assert seen == [1, 2, 3]
+    last_seq = seen[-1]
+
+    # while disconnected
+    missed = [owner.post_message(cid, f"pendant {i}") for i in range(3)]
+    edited = missed[1]
+    owner.patch(f"{API}/messages/{edited['id']}", json={"body": "pendant 1 (modifié)"})
+    owner.post_message(other["id"], "ailleurs")
+
+    with member.ws() as ws:
+        ws.wait_for("hello")
+        ws.send({"type": "resume", "channels": {str(cid): last_seq, str(other["id"]): 0}})
+        resumed = ws.wait_for("resumed", what="resumed after the missed messages")
+        got = [e for e in ws.seen if e.get("type") == "message.created"]
+        by_channel = {}
+        for e in got:
+            by_channel.setdefault(e["channel_id"], []).append(e)
+        assert [e["seq"] for e in by_channel.get(cid, [])] == [4, 5, 6], got
+        assert [e["message"]["id"] for e in by_channel[cid]] == [m["id"] for m in missed]
+        assert by_channel[cid][1]["message"]["body"] == "pendant 1 (modifié)", "sent as it is now"
+        assert [e["seq"] for e in by_channel.get(other["id"], [])] == [1]
+        assert resumed["channels"][str(cid)] == 6
+        assert resumed["channels"][str(other["id"])] == 1
+
+        live = owner.post_message(cid, "après")
+        ev = ws.wait_for(_created(cid, 7), what="the live message after resume")
+        assert ev["message"]["id"] == live["id"]
+        extra = ws.collect(0.5)
+        assert not [e for e in extra if e.get("type") == "message.created"], extra
+        all_created = [e["seq"] for e in ws.seen
+                       if e.get("type") == "message.created" and e["channel_id"] == cid]
+        assert all_created == [4, 5, 6, 7], "nothing doubled"
+
+
+def test_resume_of_a_channel_the_caller_cannot_see_sends_nothing(community, make_user):
+    stranger = make_user()
+    community.owner.post_message(community.channel_id, "secret")
+    with stranger.ws() as ws:
+        ws.wait_for("hello")
+        ws.send({"type": "resume", "channels": {str(community.channel_id): 0}})
+        frames = ws.collect(1.0)
+        assert not [f for f in frames if f.get("type") == "message.created"], frames
+
+
+def test_removed_member_is_cut_from_the_community_at_once(community, make_user):
+    owner, member = community.owner, community.member
+    victim = community.add_member(make_user)
+    with victim.ws() as vws, member.ws() as mws:
+        vws.wait_for("hello")
+        mws.wait_for("hello")
+        owner.post_message(community.channel_id, "avant")
+        vws.wait_for(_created(community.channel_id))
+
+        r = owner.delete(f"{API}/communities/{community.slug}/members/{victim.id}")
+        assert r.status_code == 204, r.text
+        ev = vws.wait_for("member.removed")
+        assert ev["community_id"] == community.community["id"]
+        assert ev["account_id"] == victim.id
+        ev = mws.wait_for("member.removed")
+        assert ev["account_id"] == victim.id
+
+        after = owner.post_message(community.channel_id, "après le départ")
+        owner.create_channel(community.slug)
+        mws.wait_for(_created(community.channel_id, after["seq"]))
+        mws.wait_for("channel.created")
+        leaked = []
+        try:
+            leaked = vws.collect(1.0)
+        except websocket.WebSocketException:
+            pass  # closing the connection is also a way to stop the events
+        assert not [f for f in leaked if f.get("type") not in ("pong",)], leaked
+
+        # and no resume either
+        try:
+            vws.send({"type": "resume", "channels": {str(community.channel_id): 0}})
+            leaked = vws.collect(1.0)
+        except websocket.WebSocketException:
+            leaked = []
+        assert not [f for f in leaked if f.get("type") == "message.created"], leaked
+
+    assert victim.get(f"{API}/channels/{community.channel_id}/messages").status_code == 404
+
+
+def test_stream_with_two_connections_of_one_account(community):
+    with community.member.ws() as a, community.member.ws() as b:
+        a.wait_for("hello")
+        b.wait_for("hello")
+        m = community.owner.post_message(community.channel_id, "deux fois")
+        assert a.wait_for(_created(community.channel_id))["message"]["id"] == m["id"]
+        assert b.wait_for(_created(community.channel_id))["message"]["id"] == m["id"]
