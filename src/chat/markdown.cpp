@@ -16,10 +16,9 @@
 namespace ps::chat {
 namespace {
 
-constexpr unsigned parser_flags =
-    MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
-    MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS |
-    MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
+constexpr unsigned parser_flags = MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
+                                  MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS |
+                                  MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
 
 constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -44,9 +43,7 @@ void append_utf8(std::string& out, char32_t cp) {
 // Length of the well-formed UTF-8 sequence at the start of `s`, or 0 when it
 // is not one (stray continuation byte, overlong form, surrogate, > U+10FFFF).
 std::size_t valid_utf8_length(std::string_view s) {
-  const auto byte = [&](std::size_t i) {
-    return static_cast<unsigned char>(s[i]);
-  };
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   const unsigned char b0 = byte(0);
   if (b0 < 0x80) return 1;
   std::size_t length = 0;
@@ -116,8 +113,12 @@ void append_escaped(std::string& out, std::string_view text) {
 bool is_ascii_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
+bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_ascii_alnum(char c) {
+  return is_ascii_alpha(c) || is_ascii_digit(c);
+}
 char to_ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
@@ -152,8 +153,7 @@ char32_t numeric_entity_value(std::string_view e) {
     int d = 0;
     if (is_ascii_digit(c)) {
       d = c - '0';
-    } else if (base == 16 && to_ascii_lower(c) >= 'a' &&
-               to_ascii_lower(c) <= 'f') {
+    } else if (base == 16 && to_ascii_lower(c) >= 'a' && to_ascii_lower(c) <= 'f') {
       d = to_ascii_lower(c) - 'a' + 10;
     } else {
       return 0xFFFD;
@@ -175,10 +175,9 @@ std::string_view url_named_entity_value(std::string_view e) {
     std::string_view entity, value;
   };
   static constexpr entry table[] = {
-      {"&amp;", "&"},      {"&lt;", "<"},          {"&gt;", ">"},
-      {"&quot;", "\""},    {"&apos;", "'"},        {"&colon;", ":"},
-      {"&sol;", "/"},      {"&quest;", "?"},       {"&num;", "#"},
-      {"&equals;", "="},   {"&period;", "."},      {"&Tab;", "\t"},
+      {"&amp;", "&"},      {"&lt;", "<"},          {"&gt;", ">"},     {"&quot;", "\""},
+      {"&apos;", "'"},     {"&colon;", ":"},       {"&sol;", "/"},    {"&quest;", "?"},
+      {"&num;", "#"},      {"&equals;", "="},      {"&period;", "."}, {"&Tab;", "\t"},
       {"&NewLine;", "\n"}, {"&nbsp;", "\xC2\xA0"},
   };
   for (const auto& [entity, value] : table) {
@@ -208,8 +207,7 @@ void for_each_piece(const MD_ATTRIBUTE& attr, F piece) {
   for (std::size_t i = 0; attr.substr_offsets[i] < attr.size; ++i) {
     const MD_OFFSET begin = attr.substr_offsets[i];
     const MD_OFFSET end = attr.substr_offsets[i + 1];
-    piece(attr.substr_types[i],
-          std::string_view(attr.text + begin, end - begin));
+    piece(attr.substr_types[i], std::string_view(attr.text + begin, end - begin));
   }
 }
 
@@ -311,8 +309,7 @@ class html_renderer {
         break;
       case MD_BLOCK_OL: {
         const unsigned start = static_cast<MD_BLOCK_OL_DETAIL*>(detail)->start;
-        out_ += start == 1 ? "<ol>\n"
-                           : "<ol start=\"" + std::to_string(start) + "\">\n";
+        out_ += start == 1 ? "<ol>\n" : "<ol start=\"" + std::to_string(start) + "\">\n";
         break;
       }
       case MD_BLOCK_LI:
@@ -585,8 +582,7 @@ std::string render_markdown(std::string_view markdown) {
   parser.leave_span = &r::callback<&r::leave_span, MD_SPANTYPE, void*>;
   parser.text = &r::callback<&r::text, MD_TEXTTYPE, const MD_CHAR*, MD_SIZE>;
 
-  const int rc = md_parse(input.data(), static_cast<MD_SIZE>(input.size()),
-                          &parser, &renderer);
+  const int rc = md_parse(input.data(), static_cast<MD_SIZE>(input.size()), &parser, &renderer);
   if (renderer.error()) std::rethrow_exception(renderer.error());
   if (rc != 0) return render_as_plain_text(input);
   return out;

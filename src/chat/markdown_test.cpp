@@ -15,12 +15,11 @@ namespace ps::chat {
 namespace {
 
 // Every link in the output carries these attributes.
-constexpr std::string_view link_attrs =
-    R"( rel="noopener noreferrer nofollow" target="_blank")";
+constexpr std::string_view link_attrs = R"( rel="noopener noreferrer nofollow" target="_blank")";
 
 std::string link(std::string_view href, std::string_view text) {
-  return "<a href=\"" + std::string(href) + "\"" + std::string(link_attrs) +
-         ">" + std::string(text) + "</a>";
+  return "<a href=\"" + std::string(href) + "\"" + std::string(link_attrs) + ">" +
+         std::string(text) + "</a>";
 }
 
 bool is_valid_utf8(std::string_view s) {
@@ -89,8 +88,7 @@ TEST(render_markdown, unordered_lists) {
 }
 
 TEST(render_markdown, ordered_lists_keep_their_start) {
-  EXPECT_EQ(render_markdown("1. a\n2. b"),
-            "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n");
+  EXPECT_EQ(render_markdown("1. a\n2. b"), "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n");
   EXPECT_EQ(render_markdown("7) a"), "<ol start=\"7\">\n<li>a</li>\n</ol>\n");
   EXPECT_EQ(render_markdown("0. a"), "<ol start=\"0\">\n<li>a</li>\n</ol>\n");
 }
@@ -113,8 +111,7 @@ TEST(render_markdown, fenced_code_with_language) {
   EXPECT_EQ(render_markdown("```cpp\nif (a < b && c) {}\n```"),
             "<pre><code class=\"language-cpp\">if (a &lt; b &amp;&amp; c) "
             "{}\n</code></pre>\n");
-  EXPECT_EQ(render_markdown("~~~\nplain\n~~~"),
-            "<pre><code>plain\n</code></pre>\n");
+  EXPECT_EQ(render_markdown("~~~\nplain\n~~~"), "<pre><code>plain\n</code></pre>\n");
 }
 
 TEST(render_markdown, code_language_is_escaped) {
@@ -144,27 +141,23 @@ TEST(render_markdown, emphasis_strong_strikethrough_code) {
   EXPECT_EQ(render_markdown("*a* _b_ **c** __d__ ~~e~~ `f<g>`"),
             "<p><em>a</em> <em>b</em> <strong>c</strong> <strong>d</strong> "
             "<del>e</del> <code>f&lt;g&gt;</code></p>\n");
-  EXPECT_EQ(render_markdown("***both***"),
-            "<p><em><strong>both</strong></em></p>\n");
+  EXPECT_EQ(render_markdown("***both***"), "<p><em><strong>both</strong></em></p>\n");
 }
 
 TEST(render_markdown, links_open_in_a_new_tab_without_referrer) {
-  EXPECT_EQ(
-      render_markdown("[site](https://example.com/a?b=1&c=2)"),
-      "<p>" + link("https://example.com/a?b=1&amp;c=2", "site") + "</p>\n");
+  EXPECT_EQ(render_markdown("[site](https://example.com/a?b=1&c=2)"),
+            "<p>" + link("https://example.com/a?b=1&amp;c=2", "site") + "</p>\n");
 }
 
 TEST(render_markdown, link_title_is_escaped) {
   EXPECT_EQ(render_markdown("[x](/p \"a \\\"b\\\" <c>\")"),
-            "<p><a href=\"/p\" title=\"a &quot;b&quot; &lt;c&gt;\"" +
-                std::string(link_attrs) + ">x</a></p>\n");
+            "<p><a href=\"/p\" title=\"a &quot;b&quot; &lt;c&gt;\"" + std::string(link_attrs) +
+                ">x</a></p>\n");
 }
 
 TEST(render_markdown, link_urls_are_percent_encoded) {
-  EXPECT_EQ(render_markdown("[x](<a b\"c>)"),
-            "<p>" + link("a%20b%22c", "x") + "</p>\n");
-  EXPECT_EQ(render_markdown("[x](/caf\xC3\xA9)"),
-            "<p>" + link("/caf%C3%A9", "x") + "</p>\n");
+  EXPECT_EQ(render_markdown("[x](<a b\"c>)"), "<p>" + link("a%20b%22c", "x") + "</p>\n");
+  EXPECT_EQ(render_markdown("[x](/caf\xC3\xA9)"), "<p>" + link("/caf%C3%A9", "x") + "</p>\n");
 }
 
 TEST(render_markdown, reference_links) {
@@ -177,9 +170,8 @@ TEST(render_markdown, autolinks) {
             "<p>" + link("https://a.b/c", "https://a.b/c") + "</p>\n");
   EXPECT_EQ(render_markdown("see http://a.b/c now"),
             "<p>see " + link("http://a.b/c", "http://a.b/c") + " now</p>\n");
-  EXPECT_EQ(
-      render_markdown("www.example.com"),
-      "<p>" + link("http://www.example.com", "www.example.com") + "</p>\n");
+  EXPECT_EQ(render_markdown("www.example.com"),
+            "<p>" + link("http://www.example.com", "www.example.com") + "</p>\n");
   EXPECT_EQ(render_markdown("me@example.com"),
             "<p>" + link("mailto:me@example.com", "me@example.com") + "</p>\n");
 }
@@ -197,9 +189,8 @@ TEST(render_markdown, nested_images_flatten_into_alt_text) {
 }
 
 TEST(render_markdown, image_inside_link) {
-  EXPECT_EQ(
-      render_markdown("[![i](a.png)](http://b)"),
-      "<p>" + link("http://b", "<img src=\"a.png\" alt=\"i\">") + "</p>\n");
+  EXPECT_EQ(render_markdown("[![i](a.png)](http://b)"),
+            "<p>" + link("http://b", "<img src=\"a.png\" alt=\"i\">") + "</p>\n");
 }
 
 TEST(render_markdown, hard_and_soft_breaks) {
@@ -211,10 +202,8 @@ TEST(render_markdown, entities) {
             "<p>A B \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD</p>\n");
   EXPECT_EQ(render_markdown("&#60;script&#62;"), "<p>&lt;script&gt;</p>\n");
   // Named entities go to the browser as they are: it knows the HTML5 table.
-  EXPECT_EQ(render_markdown("&amp; &copy; &eacute;"),
-            "<p>&amp; &copy; &eacute;</p>\n");
-  EXPECT_EQ(render_markdown("& &; &#; a&b"),
-            "<p>&amp; &amp;; &amp;#; a&amp;b</p>\n");
+  EXPECT_EQ(render_markdown("&amp; &copy; &eacute;"), "<p>&amp; &copy; &eacute;</p>\n");
+  EXPECT_EQ(render_markdown("& &; &#; a&b"), "<p>&amp; &amp;; &amp;#; a&amp;b</p>\n");
 }
 
 TEST(render_markdown, text_is_escaped) {
@@ -250,9 +239,8 @@ TEST(render_markdown, invalid_utf8_becomes_replacement) {
 
 TEST(render_markdown, allowed_urls) {
   for (const std::string url :
-       {"http://a.b", "https://a.b", "HTTPS://A.B", "mailto:a@b.c", "/abs",
-        "rel/path", "../up", "#frag", "?q=1", "//host/x", "a/b:c", "a?b:c",
-        "a#b:c", ""}) {
+       {"http://a.b", "https://a.b", "HTTPS://A.B", "mailto:a@b.c", "/abs", "rel/path", "../up",
+        "#frag", "?q=1", "//host/x", "a/b:c", "a?b:c", "a#b:c", ""}) {
     const std::string html = render_markdown("[x](<" + url + ">)");
     EXPECT_NE(html.find("<a href=\""), std::string::npos) << url;
   }
@@ -264,41 +252,36 @@ TEST(render_markdown, allowed_urls) {
 class refused_link : public testing::TestWithParam<std::string> {};
 
 TEST_P(refused_link, renders_its_text_only) {
-  EXPECT_EQ(render_markdown("[*click*](" + GetParam() + ")"),
-            "<p><em>click</em></p>\n");
+  EXPECT_EQ(render_markdown("[*click*](" + GetParam() + ")"), "<p><em>click</em></p>\n");
 }
 
 TEST_P(refused_link, image_renders_its_alt_text_only) {
-  EXPECT_EQ(render_markdown("![a *cat*](" + GetParam() + ")"),
-            "<p>a cat</p>\n");
+  EXPECT_EQ(render_markdown("![a *cat*](" + GetParam() + ")"), "<p>a cat</p>\n");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    tricks, refused_link,
-    testing::Values("javascript:alert(1)", "JaVaScRiPt:alert(1)",
-                    "<javascript:alert(1)>", "<java\tscript:alert(1)>",
-                    "&#32;javascript:alert(1)",  // leading space
-                    "&#1;javascript:alert(1)",   // leading control character
-                    "&#x1F;&#31;javascript:alert(1)",
-                    "java&#9;script:alert(1)",  // tab inside the scheme
-                    "java&Tab;script:alert(1)", "java&#10;script:alert(1)",
-                    "java&#13;script:alert(1)", "java&NewLine;script:alert(1)",
-                    "javascript&colon;alert(1)", "javascript&#58;alert(1)",
-                    "&#x6A;avascript:alert(1)", "&#106;&#97;vascript:alert(1)",
-                    "javascript\\:alert(1)",
-                    "data:text/html;base64,PHNjcmlwdD4=",
-                    "DATA:image/png;base64,AAAA", "vbscript:msgbox(1)",
-                    "file:///etc/passwd", "<%20javascript:alert(1)>"));
+INSTANTIATE_TEST_SUITE_P(tricks, refused_link,
+                         testing::Values("javascript:alert(1)", "JaVaScRiPt:alert(1)",
+                                         "<javascript:alert(1)>", "<java\tscript:alert(1)>",
+                                         "&#32;javascript:alert(1)",  // leading space
+                                         "&#1;javascript:alert(1)",   // leading control character
+                                         "&#x1F;&#31;javascript:alert(1)",
+                                         "java&#9;script:alert(1)",  // tab inside the scheme
+                                         "java&Tab;script:alert(1)", "java&#10;script:alert(1)",
+                                         "java&#13;script:alert(1)", "java&NewLine;script:alert(1)",
+                                         "javascript&colon;alert(1)", "javascript&#58;alert(1)",
+                                         "&#x6A;avascript:alert(1)", "&#106;&#97;vascript:alert(1)",
+                                         "javascript\\:alert(1)",
+                                         "data:text/html;base64,PHNjcmlwdD4=",
+                                         "DATA:image/png;base64,AAAA", "vbscript:msgbox(1)",
+                                         "file:///etc/passwd", "<%20javascript:alert(1)>"));
 
 TEST(render_markdown, refused_autolink_keeps_its_text) {
-  EXPECT_EQ(render_markdown("<javascript:alert(1)>"),
-            "<p>javascript:alert(1)</p>\n");
+  EXPECT_EQ(render_markdown("<javascript:alert(1)>"), "<p>javascript:alert(1)</p>\n");
   EXPECT_EQ(render_markdown("<data:text/html,x>"), "<p>data:text/html,x</p>\n");
 }
 
 TEST(render_markdown, refused_reference_link) {
-  EXPECT_EQ(render_markdown("[x][r]\n\n[r]: javascript:alert(1)"),
-            "<p>x</p>\n");
+  EXPECT_EQ(render_markdown("[x][r]\n\n[r]: javascript:alert(1)"), "<p>x</p>\n");
 }
 
 TEST(render_markdown, refused_image_inside_allowed_link) {
@@ -318,14 +301,14 @@ const std::set<std::string> known_tags = {
 void expect_safe_html(const std::string& input, const std::string& html) {
   ASSERT_TRUE(is_valid_utf8(html)) << testing::PrintToString(input);
   static const std::regex tag(R"(<(/?)([a-z0-9]*))");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag); it != std::sregex_iterator();
+       ++it) {
     ASSERT_TRUE(known_tags.count((*it)[2])) << testing::PrintToString(input);
   }
   // Each URL, once its "&amp;" is decoded, has no scheme but the allowed.
   static const std::regex url(R"((?:href|src)="([^"]*)\")");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), url);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), url); it != std::sregex_iterator();
+       ++it) {
     std::string value = (*it)[1];
     ASSERT_EQ(value.find_first_of("<>\t\n\r "), std::string::npos);
     // As the URL standard reads a scheme: a letter, then letters, digits,
@@ -355,15 +338,13 @@ TEST(render_markdown, random_markdown_pieces_stay_safe) {
   // Markdown syntax and URL tricks shuffled together find far more paths
   // through the parser than uniform random bytes do.
   const std::vector<std::string> pieces = {
-      "[",       "]",       "(",        ")",           "![",          "](",
-      "<",       ">",       "*",        "_",           "~~",          "`",
-      "```",     "\n",      "\n\n",     " ",           "  \n",        "\\",
-      "|",       "|---|",   "- ",       "1. ",         "> ",          "#",
-      "&",       ";",       "&#9;",     "&#x6A;",      "&colon;",     "&amp;",
-      "&#0;",    "\"",      "'",        "javascript:", "JAVASCRIPT:", "data:",
-      "http://", "mailto:", "www.",     "a@b.c",       "x",           "\t",
-      "\x01",    "\xFF",    "\xC3\xA9", "<script>",    "=",           "[r]: ",
-      "[r]"};
+      "[",       "]",       "(",        ")",        "![",    "](",          "<",
+      ">",       "*",       "_",        "~~",       "`",     "```",         "\n",
+      "\n\n",    " ",       "  \n",     "\\",       "|",     "|---|",       "- ",
+      "1. ",     "> ",      "#",        "&",        ";",     "&#9;",        "&#x6A;",
+      "&colon;", "&amp;",   "&#0;",     "\"",       "'",     "javascript:", "JAVASCRIPT:",
+      "data:",   "http://", "mailto:",  "www.",     "a@b.c", "x",           "\t",
+      "\x01",    "\xFF",    "\xC3\xA9", "<script>", "=",     "[r]: ",       "[r]"};
   std::mt19937 rng(42);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> count(1, 60);
@@ -375,29 +356,28 @@ TEST(render_markdown, random_markdown_pieces_stay_safe) {
 }
 
 TEST(render_markdown, deep_nesting_does_not_crash) {
-  for (const std::string& input :
-       {std::string(10000, '>') + " deep", std::string(10000, '['),
-        std::string(10000, '*') + "a" + std::string(10000, '*'),
-        std::string(10000, '`'), std::string(10000, '-'),
-        [] {
-          std::string s;
-          for (int i = 0; i < 10000; ++i) s += "- ";
-          return s + "x";
-        }(),
-        [] {
-          std::string s;
-          for (int i = 0; i < 5000; ++i) s += "![";
-          s += "x";
-          for (int i = 0; i < 5000; ++i) s += "](y)";
-          return s;
-        }(),
-        [] {
-          std::string s;
-          for (int i = 0; i < 5000; ++i) s += "[";
-          s += "x";
-          for (int i = 0; i < 5000; ++i) s += "](javascript:y)";
-          return s;
-        }()}) {
+  for (const std::string& input : {std::string(10000, '>') + " deep", std::string(10000, '['),
+                                   std::string(10000, '*') + "a" + std::string(10000, '*'),
+                                   std::string(10000, '`'), std::string(10000, '-'),
+                                   [] {
+                                     std::string s;
+                                     for (int i = 0; i < 10000; ++i) s += "- ";
+                                     return s + "x";
+                                   }(),
+                                   [] {
+                                     std::string s;
+                                     for (int i = 0; i < 5000; ++i) s += "![";
+                                     s += "x";
+                                     for (int i = 0; i < 5000; ++i) s += "](y)";
+                                     return s;
+                                   }(),
+                                   [] {
+                                     std::string s;
+                                     for (int i = 0; i < 5000; ++i) s += "[";
+                                     s += "x";
+                                     for (int i = 0; i < 5000; ++i) s += "](javascript:y)";
+                                     return s;
+                                   }()}) {
     expect_safe_html(input.substr(0, 40), render_markdown(input));
   }
 }
