@@ -1,0 +1,73 @@
+// Signing in and out, and the person's language.
+import * as api from '../api';
+import type { Account, Locale } from '../api';
+import { changed, navigate, remember_next, session } from '../state';
+import { locale, set_locale } from '../i18n';
+import { start_stream, stop_stream } from '../stream';
+import * as chat from '../chat/state';
+import * as communities from '../communities/state';
+
+export async function load_me() {
+  try {
+    const { account, memberships } = await api.get_me();
+    session.me = account;
+    session.memberships = memberships;
+    if (account.locale) set_locale(account.locale);
+    start_stream();
+  } catch (e) {
+    if (e instanceof api.ApiError && e.status === 401) session.me = null;
+    else if (e instanceof api.ApiError && e.status === 0) {
+      // Offline at start: the service worker gave us the shell; try again when back.
+      session.me = null;
+      window.addEventListener('online', () => void load_me(), { once: true });
+    } else session.me = null;
+  }
+  changed();
+}
+
+/** After sign up, log in or a login link: load memberships and open the stream. */
+export async function signed_in(account: Account) {
+  session.me = account;
+  session.expired = false;
+  // A locale chosen before signing up or logging in wins over the account's stored one only at sign-up.
+  set_locale(account.locale ?? locale());
+  await load_me();
+}
+
+export async function log_out() {
+  try {
+    await api.log_out();
+  } catch {
+    // Even if the server is unreachable, forget the session here.
+  }
+  stop_stream();
+  session.me = null;
+  session.memberships = [];
+  chat.forget_all();
+  communities.forget_all();
+  navigate('/');
+}
+
+export async function change_locale(l: Locale) {
+  set_locale(l);
+  changed();
+  if (session.me && session.me.locale !== l) {
+    try {
+      const { account } = await api.update_me({ locale: l });
+      session.me = account;
+      changed();
+    } catch {
+      // The choice still applies on this device; the account keeps the old one.
+    }
+  }
+}
+
+// An expired session anywhere: back to log in, then back to where the person was.
+api.set_unauthenticated_handler(() => {
+  if (!session.me) return;
+  stop_stream();
+  session.me = null;
+  session.expired = true;
+  remember_next(location.pathname + location.search);
+  navigate('/login', { replace: true });
+});

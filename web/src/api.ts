@@ -1,0 +1,216 @@
+// One typed function per endpoint of docs/api.md. Nothing else in the app calls fetch().
+// Every failure becomes an ApiError {status, code, message, field}; a network failure has
+// status 0 and code "network", so callers can keep what the person typed and retry.
+
+export type Locale = 'fr' | 'en';
+export type Role = 'owner' | 'host' | 'member';
+
+export interface Account {
+  id: number;
+  email?: string;
+  display_name: string;
+  locale: Locale;
+  created_at: string;
+}
+export interface CommunityRef {
+  id: number;
+  slug: string;
+  name: string;
+}
+export interface Membership {
+  community: CommunityRef;
+  member_number: number;
+  role: Role;
+  joined_at: string;
+  invited_by: number | null;
+}
+export interface Community extends CommunityRef {
+  description: string;
+  locale: Locale;
+  timezone: string;
+  created_at: string;
+  member_count: number;
+  members_can_invite: boolean;
+  member_invite_quota: number;
+  membership?: Membership;
+}
+export interface Member {
+  account_id: number;
+  display_name: string;
+  member_number: number;
+  role: Role;
+  joined_at: string;
+  invited_by: number | null;
+}
+export interface Invitation {
+  code: string;
+  url: string;
+  max_uses: number | null;
+  uses: number;
+  expires_at: string | null;
+  note?: string | null;
+  revoked: boolean;
+  created_by: number;
+  created_at: string;
+}
+export interface InvitationPreview {
+  community: { name: string; description: string; slug: string };
+  inviter: { display_name: string };
+  invitation: { expires_at: string | null; max_uses: number | null; uses: number };
+}
+export interface Channel {
+  id: number;
+  community_id: number;
+  name: string;
+  kind: 'chat';
+  archived: boolean;
+  last_seq: number;
+  last_read_seq: number;
+  unread: number;
+  created_at: string;
+}
+export interface Reaction {
+  emoji: string;
+  count: number;
+  account_ids: number[];
+}
+export interface Message {
+  id: number;
+  seq: number;
+  channel_id: number;
+  author: { id: number; display_name: string };
+  body: string;
+  html: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: boolean;
+  parent_id: number | null;
+  reply_count: number;
+  client_id: string | null;
+  reactions: Reaction[];
+}
+export interface PersonalToken {
+  id: number;
+  name: string;
+  created_at: string;
+  last_used_at?: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly retry_after?: number,
+  ) {
+    super(message);
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Called when a request that needed a session gets 401 unauthenticated. */
+let on_unauthenticated: () => void = () => {};
+export function set_unauthenticated_handler(fn: () => void) {
+  on_unauthenticated = fn;
+}
+
+async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The server's CSRF rule: state-changing cookie requests must be JSON.
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e));
+  }
+  if (res.status === 204) return undefined as T;
+  let data: any = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = data?.error ?? {};
+    const retry = Number(res.headers.get('Retry-After')) || undefined;
+    const error = new ApiError(res.status, err.code ?? 'internal', err.message ?? res.statusText, err.field, retry);
+    if (res.status === 401 && error.code === 'unauthenticated') on_unauthenticated();
+    throw error;
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+// Accounts and sessions
+export const sign_up = (b: { email: string; password: string; display_name: string; locale?: Locale }) =>
+  call<{ account: Account }>('POST', '/accounts', b);
+export const log_in = (b: { email: string; password: string }) => call<{ account: Account }>('POST', '/sessions', b);
+export const log_out = () => call<void>('DELETE', '/sessions/current');
+export const request_login_link = (email: string) => call<{}>('POST', '/login-links', { email });
+export const use_login_link = (token: string) => call<{ account: Account }>('POST', `/login-links/${enc(token)}`);
+export const get_me = () => call<{ account: Account; memberships: Membership[] }>('GET', '/me');
+export const update_me = (b: { display_name?: string; locale?: Locale }) => call<{ account: Account }>('PATCH', '/me', b);
+export const change_password = (b: { current_password: string; new_password: string }) =>
+  call<void>('PUT', '/me/password', b);
+export const create_token = (name: string) =>
+  call<{ token: string; personal_token: PersonalToken }>('POST', '/tokens', { name });
+export const list_tokens = () => call<{ tokens: PersonalToken[] }>('GET', '/tokens');
+export const delete_token = (id: number) => call<void>('DELETE', `/tokens/${id}`);
+
+// Communities, members, invitations
+export const create_community = (b: { name: string; slug?: string; description?: string; locale?: Locale; timezone?: string }) =>
+  call<{ community: Community }>('POST', '/communities', b);
+export const get_community = (slug: string) => call<{ community: Community }>('GET', `/communities/${enc(slug)}`);
+export const update_community = (
+  slug: string,
+  b: Partial<Pick<Community, 'name' | 'description' | 'locale' | 'timezone' | 'members_can_invite' | 'member_invite_quota'>>,
+) => call<{ community: Community }>('PATCH', `/communities/${enc(slug)}`, b);
+export const list_members = (slug: string) => call<{ members: Member[] }>('GET', `/communities/${enc(slug)}/members`);
+export const set_member_role = (slug: string, account_id: number, role: 'host' | 'member') =>
+  call<{ member: Member }>('PATCH', `/communities/${enc(slug)}/members/${account_id}`, { role });
+export const remove_member = (slug: string, account_id: number) =>
+  call<void>('DELETE', `/communities/${enc(slug)}/members/${account_id}`);
+export const create_invitation = (slug: string, b: { max_uses?: number; expires_in_hours?: number; note?: string }) =>
+  call<{ invitation: Invitation }>('POST', `/communities/${enc(slug)}/invitations`, b);
+export const list_invitations = (slug: string) =>
+  call<{ invitations: Invitation[] }>('GET', `/communities/${enc(slug)}/invitations`);
+export const get_invitation = (code: string) => call<InvitationPreview>('GET', `/invitations/${enc(code)}`);
+export const accept_invitation = (code: string) =>
+  call<{ membership: Membership }>('POST', `/invitations/${enc(code)}/accept`);
+export const revoke_invitation = (code: string) => call<void>('DELETE', `/invitations/${enc(code)}`);
+
+// Chat
+export const create_channel = (slug: string, name: string) =>
+  call<{ channel: Channel }>('POST', `/communities/${enc(slug)}/channels`, { name, kind: 'chat' });
+export const list_channels = (slug: string) => call<{ channels: Channel[] }>('GET', `/communities/${enc(slug)}/channels`);
+export const update_channel = (id: number, b: { name?: string; archived?: boolean }) =>
+  call<{ channel: Channel }>('PATCH', `/channels/${id}`, b);
+export const post_message = (channel_id: number, b: { body: string; parent_id?: number; client_id?: string }) =>
+  call<{ message: Message }>('POST', `/channels/${channel_id}/messages`, b);
+export const list_messages = (channel_id: number, q: { before?: number; after?: number; limit?: number }) => {
+  const p = new URLSearchParams();
+  if (q.before !== undefined) p.set('before', String(q.before));
+  if (q.after !== undefined) p.set('after', String(q.after));
+  if (q.limit !== undefined) p.set('limit', String(q.limit));
+  const qs = p.toString();
+  return call<{ messages: Message[] }>('GET', `/channels/${channel_id}/messages${qs ? '?' + qs : ''}`);
+};
+export const get_thread = (message_id: number) =>
+  call<{ parent: Message; replies: Message[] }>('GET', `/messages/${message_id}/thread`);
+export const edit_message = (id: number, body: string) => call<{ message: Message }>('PATCH', `/messages/${id}`, { body });
+export const delete_message = (id: number) => call<void>('DELETE', `/messages/${id}`);
+export const add_reaction = (id: number, emoji: string) =>
+  call<{ message: Message }>('PUT', `/messages/${id}/reactions/${enc(emoji)}`);
+export const remove_reaction = (id: number, emoji: string) =>
+  call<{ message: Message }>('DELETE', `/messages/${id}/reactions/${enc(emoji)}`);
+export const mark_read = (channel_id: number, seq: number) =>
+  call<{ channel: Channel }>('POST', `/channels/${channel_id}/read`, { seq });

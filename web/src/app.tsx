@@ -1,0 +1,71 @@
+// The routes. The URL is the state: every screen can be reloaded or shared.
+import { useEffect } from 'preact/hooks';
+import { t } from './i18n';
+import { navigate, path, remember_next, session, use_state_changes } from './state';
+import { AccountPage } from './accounts/account';
+import { LogInPage, LoginLinkPage, SignUpPage, Welcome } from './accounts/auth';
+import { InvitationPage } from './communities/invitation';
+import { CommunityLayout } from './communities/layout';
+import { NewCommunityPage, NoCommunity } from './communities/new';
+import { ChatView } from './chat/chat_view';
+import { MembersPage } from './members/members';
+import { HostPage } from './host/host';
+import { Page } from './ui/shell';
+import { Link } from './ui/link';
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function Loading() {
+  return <div class="splash" role="status">{t('loading')}</div>;
+}
+
+export function App() {
+  use_state_changes();
+  const p = path();
+  const me = session.me;
+  let m: RegExpMatchArray | null;
+
+  // Pages anyone may see.
+  if ((m = p.match(/^\/i\/([^/]+)\/?$/))) return me === undefined ? <Loading /> : <InvitationPage code={decodeURIComponent(m[1])} />;
+  if ((m = p.match(/^\/login\/([^/]+)\/?$/))) return <LoginLinkPage token={decodeURIComponent(m[1])} />;
+  if (me === undefined) return <Loading />;
+  if (p === '/login') return me ? <Redirect to="/" /> : <LogInPage />;
+  if (p === '/signup') return me ? <Redirect to="/" /> : <SignUpPage />;
+  if (p === '/') {
+    if (!me) return <Welcome />;
+    const last = localStorage.getItem('ps_last_community');
+    const target = session.memberships.find((x) => x.community.slug === last) ?? session.memberships[0];
+    return target ? <Redirect to={`/c/${target.community.slug}`} /> : <NoCommunity />;
+  }
+
+  // Everything else needs a session: log in, then come back here.
+  if (!me) {
+    remember_next(p + location.search);
+    return <Redirect to="/login" />;
+  }
+  if (p === '/account') return <AccountPage />;
+  if (p === '/new') return <NewCommunityPage />;
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/?$/))) return <CommunityLayout slug={m[1]} view="home" />;
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/ch\/(\d+)\/?$/))) {
+    const id = Number(m[2]);
+    return (
+      <CommunityLayout slug={m[1]} view="chat" channel_id={id}>
+        <ChatView slug={m[1]} channel_id={id} />
+      </CommunityLayout>
+    );
+  }
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/members\/?$/)))
+    return <CommunityLayout slug={m[1]} view="members"><MembersPage slug={m[1]} /></CommunityLayout>;
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/host\/?$/)))
+    return <CommunityLayout slug={m[1]} view="host"><HostPage slug={m[1]} /></CommunityLayout>;
+
+  return (
+    <Page narrow>
+      <h1>{t('not_found_title')}</h1>
+      <Link href="/" class="btn">{t('go_home')}</Link>
+    </Page>
+  );
+}

@@ -1,0 +1,154 @@
+// A channel: history with upward infinite scroll, live messages, the "new messages" divider,
+// pending messages, and the thread panel beside it (over it on a phone).
+import { Fragment } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import type { Message as Msg } from '../api';
+import { error_text, t } from '../i18n';
+import { channels_by_id, communities, is_host, load_members, members_by_slug, set_read } from '../communities/state';
+import { PaneHead } from '../communities/layout';
+import { FormError } from '../ui/form';
+import { Composer } from './composer';
+import { Message } from './message';
+import { ThreadPanel } from './thread';
+import { PendingList } from './pending';
+import { load_older, logs, open_channel, sorted, viewing } from './state';
+
+const GROUP_MS = 5 * 60 * 1000;
+
+export function ChatView({ slug, channel_id }: { slug: string; channel_id: number }) {
+  const [error, set_error] = useState('');
+  const [thread, set_thread] = useState<number | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const top = useRef<HTMLDivElement>(null);
+  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const stick = useRef(true);
+  const first = useRef(true);
+
+  const channel = channels_by_id.get(channel_id);
+  const community = communities.get(slug);
+  const log = logs.get(channel_id);
+  const members = members_by_slug.get(slug);
+  const all = sorted(channel_id);
+  const top_level = all.filter((m) => !m.parent_id);
+
+  useEffect(() => {
+    set_error('');
+    set_thread(null);
+    first.current = true;
+    stick.current = true;
+    viewing.channel_id = channel_id;
+    viewing.at_bottom = true;
+    open_channel(channel_id).catch((e) => set_error(error_text(e)));
+    if (!members_by_slug.has(slug)) load_members(slug).catch(() => {});
+    return () => {
+      if (viewing.channel_id === channel_id) viewing.channel_id = 0;
+    };
+  }, [channel_id, slug]);
+
+  // Upward infinite scroll: when the top sentinel shows, fetch the previous page.
+  useEffect(() => {
+    const el = top.current;
+    if (!el || !scroller.current) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && log?.loaded && log.has_more && !first.current) {
+        const s = scroller.current!;
+        anchor.current = { height: s.scrollHeight, top: s.scrollTop };
+        void load_older(channel_id);
+      }
+    }, { root: scroller.current, rootMargin: '200px 0px 0px 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [channel_id, log?.loaded, log?.has_more]);
+
+  // Keep the view where the reader is: at the bottom for live messages, steady when older ones
+  // are prepended, and at the divider on first open.
+  useLayoutEffect(() => {
+    const s = scroller.current;
+    if (!s || !log?.loaded) return;
+    if (first.current) {
+      first.current = false;
+      const divider = s.querySelector('.divider') as HTMLElement | null;
+      if (divider) s.scrollTop = Math.max(0, divider.offsetTop - s.clientHeight / 3);
+      else s.scrollTop = s.scrollHeight;
+      on_scroll();
+      return;
+    }
+    if (anchor.current && !log.loading_older) {
+      s.scrollTop = s.scrollHeight - anchor.current.height + anchor.current.top;
+      anchor.current = null;
+    } else if (stick.current) {
+      s.scrollTop = s.scrollHeight;
+    }
+  });
+
+  // Mark read what has been seen.
+  useEffect(() => {
+    if (!channel || !log?.loaded || !viewing.at_bottom) return;
+    const newest = log.newest;
+    if (newest > channel.last_read_seq && document.visibilityState === 'visible') {
+      set_read(channel_id, newest);
+      api.mark_read(channel_id, newest).catch(() => {});
+    }
+  });
+
+  function on_scroll() {
+    const s = scroller.current;
+    if (!s) return;
+    const at_bottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
+    stick.current = at_bottom;
+    if (viewing.channel_id === channel_id) viewing.at_bottom = at_bottom;
+  }
+
+  if (!channel) {
+    return (
+      <section class="chat">
+        <FormError error={error} />
+        <p class="loading" role="status">{t('loading')}</p>
+      </section>
+    );
+  }
+
+  const divider_after = log?.divider_after ?? Infinity;
+  let divider_shown = false;
+  let prev: Msg | undefined;
+
+  return (
+    <div class={'chat-wrap' + (thread ? ' chat-wrap--thread' : '')}>
+      <section class="chat" aria-labelledby="chat-title">
+        <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} sub={community?.description ? undefined : undefined} />
+        <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: channel.name })} tabIndex={0}>
+          <div ref={top} class="messages__top">
+            {log?.loaded && !log.has_more && <p class="start muted">{t('start_of_channel', { channel: channel.name })}</p>}
+            {log?.loaded && log.has_more && (
+              <button type="button" class="btn btn--small btn--ghost" disabled={log.loading_older} onClick={() => {
+                const s = scroller.current!;
+                anchor.current = { height: s.scrollHeight, top: s.scrollTop };
+                void load_older(channel_id);
+              }}>
+                {log.loading_older ? t('loading_older') : t('load_older')}
+              </button>
+            )}
+          </div>
+          {!log?.loaded && <p class="loading" role="status">{t('loading')}</p>}
+          {top_level.map((m) => {
+            const show_divider = !divider_shown && m.seq > divider_after;
+            if (show_divider) divider_shown = true;
+            const compact = !show_divider && !!prev && !prev.deleted && prev.author.id === m.author.id && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS;
+            prev = m;
+            return (
+              <Fragment key={m.seq}>
+                {show_divider && <div class="divider" role="separator"><span>{t('new_messages')}</span></div>}
+                <Message m={m} compact={compact} tz={community?.timezone} members={members} can_moderate={is_host(slug)} on_thread={set_thread} on_error={set_error} />
+              </Fragment>
+            );
+          })}
+          <PendingList channel_id={channel_id} parent_id={null} />
+        </div>
+        <FormError error={error} />
+        <Composer channel_id={channel_id} placeholder={t('message_placeholder', { channel: channel.name })} disabled={channel.archived} />
+      </section>
+      {thread && <ThreadPanel slug={slug} channel_id={channel_id} parent_id={thread} on_close={() => set_thread(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// Messages written but not yet acknowledged by the server.
+import { t } from '../i18n';
+import { session } from '../state';
+import { hue, initials } from '../ui/shell';
+import { discard_pending, pending_for, retry_pending } from './state';
+
+export function PendingList({ channel_id, parent_id }: { channel_id: number; parent_id: number | null }) {
+  const list = pending_for(channel_id, parent_id);
+  if (!list.length || !session.me) return null;
+  return (
+    <>
+      {list.map((p) => (
+        <div class="msg msg--pending" key={p.client_id} data-testid="pending">
+          <div class="msg__gutter">
+            <span class="avatar" style={{ '--h': hue(session.me!.id) } as any} aria-hidden="true">{initials(session.me!.display_name)}</span>
+          </div>
+          <div class="msg__content">
+            <p class="msg__body msg__body--plain">{p.body}</p>
+            {p.failed ? (
+              <p class="form-error small" role="alert">
+                {t('send_failed', { message: p.failed })}{' '}
+                <button type="button" class="btn btn--small" onClick={() => retry_pending(p.client_id)}>{t('retry')}</button>{' '}
+                <button type="button" class="btn btn--small btn--ghost" onClick={() => discard_pending(p.client_id)}>{t('delete')}</button>
+              </p>
+            ) : (
+              <p class="muted small" role="status">{t('pending')}</p>
+            )}
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}

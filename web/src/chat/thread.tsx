@@ -1,0 +1,52 @@
+// The thread panel: a message and its replies, live, with its own composer.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import * as api from '../api';
+import { error_text, t } from '../i18n';
+import { communities, is_host, members_by_slug } from '../communities/state';
+import { FormError } from '../ui/form';
+import { Composer } from './composer';
+import { Message } from './message';
+import { PendingList } from './pending';
+import { find_message, put_many, sorted } from './state';
+
+export function ThreadPanel(p: { slug: string; channel_id: number; parent_id: number; on_close: () => void }) {
+  const [error, set_error] = useState('');
+  const [loaded, set_loaded] = useState(false);
+  const close = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    set_loaded(false);
+    api.get_thread(p.parent_id).then(({ parent, replies }) => {
+      put_many([parent, ...replies]);
+      set_loaded(true);
+    }, (e) => set_error(error_text(e)));
+    close.current?.focus();
+  }, [p.parent_id]);
+
+  const parent = find_message(p.channel_id, p.parent_id);
+  const replies = sorted(p.channel_id).filter((m) => m.parent_id === p.parent_id);
+  const tz = communities.get(p.slug)?.timezone;
+  const members = members_by_slug.get(p.slug);
+  useEffect(() => {
+    if (list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [replies.length]);
+
+  return (
+    <aside class="thread" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()}>
+      <div class="thread__head">
+        <h2 id="thread-title">{t('thread')}</h2>
+        <button ref={close} type="button" class="icon-btn" aria-label={t('close_thread')} onClick={p.on_close}>✕</button>
+      </div>
+      <div class="thread__list" ref={list}>
+        {parent && <Message m={parent} compact={false} tz={tz} members={members} can_moderate={is_host(p.slug)} in_thread on_error={set_error} />}
+        {loaded && <hr class="thread__sep" />}
+        {replies.map((m) => (
+          <Message key={m.seq} m={m} compact={false} tz={tz} members={members} can_moderate={is_host(p.slug)} in_thread on_error={set_error} />
+        ))}
+        <PendingList channel_id={p.channel_id} parent_id={p.parent_id} />
+      </div>
+      <FormError error={error} />
+      <Composer channel_id={p.channel_id} parent_id={p.parent_id} placeholder={t('reply_placeholder')} />
+    </aside>
+  );
+}

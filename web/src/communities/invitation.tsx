@@ -1,0 +1,100 @@
+// The invitation page /i/{code}: who invites you where, and accepting (signing up on the way).
+import { useEffect, useState } from 'preact/hooks';
+import * as api from '../api';
+import type { InvitationPreview } from '../api';
+import { error_text, format_datetime, t } from '../i18n';
+import { navigate, session } from '../state';
+import { FormError } from '../ui/form';
+import { Page } from '../ui/shell';
+import { Link } from '../ui/link';
+import { LogInForm, SignUpForm } from '../accounts/auth';
+import { load_me } from '../accounts/session';
+
+type Dead = 'invitation_expired' | 'invitation_used_up' | 'invitation_revoked' | 'not_found';
+
+export function InvitationPage({ code }: { code: string }) {
+  const [preview, set_preview] = useState<InvitationPreview | null>(null);
+  const [dead, set_dead] = useState<Dead | null>(null);
+  const [error, set_error] = useState('');
+  const [busy, set_busy] = useState(false);
+  const [mode, set_mode] = useState<'signup' | 'login'>('signup');
+
+  useEffect(() => {
+    api.get_invitation(code).then(set_preview, (e) => {
+      if (e instanceof api.ApiError && (e.status === 410 || e.status === 404)) set_dead(e.status === 404 ? 'not_found' : (e.code as Dead));
+      else set_error(error_text(e));
+    });
+  }, [code]);
+
+  const accept = async () => {
+    set_busy(true);
+    set_error('');
+    try {
+      const { membership } = await api.accept_invitation(code);
+      await load_me();
+      sessionStorage.setItem('ps_welcome', String(membership.member_number));
+      navigate(`/c/${membership.community.slug}`, { replace: true });
+    } catch (e) {
+      if (e instanceof api.ApiError && e.status === 410) set_dead(e.code as Dead);
+      else set_error(error_text(e));
+    } finally {
+      set_busy(false);
+    }
+  };
+
+  if (dead) return <DeadInvitation reason={dead} />;
+  if (!preview) {
+    return (
+      <Page narrow>
+        <FormError error={error} />
+        {!error && <p class="loading" role="status">{t('loading')}</p>}
+      </Page>
+    );
+  }
+  const { community, inviter, invitation } = preview;
+  return (
+    <Page narrow>
+      <section class="invite card">
+        <p class="invite__from">{t('invite_title', { name: inviter.display_name })}</p>
+        <h1>{community.name}</h1>
+        {community.description && <p class="invite__desc">{community.description}</p>}
+        <ul class="invite__facts">
+          {invitation.max_uses != null && <li>{t('invite_uses', { uses: invitation.uses, max: invitation.max_uses })}</li>}
+          {invitation.expires_at && <li>{t('invite_expires', { date: format_datetime(invitation.expires_at) })}</li>}
+        </ul>
+        <FormError error={error} />
+        {session.me ? (
+          <button class="btn btn--primary btn--block" type="button" disabled={busy} onClick={() => void accept()}>
+            {t('invite_accept', { community: community.name })}
+          </button>
+        ) : (
+          <div>
+            <h2>{mode === 'signup' ? t('invite_accept_signup') : t('log_in')}</h2>
+            {mode === 'signup' ? <SignUpForm after={accept} /> : <LogInForm after={accept} />}
+            <button class="btn btn--link" type="button" onClick={() => set_mode(mode === 'signup' ? 'login' : 'signup')}>
+              {mode === 'signup' ? t('invite_login_instead') : t('invite_signup_instead')}
+            </button>
+          </div>
+        )}
+      </section>
+    </Page>
+  );
+}
+
+function DeadInvitation({ reason }: { reason: Dead }) {
+  const [title, body] =
+    reason === 'invitation_expired' ? [t('invite_expired_title'), t('invite_expired_body')]
+    : reason === 'invitation_used_up' ? [t('invite_used_up_title'), t('invite_used_up_body')]
+    : reason === 'invitation_revoked' ? [t('invite_revoked_title'), t('invite_revoked_body')]
+    : [t('invite_not_found_title'), t('invite_not_found_body')];
+  return (
+    <Page narrow>
+      <section class="card dead" data-reason={reason}>
+        <div class="dead__icon" aria-hidden="true">🎟️</div>
+        <h1>{title}</h1>
+        <p>{body}</p>
+        <Link href="/" class="btn">{t('go_home')}</Link>
+      </section>
+    </Page>
+  );
+}

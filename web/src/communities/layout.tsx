@@ -1,0 +1,111 @@
+// A community's frame: the sidebar (communities, channels with unread badges, the member's
+// number, links) and the pane on the right. On a phone, the sidebar is the home screen and each
+// pane opens full screen with a back link.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { error_text, t } from '../i18n';
+import { navigate, session } from '../state';
+import { ConnectionBanner, TopBar } from '../ui/shell';
+import { Link } from '../ui/link';
+import { FormError } from '../ui/form';
+import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
+
+export type View = 'home' | 'chat' | 'members' | 'host';
+
+export function CommunityLayout(p: { slug: string; view: View; channel_id?: number; children?: ComponentChildren }) {
+  const [error, set_error] = useState('');
+  const { slug } = p;
+  useEffect(() => {
+    set_error('');
+    load_community(slug).catch((e) => set_error(error_text(e)));
+    localStorage.setItem('ps_last_community', slug);
+  }, [slug]);
+
+  const community = communities.get(slug);
+  const channels = channels_by_slug.get(slug) ?? [];
+  const membership = membership_of(slug);
+  const host = is_host(slug);
+  const welcome = sessionStorage.getItem('ps_welcome');
+
+  return (
+    <div class={`layout layout--${p.view}`}>
+      <TopBar />
+      <ConnectionBanner />
+      <div class="layout__body">
+        <nav class="sidebar" aria-label={t('channels')}>
+          <CommunitySwitcher current={slug} />
+          <div class="sidebar__community">
+            <h2 class="sidebar__name">{community?.name ?? membership?.community.name ?? slug}</h2>
+            {membership && <p class="badge-number" data-testid="member-number">{t('member_number', { number: membership.member_number })}</p>}
+          </div>
+          {welcome && membership && (
+            <p class="welcome-note" role="status">
+              {t('welcome_member', { number: welcome })}
+              <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}>✕</button>
+            </p>
+          )}
+          <FormError error={error} />
+          <h3 class="sidebar__label">{t('channels')}</h3>
+          {community && channels.length === 0 && <p class="muted small">{host ? t('no_channels_host') : t('no_channels')}</p>}
+          <ul class="channels">
+            {channels.map((c) => (
+              <li key={c.id}>
+                <Link
+                  href={`/c/${slug}/ch/${c.id}`}
+                  class={'channel' + (c.id === p.channel_id ? ' channel--active' : '') + (c.unread > 0 ? ' channel--unread' : '') + (c.archived ? ' channel--archived' : '')}
+                  aria-current={c.id === p.channel_id ? 'page' : undefined}
+                >
+                  <span class="channel__hash" aria-hidden="true">#</span>
+                  <span class="channel__name">{c.name}</span>
+                  {c.archived && <span class="channel__tag">{t('archived')}</span>}
+                  {c.unread > 0 && c.id !== p.channel_id && (
+                    <span class="unread" aria-label={t('unread_count', { count: c.unread })} data-testid="unread">{c.unread}</span>
+                  )}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <ul class="sidebar__links">
+            <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}>👥 {t('members')}</Link></li>
+            {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}>🎛️ {t('host_tools')}</Link></li>}
+            <li><Link href="/account" class="navlink">⚙️ {t('account')}</Link></li>
+          </ul>
+        </nav>
+        <main id="main" class="pane">
+          {p.view === 'home' ? <div class="pane__empty"><p>{t('pick_channel')}</p></div> : p.children}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function CommunitySwitcher({ current }: { current: string }) {
+  if (session.memberships.length < 2) return (
+    <div class="switcher"><Link href="/new" class="navlink small">＋ {t('create_community')}</Link></div>
+  );
+  return (
+    <div class="switcher">
+      <label class="visually-hidden" for="community-switch">{t('switch_community')}</label>
+      <select id="community-switch" value={current} onChange={(e) => navigate(`/c/${(e.currentTarget as HTMLSelectElement).value}`)}>
+        {session.memberships.map((m) => (
+          <option key={m.community.slug} value={m.community.slug}>{m.community.name}</option>
+        ))}
+      </select>
+      <Link href="/new" class="navlink small" aria-label={t('create_community')}>＋</Link>
+    </div>
+  );
+}
+
+/** The header of a pane, with the back link phones need. */
+export function PaneHead(p: { slug: string; title: ComponentChildren; sub?: ComponentChildren; children?: ComponentChildren }) {
+  return (
+    <div class="pane__head">
+      <Link href={`/c/${p.slug}`} class="back" aria-label={t('back')}>‹</Link>
+      <div class="pane__title">
+        <h1>{p.title}</h1>
+        {p.sub && <p class="muted small">{p.sub}</p>}
+      </div>
+      {p.children}
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+// Host tools: channels, invitation links, who may invite.
+import { useEffect, useState } from 'preact/hooks';
+import * as api from '../api';
+import type { Invitation } from '../api';
+import { error_text, format_datetime, t } from '../i18n';
+import { changed } from '../state';
+import { channels_by_slug, communities, upsert_channel } from '../communities/state';
+import { PaneHead } from '../communities/layout';
+import { Checkbox, CopyButton, Field, FormError, Notice, submit, use_form } from '../ui/form';
+
+export function HostPage({ slug }: { slug: string }) {
+  const community = communities.get(slug);
+  return (
+    <section class="scroll-pane">
+      <PaneHead slug={slug} title={t('host_title')} sub={community?.name} />
+      <div class="pane__body">
+        <ChannelsCard slug={slug} />
+        <InvitationsCard slug={slug} />
+        {community && <SettingsCard slug={slug} />}
+        <p class="muted small">{t('remove_members_hint')}</p>
+      </div>
+    </section>
+  );
+}
+
+function ChannelsCard({ slug }: { slug: string }) {
+  const f = use_form({ name: '' });
+  const [error, set_error] = useState('');
+  const channels = channels_by_slug.get(slug) ?? [];
+  return (
+    <section class="card" aria-labelledby="h-channels">
+      <h2 id="h-channels">{t('channels')}</h2>
+      <FormError error={error} />
+      <ul class="rows">
+        {channels.map((c) => (
+          <li class="row" key={c.id}>
+            <div class="row__main"><strong># {c.name}</strong>{c.archived && <span class="muted small"> · {t('archived')}</span>}</div>
+            <button type="button" class="btn btn--small" onClick={async () => {
+              try {
+                const { channel } = await api.update_channel(c.id, { archived: !c.archived });
+                upsert_channel(channel);
+              } catch (e) {
+                set_error(error_text(e));
+              }
+            }}>
+              {c.archived ? t('unarchive') : t('archive')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form class="form form--inline" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        void submit(f, async () => {
+          const { channel } = await api.create_channel(slug, f.values.name.trim());
+          upsert_channel(channel);
+          f.set_values({ name: '' });
+        });
+      }}>
+        <FormError error={f.errors['']} />
+        <Field label={t('channel_name')} name="channel_name" value={f.values.name} onInput={f.set('name')} error={f.errors.name} maxLength={80} />
+        <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('create_channel')}</button>
+      </form>
+    </section>
+  );
+}
+
+function InvitationsCard({ slug }: { slug: string }) {
+  const [list, set_list] = useState<Invitation[] | null>(null);
+  const [error, set_error] = useState('');
+  const f = use_form({ max_uses: '', expires_in_hours: '', note: '' });
+  useEffect(() => {
+    api.list_invitations(slug).then((r) => set_list(r.invitations), (e) => set_error(error_text(e)));
+  }, [slug]);
+  const tz = communities.get(slug)?.timezone;
+  const now = Date.now();
+
+  return (
+    <section class="card" aria-labelledby="h-inv">
+      <h2 id="h-inv">{t('invitations')}</h2>
+      <FormError error={error} />
+      <form class="form" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        void submit(f, async () => {
+          const v = f.values;
+          const { invitation } = await api.create_invitation(slug, {
+            ...(v.max_uses ? { max_uses: Number(v.max_uses) } : {}),
+            ...(v.expires_in_hours ? { expires_in_hours: Number(v.expires_in_hours) } : {}),
+            ...(v.note.trim() ? { note: v.note.trim() } : {}),
+          });
+          set_list((l) => [invitation, ...(l ?? [])]);
+          f.set_values({ max_uses: '', expires_in_hours: '', note: '' });
+        });
+      }}>
+        <h3>{t('new_invitation')}</h3>
+        <FormError error={f.errors['']} />
+        <div class="grid2">
+          <Field label={t('max_uses')} name="max_uses" type="number" min={1} max={100000} value={f.values.max_uses} onInput={f.set('max_uses')} error={f.errors.max_uses} optional />
+          <Field label={t('expires_in_hours')} name="expires_in_hours" type="number" min={1} max={8760} value={f.values.expires_in_hours} onInput={f.set('expires_in_hours')} error={f.errors.expires_in_hours} optional />
+        </div>
+        <Field label={t('note')} name="note" value={f.values.note} onInput={f.set('note')} hint={t('note_hint')} error={f.errors.note} optional maxLength={500} />
+        <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('create_invitation')}</button>
+      </form>
+      {list && list.length === 0 && <p class="muted">{t('no_invitations')}</p>}
+      <ul class="invitations">
+        {(list ?? []).map((inv) => {
+          const expired = inv.expires_at != null && Date.parse(inv.expires_at) < now;
+          const dead = inv.revoked || expired;
+          return (
+            <li class={'invitation' + (dead ? ' invitation--dead' : '')} key={inv.code} data-code={inv.code}>
+              <div class="invitation__url">
+                <label class="visually-hidden" for={`inv-${inv.code}`}>{t('invitation_link')}</label>
+                <input id={`inv-${inv.code}`} readOnly value={inv.url} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} data-testid="invitation-url" />
+                {!dead && <CopyButton text={inv.url} label={`${t('copy')} — ${t('invitation_link')}`} />}
+              </div>
+              <p class="muted small">
+                {inv.max_uses != null ? t('invite_uses', { uses: inv.uses, max: inv.max_uses }) : `${inv.uses} · ${t('unlimited')}`}
+                {' · '}
+                {inv.revoked ? t('revoked') : expired ? t('expired') : inv.expires_at ? t('invite_expires', { date: format_datetime(inv.expires_at, tz) }) : t('never_expires')}
+                {inv.note && <> · <em>{inv.note}</em></>}
+              </p>
+              {!dead && (
+                <button type="button" class="btn btn--small btn--danger" onClick={async () => {
+                  try {
+                    await api.revoke_invitation(inv.code);
+                    set_list((l) => (l ?? []).map((x) => (x.code === inv.code ? { ...x, revoked: true } : x)));
+                  } catch (e) {
+                    set_error(error_text(e));
+                  }
+                }}>
+                  {t('revoke')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function SettingsCard({ slug }: { slug: string }) {
+  const community = communities.get(slug)!;
+  const [quota, set_quota] = useState(String(community.member_invite_quota ?? 5));
+  const [error, set_error] = useState('');
+  const [saved, set_saved] = useState(false);
+  const save = async (b: { members_can_invite?: boolean; member_invite_quota?: number }) => {
+    set_error('');
+    set_saved(false);
+    try {
+      const r = await api.update_community(slug, b);
+      communities.set(slug, { ...community, ...r.community });
+      changed();
+      set_saved(true);
+    } catch (e) {
+      set_error(error_text(e));
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="h-settings">
+      <h2 id="h-settings">{t('settings')}</h2>
+      <FormError error={error} />
+      <Checkbox name="members_can_invite" label={t('members_can_invite')} checked={community.members_can_invite} onChange={(v) => void save({ members_can_invite: v })} />
+      {community.members_can_invite && (
+        <form class="form form--inline" noValidate onSubmit={(e) => { e.preventDefault(); void save({ member_invite_quota: Number(quota) }); }}>
+          <Field label={t('member_invite_quota')} name="member_invite_quota" type="number" min={0} max={1000} value={quota} onInput={set_quota} />
+          <button class="btn" type="submit">{t('save')}</button>
+        </form>
+      )}
+      {saved && <Notice>{t('saved')}</Notice>}
+    </section>
+  );
+}

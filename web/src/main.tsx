@@ -1,0 +1,15 @@
+import { render } from 'preact';
+import './styles.css';
+import { App } from './app';
+import { locale, set_locale } from './i18n';
+import { load_me } from './accounts/session';
+
+set_locale(locale());
+render(<App />, document.getElementById('app')!);
+void load_me();
+
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {});
+  });
+}
