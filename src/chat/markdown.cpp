@@ -456,6 +456,8 @@ class html_renderer {
         out_ += "</del>";
         break;
       case MD_SPAN_A:
+        // md4c pairs enter and leave; the check only keeps a bug of ours from being UB.
+        if (links_allowed_.empty()) break;
         if (links_allowed_.back()) out_ += "</a>";
         links_allowed_.pop_back();
         break;
