@@ -43,8 +43,9 @@ export function TopBar({ children }: { children?: ComponentChildren }) {
         {children}
         <LanguageSwitch />
         {session.me && (
-          <Link href="/account" class="topbar__account" aria-label={t('account')}>
+          <Link href="/account" class="topbar__account">
             <span class="avatar avatar--small" aria-hidden="true">{initials(session.me.display_name)}</span>
+            <span class="visually-hidden">{t('account')}</span>
           </Link>
         )}
       </div>

@@ -1,0 +1,315 @@
+#!/usr/bin/env node
+// `npm run test:browser`: the issue-3 story end to end, once in French and once in English,
+// two people in two browser contexts against the real server (PETITESALLE_BIN).
+import fs from 'node:fs';
+import path from 'node:path';
+import { DESKTOP, PHONE, REPO, a11y, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
+
+const T = {
+  fr: {
+    accept_language: 'fr-CA,fr',
+    sign_up: 'Créer mon compte', log_in: 'Me connecter', display_name: 'Ton nom affiché', email: 'Courriel', password: 'Mot de passe',
+    create_community: 'Créer une communauté', community_name: 'Nom de la communauté', community_description: 'Description', create: 'Créer',
+    channel_name: 'Nom du canal', create_channel: 'Créer le canal', max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', note: 'Note privée', create_invitation: 'Créer le lien',
+    invites: (n) => `${n} t’invite`, member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
+    react: 'Réagir', react_with: 'Réagir avec 👍', reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
+    members: 'Membres', founding: 'Membre fondateur', invited_by: (n) => `invité·e par ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
+    email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
+    community: 'Les Fidèles du Quai', description: 'Le petit monde du café du quai : les habitués, les musiciens du jeudi, la gang.', channel: 'jasette',
+    host: 'Ana Tremblay', guest: 'Béa Gagnon',
+    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur',
+  },
+  en: {
+    accept_language: 'en-CA,en',
+    sign_up: 'Create my account', log_in: 'Log in', display_name: 'Your display name', email: 'Email', password: 'Password',
+    create_community: 'Create a community', community_name: 'Community name', community_description: 'Description', create: 'Create',
+    channel_name: 'Channel name', create_channel: 'Create channel', max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', note: 'Private note', create_invitation: 'Create link',
+    invites: (n) => `${n} invites you`, member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
+    react: 'React', react_with: 'React with 👍', reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
+    members: 'Members', founding: 'Founding member', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
+    email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
+    community: 'Harbour Café Regulars', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
+    host: 'Sam Leblanc', guest: 'Jo Roy',
+    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister',
+  },
+};
+
+const PASSWORD = 'correct horse battery';
+
+async function story(browser, server, lang) {
+  const t = T[lang];
+  const base = server.url;
+  const stamp = Date.now().toString(36);
+  const host_email = `host-${lang}-${stamp}@example.com`;
+  const guest_email = `guest-${lang}-${stamp}@example.com`;
+  const ctx_opts = (viewport) => ({ viewport, locale: lang === 'fr' ? 'fr-CA' : 'en-CA', extraHTTPHeaders: { 'Accept-Language': t.accept_language }, serviceWorkers: 'block' });
+  const host_ctx = await browser.newContext(ctx_opts(DESKTOP));
+  const guest_ctx = await browser.newContext({ ...ctx_opts(PHONE), isMobile: true, hasTouch: true });
+  const host = await host_ctx.newPage();
+  const guest = await guest_ctx.newPage();
+  for (const [who, p] of [['host', host], ['guest', guest]]) {
+    p.on('pageerror', (e) => console.log(`       [${lang} ${who} page error] ${e.message}`));
+    p.setDefaultTimeout(10000);
+  }
+  let slug = '';
+  let invite_url = '';
+  let spare_code = '';
+  const must = async (name, fn) => {
+    if (!(await step(`${lang}: ${name}`, fn))) throw new Error(`story stopped at: ${name}`);
+  };
+  const check = async (name, fn) => {
+    const ok = await step(`${lang}: ${name}`, fn);
+    if (!ok) {
+      const tag = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+      await shot(host, `${lang}-zz-fail-${tag}-host`).catch(() => {});
+      await shot(guest, `${lang}-zz-fail-${tag}-guest`).catch(() => {});
+    }
+    return ok;
+  };
+  const msg = (page, text) => page.locator('.messages article.msg', { hasText: text });
+
+  try {
+    await must('welcome page in the browser language', async () => {
+      await host.goto(base + '/');
+      await host.getByRole('link', { name: t.sign_up }).waitFor();
+      await a11y(host, 'welcome');
+      await shots(host, `${lang}-01-welcome`);
+    });
+
+    await must('host signs up', async () => {
+      await host.getByRole('link', { name: t.sign_up }).click();
+      await host.getByLabel(t.display_name).fill(t.host);
+      await host.getByLabel(t.email).fill(host_email);
+      await host.getByLabel(t.password).fill(PASSWORD);
+      await a11y(host, 'sign up');
+      await shots(host, `${lang}-02-signup`);
+      await host.getByRole('button', { name: t.sign_up }).click();
+      await host.getByRole('link', { name: t.create_community }).first().waitFor();
+    });
+
+    await must('host creates a community', async () => {
+      await host.getByRole('link', { name: t.create_community }).first().click();
+      await host.getByLabel(t.community_name).fill(t.community);
+      await host.getByLabel(t.community_description).fill(t.description);
+      await a11y(host, 'new community');
+      await host.getByRole('button', { name: t.create, exact: true }).click();
+      await host.waitForURL(/\/c\/[a-z0-9-]+\/host$/);
+      slug = new URL(host.url()).pathname.split('/')[2];
+    });
+
+    await must('host creates a channel', async () => {
+      await host.getByLabel(t.channel_name).fill(t.channel);
+      await host.getByRole('button', { name: t.create_channel }).click();
+      await host.locator('.sidebar .channel', { hasText: t.channel }).waitFor();
+    });
+
+    await must('host creates invitations (one to use, one to expire)', async () => {
+      await host.getByLabel(t.max_uses).fill('5');
+      await host.getByLabel(t.expires_in_hours).fill('48');
+      await host.getByLabel(t.note).fill(lang === 'fr' ? 'Pour la gang du jeudi' : 'For the Thursday crew');
+      await host.getByRole('button', { name: t.create_invitation }).click();
+      await host.getByTestId('invitation-url').first().waitFor();
+      await host.getByRole('button', { name: t.create_invitation }).click();
+      await host.waitForFunction(() => document.querySelectorAll('[data-testid=invitation-url]').length >= 2);
+      const urls = await host.getByTestId('invitation-url').evaluateAll((els) => els.map((e) => e.value));
+      spare_code = urls[0].split('/i/')[1];
+      invite_url = urls[1];
+      if (!invite_url.startsWith(base + '/i/')) throw new Error(`invitation url ${invite_url} does not start with ${base}/i/`);
+      await a11y(host, 'host tools');
+      await shots(host, `${lang}-03-host-tools`);
+    });
+
+    await must('guest opens the invitation and sees who invites them', async () => {
+      await guest.goto(invite_url);
+      await guest.getByText(t.invites(t.host)).waitFor();
+      await guest.getByRole('heading', { name: t.community }).waitFor();
+      await guest.getByText(t.description).waitFor();
+      await a11y(guest, 'invitation');
+      await shots(guest, `${lang}-04-invitation`);
+    });
+
+    await must('guest signs up on the way and joins as member #2', async () => {
+      await guest.getByLabel(t.display_name).fill(t.guest);
+      await guest.getByLabel(t.email).fill(guest_email);
+      await guest.getByLabel(t.password).fill(PASSWORD);
+      await guest.getByRole('button', { name: t.sign_up }).click();
+      await guest.waitForURL(new RegExp(`/c/${slug}$`));
+      await guest.getByTestId('member-number').filter({ hasText: t.member2 }).waitFor();
+      await a11y(guest, 'community home');
+      await shots(guest, `${lang}-05-community-home`);
+    });
+
+    await must('both open the channel', async () => {
+      await host.locator('.sidebar .channel', { hasText: t.channel }).click();
+      await guest.locator('.sidebar .channel', { hasText: t.channel }).click();
+      await host.getByLabel(t.message, { exact: true }).waitFor();
+      await guest.getByLabel(t.message, { exact: true }).waitFor();
+    });
+
+    await must('host posts, guest sees it live (Markdown rendered)', async () => {
+      await host.getByLabel(t.message, { exact: true }).fill(t.hello);
+      await host.getByLabel(t.message, { exact: true }).press('Enter');
+      await msg(guest, t.hello.replace(/\*\*/g, '')).waitFor();
+      const strong = await msg(guest, t.hello.replace(/\*\*/g, '')).locator('strong').count();
+      if (strong !== 1) throw new Error('the Markdown **bold** was not rendered as <strong>');
+    });
+
+    await must('guest answers, host sees it live; Shift+Enter makes a new line', async () => {
+      const box = guest.getByLabel(t.message, { exact: true });
+      await box.fill(t.reply);
+      await box.press('Shift+Enter');
+      await box.pressSequentially(':)');
+      await box.press('Enter');
+      await msg(host, t.reply).waitFor();
+      const html = await msg(host, t.reply).locator('.msg__body').innerHTML();
+      if (!/<br|<\/p>\s*<p/.test(html)) throw new Error('Shift+Enter did not keep a line break: ' + html);
+      await a11y(guest, 'chat (phone)');
+      await a11y(host, 'chat (desktop)');
+    });
+
+    await must('guest goes offline: the app says so', async () => {
+      await guest_ctx.setOffline(true);
+      await guest.getByTestId('connection').filter({ hasText: t.offline }).waitFor();
+    });
+
+    await must('while offline, guest writes: the message shows as pending', async () => {
+      const box = guest.getByLabel(t.message, { exact: true });
+      await box.fill(t.from_offline);
+      await box.press('Enter');
+      await guest.getByTestId('pending').filter({ hasText: t.from_offline }).waitFor();
+      await shots(guest, `${lang}-06-offline`);
+    });
+
+    await must('host posts while the guest is away', async () => {
+      await host.getByLabel(t.message, { exact: true }).fill(t.while_away);
+      await host.getByLabel(t.message, { exact: true }).press('Enter');
+      await msg(host, t.while_away).waitFor();
+    });
+
+    await must('guest comes back: sees the missed message exactly once, pending sent once', async () => {
+      await guest_ctx.setOffline(false);
+      await msg(guest, t.while_away).waitFor({ timeout: 20000 });
+      await guest.getByTestId('connection').waitFor({ state: 'detached', timeout: 20000 });
+      await msg(host, t.from_offline).waitFor({ timeout: 20000 });
+      await guest.getByTestId('pending').waitFor({ state: 'detached' });
+      await guest.waitForTimeout(1000);
+      const seen = await msg(guest, t.while_away).count();
+      if (seen !== 1) throw new Error(`guest sees the missed message ${seen} times`);
+      const sent = await msg(host, t.from_offline).count();
+      if (sent !== 1) throw new Error(`host sees the offline message ${sent} times`);
+      const own = await msg(guest, t.from_offline).count();
+      if (own !== 1) throw new Error(`guest sees their own offline message ${own} times`);
+    });
+
+    await check('a reaction shows on both sides', async () => {
+      const m = msg(host, t.reply);
+      await m.hover();
+      await m.getByRole('button', { name: t.react, exact: true }).click();
+      await m.getByRole('button', { name: t.react_with }).click();
+      await m.locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
+      await msg(guest, t.reply).locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
+    });
+
+    await check('a thread reply shows on both sides', async () => {
+      const m = msg(guest, t.while_away);
+      await m.click();
+      await m.getByRole('button', { name: t.reply_in_thread }).click();
+      await guest.getByRole('heading', { name: t.thread }).waitFor();
+      const box = guest.locator('.thread').getByLabel(t.message, { exact: true });
+      await box.fill(t.thread_reply);
+      await box.press('Enter');
+      await guest.locator('.thread article.msg', { hasText: t.thread_reply }).waitFor();
+      await a11y(guest, 'thread (phone)');
+      await shots(guest, `${lang}-07-thread`);
+      await guest.getByRole('button', { name: t.close_thread }).click();
+      const link = msg(host, t.while_away).getByRole('button', { name: t.one_reply });
+      await link.waitFor();
+      await link.click();
+      await host.locator('.thread article.msg', { hasText: t.thread_reply }).waitFor();
+      await a11y(host, 'thread (desktop)');
+      await shot(host, `${lang}-08-chat-thread-desktop`);
+      if (lang === 'fr') fs.copyFileSync(path.join(REPO, 'test-artifacts', 'screenshots', `${lang}-08-chat-thread-desktop.png`), path.join(REPO, 'docs', 'screenshot-chat.png'));
+      await host.getByRole('button', { name: t.close_thread }).click();
+      await shots(host, `${lang}-09-chat`);
+      await shots(guest, `${lang}-09-chat`);
+    });
+
+    await check('members directory: numbers, founding members, who invited whom', async () => {
+      await guest.goto(`${base}/c/${slug}/members`);
+      const two = guest.locator('.member[data-number="2"]');
+      await two.getByText(t.guest).waitFor();
+      await two.getByText(t.invited_by(t.host)).waitFor();
+      await guest.locator('.member[data-number="1"]').getByText(t.founding).waitFor();
+      await a11y(guest, 'members');
+      await shots(guest, `${lang}-10-members`);
+    });
+
+    await check('account page', async () => {
+      await guest.goto(`${base}/account`);
+      await guest.getByRole('heading', { name: t.account, level: 1 }).waitFor();
+      await a11y(guest, 'account');
+      await shots(guest, `${lang}-11-account`);
+    });
+
+    await check('log out, then log in with an emailed link', async () => {
+      await guest.getByRole('button', { name: t.log_out }).click();
+      await guest.goto(`${base}/login`);
+      await guest.getByLabel(t.email).fill(guest_email);
+      await a11y(guest, 'log in');
+      await shots(guest, `${lang}-12-login`);
+      const asked = Date.now();
+      await guest.getByRole('button', { name: t.email_me_link }).click();
+      await guest.getByText(t.link_sent).waitFor();
+      const link = await wait_login_link(server, guest_email, asked);
+      await guest.goto(link);
+      await guest.waitForURL(new RegExp(`/c/${slug}$`));
+      await guest.getByTestId('member-number').filter({ hasText: t.member2 }).waitFor();
+    });
+
+    await check('the expired-link page shows', async () => {
+      expire_invitation(server, spare_code);
+      const stranger_ctx = await browser.newContext(ctx_opts(PHONE));
+      const stranger = await stranger_ctx.newPage();
+      try {
+        await stranger.goto(`${base}/i/${spare_code}`);
+        await stranger.getByRole('heading', { name: t.expired_title }).waitFor();
+        await a11y(stranger, 'expired invitation');
+        await shots(stranger, `${lang}-13-invitation-expired`);
+      } finally {
+        await stranger_ctx.close();
+      }
+    });
+  } catch (e) {
+    console.log(`  ${e.message}`);
+    await shot(host, `${lang}-zz-failure-host`).catch(() => {});
+    await shot(guest, `${lang}-zz-failure-guest`).catch(() => {});
+  } finally {
+    await host_ctx.close();
+    await guest_ctx.close();
+  }
+}
+
+let server;
+let browser;
+let code = 0;
+try {
+  server = await start_server();
+  console.log(`server on ${server.url}, data in ${server.data}`);
+  browser = await launch_browser();
+  for (const lang of ['fr', 'en']) {
+    console.log(`story (${lang})`);
+    await story(browser, server, lang);
+  }
+} catch (e) {
+  console.error(e);
+  results.failed += 1;
+} finally {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}
+if (results.failed) {
+  console.log(`failed: ${results.failures.join('; ')}`);
+  code = 1;
+}
+console.log(`${results.passed} passed, ${results.failed} failed`);
+process.exit(code);
