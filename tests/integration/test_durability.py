@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from conftest import API, Client, signup
+from conftest import API, Client, signup, uid
 
 
 def _setup(srv, n_posters):
@@ -56,7 +56,8 @@ class Poster(threading.Thread):
 
 
 def _run_and_kill(srv, posters_spec, min_acks=60, max_wait=8.0):
-    threads = [Poster(srv, token, ch, name) for token, ch, name in posters_spec]
+    run = uid()  # fresh client_ids on every run: a reused one would return the first message
+    threads = [Poster(srv, token, ch, f"{name}-{run}") for token, ch, name in posters_spec]
     for t in threads:
         t.start()
     deadline = time.monotonic() + max_wait
