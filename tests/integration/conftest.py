@@ -499,7 +499,7 @@ class WS:
 
     @classmethod
     def connect(cls, server, cookie=None, token=None, origin=None, suppress_origin=False,
-                timeout=5):
+                timeout=5, **options):
         headers = []
         if token:
             headers.append(f"Authorization: Bearer {token}")
@@ -509,7 +509,7 @@ class WS:
         conn = websocket.create_connection(
             server.ws_url, timeout=timeout, header=headers,
             cookie=f"ps_session={cookie}" if cookie else None,
-            suppress_origin=suppress_origin, **kw)
+            suppress_origin=suppress_origin, **kw, **options)
         return cls(conn)
 
     def send(self, obj):

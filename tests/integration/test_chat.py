@@ -117,6 +117,12 @@ def test_markdown_is_rendered_and_made_safe(community):
     assert 'href="https://example.com/a"' in html
     html = post("<img src=x onerror=alert(1)>")
     assert "<img" not in html.lower()
+    assert "<del>" in post("~~barré~~") or "<s>" in post("~~barré~~")
+    assert 'href="https://example.com/auto"' in post("voir https://example.com/auto")
+    html = post("| a | b |\n| - | - |\n| 1 | 2 |")
+    assert "<table>" in html and "<td>1</td>" in html
+    html = post("[mail](mailto:ana@example.com) [rel](/c/x)")
+    assert 'href="mailto:ana@example.com"' in html and 'href="/c/x"' in html
 
 
 def test_body_length_limit_in_code_points(community):

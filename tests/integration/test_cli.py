@@ -48,6 +48,16 @@ def test_healthz(server):
     assert r.json() == {"status": "ok"}
 
 
+def test_openapi_document_is_served(server):
+    r = Client(server).get(f"{API}/openapi.json")
+    assert r.status_code == 200, r.text[:200]
+    doc = r.json()
+    assert str(doc.get("openapi", "")).startswith("3"), list(doc)[:10]
+    paths = doc.get("paths", {})
+    for p in ("/api/v1/accounts", "/api/v1/channels/{id}/messages", "/api/v1/stream"):
+        assert p in paths or p.removeprefix("/api/v1") in paths, sorted(paths)[:40]
+
+
 def _metric(text, name):
     """Sum of every sample of a metric (all label sets)."""
     total, found = 0.0, False

@@ -1,11 +1,15 @@
 """The WebSocket stream: authentication, events, ping/pong, malformed frames, resume, removal."""
 
 import json
+import socket
+import struct
+import threading
+import time
 
 import pytest
 import websocket
 
-from conftest import API, WS, emoji_path, ws_status_of_refused
+from conftest import API, WS, Client, emoji_path, ws_status_of_refused
 
 
 def _created(channel_id, seq=None):
@@ -265,3 +269,63 @@ def test_stream_with_two_connections_of_one_account(community):
         m = community.owner.post_message(community.channel_id, "deux fois")
         assert a.wait_for(_created(community.channel_id))["message"]["id"] == m["id"]
         assert b.wait_for(_created(community.channel_id))["message"]["id"] == m["id"]
+
+
+def test_a_client_too_slow_to_read_is_closed_and_does_not_slow_others(community, make_user):
+    """More than 1,024 frames waiting: closed with 1008; a reading member keeps up meanwhile."""
+    owner, member = community.owner, community.member
+    # a small receive buffer (set before connecting) so that frames pile up on the server
+    slow = WS.connect(member.server, cookie=member.cookie,
+                      sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),))
+    slow.wait_for("hello")
+    fast = community.add_member(make_user)
+    body = "é" * 4000  # about 16 KB per frame (body and html): few fit in kernel buffers
+    with fast.ws() as fws:
+        fws.wait_for("hello")
+        n_threads, per_thread = 4, 375
+        tokens = [owner.new_token() for _ in range(n_threads)]
+        errors = []
+
+        def post_many(token):
+            c = Client(owner.server, token=token, csrf_header=False)
+            for _ in range(per_thread):
+                try:
+                    r = c.post(f"{API}/channels/{community.channel_id}/messages",
+                               json={"body": body})
+                except Exception as e:  # e.g. a read timeout: posting was slowed down
+                    errors.append(repr(e))
+                    return
+                if r.status_code != 201:
+                    errors.append(r.text[:200])
+                    return
+
+        threads = [threading.Thread(target=post_many, args=(t,)) for t in tokens]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        got = 0
+        while got < n_threads * per_thread and time.monotonic() - started < 60:
+            ev = fws.recv(timeout=10)
+            if ev is None:
+                break
+            if ev.get("type") == "message.created":
+                got += 1
+        for t in threads:
+            t.join(60)
+        assert not errors, errors[:3]
+        assert got == n_threads * per_thread, f"the reading member got {got} messages"
+
+    # the slow one: whatever was buffered, then a close frame 1008
+    slow.conn.settimeout(10)
+    code = None
+    try:
+        while True:
+            opcode, frame = slow.conn.recv_data_frame(True)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                code = struct.unpack("!H", frame.data[:2])[0] if len(frame.data) >= 2 else None
+                break
+    except (websocket.WebSocketException, OSError) as e:
+        pytest.fail(f"no close frame for the slow client ({e!r})")
+    finally:
+        slow.close()
+    assert code == 1008, code
