@@ -16,11 +16,14 @@ export const session = {
 
 const listeners = new Set<() => void>();
 let scheduled = false;
+/** Bumped on every change, so a view that subscribes late still sees what it missed. */
+let version = 0;
 
 /** Tells the views that state changed; batched to one render per microtask. */
 export function changed() {
   if (scheduled) return;
   scheduled = true;
+  version += 1;
   queueMicrotask(() => {
     scheduled = false;
     for (const l of [...listeners]) l();
@@ -30,9 +33,12 @@ export function changed() {
 /** Re-renders the calling component whenever state changes. */
 export function use_state_changes() {
   const [, set] = useState(0);
+  const seen = version;
   useEffect(() => {
     const l = () => set((v) => v + 1);
     listeners.add(l);
+    // A change between this render and the subscription (effects run after paint) would be lost.
+    if (version !== seen) l();
     return () => void listeners.delete(l);
   }, []);
 }

@@ -15,7 +15,7 @@ const T = {
     react: 'Réagir', react_with: 'Réagir avec 👍', reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
     members: 'Membres', founding: 'Membre fondateur', invited_by: (n) => `invité·e par ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
-    community: 'Les Fidèles du Quai', description: 'Le petit monde du café du quai : les habitués, les musiciens du jeudi, la gang.', channel: 'jasette',
+    community: 'Les Fidèles du Quai', channel2: 'annonces', news1: 'Nouvelle torréfaction lundi', news2: 'Les billets sont en vente', description: 'Le petit monde du café du quai : les habitués, les musiciens du jeudi, la gang.', channel: 'jasette',
     host: 'Ana Tremblay', guest: 'Béa Gagnon',
     hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur',
   },
@@ -28,7 +28,7 @@ const T = {
     react: 'React', react_with: 'React with 👍', reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
     members: 'Members', founding: 'Founding member', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
-    community: 'Harbour Café Regulars', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
+    community: 'Harbour Café Regulars', channel2: 'news', news1: 'New roast on Monday', news2: 'Tickets are on sale', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
     host: 'Sam Leblanc', guest: 'Jo Roy',
     hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister',
   },
@@ -232,6 +232,26 @@ async function story(browser, server, lang) {
       await host.getByRole('button', { name: t.close_thread }).click();
       await shots(host, `${lang}-09-chat`);
       await shots(guest, `${lang}-09-chat`);
+    });
+
+    await check('a new channel reaches the guest live, with an unread badge, and a "new messages" divider', async () => {
+      await guest.goto(`${base}/c/${slug}`);
+      await host.goto(`${base}/c/${slug}/host`);
+      await host.getByLabel(t.channel_name).fill(t.channel2);
+      await host.getByRole('button', { name: t.create_channel }).click();
+      await guest.locator('.sidebar .channel', { hasText: t.channel2 }).waitFor();
+      await host.locator('.sidebar .channel', { hasText: t.channel2 }).click();
+      for (const text of [t.news1, t.news2]) {
+        await host.getByLabel(t.message, { exact: true }).fill(text);
+        await host.getByLabel(t.message, { exact: true }).press('Enter');
+        await msg(host, text).waitFor();
+      }
+      await guest.locator('.sidebar .channel', { hasText: t.channel2 }).getByTestId('unread').filter({ hasText: '2' }).waitFor();
+      await a11y(guest, 'community home with unread');
+      await shots(guest, `${lang}-095-unread`);
+      await guest.locator('.sidebar .channel', { hasText: t.channel2 }).click();
+      await guest.getByRole('separator').filter({ hasText: t.new_messages }).waitFor();
+      await msg(guest, t.news2).waitFor();
     });
 
     await check('members directory: numbers, founding members, who invited whom', async () => {

@@ -15,7 +15,7 @@ export function HostPage({ slug }: { slug: string }) {
       <PaneHead slug={slug} title={t('host_title')} sub={community?.name} />
       <div class="pane__body">
         <ChannelsCard slug={slug} />
-        <InvitationsCard slug={slug} />
+        <InvitationsCard slug={slug} host />
         {community && <SettingsCard slug={slug} />}
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>
@@ -64,7 +64,8 @@ function ChannelsCard({ slug }: { slug: string }) {
   );
 }
 
-function InvitationsCard({ slug }: { slug: string }) {
+/** Invitation links; members see it too when the hosts let members invite (no private note then). */
+export function InvitationsCard({ slug, host = true }: { slug: string; host?: boolean }) {
   const [list, set_list] = useState<Invitation[] | null>(null);
   const [error, set_error] = useState('');
   const f = use_form({ max_uses: '', expires_in_hours: '', note: '' });
@@ -97,7 +98,7 @@ function InvitationsCard({ slug }: { slug: string }) {
           <Field label={t('max_uses')} name="max_uses" type="number" min={1} max={100000} value={f.values.max_uses} onInput={f.set('max_uses')} error={f.errors.max_uses} optional />
           <Field label={t('expires_in_hours')} name="expires_in_hours" type="number" min={1} max={8760} value={f.values.expires_in_hours} onInput={f.set('expires_in_hours')} error={f.errors.expires_in_hours} optional />
         </div>
-        <Field label={t('note')} name="note" value={f.values.note} onInput={f.set('note')} hint={t('note_hint')} error={f.errors.note} optional maxLength={500} />
+        {host && <Field label={t('note')} name="note" value={f.values.note} onInput={f.set('note')} hint={t('note_hint')} error={f.errors.note} optional maxLength={500} />}
         <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('create_invitation')}</button>
       </form>
       {list && list.length === 0 && <p class="muted">{t('no_invitations')}</p>}

@@ -8,6 +8,7 @@ import { communities, is_host, load_members, members_by_slug, membership_of } fr
 import { PaneHead } from '../communities/layout';
 import { FormError } from '../ui/form';
 import { hue, initials } from '../ui/shell';
+import { InvitationsCard } from '../host/host';
 
 /** Numbers 1 to FOUNDING are the founding cohort. */
 export const FOUNDING = 10;
@@ -47,6 +48,7 @@ export function MembersPage({ slug }: { slug: string }) {
       <PaneHead slug={slug} title={t('members_title')} sub={t('members_count', { count: communities.get(slug)?.member_count ?? members.length })} />
       <div class="pane__body">
         <FormError error={error} />
+        {!host && communities.get(slug)?.members_can_invite && <InvitationsCard slug={slug} host={false} />}
         <p class="muted small">{t('founding_members_note', { count: FOUNDING })}</p>
         <ul class="members">
           {members.map((m) => {
