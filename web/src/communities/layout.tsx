@@ -81,7 +81,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
 
 function CommunitySwitcher({ current }: { current: string }) {
   if (session.memberships.length < 2) return (
-    <div class="switcher"><Link href="/new" class="navlink small">＋ {t('create_community')}</Link></div>
+    <div class="switcher"><Link href="/new" class="navlink small">+ {t('create_community')}</Link></div>
   );
   return (
     <div class="switcher">
@@ -91,7 +91,7 @@ function CommunitySwitcher({ current }: { current: string }) {
           <option key={m.community.slug} value={m.community.slug}>{m.community.name}</option>
         ))}
       </select>
-      <Link href="/new" class="navlink small" aria-label={t('create_community')}>＋</Link>
+      <Link href="/new" class="navlink small" aria-label={t('create_community')}>+</Link>
     </div>
   );
 }

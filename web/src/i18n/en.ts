@@ -127,7 +127,7 @@ export const en: Dict = {
   role_host: 'Host',
   role_member: 'Member',
   invited_by: 'invited by {name}',
-  joined_on: 'joined {date}',
+  joined_on: 'member since {date}',
   remove_member: 'Remove {name}',
   remove_confirm: 'Remove {name} from the community? Their access stops right away.',
   make_host: 'Make host',

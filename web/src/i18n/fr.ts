@@ -130,7 +130,7 @@ export const fr = {
   role_host: 'Hôte',
   role_member: 'Membre',
   invited_by: 'invité·e par {name}',
-  joined_on: 'arrivé·e le {date}',
+  joined_on: 'membre depuis le {date}',
   remove_member: 'Retirer {name}',
   remove_confirm: 'Retirer {name} de la communauté? Son accès s’arrête tout de suite.',
   make_host: 'Nommer hôte',
