@@ -200,7 +200,7 @@ def _start_checked_stop(srv):
     rc = srv.stop()
     assert rc == 0, (
         f"server did not exit cleanly on SIGTERM within {STOP_TIMEOUT} s "
-        f"(exit code {rc}):\n{srv.tail()}")
+        f"(exit code {rc}; None: still running, killed):\n{srv.tail(15)}")
 
 
 @pytest.fixture(scope="module")

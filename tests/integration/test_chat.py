@@ -117,7 +117,13 @@ def test_markdown_is_rendered_and_made_safe(community):
     assert 'href="https://example.com/a"' in html
     html = post("<img src=x onerror=alert(1)>")
     assert "<img" not in html.lower()
-    assert "<del>" in post("~~barré~~") or "<s>" in post("~~barré~~")
+
+
+def test_markdown_extensions_and_allowed_links(community):
+    """CommonMark with GitHub tables, strikethrough and autolinks; http(s), mailto, relative."""
+    post = lambda body: community.member.post_message(community.channel_id, body)["html"]  # noqa
+    html = post("~~barré~~")
+    assert "<del>barré</del>" in html or "<s>barré</s>" in html, html
     assert 'href="https://example.com/auto"' in post("voir https://example.com/auto")
     html = post("| a | b |\n| - | - |\n| 1 | 2 |")
     assert "<table>" in html and "<td>1</td>" in html

@@ -157,4 +157,4 @@ def test_sigterm_exits_cleanly(server_factory):
     with user.ws() as ws:
         ws.wait_for("hello")
         rc = srv.stop(timeout=5)  # with a live WebSocket open
-    assert rc == 0, f"exit code {rc} (None: still running after 5 s)\n{srv.tail()}"
+    assert rc == 0, f"exit code {rc} (None: still running after 5 s)\n{srv.tail(15)}"

@@ -110,7 +110,7 @@ def test_kill_9_while_one_poster_posts(server_factory):
     srv = server_factory(name="durable-one")
     owner, slug, channels, _ = _setup(srv, 1)
     token = owner.new_token()
-    acked = _run_and_kill(srv, [(token, channels[0], "solo")], min_acks=100)
+    acked = _run_and_kill(srv, [(token, channels[0], "solo")], min_acks=300)
     _restart_and_check(srv, token, acked, channels[:1])
     assert srv.stop() == 0
 
@@ -124,11 +124,11 @@ def test_kill_9_while_several_posters_post(server_factory):
         tok = owner_token if p is owner else p.new_token()
         # two posters share each channel: concurrent appends to one sequence
         spec.append((tok, channels[i % 2], f"p{i}"))
-    acked = _run_and_kill(srv, spec, min_acks=150)
+    acked = _run_and_kill(srv, spec, min_acks=600)
     _restart_and_check(srv, owner_token, acked, channels)
 
     # a second crash on the same folder, just after the restart
-    acked2 = _run_and_kill(srv, spec, min_acks=50)
+    acked2 = _run_and_kill(srv, spec, min_acks=200)
     srv.start()
     reader = Client(srv, token=owner_token, csrf_header=False)
     _check_survivors(srv, reader, acked + acked2, channels)
