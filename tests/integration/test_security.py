@@ -214,3 +214,56 @@ def test_too_many_failed_log_ins_from_one_ip_is_429(server_factory):
         assert_error(_login(srv, unique_email(f"n{i}"), "wrong password"), 401,
                      "invalid_credentials")
     _assert_rate_limited(_login(srv, unique_email("n11"), "wrong password"))
+
+
+def test_cookie_patch_and_put_without_json_are_csrf_rejected(server):
+    user = signup(server)
+    c = _cookie_client(user)
+    assert_error(c.patch(f"{API}/me", data="display_name=Forged",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}),
+                 403, "csrf_rejected")
+    assert_error(c.put(f"{API}/me/password", data="x", headers={"Content-Type": "text/plain"}),
+                 403, "csrf_rejected")
+    assert user.get(f"{API}/me").json()["account"]["display_name"] != "Forged"
+
+
+def test_secrets_are_stored_hashed(server):
+    """No session cookie, personal access token or login-link token appears in the database."""
+    from conftest import login_token_from, wait_for_mail
+    user = signup(server)
+    token = user.new_token()
+    assert Client(server).post(f"{API}/login-links", json={"email": user.email}).status_code == 202
+    link = login_token_from(wait_for_mail(server.maildir, user.email)[-1], server.url)
+    secrets = {"session cookie": user.cookie, "access token": token,
+               "access token without prefix": token.removeprefix("psat_")}
+    # The email itself (in the outbox) carries the link by nature; the table of links must not.
+    for row in server.sql("SELECT * FROM login_links"):
+        assert not any(isinstance(v, str) and link in v for v in row), \
+            "the login-link token is stored in clear in login_links"
+    con = server.db()
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        for t in tables:
+            try:
+                rows = con.execute(f'SELECT * FROM "{t}"').fetchall()
+            except Exception:
+                continue
+            for row in rows:
+                for v in row:
+                    if isinstance(v, bytes):
+                        v = v.decode("latin-1")
+                    if not isinstance(v, str):
+                        continue
+                    for what, secret in secrets.items():
+                        assert secret not in v, f"the {what} is stored in clear in table {t}"
+    finally:
+        con.close()
+
+
+def test_stream_refuses_a_logged_out_session(server):
+    from conftest import ws_status_of_refused
+    user = signup(server)
+    cookie = user.cookie
+    assert user.delete(f"{API}/sessions/current").status_code == 204
+    assert ws_status_of_refused(server, cookie=cookie) == 401
