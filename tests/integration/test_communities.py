@@ -194,3 +194,25 @@ def test_me_lists_memberships(community):
     assert ms["role"] == "member"
     assert ms["invited_by"] == community.owner.id
     assert ms["joined_at"].endswith("Z")
+
+
+TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+def test_times_are_utc_iso_with_milliseconds_and_emails_stay_private(community):
+    """Conventions: times like 2026-11-26T23:57:12.345Z; only the owner of an account sees its email."""
+    owner, member = community.owner, community.member
+    assert TIME.match(owner.account["created_at"]), owner.account["created_at"]
+    assert TIME.match(community.community["created_at"]), community.community["created_at"]
+    assert TIME.match(community.channel["created_at"]), community.channel["created_at"]
+    m = member.post_message(community.channel_id, "heure")
+    assert TIME.match(m["created_at"]), m["created_at"]
+    edited = member.patch(f"{API}/messages/{m['id']}", json={"body": "heure 2"}).json()["message"]
+    assert TIME.match(edited["edited_at"]), edited["edited_at"]
+    inv = owner.invite(community.slug, expires_in_hours=2)
+    assert TIME.match(inv["expires_at"]) and TIME.match(inv["created_at"]), inv
+    for mem in owner.members(community.slug):
+        assert TIME.match(mem["joined_at"]), mem
+        assert "email" not in mem, "the member list shows no email"
+    assert "email" not in m["author"]
+    assert member.get(f"{API}/me").json()["account"]["email"] == member.email
