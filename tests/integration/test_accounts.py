@@ -55,6 +55,8 @@ def test_email_taken_is_409_case_insensitively(server):
     ("email", {"email": "not-an-email", "password": PASSWORD, "display_name": "X"}),
     ("password", {"email": "EMAIL", "password": "short", "display_name": "X"}),
     ("password", {"email": "EMAIL", "display_name": "X"}),
+    ("password", {"email": "EMAIL", "password": "p" * 1001, "display_name": "X"}),
+    ("password", {"email": "EMAIL", "password": "123456789", "display_name": "X"}),
     ("display_name", {"email": "EMAIL", "password": PASSWORD, "display_name": "   "}),
     ("display_name", {"email": "EMAIL", "password": PASSWORD, "display_name": "x" * 81}),
     ("locale", {"email": "EMAIL", "password": PASSWORD, "display_name": "X", "locale": "de"}),

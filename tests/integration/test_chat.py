@@ -146,6 +146,11 @@ def test_markdown_keeps_mailto_and_relative_links(community):
 def test_body_length_limit_in_code_points(community):
     ok = community.member.post_message(community.channel_id, "é" * 4000)
     assert len(ok["body"]) == 4000
+    ok = community.member.post_message(community.channel_id, "😀" * 4000)  # 4 bytes, 2 UTF-16 units
+    assert len(ok["body"]) == 4000
+    # the limit applies after trimming
+    ok = community.member.post_message(community.channel_id, "  " + "a" * 4000 + "\n  ")
+    assert ok["body"].strip() == "a" * 4000
     assert_error(community.member.post(f"{API}/channels/{community.channel_id}/messages",
                                        json={"body": "a" * 4001}), 422, "invalid_field", field="body")
 

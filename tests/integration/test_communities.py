@@ -67,6 +67,7 @@ def test_timezone_and_slug_taken(make_user):
     ("name", {"name": "x" * 81}),
     ("slug", {"name": "Ok", "slug": "Bad Slug!"}),
     ("slug", {"name": "Ok", "slug": "a"}),
+    ("slug", {"name": "Ok", "slug": "a" * 41}),
     ("description", {"name": "Ok", "description": "d" * 2001}),
     ("timezone", {"name": "Ok", "timezone": "Mars/Olympus_Mons"}),
     ("locale", {"name": "Ok", "locale": "de"}),
