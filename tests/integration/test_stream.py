@@ -46,8 +46,14 @@ def test_upgrade_from_a_foreign_origin_is_403(community):
                                 origin="http://evil.example") == 403
     token = community.member.new_token()
     assert ws_status_of_refused(server, token=token, origin="http://evil.example") == 403
-    # the public URL is fine
+    # the public URL is fine, and so is the Host the server was reached by
     assert ws_status_of_refused(server, cookie=community.member.cookie, origin=server.url) == 101
+    assert ws_status_of_refused(server, cookie=community.member.cookie,
+                                host=f"localhost:{server.port}",
+                                origin=f"http://localhost:{server.port}") == 101
+    # a look-alike is not
+    assert ws_status_of_refused(server, cookie=community.member.cookie,
+                                origin=f"{server.url}.evil.example") == 403
 
 
 def test_message_created_reaches_other_members(community):
