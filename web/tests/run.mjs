@@ -17,7 +17,7 @@ const T = {
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
     community: 'Les Fidèles du Quai', channel2: 'annonces', news1: 'Nouvelle torréfaction lundi', news2: 'Les billets sont en vente', description: 'Le petit monde du café du quai : les habitués, les musiciens du jeudi, la gang.', channel: 'jasette',
     host: 'Ana Tremblay', guest: 'Béa Gagnon',
-    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur',
+    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', deleted: 'Ce message a été supprimé.',
   },
   en: {
     accept_language: 'en-CA,en',
@@ -30,7 +30,7 @@ const T = {
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
     community: 'Harbour Café Regulars', channel2: 'news', news1: 'New roast on Monday', news2: 'Tickets are on sale', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
     host: 'Sam Leblanc', guest: 'Jo Roy',
-    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister',
+    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', deleted: 'This message was deleted.',
   },
 };
 
@@ -51,6 +51,7 @@ async function story(browser, server, lang) {
   for (const [who, p] of [['host', host], ['guest', guest]]) {
     p.on('pageerror', (e) => console.log(`       [${lang} ${who} page error] ${e.message}`));
     p.setDefaultTimeout(10000);
+    p.on('dialog', (d) => void d.accept());
   }
   let slug = '';
   let invite_url = '';
@@ -209,6 +210,24 @@ async function story(browser, server, lang) {
       await m.getByRole('button', { name: t.react_with }).click();
       await m.locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
       await msg(guest, t.reply).locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
+    });
+
+    await check('guest edits their own message; host sees the edit live', async () => {
+      const m = msg(guest, t.from_offline);
+      await m.click();
+      await m.getByRole('button', { name: t.edit }).click();
+      const box = guest.getByRole('textbox', { name: t.edit, exact: true });
+      await box.fill(t.edited_text);
+      await box.press('Enter');
+      await msg(host, t.edited_text).getByText(t.edited).waitFor();
+    });
+
+    await check('guest deletes their own message; host sees it go', async () => {
+      const m = msg(guest, t.edited_text);
+      await m.click();
+      await m.getByRole('button', { name: t.delete }).click();
+      await host.locator('.messages .msg--deleted', { hasText: t.deleted }).waitFor();
+      if (await msg(host, t.edited_text).count()) throw new Error('the deleted text is still shown to the host');
     });
 
     await check('a thread reply shows on both sides', async () => {
