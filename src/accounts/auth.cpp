@@ -1,0 +1,39 @@
+#include "accounts/auth.hpp"
+
+#include "accounts/store.hpp"
+#include "core/secrets.hpp"
+#include "db/database.hpp"
+
+namespace ps::accounts {
+
+std::optional<caller> authenticate(app& app, const http::request& req) {
+  const std::string_view authorization = req.header("authorization");
+  if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) {
+    const std::string token(authorization.substr(7));
+    auto owner = app.db.read([&](db::session& s) { return store::live_token(s, secrets::token_digest(token)); });
+    if (!owner) return std::nullopt;
+    return caller{owner->account_id, owner->lang, std::nullopt};
+  }
+  auto cookie = req.cookie(session_cookie);
+  if (!cookie || cookie->empty()) return std::nullopt;
+  auto owner = app.db.read([&](db::session& s) { return store::live_session(s, secrets::token_digest(*cookie)); });
+  if (!owner) return std::nullopt;
+  return caller{owner->account_id, owner->lang, owner->credential_id};
+}
+
+namespace {
+std::string secure_suffix(const config& cfg) {
+  return cfg.public_url.starts_with("https://") ? "; Secure" : "";
+}
+}  // namespace
+
+std::string session_cookie_header(const std::string& token, const config& cfg) {
+  return std::string(session_cookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" +
+         secure_suffix(cfg);
+}
+
+std::string clear_session_cookie_header(const config& cfg) {
+  return std::string(session_cookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + secure_suffix(cfg);
+}
+
+}  // namespace ps::accounts

@@ -1,0 +1,205 @@
+#include "accounts/service.hpp"
+
+#include <fmt/format.h>
+
+#include "accounts/store.hpp"
+#include "accounts/throttle.hpp"
+#include "core/secrets.hpp"
+#include "core/text.hpp"
+#include "db/database.hpp"
+#include "mail/outbox.hpp"
+
+namespace ps::accounts {
+namespace {
+
+result<std::string> check_display_name(const std::string& raw) {
+  const std::string name(text::trim(raw));
+  if (name.empty()) return errors::invalid("display_name", field_problem::required);
+  if (text::utf8_length(name) > 80) return errors::invalid("display_name", field_problem::too_long, 80);
+  return name;
+}
+
+result<locale> check_locale(const std::optional<std::string>& raw, locale fallback) {
+  if (!raw) return fallback;
+  locale out;
+  if (!parse_locale(*raw, out)) return errors::invalid("locale", field_problem::not_allowed);
+  return out;
+}
+
+outcome check_new_password(const std::string& password, const char* field) {
+  if (password.empty()) return errors::invalid(field, field_problem::required);
+  if (text::utf8_length(password) < min_password_length)
+    return errors::invalid(field, field_problem::too_short, min_password_length);
+  if (password.size() > 1000) return errors::invalid(field, field_problem::too_long, 1000);
+  return done;
+}
+
+signed_in open_session(db::transaction& tx, const account& acct, millis now) {
+  std::string token = secrets::random_token();
+  store::insert_session(tx, secrets::token_digest(token), acct.id, now);
+  return {acct, std::move(token)};
+}
+
+}  // namespace
+
+result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback) {
+  const std::string email = text::to_lower_ascii(text::trim(form.email));
+  if (email.empty()) return errors::invalid("email", field_problem::required);
+  if (!text::looks_like_email(email)) return errors::invalid("email", field_problem::invalid_format);
+  if (auto ok = check_new_password(form.password, "password"); !ok) return ok.error();
+  auto name = check_display_name(form.display_name);
+  if (!name) return name.error();
+  auto lang = check_locale(form.locale, fallback);
+  if (!lang) return lang.error();
+
+  // Hash before the transaction: the writer is never held for argon2id's 60 ms.
+  const std::string hash = secrets::hash_password(form.password, app.cfg.fast_password_hashing);
+  const millis now = app.clock.now();
+  try {
+    return app.db.write([&](db::transaction& tx) -> result<signed_in> {
+      if (store::account_by_email(tx, email)) return errors::make(error_code::email_taken);
+      account acct{0, email, *name, *lang, now};
+      acct.id = store::insert_account(tx, email, hash, *name, *lang, now);
+      return open_session(tx, acct, now);
+    });
+  } catch (const db::constraint_violation&) {
+    return errors::make(error_code::email_taken);  // lost a race with the same email
+  }
+}
+
+result<signed_in> log_in(app& app, const std::string& raw_email, const std::string& password,
+                         const std::string& ip) {
+  const std::string email = text::to_lower_ascii(text::trim(raw_email));
+  if (email.empty()) return errors::invalid("email", field_problem::required);
+  if (password.empty()) return errors::invalid("password", field_problem::required);
+  const millis now = app.clock.now();
+  const std::string email_key = "email:" + email, ip_key = "ip:" + ip;
+  const int wait = std::max(app.throttle.retry_after(email_key, now), app.throttle.retry_after(ip_key, now));
+  if (wait > 0) return errors::rate_limited(wait);
+
+  auto found = app.db.read([&](db::session& s) { return store::account_by_email(s, email); });
+  bool good = false;
+  if (found) {
+    good = secrets::verify_password(password, found->password_hash);
+  } else {
+    // Spend the same time as a real check, so response times do not reveal which emails exist.
+    (void)secrets::hash_password(password, app.cfg.fast_password_hashing);
+  }
+  if (!good) {
+    app.throttle.record_failure(email_key, now);
+    app.throttle.record_failure(ip_key, now);
+    return errors::make(error_code::invalid_credentials);
+  }
+  app.throttle.forget(email_key);
+  return app.db.write([&](db::transaction& tx) { return open_session(tx, found->acct, now); });
+}
+
+void log_out(app& app, const caller& who) {
+  if (!who.session_id) return;
+  app.db.write([&](db::transaction& tx) { store::revoke_session(tx, *who.session_id, app.clock.now()); });
+}
+
+outcome send_login_link(app& app, const std::string& raw_email) {
+  const std::string email = text::to_lower_ascii(text::trim(raw_email));
+  if (email.empty()) return errors::invalid("email", field_problem::required);
+  if (!text::looks_like_email(email)) return errors::invalid("email", field_problem::invalid_format);
+  const millis now = app.clock.now();
+  app.db.write([&](db::transaction& tx) {
+    auto found = store::account_by_email(tx, email);
+    if (!found) return;
+    const std::string token = secrets::random_token();
+    store::insert_login_link(tx, secrets::token_digest(token), found->acct.id, now, now + login_link_lifetime);
+    const std::string url = app.cfg.public_url + "/login/" + token;
+    const bool fr = found->acct.lang == locale::fr;
+    mail::draft d;
+    d.to = email;
+    d.subject = fr ? "Ton lien de connexion à Petite Salle" : "Your Petite Salle log-in link";
+    d.body = fr ? fmt::format(
+                      "Bonjour {},\n\nVoici ton lien pour te connecter à Petite Salle. Il fonctionne une "
+                      "seule fois, pendant 15 minutes :\n\n{}\n\nSi tu n’as rien demandé, ignore ce "
+                      "courriel : personne ne peut entrer sans ce lien.\n",
+                      found->acct.display_name, url)
+                : fmt::format(
+                      "Hello {},\n\nHere is your link to log in to Petite Salle. It works once, for 15 "
+                      "minutes:\n\n{}\n\nIf you did not ask for it, ignore this email: nobody can get "
+                      "in without this link.\n",
+                      found->acct.display_name, url);
+    app.outbox.enqueue(tx, d);
+  });
+  return done;
+}
+
+result<signed_in> redeem_login_link(app& app, const std::string& token) {
+  const millis now = app.clock.now();
+  return app.db.write([&](db::transaction& tx) -> result<signed_in> {
+    auto account_id = store::consume_login_link(tx, secrets::token_digest(token), now);
+    if (!account_id) return errors::make(error_code::invalid_credentials);
+    auto found = store::account_by_id(tx, *account_id);
+    if (!found) return errors::make(error_code::invalid_credentials);
+    return open_session(tx, found->acct, now);
+  });
+}
+
+result<account> profile(app& app, const caller& who) {
+  auto found = app.db.read([&](db::session& s) { return store::account_by_id(s, who.account_id); });
+  if (!found) return errors::unauthenticated();
+  return found->acct;
+}
+
+result<account> update_profile(app& app, const caller& who, const std::optional<std::string>& display_name,
+                               const std::optional<std::string>& locale_text) {
+  auto current = profile(app, who);
+  if (!current) return current.error();
+  account next = *current;
+  if (display_name) {
+    auto name = check_display_name(*display_name);
+    if (!name) return name.error();
+    next.display_name = *name;
+  }
+  auto lang = check_locale(locale_text, next.lang);
+  if (!lang) return lang.error();
+  next.lang = *lang;
+  app.db.write([&](db::transaction& tx) { store::update_profile(tx, next.id, next.display_name, next.lang); });
+  return next;
+}
+
+outcome change_password(app& app, const caller& who, const std::string& current,
+                        const std::string& replacement) {
+  if (current.empty()) return errors::invalid("current_password", field_problem::required);
+  if (auto ok = check_new_password(replacement, "new_password"); !ok) return ok.error();
+  auto found = app.db.read([&](db::session& s) { return store::account_by_id(s, who.account_id); });
+  if (!found) return errors::unauthenticated();
+  if (!secrets::verify_password(current, found->password_hash))
+    return errors::make(error_code::invalid_credentials);
+  const std::string hash = secrets::hash_password(replacement, app.cfg.fast_password_hashing);
+  app.db.write([&](db::transaction& tx) {
+    store::update_password(tx, who.account_id, hash);
+    store::revoke_sessions_except(tx, who.account_id, who.session_id, app.clock.now());
+  });
+  return done;
+}
+
+result<new_token> create_token(app& app, const caller& who, const std::string& raw_name) {
+  const std::string name(text::trim(raw_name));
+  if (name.empty()) return errors::invalid("name", field_problem::required);
+  if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  const std::string secret = "psat_" + secrets::random_token();
+  const millis now = app.clock.now();
+  const auto id = app.db.write([&](db::transaction& tx) {
+    return store::insert_token(tx, secrets::token_digest(secret), who.account_id, name, now);
+  });
+  return new_token{secret, token_info{id, name, now, std::nullopt}};
+}
+
+std::vector<token_info> list_tokens(app& app, const caller& who) {
+  return app.db.read([&](db::session& s) { return store::tokens_of(s, who.account_id); });
+}
+
+outcome revoke_token(app& app, const caller& who, std::int64_t token_id) {
+  const bool revoked = app.db.write(
+      [&](db::transaction& tx) { return store::revoke_token(tx, who.account_id, token_id, app.clock.now()); });
+  if (!revoked) return errors::not_found("token");
+  return done;
+}
+
+}  // namespace ps::accounts

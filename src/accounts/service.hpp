@@ -1,0 +1,55 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/model.hpp"
+#include "app/app.hpp"
+#include "core/caller.hpp"
+#include "core/result.hpp"
+
+// The rules of accounts: sign up, log in (password or emailed link), sessions, tokens.
+namespace ps::accounts {
+
+// An account with a freshly opened session; the token goes into the cookie, never the body.
+struct signed_in {
+  account acct;
+  std::string session_token;
+};
+
+struct sign_up_form {
+  std::string email;
+  std::string password;
+  std::string display_name;
+  std::optional<std::string> locale;
+};
+
+struct new_token {
+  std::string secret;  // shown to its owner once
+  token_info info;
+};
+
+inline constexpr millis login_link_lifetime = 15 * 60 * 1000;
+inline constexpr std::size_t min_password_length = 10;
+
+result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback);
+result<signed_in> log_in(app& app, const std::string& email, const std::string& password,
+                         const std::string& ip);
+void log_out(app& app, const caller& who);
+
+// Queues an email with a one-time link when the account exists; silent otherwise, so that
+// nobody learns which emails have an account.
+outcome send_login_link(app& app, const std::string& email);
+result<signed_in> redeem_login_link(app& app, const std::string& token);
+
+result<account> profile(app& app, const caller& who);
+result<account> update_profile(app& app, const caller& who, const std::optional<std::string>& display_name,
+                               const std::optional<std::string>& locale);
+outcome change_password(app& app, const caller& who, const std::string& current,
+                        const std::string& replacement);
+
+result<new_token> create_token(app& app, const caller& who, const std::string& name);
+std::vector<token_info> list_tokens(app& app, const caller& who);
+outcome revoke_token(app& app, const caller& who, std::int64_t token_id);
+
+}  // namespace ps::accounts

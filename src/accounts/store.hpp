@@ -1,0 +1,52 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accounts/model.hpp"
+#include "db/database.hpp"
+
+// The SQL of accounts, sessions, login links and personal tokens, and nothing else.
+namespace ps::accounts::store {
+
+struct account_with_hash {
+  account acct;
+  std::string password_hash;
+};
+
+// Who a session or token belongs to, as authentication needs it.
+struct credential_owner {
+  std::int64_t credential_id;
+  std::int64_t account_id;
+  locale lang;
+};
+
+std::optional<account_with_hash> account_by_email(db::session& s, const std::string& email);
+std::optional<account_with_hash> account_by_id(db::session& s, std::int64_t id);
+// Throws db::constraint_violation when the email is taken.
+std::int64_t insert_account(db::transaction& tx, const std::string& email, const std::string& hash,
+                            const std::string& display_name, locale lang, millis now);
+void update_profile(db::transaction& tx, std::int64_t id, const std::string& display_name, locale lang);
+void update_password(db::transaction& tx, std::int64_t id, const std::string& hash);
+
+std::int64_t insert_session(db::transaction& tx, const std::string& token_hash, std::int64_t account_id,
+                            millis now);
+std::optional<credential_owner> live_session(db::session& s, const std::string& token_hash);
+void revoke_session(db::transaction& tx, std::int64_t session_id, millis now);
+void revoke_sessions_except(db::transaction& tx, std::int64_t account_id, std::optional<std::int64_t> keep,
+                            millis now);
+
+void insert_login_link(db::transaction& tx, const std::string& token_hash, std::int64_t account_id,
+                       millis now, millis expires_at);
+// Marks a live link used and returns its account; nothing when unknown, used or expired.
+std::optional<std::int64_t> consume_login_link(db::transaction& tx, const std::string& token_hash, millis now);
+
+std::int64_t insert_token(db::transaction& tx, const std::string& token_hash, std::int64_t account_id,
+                          const std::string& name, millis now);
+std::optional<credential_owner> live_token(db::session& s, const std::string& token_hash);
+void touch_token(db::transaction& tx, std::int64_t token_id, millis now);
+std::vector<token_info> tokens_of(db::session& s, std::int64_t account_id);
+std::optional<token_info> token_of(db::session& s, std::int64_t account_id, std::int64_t token_id);
+bool revoke_token(db::transaction& tx, std::int64_t account_id, std::int64_t token_id, millis now);
+
+}  // namespace ps::accounts::store

@@ -1,0 +1,42 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "app/config.hpp"
+#include "core/clock.hpp"
+
+namespace ps::db {
+class database;
+}
+namespace ps::realtime {
+class hub;
+}
+namespace ps::mail {
+class outbox;
+}
+namespace ps::accounts {
+class login_throttle;
+}
+
+namespace ps {
+
+// Counters exported at /metrics.
+struct metrics {
+  std::atomic<std::uint64_t> http_requests{0};
+  std::atomic<std::uint64_t> messages{0};
+  std::atomic<std::uint64_t> ws_connections{0};
+};
+
+// What a service needs from the running server, passed in (never a global): built once by
+// cli/serve.cpp, or by a test with a temporary database and a manual clock.
+struct app {
+  const config& cfg;
+  db::database& db;
+  realtime::hub& hub;
+  const ps::clock& clock;
+  mail::outbox& outbox;
+  metrics& stats;
+  accounts::login_throttle& throttle;
+};
+
+}  // namespace ps

@@ -1,0 +1,27 @@
+#include "app/config.hpp"
+
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace ps {
+
+void load_config_file(const std::filesystem::path& file, config& into) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("cannot read " + file.string() + ": " + std::string(e.description()));
+  }
+  if (auto v = table["listen"].value<std::string>()) into.listen = *v;
+  if (auto v = table["data"].value<std::string>()) into.data_dir = *v;
+  if (auto v = table["public_url"].value<std::string>()) into.public_url = *v;
+  if (auto v = table["threads"].value<int64_t>()) into.threads = static_cast<int>(*v);
+  if (auto v = table["web_root"].value<std::string>()) into.web_root = *v;
+  if (auto v = table["mail"]["from"].value<std::string>()) into.mail_from = *v;
+  if (auto v = table["mail"]["smtp_url"].value<std::string>()) into.smtp_url = *v;
+  if (auto v = table["mail"]["smtp_username"].value<std::string>()) into.smtp_username = *v;
+  if (auto v = table["mail"]["smtp_password"].value<std::string>()) into.smtp_password = *v;
+  if (auto v = table["mail"]["smtp_require_tls"].value<bool>()) into.smtp_require_tls = *v;
+}
+
+}  // namespace ps

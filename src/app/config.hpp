@@ -1,0 +1,30 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace ps {
+
+// Everything an operator can set, with the embedded defaults (docs: README "Configuration").
+struct config {
+  std::string listen = "127.0.0.1:8080";
+  std::filesystem::path data_dir = "./data";
+  std::string public_url = "http://localhost:8080";
+  int threads = 0;  // network threads; 0 = one per core
+  // Minimum argon2id limits: only for test suites, where hundreds of accounts are made.
+  bool fast_password_hashing = false;
+  // Serve the web app from this folder instead of the copy embedded in the binary (development).
+  std::optional<std::filesystem::path> web_root;
+  // Empty: emails go to the maildir DATA/mail. Otherwise smtp://host:port or smtps://host:port.
+  std::string smtp_url;
+  std::string smtp_username;
+  std::string smtp_password;
+  bool smtp_require_tls = false;
+  std::string mail_from = "Petite Salle <noreply@localhost>";
+};
+
+// Reads a TOML file into `into`; keys absent from the file keep their values.
+// Throws std::runtime_error with the file's error when it cannot be read or parsed.
+void load_config_file(const std::filesystem::path& file, config& into);
+
+}  // namespace ps

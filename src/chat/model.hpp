@@ -1,0 +1,63 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "communities/model.hpp"
+#include "core/clock.hpp"
+
+namespace ps::chat {
+
+// A chat channel, with the reader's own position in it when listed for someone.
+struct channel {
+  std::int64_t id = 0;
+  std::int64_t community_id = 0;
+  std::string name;
+  std::string kind = "chat";
+  std::optional<millis> archived_at;
+  std::int64_t last_seq = 0;
+  millis created_at = 0;
+  std::int64_t last_read_seq = 0;  // the reader's
+  std::int64_t unread = 0;         // the reader's: others' messages after last_read_seq (capped)
+};
+
+struct reaction {
+  std::string emoji;
+  std::vector<std::int64_t> account_ids;  // in the order they reacted
+};
+
+// A chat message. Deleted messages keep their id and seq so that history has no holes.
+struct message {
+  std::int64_t id = 0;
+  std::int64_t seq = 0;
+  std::int64_t channel_id = 0;
+  std::int64_t author_id = 0;
+  std::string author_name;
+  std::string body;
+  std::string html;
+  std::optional<std::int64_t> parent_id;
+  std::optional<std::string> client_id;
+  std::int64_t reply_count = 0;
+  millis created_at = 0;
+  std::optional<millis> edited_at;
+  std::optional<millis> deleted_at;
+  std::vector<reaction> reactions;
+};
+
+// Proof that the caller belongs to the channel's community (see communities::member_ref).
+struct channel_ref {
+  channel place;
+  communities::member_ref member;
+};
+
+inline constexpr std::int64_t unread_cap = 1000;
+
+nlohmann::json to_json(const channel& c);
+// For events: without the per-reader fields.
+nlohmann::json to_shared_json(const channel& c);
+nlohmann::json to_json(const message& m);
+
+}  // namespace ps::chat

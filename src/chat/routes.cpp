@@ -1,0 +1,177 @@
+#include "chat/routes.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "chat/service.hpp"
+#include "http/fields.hpp"
+
+namespace ps::chat {
+
+using http::context;
+using http::response;
+using http::verb;
+using nlohmann::json;
+
+namespace {
+
+// A query parameter that must be a whole number when present.
+result<std::optional<std::int64_t>> query_integer(const context& c, const char* name) {
+  auto raw = c.req.query_param(name);
+  if (!raw) return std::optional<std::int64_t>{};
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+  if (ec != std::errc{} || end != raw->data() + raw->size())
+    return errors::invalid(name, field_problem::invalid_format);
+  return std::optional<std::int64_t>{v};
+}
+
+json message_list(const std::vector<message>& messages) {
+  json out = json::array();
+  for (const auto& m : messages) out.push_back(to_json(m));
+  return out;
+}
+
+result<response> react_route(context& c, bool add) {
+  auto who = c.caller();
+  if (!who) return who.error();
+  auto id = c.id_param("id", "message");
+  if (!id) return id.error();
+  auto m = react(c.app, *who, *id, c.param("emoji"), add);
+  if (!m) return m.error();
+  return http::json_response(200, {{"message", to_json(*m)}});
+}
+
+}  // namespace
+
+void add_routes(http::router& r) {
+  r.add(verb::post, "/api/v1/communities/{slug}/channels", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    auto name = f.text("name");
+    auto kind = f.maybe_text("kind").value_or("chat");
+    if (f.error()) return *f.error();
+    auto ch = create_channel(c.app, *who, c.param("slug"), name, kind);
+    if (!ch) return ch.error();
+    return http::json_response(201, {{"channel", to_json(*ch)}});
+  });
+
+  r.add(verb::get, "/api/v1/communities/{slug}/channels", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto list = list_channels(c.app, *who, c.param("slug"));
+    if (!list) return list.error();
+    json out = json::array();
+    for (const auto& ch : *list) out.push_back(to_json(ch));
+    return http::json_response(200, {{"channels", out}});
+  });
+
+  r.add(verb::patch, "/api/v1/channels/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "channel");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    auto name = f.maybe_text("name");
+    auto archived = f.maybe_bool("archived");
+    if (f.error()) return *f.error();
+    auto ch = update_channel(c.app, *who, *id, name, archived);
+    if (!ch) return ch.error();
+    return http::json_response(200, {{"channel", to_json(*ch)}});
+  });
+
+  r.add(verb::post, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "channel");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id")};
+    if (f.error()) return *f.error();
+    auto m = post_message(c.app, *who, *id, input);
+    if (!m) return m.error();
+    return http::json_response(201, {{"message", to_json(*m)}});
+  });
+
+  r.add(verb::get, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "channel");
+    if (!id) return id.error();
+    auto before = query_integer(c, "before");
+    if (!before) return before.error();
+    auto after = query_integer(c, "after");
+    if (!after) return after.error();
+    auto limit = query_integer(c, "limit");
+    if (!limit) return limit.error();
+    page_request page{*before, *after, 50};
+    if (*limit) {
+      if (**limit < 1 || **limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
+      page.limit = static_cast<int>(**limit);
+    }
+    auto messages = history(c.app, *who, *id, page);
+    if (!messages) return messages.error();
+    return http::json_response(200, {{"messages", message_list(*messages)}});
+  });
+
+  r.add(verb::post, "/api/v1/channels/{id}/read", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "channel");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    auto seq = f.integer("seq");
+    if (f.error()) return *f.error();
+    auto ch = mark_read(c.app, *who, *id, seq);
+    if (!ch) return ch.error();
+    return http::json_response(200, {{"channel", to_json(*ch)}});
+  });
+
+  r.add(verb::get, "/api/v1/messages/{id}/thread", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "message");
+    if (!id) return id.error();
+    auto t = thread_of(c.app, *who, *id);
+    if (!t) return t.error();
+    return http::json_response(200, {{"parent", to_json(t->parent)}, {"replies", message_list(t->replies)}});
+  });
+
+  r.add(verb::patch, "/api/v1/messages/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "message");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    auto text = f.text("body");
+    if (f.error()) return *f.error();
+    auto m = edit_message(c.app, *who, *id, text);
+    if (!m) return m.error();
+    return http::json_response(200, {{"message", to_json(*m)}});
+  });
+
+  r.add(verb::del, "/api/v1/messages/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "message");
+    if (!id) return id.error();
+    if (auto ok = delete_message(c.app, *who, *id); !ok) return ok.error();
+    return http::no_content();
+  });
+
+  r.add(verb::put, "/api/v1/messages/{id}/reactions/{emoji}", [](context& c) { return react_route(c, true); });
+  r.add(verb::del, "/api/v1/messages/{id}/reactions/{emoji}", [](context& c) { return react_route(c, false); });
+}
+
+}  // namespace ps::chat

@@ -1,0 +1,285 @@
+#include "chat/service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "chat/markdown.hpp"
+#include "chat/store.hpp"
+#include "communities/service.hpp"
+#include "core/text.hpp"
+#include "realtime/events.hpp"
+
+namespace ps::chat {
+namespace {
+
+using nlohmann::json;
+
+result<std::string> check_body(const std::string& raw) {
+  const std::string body(text::trim(raw));
+  if (body.empty()) return errors::invalid("body", field_problem::required);
+  if (text::utf8_length(body) > max_body_length)
+    return errors::invalid("body", field_problem::too_long, max_body_length);
+  return body;
+}
+
+result<std::string> check_channel_name(const std::string& raw) {
+  const std::string name(text::trim(raw));
+  if (name.empty()) return errors::invalid("name", field_problem::required);
+  if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  return name;
+}
+
+bool valid_emoji(const std::string& emoji) {
+  if (emoji.empty() || emoji.size() > 32 || !text::is_valid_utf8(emoji)) return false;
+  for (unsigned char c : emoji)
+    if (c <= ' ' || c == 0x7F) return false;
+  return true;
+}
+
+// Publishes a change of one channel's messages to its community, after the commit.
+void publish(app& app, db::transaction& tx, std::int64_t community_id, realtime::frame_ptr frame) {
+  tx.after_commit([&app, community_id, frame = std::move(frame)] { app.hub.publish_to_community(community_id, frame); });
+}
+
+void publish_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
+  publish(app, tx, c.community_id,
+          realtime::make_event({{"type", type}, {"community_id", c.community_id}, {"channel", to_shared_json(c)}}));
+}
+
+// Loads a message the caller may act on, with its channel.
+struct message_ref {
+  message msg;
+  channel_ref where;
+};
+
+result<message_ref> access_message(db::session& s, const caller& who, std::int64_t message_id) {
+  auto msg = store::message_by_id(s, message_id);
+  if (!msg) return errors::not_found("message");
+  auto where = access_channel(s, who, msg->channel_id);
+  if (!where) return errors::not_found("message");
+  return message_ref{std::move(*msg), std::move(*where)};
+}
+
+message reload(db::session& s, std::int64_t id) {
+  std::vector<message> one{*store::message_by_id(s, id)};
+  store::with_reactions(s, one);
+  return std::move(one.front());
+}
+
+}  // namespace
+
+result<channel_ref> access_channel(db::session& s, const caller& who, std::int64_t channel_id) {
+  auto place = store::channel_by_id(s, channel_id);
+  if (!place) return errors::not_found("channel");
+  auto member = communities::access_community_by_id(s, who, place->community_id);
+  if (!member) return errors::not_found("channel");
+  return channel_ref{std::move(*place), std::move(*member)};
+}
+
+result<channel> create_channel(app& app, const caller& who, const std::string& slug, const std::string& raw_name,
+                               const std::string& kind) {
+  auto name = check_channel_name(raw_name);
+  if (!name) return name.error();
+  if (kind != "chat") return errors::invalid("kind", field_problem::not_allowed);
+  return app.db.write([&](db::transaction& tx) -> result<channel> {
+    auto ref = communities::access_community(tx, who, slug);
+    if (!ref) return ref.error();
+    if (!ref->is_host()) return errors::forbidden();
+    channel c;
+    c.community_id = ref->place.id;
+    c.name = *name;
+    c.kind = kind;
+    c.created_at = app.clock.now();
+    c.id = store::insert_channel(tx, c, who.account_id);
+    publish_channel_event(app, tx, "channel.created", c);
+    return c;
+  });
+}
+
+result<std::vector<channel>> list_channels(app& app, const caller& who, const std::string& slug) {
+  return app.db.read([&](db::session& s) -> result<std::vector<channel>> {
+    auto ref = communities::access_community(s, who, slug);
+    if (!ref) return ref.error();
+    return store::channels_for_reader(s, ref->place.id, who.account_id);
+  });
+}
+
+result<channel> update_channel(app& app, const caller& who, std::int64_t channel_id,
+                               const std::optional<std::string>& raw_name, const std::optional<bool>& archived) {
+  std::optional<std::string> name;
+  if (raw_name) {
+    auto checked = check_channel_name(*raw_name);
+    if (!checked) return checked.error();
+    name = *checked;
+  }
+  return app.db.write([&](db::transaction& tx) -> result<channel> {
+    auto ref = access_channel(tx, who, channel_id);
+    if (!ref) return ref.error();
+    if (!ref->member.is_host()) return errors::forbidden();
+    channel c = ref->place;
+    if (name && *name != c.name) {
+      store::rename_channel(tx, c.id, *name);
+      c.name = *name;
+      publish_channel_event(app, tx, "channel.renamed", c);
+    }
+    if (archived && *archived != c.archived_at.has_value()) {
+      c.archived_at = *archived ? std::optional<millis>(app.clock.now()) : std::nullopt;
+      store::set_archived(tx, c.id, c.archived_at);
+      publish_channel_event(app, tx, *archived ? "channel.archived" : "channel.unarchived", c);
+    }
+    return *store::channel_for_reader(tx, c.id, who.account_id);
+  });
+}
+
+result<message> post_message(app& app, const caller& who, std::int64_t channel_id, const new_message& input) {
+  auto body = check_body(input.body);
+  if (!body) return body.error();
+  if (input.client_id && (input.client_id->empty() || input.client_id->size() > max_client_id_length))
+    return errors::invalid("client_id", field_problem::invalid_format);
+  // Rendered before the transaction so that the single writer is held only for the insert.
+  const std::string html = render_markdown(*body);
+  const millis now = app.clock.now();
+
+  return app.db.write([&](db::transaction& tx) -> result<message> {
+    auto ref = access_channel(tx, who, channel_id);
+    if (!ref) return ref.error();
+    if (input.client_id) {
+      if (auto first = store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id)) {
+        std::vector<message> one{std::move(*first)};
+        store::with_reactions(tx, one);
+        return std::move(one.front());
+      }
+    }
+    if (ref->place.archived_at) return errors::make(error_code::channel_archived);
+    if (input.parent_id) {
+      auto parent = store::message_by_id(tx, *input.parent_id);
+      if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)
+        return errors::invalid("parent_id", field_problem::not_allowed);
+      store::add_reply(tx, parent->id);
+    }
+    message m;
+    m.channel_id = channel_id;
+    m.seq = store::next_seq(tx, channel_id);
+    m.author_id = who.account_id;
+    m.body = *body;
+    m.html = html;
+    m.parent_id = input.parent_id;
+    m.client_id = input.client_id;
+    m.created_at = now;
+    m.id = store::insert_message(tx, m);
+    m = *store::message_by_id(tx, m.id);  // with the author's name, as readers will see it
+    store::mark_read(tx, channel_id, who.account_id, m.seq);
+    auto frame = realtime::make_event(
+        {{"type", "message.created"}, {"channel_id", channel_id}, {"seq", m.seq}, {"message", to_json(m)}},
+        channel_id, m.seq);
+    publish(app, tx, ref->place.community_id, std::move(frame));
+    tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
+    return m;
+  });
+}
+
+result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id, const page_request& page) {
+  if (page.limit < 1 || page.limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
+  if (page.before && page.after) return errors::invalid("after", field_problem::not_allowed);
+  if ((page.before && *page.before < 0) || (page.after && *page.after < 0))
+    return errors::invalid(page.before ? "before" : "after", field_problem::out_of_range);
+  return app.db.read([&](db::session& s) -> result<std::vector<message>> {
+    auto ref = access_channel(s, who, channel_id);
+    if (!ref) return ref.error();
+    std::vector<message> out = page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
+                               : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
+                                            : store::latest_messages(s, channel_id, page.limit);
+    store::with_reactions(s, out);
+    return out;
+  });
+}
+
+result<std::vector<message>> missed_messages(app& app, const caller& who, std::int64_t channel_id,
+                                             std::int64_t seq, int limit) {
+  return history(app, who, channel_id, page_request{std::nullopt, std::max<std::int64_t>(seq, 0), limit});
+}
+
+result<thread> thread_of(app& app, const caller& who, std::int64_t message_id) {
+  return app.db.read([&](db::session& s) -> result<thread> {
+    auto ref = access_message(s, who, message_id);
+    if (!ref) return ref.error();
+    std::vector<message> parent{ref->msg};
+    store::with_reactions(s, parent);
+    auto replies = store::replies_to(s, message_id);
+    store::with_reactions(s, replies);
+    return thread{std::move(parent.front()), std::move(replies)};
+  });
+}
+
+result<message> edit_message(app& app, const caller& who, std::int64_t message_id, const std::string& raw_body) {
+  auto body = check_body(raw_body);
+  if (!body) return body.error();
+  const std::string html = render_markdown(*body);
+  const millis now = app.clock.now();
+  return app.db.write([&](db::transaction& tx) -> result<message> {
+    auto ref = access_message(tx, who, message_id);
+    if (!ref) return ref.error();
+    if (ref->msg.author_id != who.account_id) return errors::forbidden();
+    if (ref->msg.deleted_at) return errors::not_found("message");
+    if (ref->where.place.archived_at) return errors::make(error_code::channel_archived);
+    store::update_body(tx, message_id, *body, html, now);
+    message m = reload(tx, message_id);
+    publish(app, tx, ref->where.place.community_id,
+            realtime::make_event({{"type", "message.edited"}, {"channel_id", m.channel_id}, {"seq", m.seq},
+                                  {"message", to_json(m)}}));
+    return m;
+  });
+}
+
+outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
+  const millis now = app.clock.now();
+  return app.db.write([&](db::transaction& tx) -> outcome {
+    auto ref = access_message(tx, who, message_id);
+    if (!ref) return ref.error();
+    if (ref->msg.author_id != who.account_id && !ref->where.member.is_host()) return errors::forbidden();
+    if (ref->msg.deleted_at) return done;  // deleting twice is harmless
+    store::mark_deleted(tx, message_id, now);
+    publish(app, tx, ref->where.place.community_id,
+            realtime::make_event({{"type", "message.deleted"}, {"channel_id", ref->msg.channel_id},
+                                  {"seq", ref->msg.seq}, {"message_id", message_id}}));
+    return done;
+  });
+}
+
+result<message> react(app& app, const caller& who, std::int64_t message_id, const std::string& emoji, bool add) {
+  if (!valid_emoji(emoji)) return errors::invalid("emoji", field_problem::invalid_format);
+  const millis now = app.clock.now();
+  return app.db.write([&](db::transaction& tx) -> result<message> {
+    auto ref = access_message(tx, who, message_id);
+    if (!ref) return ref.error();
+    if (ref->msg.deleted_at) return errors::not_found("message");
+    if (ref->where.place.archived_at) return errors::make(error_code::channel_archived);
+    const bool changed = add ? store::add_reaction(tx, message_id, who.account_id, emoji, now)
+                             : store::remove_reaction(tx, message_id, who.account_id, emoji);
+    message m = reload(tx, message_id);
+    if (changed)
+      publish(app, tx, ref->where.place.community_id,
+              realtime::make_event({{"type", add ? "reaction.added" : "reaction.removed"},
+                                    {"channel_id", m.channel_id},
+                                    {"message_id", m.id},
+                                    {"emoji", emoji},
+                                    {"account_id", who.account_id},
+                                    {"message", to_json(m)}}));
+    return m;
+  });
+}
+
+result<channel> mark_read(app& app, const caller& who, std::int64_t channel_id, std::int64_t seq) {
+  if (seq < 0) return errors::invalid("seq", field_problem::out_of_range);
+  return app.db.write([&](db::transaction& tx) -> result<channel> {
+    auto ref = access_channel(tx, who, channel_id);
+    if (!ref) return ref.error();
+    store::mark_read(tx, channel_id, who.account_id, std::min(seq, ref->place.last_seq));
+    channel c = *store::channel_for_reader(tx, channel_id, who.account_id);
+    auto frame = realtime::make_event(
+        {{"type", "channel.read"}, {"channel_id", channel_id}, {"last_read_seq", c.last_read_seq}});
+    tx.after_commit([&app, account = who.account_id, frame] { app.hub.publish_to_account(account, frame); });
+    return c;
+  });
+}
+
+}  // namespace ps::chat

@@ -1,0 +1,59 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/app.hpp"
+#include "chat/model.hpp"
+#include "core/caller.hpp"
+#include "core/result.hpp"
+#include "db/database.hpp"
+
+// The rules of chat: channels, messages, threads, reactions, read markers. Every write
+// publishes its event after commit to the channel's community.
+namespace ps::chat {
+
+inline constexpr std::size_t max_body_length = 4000;  // Unicode code points
+inline constexpr std::size_t max_client_id_length = 64;
+inline constexpr int max_page = 200;
+
+struct new_message {
+  std::string body;
+  std::optional<std::int64_t> parent_id;
+  std::optional<std::string> client_id;
+};
+
+struct page_request {
+  std::optional<std::int64_t> before;
+  std::optional<std::int64_t> after;
+  int limit = 50;
+};
+
+struct thread {
+  message parent;
+  std::vector<message> replies;
+};
+
+// Loads a channel whose community the caller belongs to; 404 otherwise.
+result<channel_ref> access_channel(db::session& s, const caller& who, std::int64_t channel_id);
+
+result<channel> create_channel(app& app, const caller& who, const std::string& slug, const std::string& name,
+                               const std::string& kind);
+result<std::vector<channel>> list_channels(app& app, const caller& who, const std::string& slug);
+result<channel> update_channel(app& app, const caller& who, std::int64_t channel_id,
+                               const std::optional<std::string>& name, const std::optional<bool>& archived);
+
+// A retried post with the same client_id returns the first message and writes nothing.
+result<message> post_message(app& app, const caller& who, std::int64_t channel_id, const new_message& input);
+result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id, const page_request& page);
+result<thread> thread_of(app& app, const caller& who, std::int64_t message_id);
+result<message> edit_message(app& app, const caller& who, std::int64_t message_id, const std::string& body);
+outcome delete_message(app& app, const caller& who, std::int64_t message_id);
+result<message> react(app& app, const caller& who, std::int64_t message_id, const std::string& emoji, bool add);
+result<channel> mark_read(app& app, const caller& who, std::int64_t channel_id, std::int64_t seq);
+
+// What a resuming connection missed in one channel: messages after `seq`, oldest first.
+result<std::vector<message>> missed_messages(app& app, const caller& who, std::int64_t channel_id,
+                                             std::int64_t seq, int limit);
+
+}  // namespace ps::chat

@@ -1,0 +1,72 @@
+// petitesalle: the command line. `serve` runs the server; `backup` copies a live database.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/config.hpp"
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Petite Salle: a self-hosted home for micro-communities."};
+  cli.set_version_flag("--version", std::string("petitesalle ") + PS_VERSION);
+  cli.require_subcommand(1);
+
+  ps::config cfg;
+  std::string config_file;
+  std::string web_root;
+  auto* serve = cli.add_subcommand("serve", "Run the server (HTTP API, WebSocket stream and web app).");
+  serve->add_option("--config", config_file, "A TOML file of settings (options given here win)");
+  serve->add_option("--listen", cfg.listen, "Address and port to listen on")->capture_default_str();
+  serve->add_option("--data", cfg.data_dir, "Data folder: database, mail folder")->capture_default_str();
+  serve->add_option("--public-url", cfg.public_url, "The address people use, for links in emails")->capture_default_str();
+  serve->add_option("--threads", cfg.threads, "Network threads (0: one per core)")->capture_default_str();
+  serve->add_option("--web-root", web_root, "Serve the web app from this folder instead of the embedded copy");
+  serve->add_option("--smtp-url", cfg.smtp_url, "Send email through this SMTP relay (smtp://host:port)");
+  serve->add_option("--smtp-username", cfg.smtp_username, "SMTP user name");
+  serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password");
+  serve->add_flag("--smtp-require-tls", cfg.smtp_require_tls, "Refuse to send without STARTTLS");
+  serve->add_option("--mail-from", cfg.mail_from, "Sender of emails")->capture_default_str();
+  serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
+                  "Minimum argon2id limits: for test suites only, never in production");
+
+  std::string backup_data = "./data";
+  std::string backup_target;
+  auto* backup = cli.add_subcommand("backup", "Copy the database of a (running) server into FILE.");
+  backup->add_option("--data", backup_data, "Data folder of the server")->capture_default_str();
+  backup->add_option("FILE", backup_target, "Where to write the copy")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (*serve) {
+      // Command-line options win over the file: read the file into a copy, then re-apply.
+      if (!config_file.empty()) {
+        ps::config from_file;
+        ps::load_config_file(config_file, from_file);
+        ps::config defaults;
+        auto pick = [](auto& flag, const auto& file_value, const auto& default_value) {
+          if (flag == default_value) flag = file_value;
+        };
+        pick(cfg.listen, from_file.listen, defaults.listen);
+        pick(cfg.data_dir, from_file.data_dir, defaults.data_dir);
+        pick(cfg.public_url, from_file.public_url, defaults.public_url);
+        pick(cfg.threads, from_file.threads, defaults.threads);
+        pick(cfg.smtp_url, from_file.smtp_url, defaults.smtp_url);
+        pick(cfg.smtp_username, from_file.smtp_username, defaults.smtp_username);
+        pick(cfg.smtp_password, from_file.smtp_password, defaults.smtp_password);
+        pick(cfg.smtp_require_tls, from_file.smtp_require_tls, defaults.smtp_require_tls);
+        pick(cfg.mail_from, from_file.mail_from, defaults.mail_from);
+        if (web_root.empty() && from_file.web_root) cfg.web_root = from_file.web_root;
+      }
+      if (!web_root.empty()) cfg.web_root = web_root;
+      while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
+      return ps::cli::serve(cfg);
+    }
+    if (*backup) return ps::cli::backup(backup_data, backup_target);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

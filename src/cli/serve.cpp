@@ -1,0 +1,64 @@
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include "accounts/throttle.hpp"
+#include "cli/commands.hpp"
+#include "db/migrations.hpp"
+#include "db/sqlite.hpp"
+#include "http/dispatcher.hpp"
+#include "http/server.hpp"
+#include "mail/outbox.hpp"
+#include "realtime/hub.hpp"
+
+namespace ps::cli {
+
+std::filesystem::path database_file(const std::filesystem::path& data_dir) { return data_dir / "petitesalle.db"; }
+
+namespace {
+
+std::unique_ptr<mail::transport> make_transport(const config& cfg) {
+  if (cfg.smtp_url.empty()) return mail::make_maildir_transport(cfg.data_dir / "mail");
+  return mail::make_smtp_transport(
+      mail::smtp_settings{cfg.smtp_url, cfg.smtp_username, cfg.smtp_password, cfg.smtp_require_tls, 30});
+}
+
+}  // namespace
+
+int serve(const config& cfg) {
+  std::filesystem::create_directories(cfg.data_dir);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  auto db = db::open_sqlite(database_file(cfg.data_dir));
+  const int applied = db::migrate(*db);
+  if (applied > 0) spdlog::info("applied {} migration(s)", applied);
+
+  system_clock clock;
+  realtime::hub hub;
+  metrics stats;
+  accounts::login_throttle throttle;
+  mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
+  app application{cfg, *db, hub, clock, outbox, stats, throttle};
+  http::dispatcher routes(application, cfg.web_root);
+  http::server server(application, routes, cfg.listen, cfg.threads);
+  outbox.start();
+  spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION, cfg.listen,
+               server.port(), cfg.data_dir.string(), cfg.public_url);
+  server.run();
+  outbox.stop();
+  curl_global_cleanup();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int backup(const std::filesystem::path& data_dir, const std::filesystem::path& target) {
+  const auto source = database_file(data_dir);
+  if (!std::filesystem::exists(source)) {
+    spdlog::error("no database at {}", source.string());
+    return 1;
+  }
+  auto db = db::open_sqlite(source);
+  db->backup_to(target.string());
+  spdlog::info("backed up {} to {}", source.string(), target.string());
+  return 0;
+}
+
+}  // namespace ps::cli

@@ -1,0 +1,67 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/clock.hpp"
+#include "core/locale.hpp"
+
+namespace ps::communities {
+
+enum class role { owner, host, member };
+std::string_view role_name(role r);
+bool parse_role(std::string_view text, role& out);
+inline bool is_host(role r) { return r == role::owner || r == role::host; }
+
+// A micro-community: its identity and the settings its hosts choose.
+struct community {
+  std::int64_t id = 0;
+  std::string slug;
+  std::string name;
+  std::string description;
+  locale lang = locale::fr;
+  std::string timezone;
+  std::int64_t owner_id = 0;
+  millis created_at = 0;
+  bool members_can_invite = false;
+  std::int64_t member_invite_quota = 5;
+  std::int64_t member_count = 0;
+};
+
+// A person's place in a community. Numbers are given in joining order and never reused.
+struct membership {
+  std::int64_t community_id = 0;
+  std::string community_slug;
+  std::string community_name;
+  std::int64_t account_id = 0;
+  std::int64_t member_number = 0;
+  role member_role = role::member;
+  millis joined_at = 0;
+  std::optional<std::int64_t> invited_by;
+};
+
+// A member as the directory shows them.
+struct member {
+  std::int64_t account_id = 0;
+  std::string display_name;
+  std::int64_t member_number = 0;
+  role member_role = role::member;
+  millis joined_at = 0;
+  std::optional<std::int64_t> invited_by;
+};
+
+// Proof that the caller is a current member of a community: only access_community() makes one,
+// so a function that takes a member_ref cannot be reached by a non-member.
+struct member_ref {
+  community place;
+  membership self;
+  bool is_host() const { return communities::is_host(self.member_role); }
+};
+
+nlohmann::json to_json(const community& c);
+nlohmann::json to_json(const membership& m);
+nlohmann::json to_json(const member& m);
+
+}  // namespace ps::communities

@@ -1,0 +1,193 @@
+#include "communities/service.hpp"
+
+#include <date/tz.h>
+
+#include <nlohmann/json.hpp>
+
+#include "communities/store.hpp"
+#include "core/text.hpp"
+#include "realtime/events.hpp"
+
+namespace ps::communities {
+namespace {
+
+bool is_known_timezone(const std::string& name) {
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+outcome check_name(const std::string& name) {
+  if (name.empty()) return errors::invalid("name", field_problem::required);
+  if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  return done;
+}
+
+outcome check_description(const std::string& description) {
+  if (text::utf8_length(description) > 2000)
+    return errors::invalid("description", field_problem::too_long, 2000);
+  return done;
+}
+
+}  // namespace
+
+result<member_ref> access_community(db::session& s, const caller& who, const std::string& slug) {
+  auto place = store::community_by_slug(s, slug);
+  if (!place) return errors::not_found("community");
+  auto self = store::current_membership(s, place->id, who.account_id);
+  if (!self) return errors::not_found("community");
+  return member_ref{std::move(*place), std::move(*self)};
+}
+
+result<member_ref> access_community_by_id(db::session& s, const caller& who, std::int64_t community_id) {
+  auto place = store::community_by_id(s, community_id);
+  if (!place) return errors::not_found("community");
+  auto self = store::current_membership(s, place->id, who.account_id);
+  if (!self) return errors::not_found("community");
+  return member_ref{std::move(*place), std::move(*self)};
+}
+
+result<member_ref> access_community(app& app, const caller& who, const std::string& slug) {
+  return app.db.read([&](db::session& s) { return access_community(s, who, slug); });
+}
+
+result<member_ref> create_community(app& app, const caller& who, const community_form& form) {
+  community c;
+  c.name = std::string(text::trim(form.name));
+  if (auto ok = check_name(c.name); !ok) return ok.error();
+  c.description = std::string(text::trim(form.description.value_or("")));
+  if (auto ok = check_description(c.description); !ok) return ok.error();
+  const bool slug_given = form.slug.has_value();
+  c.slug = slug_given ? text::to_lower_ascii(text::trim(*form.slug)) : text::slugify(c.name);
+  if (slug_given && !text::is_valid_slug(c.slug)) return errors::invalid("slug", field_problem::invalid_format);
+  if (!slug_given && c.slug.size() < 2) c.slug = "communaute";
+  c.lang = who.lang;
+  if (form.locale && !parse_locale(*form.locale, c.lang)) return errors::invalid("locale", field_problem::not_allowed);
+  c.timezone = form.timezone.value_or("America/Toronto");
+  if (!is_known_timezone(c.timezone)) return errors::invalid("timezone", field_problem::not_allowed);
+  c.owner_id = who.account_id;
+  c.created_at = app.clock.now();
+  c.member_count = 1;
+
+  try {
+    auto created = app.db.write([&](db::transaction& tx) -> result<member_ref> {
+      if (store::slug_exists(tx, c.slug)) {
+        if (slug_given) return errors::make(error_code::slug_taken);
+        // A derived slug gets a number, as two "Les voisins" are common and both deserve a home.
+        const std::string base = c.slug.substr(0, 36);
+        for (int n = 2;; ++n) {
+          c.slug = base + "-" + std::to_string(n);
+          if (!store::slug_exists(tx, c.slug)) break;
+        }
+      }
+      c.id = store::insert_community(tx, c);
+      auto self = store::insert_membership(tx, c, who.account_id, role::owner, std::nullopt, std::nullopt,
+                                           c.created_at);
+      tx.after_commit([&app, account = who.account_id, id = c.id] { app.hub.join(account, id); });
+      return member_ref{c, self};
+    });
+    return created;
+  } catch (const db::constraint_violation&) {
+    return errors::make(error_code::slug_taken);
+  }
+}
+
+result<community> update_community(app& app, const caller& who, const std::string& slug,
+                                   const community_changes& changes) {
+  auto ref = access_community(app, who, slug);
+  if (!ref) return ref.error();
+  if (!ref->is_host()) return errors::forbidden();
+  community c = ref->place;
+  if (changes.name) {
+    c.name = std::string(text::trim(*changes.name));
+    if (auto ok = check_name(c.name); !ok) return ok.error();
+  }
+  if (changes.description) {
+    c.description = std::string(text::trim(*changes.description));
+    if (auto ok = check_description(c.description); !ok) return ok.error();
+  }
+  if (changes.locale && !parse_locale(*changes.locale, c.lang))
+    return errors::invalid("locale", field_problem::not_allowed);
+  if (changes.timezone) {
+    if (!is_known_timezone(*changes.timezone)) return errors::invalid("timezone", field_problem::not_allowed);
+    c.timezone = *changes.timezone;
+  }
+  if (changes.members_can_invite) c.members_can_invite = *changes.members_can_invite;
+  if (changes.member_invite_quota) {
+    if (*changes.member_invite_quota < 0 || *changes.member_invite_quota > 1000)
+      return errors::invalid("member_invite_quota", field_problem::out_of_range);
+    c.member_invite_quota = *changes.member_invite_quota;
+  }
+  app.db.write([&](db::transaction& tx) { store::update_community(tx, c); });
+  return c;
+}
+
+std::vector<membership> memberships_of(app& app, const caller& who) {
+  return app.db.read([&](db::session& s) { return store::memberships_of_account(s, who.account_id); });
+}
+
+result<std::vector<member>> list_members(app& app, const caller& who, const std::string& slug) {
+  return app.db.read([&](db::session& s) -> result<std::vector<member>> {
+    auto ref = access_community(s, who, slug);
+    if (!ref) return ref.error();
+    return store::current_members(s, ref->place.id);
+  });
+}
+
+outcome remove_member(app& app, const caller& who, const std::string& slug, std::int64_t account_id) {
+  const millis now = app.clock.now();
+  return app.db.write([&](db::transaction& tx) -> outcome {
+    auto ref = access_community(tx, who, slug);
+    if (!ref) return ref.error();
+    auto target = store::current_member(tx, ref->place.id, account_id);
+    if (!target) return errors::not_found("member");
+    const bool leaving = account_id == who.account_id;
+    if (target->member_role == role::owner) return errors::forbidden();  // the owner cannot be removed
+    if (!leaving) {
+      if (!ref->is_host()) return errors::forbidden();
+      // Hosts remove members; only the owner removes another host.
+      if (target->member_role == role::host && ref->self.member_role != role::owner) return errors::forbidden();
+    }
+    store::end_membership(tx, ref->place.id, account_id, now);
+    tx.after_commit([&app, community_id = ref->place.id, account_id] {
+      // Everyone, the removed person included, learns of it; then their connections stop.
+      app.hub.publish_to_community(community_id, realtime::make_event({{"type", "member.removed"},
+                                                                       {"community_id", community_id},
+                                                                       {"account_id", account_id}}));
+      app.hub.leave(account_id, community_id);
+    });
+    return done;
+  });
+}
+
+result<member> change_role(app& app, const caller& who, const std::string& slug, std::int64_t account_id,
+                           const std::string& role_text) {
+  role next;
+  if (!parse_role(role_text, next) || next == role::owner) return errors::invalid("role", field_problem::not_allowed);
+  return app.db.write([&](db::transaction& tx) -> result<member> {
+    auto ref = access_community(tx, who, slug);
+    if (!ref) return ref.error();
+    if (ref->self.member_role != role::owner) return errors::forbidden();
+    auto target = store::current_member(tx, ref->place.id, account_id);
+    if (!target) return errors::not_found("member");
+    if (target->member_role == role::owner) return errors::forbidden();
+    store::set_role(tx, ref->place.id, account_id, next);
+    target->member_role = next;
+    return *target;
+  });
+}
+
+void publish_member_joined(app& app, db::transaction& tx, const membership& m) {
+  auto joined = store::current_member(tx, m.community_id, m.account_id);
+  if (!joined) return;
+  auto frame = realtime::make_event(
+      {{"type", "member.joined"}, {"community_id", m.community_id}, {"member", to_json(*joined)}});
+  tx.after_commit([&app, frame, community_id = m.community_id, account_id = m.account_id] {
+    app.hub.join(account_id, community_id);
+    app.hub.publish_to_community(community_id, frame);
+  });
+}
+
+}  // namespace ps::communities

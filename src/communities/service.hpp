@@ -1,0 +1,52 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/app.hpp"
+#include "communities/model.hpp"
+#include "core/caller.hpp"
+#include "core/result.hpp"
+#include "db/database.hpp"
+
+// The rules of communities and their members.
+namespace ps::communities {
+
+struct community_form {
+  std::string name;
+  std::optional<std::string> slug;
+  std::optional<std::string> description;
+  std::optional<std::string> locale;
+  std::optional<std::string> timezone;
+};
+
+struct community_changes {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> locale;
+  std::optional<std::string> timezone;
+  std::optional<bool> members_can_invite;
+  std::optional<std::int64_t> member_invite_quota;
+};
+
+// Loads a community the caller belongs to; 404 when it does not exist or they are not in it,
+// so that a non-member learns nothing, not even that it exists.
+result<member_ref> access_community(db::session& s, const caller& who, const std::string& slug);
+result<member_ref> access_community_by_id(db::session& s, const caller& who, std::int64_t community_id);
+result<member_ref> access_community(app& app, const caller& who, const std::string& slug);
+
+result<member_ref> create_community(app& app, const caller& who, const community_form& form);
+result<community> update_community(app& app, const caller& who, const std::string& slug,
+                                   const community_changes& changes);
+std::vector<membership> memberships_of(app& app, const caller& who);
+result<std::vector<member>> list_members(app& app, const caller& who, const std::string& slug);
+// Hosts remove members; anyone but the owner may leave. The person's live connections stop
+// receiving the community at once.
+outcome remove_member(app& app, const caller& who, const std::string& slug, std::int64_t account_id);
+result<member> change_role(app& app, const caller& who, const std::string& slug, std::int64_t account_id,
+                           const std::string& role_text);
+
+// Publishes member.joined after a new membership commits (used by invitations too).
+void publish_member_joined(app& app, db::transaction& tx, const membership& m);
+
+}  // namespace ps::communities

@@ -1,0 +1,32 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "communities/model.hpp"
+#include "db/database.hpp"
+
+// The SQL of communities and memberships.
+namespace ps::communities::store {
+
+std::optional<community> community_by_slug(db::session& s, const std::string& slug);
+std::optional<community> community_by_id(db::session& s, std::int64_t id);
+bool slug_exists(db::session& s, const std::string& slug);
+std::int64_t insert_community(db::transaction& tx, const community& c);
+void update_community(db::transaction& tx, const community& c);
+
+// The caller's current membership, if any.
+std::optional<membership> current_membership(db::session& s, std::int64_t community_id, std::int64_t account_id);
+std::vector<membership> memberships_of_account(db::session& s, std::int64_t account_id);
+std::vector<member> current_members(db::session& s, std::int64_t community_id);
+std::optional<member> current_member(db::session& s, std::int64_t community_id, std::int64_t account_id);
+std::vector<std::int64_t> community_ids_of_account(db::session& s, std::int64_t account_id);
+
+// Takes the community's next member number (never reused) and records the membership.
+membership insert_membership(db::transaction& tx, const community& c, std::int64_t account_id, role r,
+                             std::optional<std::int64_t> invited_by, std::optional<std::int64_t> invitation_id,
+                             millis now);
+void end_membership(db::transaction& tx, std::int64_t community_id, std::int64_t account_id, millis now);
+void set_role(db::transaction& tx, std::int64_t community_id, std::int64_t account_id, role r);
+
+}  // namespace ps::communities::store

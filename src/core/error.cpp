@@ -1,0 +1,167 @@
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+namespace ps {
+
+int http_status(error_code code) {
+  switch (code) {
+    case error_code::malformed_json: return 400;
+    case error_code::unauthenticated:
+    case error_code::invalid_credentials: return 401;
+    case error_code::forbidden:
+    case error_code::csrf_rejected: return 403;
+    case error_code::not_found: return 404;
+    case error_code::method_not_allowed: return 405;
+    case error_code::email_taken:
+    case error_code::slug_taken:
+    case error_code::channel_archived: return 409;
+    case error_code::invitation_expired:
+    case error_code::invitation_used_up:
+    case error_code::invitation_revoked: return 410;
+    case error_code::payload_too_large: return 413;
+    case error_code::invalid_field: return 422;
+    case error_code::rate_limited: return 429;
+    case error_code::internal: return 500;
+  }
+  return 500;
+}
+
+std::string_view code_name(error_code code) {
+  switch (code) {
+    case error_code::malformed_json: return "malformed_json";
+    case error_code::unauthenticated: return "unauthenticated";
+    case error_code::invalid_credentials: return "invalid_credentials";
+    case error_code::forbidden: return "forbidden";
+    case error_code::csrf_rejected: return "csrf_rejected";
+    case error_code::not_found: return "not_found";
+    case error_code::method_not_allowed: return "method_not_allowed";
+    case error_code::email_taken: return "email_taken";
+    case error_code::slug_taken: return "slug_taken";
+    case error_code::channel_archived: return "channel_archived";
+    case error_code::invitation_expired: return "invitation_expired";
+    case error_code::invitation_used_up: return "invitation_used_up";
+    case error_code::invitation_revoked: return "invitation_revoked";
+    case error_code::payload_too_large: return "payload_too_large";
+    case error_code::invalid_field: return "invalid_field";
+    case error_code::rate_limited: return "rate_limited";
+    case error_code::internal: return "internal";
+  }
+  return "internal";
+}
+
+namespace {
+
+std::string field_message(const api_error& e, locale lang) {
+  const bool fr = lang == locale::fr;
+  std::string head = fr ? fmt::format("Le champ « {} »", e.field) : fmt::format("The field “{}”", e.field);
+  switch (e.problem) {
+    case field_problem::required:
+      return head + (fr ? " est obligatoire." : " is required.");
+    case field_problem::too_short:
+      return head + (fr ? fmt::format(" est trop court (au moins {} caractères).", e.limit)
+                        : fmt::format(" is too short (at least {} characters).", e.limit));
+    case field_problem::too_long:
+      return head + (fr ? fmt::format(" est trop long (au plus {} caractères).", e.limit)
+                        : fmt::format(" is too long (at most {} characters).", e.limit));
+    case field_problem::invalid_format:
+      return head + (fr ? " n’a pas la bonne forme." : " is not in the right format.");
+    case field_problem::out_of_range:
+      return head + (fr ? " est hors des limites permises." : " is outside the allowed range.");
+    case field_problem::not_allowed:
+      return head + (fr ? " contient une valeur non permise." : " has a value that is not allowed.");
+  }
+  return head;
+}
+
+std::string_view what_fr(std::string_view what) {
+  if (what == "community") return "Cette communauté est introuvable.";
+  if (what == "channel") return "Ce canal est introuvable.";
+  if (what == "message") return "Ce message est introuvable.";
+  if (what == "invitation") return "Cette invitation est introuvable.";
+  if (what == "member") return "Cette personne n’est pas membre ici.";
+  if (what == "token") return "Ce jeton est introuvable.";
+  return "Rien ici : cette adresse n’existe pas.";
+}
+
+std::string_view what_en(std::string_view what) {
+  if (what == "community") return "This community could not be found.";
+  if (what == "channel") return "This channel could not be found.";
+  if (what == "message") return "This message could not be found.";
+  if (what == "invitation") return "This invitation could not be found.";
+  if (what == "member") return "This person is not a member here.";
+  if (what == "token") return "This token could not be found.";
+  return "Nothing here: this address does not exist.";
+}
+
+}  // namespace
+
+std::string error_message(const api_error& e, locale lang) {
+  const bool fr = lang == locale::fr;
+  switch (e.code) {
+    case error_code::malformed_json:
+      return fr ? "La requête n’est pas du JSON valide (un objet est attendu)."
+                : "The request is not valid JSON (an object is expected).";
+    case error_code::unauthenticated:
+      return fr ? "Connecte-toi pour continuer." : "Please log in to continue.";
+    case error_code::invalid_credentials:
+      return fr ? "Ce courriel, ce mot de passe ou ce lien ne fonctionne pas."
+                : "That email, password or link does not work.";
+    case error_code::forbidden:
+      return fr ? "Tu n’as pas la permission de faire ça." : "You are not allowed to do that.";
+    case error_code::csrf_rejected:
+      return fr ? "Requête refusée : elle doit être envoyée en JSON par l’application."
+                : "Request refused: it must be sent as JSON by the app.";
+    case error_code::not_found:
+      return std::string(fr ? what_fr(e.what) : what_en(e.what));
+    case error_code::method_not_allowed:
+      return fr ? "Cette méthode n’est pas permise à cette adresse."
+                : "This method is not allowed at this address.";
+    case error_code::email_taken:
+      return fr ? "Un compte utilise déjà ce courriel." : "An account already uses this email.";
+    case error_code::slug_taken:
+      return fr ? "Cette adresse de communauté est déjà prise."
+                : "This community address is already taken.";
+    case error_code::channel_archived:
+      return fr ? "Ce canal est archivé." : "This channel is archived.";
+    case error_code::invitation_expired:
+      return fr ? "Cette invitation a expiré." : "This invitation has expired.";
+    case error_code::invitation_used_up:
+      return fr ? "Cette invitation a déjà servi le nombre de fois prévu."
+                : "This invitation has been used as many times as it allows.";
+    case error_code::invitation_revoked:
+      return fr ? "Cette invitation a été révoquée." : "This invitation has been revoked.";
+    case error_code::payload_too_large:
+      return fr ? "La requête est trop grosse (1 Mio au plus)."
+                : "The request is too large (1 MiB at most).";
+    case error_code::invalid_field: return field_message(e, lang);
+    case error_code::rate_limited:
+      return fr ? fmt::format("Trop d’essais. Réessaie dans {} secondes.", e.retry_after_seconds)
+                : fmt::format("Too many attempts. Try again in {} seconds.", e.retry_after_seconds);
+    case error_code::internal:
+      return fr ? "Oups, une erreur de notre côté. Réessaie dans un instant."
+                : "Oops, something went wrong on our side. Try again in a moment.";
+  }
+  return "error";
+}
+
+locale locale_from_accept_language(std::string_view header) {
+  // Scan the language tags in order; q-values are rarely used to reorder fr and en.
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ',')) ++pos;
+    std::size_t end = header.find(',', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view tag = header.substr(pos, end - pos);
+    if (tag.size() >= 2) {
+      char a = static_cast<char>(tag[0] | 0x20), b = static_cast<char>(tag[1] | 0x20);
+      bool whole = tag.size() == 2 || tag[2] == '-' || tag[2] == ';' || tag[2] == '_';
+      if (whole && a == 'f' && b == 'r') return locale::fr;
+      if (whole && a == 'e' && b == 'n') return locale::en;
+    }
+    pos = end + 1;
+  }
+  return locale::fr;
+}
+
+}  // namespace ps

@@ -1,0 +1,75 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/locale.hpp"
+
+namespace ps {
+
+// Every way a request can fail that a client is expected to handle; each maps to one HTTP
+// status and one stable code string (docs/api.md lists them).
+enum class error_code {
+  malformed_json,
+  unauthenticated,
+  invalid_credentials,
+  forbidden,
+  csrf_rejected,
+  not_found,
+  method_not_allowed,
+  email_taken,
+  slug_taken,
+  channel_archived,
+  invitation_expired,
+  invitation_used_up,
+  invitation_revoked,
+  payload_too_large,
+  invalid_field,
+  rate_limited,
+  internal,
+};
+
+// Why a field was refused; the message is composed from it in the caller's language.
+enum class field_problem { required, too_short, too_long, invalid_format, out_of_range, not_allowed };
+
+// An error a client sees: a code, and for invalid fields which field and why.
+struct api_error {
+  error_code code = error_code::internal;
+  std::string field;
+  field_problem problem = field_problem::required;
+  long limit = 0;  // the bound broken by too_short / too_long / out_of_range
+  int retry_after_seconds = 0;
+  std::string what;  // for not_found: what was not found ("community", "channel", ...)
+};
+
+int http_status(error_code code);
+std::string_view code_name(error_code code);
+std::string error_message(const api_error& error, locale lang);
+
+namespace errors {
+inline api_error make(error_code c) {
+  api_error e;
+  e.code = c;
+  return e;
+}
+inline api_error not_found(std::string what) {
+  api_error e = make(error_code::not_found);
+  e.what = std::move(what);
+  return e;
+}
+inline api_error forbidden() { return make(error_code::forbidden); }
+inline api_error unauthenticated() { return make(error_code::unauthenticated); }
+inline api_error invalid(std::string field, field_problem problem, long limit = 0) {
+  api_error e = make(error_code::invalid_field);
+  e.field = std::move(field);
+  e.problem = problem;
+  e.limit = limit;
+  return e;
+}
+inline api_error rate_limited(int retry_after_seconds) {
+  api_error e = make(error_code::rate_limited);
+  e.retry_after_seconds = retry_after_seconds;
+  return e;
+}
+}  // namespace errors
+
+}  // namespace ps

@@ -1,0 +1,174 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+
+// The one narrow interface every store talks to. Only db/ knows which engine runs: stores
+// write portable SQL with $1, $2 … placeholders and never see a sqlite3* or a PGconn*.
+namespace ps::db {
+
+using value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+// Anything a store passes as a statement parameter.
+struct param {
+  value v;
+  param(std::nullptr_t) : v(nullptr) {}
+  param(std::int64_t i) : v(i) {}
+  param(int i) : v(static_cast<std::int64_t>(i)) {}
+  param(bool b) : v(static_cast<std::int64_t>(b ? 1 : 0)) {}
+  param(double d) : v(d) {}
+  param(std::string s) : v(std::move(s)) {}
+  param(std::string_view s) : v(std::string(s)) {}
+  param(const char* s) : v(std::string(s)) {}
+  template <class T>
+  param(const std::optional<T>& o) : v(nullptr) {
+    if (o) v = param(*o).v;
+  }
+};
+
+// One result row; columns by position, in the order of the SELECT.
+class row {
+ public:
+  explicit row(std::vector<value> columns) : columns_(std::move(columns)) {}
+  bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(columns_.at(i)); }
+  std::int64_t integer(std::size_t i) const;
+  std::optional<std::int64_t> maybe_integer(std::size_t i) const;
+  bool boolean(std::size_t i) const { return integer(i) != 0; }
+  const std::string& text(std::size_t i) const;
+  std::optional<std::string> maybe_text(std::size_t i) const;
+  std::size_t size() const { return columns_.size(); }
+
+ private:
+  std::vector<value> columns_;
+};
+
+enum class dialect { sqlite, postgresql };
+
+// A database failure that is not the caller's fault (disk full, corrupt file, a bug in SQL).
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A UNIQUE or foreign-key constraint refused a write: often a race the service can name
+// (two people taking the same slug at once).
+class constraint_violation : public error {
+ public:
+  using error::error;
+};
+
+// A connection in use by one thread at a time.
+class session {
+ public:
+  virtual ~session() = default;
+  virtual std::vector<row> query_params(std::string_view sql, std::span<const param> params) = 0;
+  // Returns the number of rows changed.
+  virtual std::int64_t execute_params(std::string_view sql, std::span<const param> params) = 0;
+  virtual dialect kind() const = 0;
+  // Runs several statements without parameters: for migrations only.
+  virtual void execute_script(std::string_view sql) = 0;
+
+  template <class... A>
+  std::vector<row> query(std::string_view sql, const A&... args) {
+    const param params[] = {param(args)..., param(nullptr)};
+    return query_params(sql, std::span<const param>(params, sizeof...(A)));
+  }
+  template <class... A>
+  std::optional<row> query_one(std::string_view sql, const A&... args) {
+    auto rows = query(sql, args...);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+  template <class... A>
+  std::int64_t execute(std::string_view sql, const A&... args) {
+    const param params[] = {param(args)..., param(nullptr)};
+    return execute_params(sql, std::span<const param>(params, sizeof...(A)));
+  }
+};
+
+// A write transaction. Work registered with after_commit runs once the commit is durable,
+// in registration order, before the next transaction starts: that is how events are published
+// in the same order as the writes that caused them.
+class transaction : public session {
+ public:
+  explicit transaction(session& inner) : inner_(inner) {}
+  std::vector<row> query_params(std::string_view sql, std::span<const param> params) override {
+    return inner_.query_params(sql, params);
+  }
+  std::int64_t execute_params(std::string_view sql, std::span<const param> params) override {
+    return inner_.execute_params(sql, params);
+  }
+  dialect kind() const override { return inner_.kind(); }
+  void execute_script(std::string_view sql) override { inner_.execute_script(sql); }
+  void after_commit(std::function<void()> work) { after_commit_.push_back(std::move(work)); }
+  std::vector<std::function<void()>> take_after_commit() { return std::move(after_commit_); }
+
+ private:
+  session& inner_;
+  std::vector<std::function<void()>> after_commit_;
+};
+
+template <class T>
+struct is_result : std::false_type {};
+template <class T>
+struct is_result<result<T>> : std::true_type {};
+
+// A pool of connections to one database.
+class database {
+ public:
+  virtual ~database() = default;
+  virtual dialect kind() const = 0;
+
+  // Runs fn(session&) on a reader connection and returns what it returns.
+  template <class F>
+  auto read(F&& fn) {
+    using R = std::invoke_result_t<F, session&>;
+    if constexpr (std::is_void_v<R>) {
+      run_read([&](session& s) { fn(s); });
+    } else {
+      std::optional<R> out;
+      run_read([&](session& s) { out.emplace(fn(s)); });
+      return std::move(*out);
+    }
+  }
+
+  // Runs fn(transaction&) in a write transaction. It commits when fn returns, and rolls back
+  // when fn throws or returns a failed result<T>: a service's early return leaves no half-write.
+  template <class F>
+  auto write(F&& fn) {
+    using R = std::invoke_result_t<F, transaction&>;
+    if constexpr (std::is_void_v<R>) {
+      run_write([&](transaction& t) {
+        fn(t);
+        return true;
+      });
+    } else {
+      std::optional<R> out;
+      run_write([&](transaction& t) {
+        out.emplace(fn(t));
+        if constexpr (is_result<R>::value) return out->ok();
+        return true;
+      });
+      return std::move(*out);
+    }
+  }
+
+  // Copies the live database into a file (online backup); SQLite only.
+  virtual void backup_to(const std::string& path) = 0;
+
+ protected:
+  virtual void run_read(const std::function<void(session&)>& fn) = 0;
+  // fn returns whether to commit.
+  virtual void run_write(const std::function<bool(transaction&)>& fn) = 0;
+};
+
+}  // namespace ps::db

@@ -1,0 +1,124 @@
+#include "http/dispatcher.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/auth.hpp"
+#include "accounts/routes.hpp"
+#include "chat/routes.hpp"
+#include "communities/routes.hpp"
+#include "db/database.hpp"
+#include "invitations/routes.hpp"
+#include "mail/outbox.hpp"
+#include "realtime/hub.hpp"
+
+namespace ps::http {
+
+dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_root)
+    : app_(app), assets_(std::move(web_root)) {
+  accounts::add_routes(router_);
+  communities::add_routes(router_);
+  invitations::add_routes(router_);
+  chat::add_routes(router_);
+}
+
+bool is_cross_site_risk(const request& req) {
+  if (req.method == verb::get || req.method == verb::head || req.method == verb::options) return false;
+  if (req.header("authorization").size() > 7) return false;  // bearer tokens are never sent by a browser on its own
+  if (!req.cookie(accounts::session_cookie)) return false;
+  const std::string_view type = req.header("content-type");
+  if (type.starts_with("application/json")) return false;
+  if (!req.header("x-requested-with").empty()) return false;
+  return true;
+}
+
+void add_security_headers(response& res) {
+  res.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "frame-ancestors 'none'; form-action 'self'");
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("Referrer-Policy", "same-origin");
+  res.headers.emplace_back("X-Frame-Options", "DENY");
+}
+
+runs_on dispatcher::where(const request& req) const {
+  if (!req.path.starts_with("/api/")) return runs_on::network;
+  auto m = router_.find(req.method, req.path);
+  return m.found ? m.found->where : runs_on::network;
+}
+
+response dispatcher::handle(const request& req) {
+  app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+  response res;
+  try {
+    res = route(req);
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
+    res = error_response(errors::make(error_code::internal), locale_from_accept_language(req.header("accept-language")));
+  }
+  add_security_headers(res);
+  return res;
+}
+
+response dispatcher::route(const request& req) {
+  const locale fallback = locale_from_accept_language(req.header("accept-language"));
+  if (req.path == "/healthz") {
+    app_.db.read([](db::session& s) { s.query("SELECT 1"); });
+    response r = json_response(200, {{"status", "ok"}});
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  if (req.path == "/metrics") return metrics_text();
+  if (req.path == "/api/v1/openapi.json" && req.method == verb::get) {
+    response r;
+    r.body = std::string(openapi_document());
+    return r;
+  }
+  if (!req.path.starts_with("/api/")) {
+    if (req.method == verb::get || req.method == verb::head)
+      if (auto file = assets_.serve(req)) return std::move(*file);
+    return error_response(errors::not_found(""), fallback);
+  }
+
+  auto m = router_.find(req.method, req.path);
+  if (!m.found) {
+    return error_response(errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
+                          fallback);
+  }
+  if (is_cross_site_risk(req)) return error_response(errors::make(error_code::csrf_rejected), fallback);
+  context ctx(app_, req, std::move(m.params));
+  auto out = m.found->fn(ctx);
+  if (!out) return error_response(out.error(), ctx.lang());
+  out->headers.emplace_back("Cache-Control", "no-store");
+  return std::move(*out);
+}
+
+response dispatcher::metrics_text() {
+  response r;
+  r.content_type = "text/plain; version=0.0.4";
+  const auto pending = app_.outbox.pending();
+  r.body = fmt::format(
+      "# HELP petitesalle_http_requests_total HTTP requests handled.\n"
+      "# TYPE petitesalle_http_requests_total counter\n"
+      "petitesalle_http_requests_total {}\n"
+      "# HELP petitesalle_ws_connections Open WebSocket connections.\n"
+      "# TYPE petitesalle_ws_connections gauge\n"
+      "petitesalle_ws_connections {}\n"
+      "# HELP petitesalle_messages_total Chat messages posted since start.\n"
+      "# TYPE petitesalle_messages_total counter\n"
+      "petitesalle_messages_total {}\n"
+      "# HELP petitesalle_outbox_pending Emails waiting in the outbox.\n"
+      "# TYPE petitesalle_outbox_pending gauge\n"
+      "petitesalle_outbox_pending {}\n"
+      "# HELP petitesalle_outbox_sent_total Emails sent since start.\n"
+      "# TYPE petitesalle_outbox_sent_total counter\n"
+      "petitesalle_outbox_sent_total {}\n",
+      app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(), pending,
+      app_.outbox.sent_total());
+  return r;
+}
+
+}  // namespace ps::http

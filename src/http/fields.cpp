@@ -1,0 +1,50 @@
+#include "http/fields.hpp"
+
+namespace ps::http::fields {
+namespace {
+const nlohmann::json* find(const nlohmann::json& body, std::string_view name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+api_error wrong_type(std::string_view name) {
+  return errors::invalid(std::string(name), field_problem::invalid_format);
+}
+}  // namespace
+
+result<std::optional<std::string>> optional_string(const nlohmann::json& body, std::string_view name) {
+  const auto* v = find(body, name);
+  if (!v) return std::optional<std::string>{};
+  if (!v->is_string()) return wrong_type(name);
+  return std::optional<std::string>{v->get<std::string>()};
+}
+
+result<std::string> required_string(const nlohmann::json& body, std::string_view name) {
+  auto v = optional_string(body, name);
+  if (!v) return v.error();
+  if (!*v) return errors::invalid(std::string(name), field_problem::required);
+  return std::move(**v);
+}
+
+result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body, std::string_view name) {
+  const auto* v = find(body, name);
+  if (!v) return std::optional<std::int64_t>{};
+  if (!v->is_number_integer()) return wrong_type(name);
+  return std::optional<std::int64_t>{v->get<std::int64_t>()};
+}
+
+result<std::int64_t> required_integer(const nlohmann::json& body, std::string_view name) {
+  auto v = optional_integer(body, name);
+  if (!v) return v.error();
+  if (!*v) return errors::invalid(std::string(name), field_problem::required);
+  return **v;
+}
+
+result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::string_view name) {
+  const auto* v = find(body, name);
+  if (!v) return std::optional<bool>{};
+  if (!v->is_boolean()) return wrong_type(name);
+  return std::optional<bool>{v->get<bool>()};
+}
+
+}  // namespace ps::http::fields

@@ -1,0 +1,37 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// Plain HTTP request and response, free of Beast: handlers and their tests use only these.
+namespace ps::http {
+
+enum class verb { get, head, post, put, patch, del, options, other };
+
+struct request {
+  verb method = verb::get;
+  std::string path;   // as received, still percent-encoded
+  std::string query;  // after '?', raw
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::string remote_address;
+
+  std::string_view header(std::string_view lower_name) const;
+  std::optional<std::string> query_param(std::string_view key) const;
+  std::optional<std::string> cookie(std::string_view name) const;
+};
+
+struct response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // Embedded files are served from the binary without a copy: when set, this is the body.
+  std::string_view static_body;
+};
+
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+}  // namespace ps::http

@@ -1,0 +1,78 @@
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "app/app.hpp"
+#include "core/caller.hpp"
+#include "core/result.hpp"
+#include "http/message.hpp"
+
+namespace ps::http {
+
+// What a handler gets: the request, the path parameters, the app, and the caller resolved
+// lazily (most handlers need one; a few, like the invitation preview, do not).
+class context {
+ public:
+  context(ps::app& app, const request& req, std::vector<std::pair<std::string, std::string>> params)
+      : app(app), req(req), params_(std::move(params)) {}
+
+  ps::app& app;
+  const request& req;
+
+  // A path parameter, percent-decoded.
+  std::string param(std::string_view name) const;
+  // A path parameter that must be a positive integer id; otherwise 404 `what`.
+  result<std::int64_t> id_param(std::string_view name, std::string what) const;
+
+  // The signed-in caller (cookie session or bearer token), or 401.
+  result<ps::caller> caller();
+  // The body as a JSON object, or 400 malformed_json.
+  result<nlohmann::json> json_body() const;
+  // The caller's language: the account's when signed in, else Accept-Language.
+  locale lang() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> params_;
+  std::optional<result<ps::caller>> caller_;
+};
+
+using handler = std::function<result<response>(context&)>;
+
+// Where a handler runs. Handlers that hash passwords run on the worker pool so that the
+// network threads never wait on argon2id; the pool's size bounds how many hash at once.
+enum class runs_on { network, workers };
+
+struct route {
+  verb method;
+  std::vector<std::string> segments;  // "{name}" for a parameter
+  handler fn;
+  runs_on where;
+};
+
+class router {
+ public:
+  void add(verb method, std::string_view pattern, handler fn, runs_on where = runs_on::network);
+
+  struct match {
+    const route* found = nullptr;
+    std::vector<std::pair<std::string, std::string>> params;
+    bool path_exists = false;  // some route has this path with another method (405)
+  };
+  match find(verb method, std::string_view path) const;
+
+ private:
+  std::vector<route> routes_;
+};
+
+// Replies used by every handler.
+response json_response(int status, const nlohmann::json& body);
+response no_content();
+response error_response(const api_error& error, locale lang);
+
+}  // namespace ps::http

@@ -1,0 +1,243 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "accounts/auth.hpp"
+#include "http/asio.hpp"
+#include "http/dispatcher.hpp"
+#include "http/websocket_session.hpp"
+
+namespace ps::http {
+namespace {
+
+using namespace net;
+namespace bhttp = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+
+constexpr std::size_t max_body = 1024 * 1024;
+
+verb to_verb(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return verb::get;
+    case bhttp::verb::head: return verb::head;
+    case bhttp::verb::post: return verb::post;
+    case bhttp::verb::put: return verb::put;
+    case bhttp::verb::patch: return verb::patch;
+    case bhttp::verb::delete_: return verb::del;
+    case bhttp::verb::options: return verb::options;
+    default: return verb::other;
+  }
+}
+
+request to_plain(bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+  request out;
+  out.method = to_verb(in.method());
+  const std::string_view target = in.target();
+  const auto q = target.find('?');
+  out.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = std::move(in.body());
+  out.remote_address = remote;
+  return out;
+}
+
+bhttp::response<bhttp::string_body> to_beast(response&& in, unsigned version, bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
+  out.set(bhttp::field::server, "petitesalle");
+  if (!in.content_type.empty()) out.set(bhttp::field::content_type, in.content_type);
+  for (auto& [name, value] : in.headers) out.insert(name, value);
+  out.body() = in.static_body.data() ? std::string(in.static_body) : std::move(in.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  if (head) {
+    const auto length = out.body().size();
+    out.body().clear();
+    out.content_length(length);
+  }
+  return out;
+}
+
+// The parts of the running server that every connection uses.
+struct shared {
+  ps::app& app;
+  dispatcher& routes;
+  asio::thread_pool& workers;
+};
+
+// A browser may open the stream only from our own pages; scripts send no Origin at all.
+bool origin_allowed(const bhttp::request<bhttp::string_body>& req, const config& cfg) {
+  const auto origin = req[bhttp::field::origin];
+  if (origin.empty()) return true;
+  if (origin == cfg.public_url) return true;
+  const std::string host(req[bhttp::field::host]);
+  return origin == "http://" + host || origin == "https://" + host;
+}
+
+awaitable<void> write_plain(beast::tcp_stream& stream, response res, unsigned version, bool keep_alive,
+                            bool head = false) {
+  add_security_headers(res);
+  auto out = to_beast(std::move(res), version, keep_alive, head);
+  beast::error_code ec;
+  co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
+}
+
+awaitable<void> serve_connection(tcp::socket socket, shared& s) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::error_code ec;
+  const std::string remote = stream.socket().remote_endpoint(ec).address().to_string();
+  beast::flat_buffer buffer;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.body_limit(max_body);
+    parser.header_limit(32 * 1024);
+    stream.expires_after(std::chrono::seconds(60));
+    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    if (ec == bhttp::error::body_limit) {
+      co_await write_plain(stream, error_response(errors::make(error_code::payload_too_large), locale::fr), 11, false);
+      break;
+    }
+    if (ec) break;
+    auto& raw = parser.get();
+    const unsigned version = raw.version();
+    const bool keep_alive = raw.keep_alive();
+    const bool head = raw.method() == bhttp::verb::head;
+
+    if (beast::websocket::is_upgrade(raw) && raw.target() == "/api/v1/stream") {
+      request plain = to_plain(raw, remote);
+      const locale lang = locale_from_accept_language(plain.header("accept-language"));
+      if (!origin_allowed(raw, s.app.cfg)) {
+        co_await write_plain(stream, error_response(errors::forbidden(), lang), version, false);
+        break;
+      }
+      auto who = accounts::authenticate(s.app, plain);
+      if (!who) {
+        co_await write_plain(stream, error_response(errors::unauthenticated(), lang), version, false);
+        break;
+      }
+      stream.expires_never();
+      co_await run_websocket(s.app, *who, std::move(stream), parser.release());
+      co_return;
+    }
+
+    request plain = to_plain(raw, remote);
+    response res;
+    if (s.routes.where(plain) == runs_on::workers) {
+      res = co_await asio::co_spawn(
+          s.workers, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); }, use_awaitable);
+    } else {
+      res = s.routes.handle(plain);
+    }
+    spdlog::info("{} {} {} {}", std::string_view(raw.method_string()), plain.path, res.status, remote);
+    auto out = to_beast(std::move(res), version, keep_alive, head);
+    co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
+    if (ec || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+void log_failure(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("connection: {}", ex.what());
+  }
+}
+
+awaitable<void> accept_loop(tcp::acceptor& acceptor, shared& s) {
+  for (;;) {
+    beast::error_code ec;
+    auto socket = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
+                                                 asio::redirect_error(use_awaitable, ec));
+    if (ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of file descriptors, for example: wait a little rather than spin.
+      spdlog::warn("accept: {}", ec.message());
+      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_awaitable);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, serve_connection(std::move(socket), s), log_failure);
+  }
+}
+
+tcp::endpoint parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got " + listen);
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::runtime_error("port out of range in " + listen);
+  return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
+}
+
+}  // namespace
+
+struct server::impl {
+  impl(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
+      : threads(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())),
+        ioc(this->threads),
+        workers(2),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM),
+        state{app, routes, workers} {
+    const auto endpoint = parse_listen(listen);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
+
+  int threads;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  shared state;
+};
+
+server::server(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
+    : impl_(std::make_unique<impl>(app, routes, listen, threads)) {}
+
+server::~server() = default;
+
+unsigned short server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void server::run() {
+  auto& i = *impl_;
+  i.signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping", signal);
+    stop();
+  });
+  asio::co_spawn(i.ioc, accept_loop(i.acceptor, i.state), log_failure);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < i.threads; ++t) pool.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& t : pool) t.join();
+  i.workers.join();
+}
+
+void server::stop() {
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->signals.cancel(ec);
+    impl_->ioc.stop();
+  });
+}
+
+}  // namespace ps::http

@@ -1,0 +1,29 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "app/app.hpp"
+
+namespace ps::http {
+
+class dispatcher;
+
+// The network side: accepts connections on one address, reads HTTP requests, upgrades
+// /api/v1/stream to a WebSocket, and runs everything on `threads` network threads with C++20
+// coroutines. Work that would block those threads goes to a small worker pool.
+class server {
+ public:
+  server(ps::app& app, dispatcher& dispatcher, const std::string& listen, int threads);
+  ~server();
+  // The port actually bound (useful when listening on port 0).
+  unsigned short port() const;
+  // Serves until SIGINT or SIGTERM, or stop().
+  void run();
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ps::http

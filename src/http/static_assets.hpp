@@ -1,0 +1,46 @@
+#pragma once
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace ps::http {
+
+struct blob {
+  const unsigned char* data;
+  std::size_t size;
+};
+
+// One file of the built web app, with its gzip copy when compressing it helps.
+struct embedded_file {
+  const char* path;  // "/assets/index-3f2a.js"
+  blob raw;
+  blob gzip;  // data is nullptr when absent
+};
+
+// Generated at build time from web/dist by cmake/embed_assets.cmake.
+std::span<const embedded_file> embedded_web_files();
+
+// The OpenAPI document, generated from docs/openapi.json.
+std::string_view openapi_document();
+
+// Serves the web app: hashed assets cached for a year, index.html never cached (so a new
+// version is picked up at once), gzip when the browser accepts it, and index.html for every
+// app route (/i/CODE, /login/TOKEN, /c/slug …) so the app can route on the client.
+class web_assets {
+ public:
+  // From the binary, or from a folder on disk when `root` is set (development).
+  explicit web_assets(std::optional<std::filesystem::path> root);
+  std::optional<response> serve(const request& req) const;
+
+ private:
+  std::optional<response> from_disk(const std::string& path, const request& req) const;
+  std::optional<std::filesystem::path> root_;
+};
+
+std::string content_type_for(std::string_view path);
+
+}  // namespace ps::http

@@ -1,0 +1,119 @@
+#include "mail/outbox.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "db/database.hpp"
+
+namespace ps::mail {
+namespace {
+constexpr int max_attempts = 10;
+constexpr millis first_retry = 60 * 1000;
+constexpr millis longest_retry = 6 * 60 * 60 * 1000;
+constexpr auto idle_poll = std::chrono::seconds(5);
+}  // namespace
+
+outbox::outbox(db::database& db, const clock& clock, std::unique_ptr<transport> transport, std::string from)
+    : db_(db), clock_(clock), transport_(std::move(transport)), from_(std::move(from)) {}
+
+outbox::~outbox() { stop(); }
+
+void outbox::enqueue(db::transaction& tx, const draft& d) {
+  const millis now = clock_.now();
+  tx.execute(
+      "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+      d.to, d.subject, d.body, now);
+  tx.after_commit([this] { wake(); });
+}
+
+void outbox::start() {
+  std::lock_guard lock(mutex_);
+  if (worker_.joinable()) return;
+  stopping_ = false;
+  worker_ = std::thread([this] { run(); });
+}
+
+void outbox::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wakeup_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void outbox::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wakeup_.notify_all();
+}
+
+void outbox::run() {
+  for (;;) {
+    try {
+      deliver_due();
+    } catch (const std::exception& e) {
+      spdlog::error("outbox: {}", e.what());
+    }
+    std::unique_lock lock(mutex_);
+    wakeup_.wait_for(lock, idle_poll, [&] { return woken_ || stopping_; });
+    if (stopping_) return;
+    woken_ = false;
+  }
+}
+
+int outbox::deliver_due() {
+  struct due_email {
+    std::int64_t id;
+    std::int64_t attempts;
+    email e;
+  };
+  const millis now = clock_.now();
+  auto due = db_.read([&](db::session& s) {
+    std::vector<due_email> out;
+    for (auto& r : s.query(
+             "SELECT id, recipient, subject, body, attempts FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
+             "AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100",
+             now))
+      out.push_back({r.integer(0), r.integer(4),
+                     email{from_, r.text(1), r.text(2), r.text(3), "outbox-" + std::to_string(r.integer(0)) + "@petitesalle"}});
+    return out;
+  });
+  int delivered = 0;
+  for (auto& item : due) {
+    const delivery_result result = transport_->deliver(item.e);
+    const millis done_at = clock_.now();
+    if (result.delivered) {
+      db_.write([&](db::transaction& tx) { tx.execute("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2", done_at, item.id); });
+      sent_total_.fetch_add(1);
+      ++delivered;
+      continue;
+    }
+    const std::int64_t attempts = item.attempts + 1;
+    spdlog::warn("outbox: email {} to {} not sent (attempt {}): {}", item.id, item.e.to, attempts, result.error);
+    if (!result.retryable || attempts >= max_attempts) {
+      db_.write([&](db::transaction& tx) {
+        tx.execute("UPDATE outbox SET failed_at = $1, attempts = $2, last_error = $3 WHERE id = $4", done_at, attempts,
+                   result.error, item.id);
+      });
+      continue;
+    }
+    const millis delay = std::min(longest_retry, first_retry << std::min<std::int64_t>(attempts - 1, 20));
+    db_.write([&](db::transaction& tx) {
+      tx.execute("UPDATE outbox SET next_attempt_at = $1, attempts = $2, last_error = $3 WHERE id = $4",
+                 done_at + delay, attempts, result.error, item.id);
+    });
+  }
+  return delivered;
+}
+
+std::int64_t outbox::pending() const {
+  return db_.read([](db::session& s) {
+    return s.query_one("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")->integer(0);
+  });
+}
+
+}  // namespace ps::mail

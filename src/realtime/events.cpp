@@ -1,0 +1,11 @@
+#include "realtime/events.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ps::realtime {
+
+frame_ptr make_event(const nlohmann::json& event, std::int64_t channel_id, std::int64_t seq) {
+  return make_frame(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), channel_id, seq);
+}
+
+}  // namespace ps::realtime
