@@ -11,7 +11,7 @@ const T = {
     sign_up: 'Créer mon compte', log_in: 'Me connecter', display_name: 'Ton nom affiché', email: 'Courriel', password: 'Mot de passe',
     create_community: 'Créer une communauté', community_name: 'Nom de la communauté', community_description: 'Description', create: 'Créer',
     channel_name: 'Nom du canal', create_channel: 'Créer le canal', max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', note: 'Note privée', create_invitation: 'Créer le lien',
-    invites: (n) => `${n} t’invite`, member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
+    invites: (n) => `${n} t’invite`, session_expired: 'Ta session a pris fin', language: 'Langue', other_account: 'My account', after_expiry: 'Toujours là?', member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
     react: 'Réagir', react_with: 'Réagir avec 👍', reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
     members: 'Membres', founding: 'Membre fondateur', invited_by: (n) => `invité·e par ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
@@ -24,7 +24,7 @@ const T = {
     sign_up: 'Create my account', log_in: 'Log in', display_name: 'Your display name', email: 'Email', password: 'Password',
     create_community: 'Create a community', community_name: 'Community name', community_description: 'Description', create: 'Create',
     channel_name: 'Channel name', create_channel: 'Create channel', max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', note: 'Private note', create_invitation: 'Create link',
-    invites: (n) => `${n} invites you`, member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
+    invites: (n) => `${n} invites you`, session_expired: 'Your session ended', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
     react: 'React', react_with: 'React with 👍', reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
     members: 'Members', founding: 'Founding member', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
@@ -82,6 +82,12 @@ async function story(browser, server, lang) {
       await host.getByRole('link', { name: t.sign_up }).click();
       await host.getByLabel(t.display_name).fill(t.host);
       await host.getByLabel(t.email).fill(host_email);
+      await host.getByLabel(t.password).fill('short');
+      await host.getByRole('button', { name: t.sign_up }).click();
+      // The server's refusal shows next to the field, and nothing typed is lost.
+      await host.locator('.field--error').getByLabel(t.password).waitFor();
+      if ((await host.getByLabel(t.display_name).inputValue()) !== t.host) throw new Error('the display name was lost');
+      await a11y(host, 'sign up with an error');
       await host.getByLabel(t.password).fill(PASSWORD);
       await a11y(host, 'sign up');
       await shots(host, `${lang}-02-signup`);
@@ -255,6 +261,25 @@ async function story(browser, server, lang) {
       await shots(guest, `${lang}-09-chat`);
     });
 
+    await check('upward infinite scroll loads older history, nothing doubled', async () => {
+      const channel_url = host.url();
+      const channel_id = channel_url.split('/ch/')[1];
+      for (let i = 1; i <= 60; i++) {
+        const r = await host_ctx.request.post(`${base}/api/v1/channels/${channel_id}/messages`, { data: { body: `${lang} backlog ${i}` } });
+        if (r.status() !== 201) throw new Error(`POST message: ${r.status()}`);
+      }
+      await guest.goto(channel_url);
+      await msg(guest, `${lang} backlog 60`).waitFor();
+      const first = msg(guest, t.hello.replace(/\*\*/g, ''));
+      for (let i = 0; i < 20 && !(await first.count()); i++) {
+        await guest.locator('.messages').evaluate((el) => (el.scrollTop = 0));
+        await guest.waitForTimeout(300);
+      }
+      await first.waitFor();
+      const seqs = await guest.locator('.messages [data-seq]').evaluateAll((els) => els.map((e) => e.getAttribute('data-seq')));
+      if (new Set(seqs).size !== seqs.length) throw new Error('a message is shown twice');
+    });
+
     await check('a new channel reaches the guest live, with an unread badge, and a "new messages" divider', async () => {
       await guest.goto(`${base}/c/${slug}`);
       await host.goto(`${base}/c/${slug}/host`);
@@ -292,7 +317,38 @@ async function story(browser, server, lang) {
       await shots(guest, `${lang}-11-account`);
     });
 
+    await check('language switch changes the interface and is remembered by the account', async () => {
+      const other = lang === 'fr' ? 'en' : 'fr';
+      await guest.locator('main').getByLabel(t.language).selectOption(other);
+      await guest.getByRole('heading', { name: t.other_account, level: 1 }).waitFor();
+      await guest.reload();
+      await guest.getByRole('heading', { name: t.other_account, level: 1 }).waitFor();
+      await guest.locator('main').getByLabel(lang === 'fr' ? 'Language' : 'Langue').selectOption(lang);
+      await guest.getByRole('heading', { name: t.account, level: 1 }).waitFor();
+    });
+
+    await check('expired session: back to log in, then back to the channel; the message typed is sent once', async () => {
+      await guest.goto(`${base}/c/${slug}`);
+      await guest.locator('.sidebar .channel', { hasText: t.channel }).first().click();
+      await guest.getByLabel(t.message, { exact: true }).waitFor();
+      const where = guest.url();
+      await host.goto(where);
+      await guest_ctx.clearCookies();
+      await guest.getByLabel(t.message, { exact: true }).fill(t.after_expiry);
+      await guest.getByLabel(t.message, { exact: true }).press('Enter');
+      await guest.getByText(t.session_expired).waitFor();
+      await guest.getByLabel(t.email).fill(guest_email);
+      await guest.getByLabel(t.password).fill(PASSWORD);
+      await guest.getByRole('button', { name: t.log_in, exact: true }).click();
+      await guest.waitForURL(where);
+      await msg(host, t.after_expiry).waitFor({ timeout: 15000 });
+      await guest.waitForTimeout(1000);
+      const n = await msg(host, t.after_expiry).count();
+      if (n !== 1) throw new Error(`the host sees it ${n} times`);
+    });
+
     await check('log out, then log in with an emailed link', async () => {
+      await guest.goto(`${base}/account`);
       await guest.getByRole('button', { name: t.log_out }).click();
       await guest.goto(`${base}/login`);
       await guest.getByLabel(t.email).fill(guest_email);

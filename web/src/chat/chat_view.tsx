@@ -20,7 +20,6 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const [error, set_error] = useState('');
   const [thread, set_thread] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const top = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const stick = useRef(true);
   const first = useRef(true);
@@ -45,21 +44,6 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
       if (viewing.channel_id === channel_id) viewing.channel_id = 0;
     };
   }, [channel_id, slug]);
-
-  // Upward infinite scroll: when the top sentinel shows, fetch the previous page.
-  useEffect(() => {
-    const el = top.current;
-    if (!el || !scroller.current) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && log?.loaded && log.has_more && !first.current) {
-        const s = scroller.current!;
-        anchor.current = { height: s.scrollHeight, top: s.scrollTop };
-        void load_older(channel_id);
-      }
-    }, { root: scroller.current, rootMargin: '200px 0px 0px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [channel_id, log?.loaded, log?.has_more]);
 
   // Keep the view where the reader is: at the bottom for live messages, steady when older ones
   // are prepended, and at the divider on first open.
@@ -95,9 +79,17 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   function on_scroll() {
     const s = scroller.current;
     if (!s) return;
+    // Upward infinite scroll: near the top, fetch the previous page (keeping the view steady).
+    if (s.scrollTop < 300 && log?.loaded && log.has_more && !log.loading_older && !first.current) older();
     const at_bottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
     stick.current = at_bottom;
     if (viewing.channel_id === channel_id) viewing.at_bottom = at_bottom;
+  }
+
+  function older() {
+    const s = scroller.current!;
+    anchor.current = { height: s.scrollHeight, top: s.scrollTop };
+    void load_older(channel_id);
   }
 
   if (!channel) {
@@ -118,14 +110,10 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
       <section class="chat" aria-labelledby="chat-title">
         <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} sub={community?.description ? undefined : undefined} />
         <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: channel.name })} tabIndex={0}>
-          <div ref={top} class="messages__top">
+          <div class="messages__top">
             {log?.loaded && !log.has_more && <p class="start muted">{t('start_of_channel', { channel: channel.name })}</p>}
             {log?.loaded && log.has_more && (
-              <button type="button" class="btn btn--small btn--ghost" disabled={log.loading_older} onClick={() => {
-                const s = scroller.current!;
-                anchor.current = { height: s.scrollHeight, top: s.scrollTop };
-                void load_older(channel_id);
-              }}>
+              <button type="button" class="btn btn--small btn--ghost" disabled={log.loading_older} onClick={older}>
                 {log.loading_older ? t('loading_older') : t('load_older')}
               </button>
             )}

@@ -185,7 +185,8 @@ async function deliver(p: Pending) {
   } catch (e) {
     // A network failure keeps it pending (sent again when the connection is back);
     // a refusal by the server is shown next to the message with a way to retry or drop it.
-    if (!(e instanceof ApiError && e.status === 0)) p.failed = error_text(e);
+    // An expired session (401) keeps it pending too: it goes out once the person logs in again.
+    if (!(e instanceof ApiError && (e.status === 0 || e.status === 401))) p.failed = error_text(e);
   } finally {
     p.sending = false;
     changed();
