@@ -319,11 +319,12 @@ async function story(browser, server, lang) {
 
     await check('language switch changes the interface and is remembered by the account', async () => {
       const other = lang === 'fr' ? 'en' : 'fr';
-      await guest.locator('main').getByLabel(t.language).selectOption(other);
+      const saved = () => guest.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH' && r.status() === 200);
+      await Promise.all([saved(), guest.locator('main').getByLabel(t.language).selectOption(other)]);
       await guest.getByRole('heading', { name: t.other_account, level: 1 }).waitFor();
       await guest.reload();
       await guest.getByRole('heading', { name: t.other_account, level: 1 }).waitFor();
-      await guest.locator('main').getByLabel(lang === 'fr' ? 'Language' : 'Langue').selectOption(lang);
+      await Promise.all([saved(), guest.locator('main').getByLabel(lang === 'fr' ? 'Language' : 'Langue').selectOption(lang)]);
       await guest.getByRole('heading', { name: t.account, level: 1 }).waitFor();
     });
 
