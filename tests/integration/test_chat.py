@@ -367,3 +367,28 @@ def test_client_id_too_long(community):
     assert_error(community.member.post(f"{API}/channels/{community.channel_id}/messages",
                                        json={"body": "x", "client_id": "c" * 65}),
                  422, "invalid_field", field="client_id")
+
+
+def test_concurrent_identical_reactions_count_once(community):
+    m = community.owner.post_message(community.channel_id, "vite")
+    url = f"{API}/messages/{m['id']}/reactions/{emoji_path('🔥')}"
+    clients = []
+    for _ in range(4):
+        c = Client(community.member.server)
+        c.cookies.set("ps_session", community.member.cookie)
+        clients.append(c)
+    barrier = threading.Barrier(len(clients))
+    results = [None] * len(clients)
+
+    def react(i):
+        barrier.wait()
+        results[i] = clients[i].put(url)
+
+    threads = [threading.Thread(target=react, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [r.status_code for r in results] == [200] * 4, [r.text for r in results]
+    parent = community.member.get(f"{API}/messages/{m['id']}/thread").json()["parent"]
+    assert parent["reactions"] == [{"emoji": "🔥", "count": 1, "account_ids": [community.member.id]}]

@@ -1,5 +1,7 @@
 """Invitations: links, opening without a login, accepting, max uses, expiry, revocation."""
 
+import threading
+
 import pytest
 
 from conftest import API, Client, assert_error, uid
@@ -181,3 +183,46 @@ def test_several_people_join_through_one_invitation(make_user):
     assert [m["member_number"] for m in owner.members(slug)] == [1, 2, 3, 4]
     listed = owner.get(f"{API}/communities/{slug}/invitations").json()["invitations"]
     assert [i["uses"] for i in listed if i["code"] == inv["code"]] == [3]
+
+
+def _concurrently(fns):
+    barrier = threading.Barrier(len(fns))
+    results = [None] * len(fns)
+
+    def run(i):
+        barrier.wait()
+        results[i] = fns[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_last_use_of_an_invitation_is_given_once_under_concurrency(make_user):
+    owner = make_user()
+    slug = owner.create_community()["slug"]
+    inv = owner.invite(slug, max_uses=1)
+    joiners = [make_user() for _ in range(6)]
+    results = _concurrently([
+        (lambda j=j: j.post(f"{API}/invitations/{inv['code']}/accept", json={})) for j in joiners])
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [201] + [410] * 5, [r.text for r in results]
+    for r in results:
+        if r.status_code == 410:
+            assert_error(r, 410, "invitation_used_up")
+    assert len(owner.members(slug)) == 2
+
+
+def test_concurrent_joins_get_distinct_consecutive_numbers(make_user):
+    owner = make_user()
+    slug = owner.create_community()["slug"]
+    inv = owner.invite(slug)
+    joiners = [make_user() for _ in range(10)]
+    results = _concurrently([
+        (lambda j=j: j.post(f"{API}/invitations/{inv['code']}/accept", json={})) for j in joiners])
+    assert [r.status_code for r in results] == [201] * 10, [r.text for r in results]
+    numbers = sorted(r.json()["membership"]["member_number"] for r in results)
+    assert numbers == list(range(2, 12))
