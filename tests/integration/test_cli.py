@@ -158,3 +158,50 @@ def test_sigterm_exits_cleanly(server_factory):
         ws.wait_for("hello")
         rc = srv.stop(timeout=5)  # with a live WebSocket open
     assert rc == 0, f"exit code {rc} (None: still running after 5 s)\n{srv.tail(15)}"
+
+
+def test_backup_while_messages_are_being_posted(server, tmp_path):
+    """The online backup of a server under writes is a consistent database."""
+    import threading
+    user = signup(server)
+    slug = user.create_community()["slug"]
+    ch = user.create_channel(slug)["id"]
+    poster = Client(server, token=user.new_token(), csrf_header=False)
+    stop = threading.Event()
+    acked = []
+
+    def post():
+        i = 0
+        while not stop.is_set():
+            r = poster.post(f"{API}/channels/{ch}/messages", json={"body": f"pendant {i}"})
+            if r.status_code == 201:
+                acked.append(r.json()["message"]["body"])
+            i += 1
+
+    t = threading.Thread(target=post)
+    t.start()
+    try:
+        time.sleep(0.2)
+        before = set(acked)
+        out = tmp_path / "hot.db"
+        r = run("backup", "--data", server.data, str(out))
+    finally:
+        stop.set()
+        t.join(30)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    con = sqlite3.connect(str(out), timeout=10)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = set()
+        for (name,) in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"):
+            try:
+                rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
+            except sqlite3.Error:
+                continue
+            for row in rows:
+                stored.update(v for v in row if isinstance(v, str))
+    finally:
+        con.close()
+    assert before, "nothing was posted before the backup started"
+    assert before <= stored, f"{len(before - stored)} messages acknowledged before the backup are missing"
