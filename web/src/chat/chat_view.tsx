@@ -108,7 +108,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   return (
     <div class={'chat-wrap' + (thread ? ' chat-wrap--thread' : '')}>
       <section class="chat" aria-labelledby="chat-title">
-        <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} sub={community?.description ? undefined : undefined} />
+        <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} />
         <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: channel.name })} tabIndex={0}>
           <div class="messages__top">
             {log?.loaded && !log.has_more && <p class="start muted">{t('start_of_channel', { channel: channel.name })}</p>}
