@@ -102,18 +102,21 @@ export async function load_older(channel_id: number) {
 
 /** From the stream (live or resumed) or from our own POST: the one way a message comes in. */
 export function apply_message(m: Message) {
-  const fresh = put(m);
+  const l = logs.get(m.channel_id);
+  // Only a channel whose latest page is held keeps messages: an edit or reaction to a message
+  // above the held range is left for when the person scrolls up to it (else it would show out of
+  // place and the next page would skip what lies between).
+  const holds = !!l && l.loaded && (m.seq >= l.oldest || !l.has_more);
+  const fresh = holds && put(m);
   if (m.client_id) drop_pending(m.client_id);
   if (fresh && m.parent_id) {
     const parent = find_message(m.channel_id, m.parent_id);
     if (parent && !replies_seen.has(m.id)) parent.reply_count += 1;
   }
   if (m.parent_id) replies_seen.add(m.id);
-  if (fresh) {
-    const looking = viewing.channel_id === m.channel_id && viewing.at_bottom && document.visibilityState === 'visible';
-    note_message(m.channel_id, m.seq, m.author.id, looking);
-  }
-  thread_listeners.forEach((fn) => fn(m));
+  // Counts as unread only a seq beyond the channel's last one (note_message checks).
+  const looking = viewing.channel_id === m.channel_id && viewing.at_bottom && document.visibilityState === 'visible';
+  note_message(m.channel_id, m.seq, m.author.id, looking);
   changed();
 }
 const replies_seen = new Set<number>();
@@ -130,8 +133,6 @@ export function apply_deleted(channel_id: number, seq: number, message_id: numbe
   changed();
 }
 
-/** Thread panels listen for replies to their parent. */
-export const thread_listeners = new Set<(m: Message) => void>();
 
 // ---- Sending, with pending messages that survive being offline (and a reload).
 
