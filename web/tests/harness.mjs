@@ -31,7 +31,10 @@ export async function start_server() {
   if (!fs.existsSync(bin)) throw new Error(`PETITESALLE_BIN=${bin} does not exist`);
   const embedded = process.env.PETITESALLE_EMBEDDED === '1';
   const dist = path.join(WEB, 'dist');
-  if (!embedded && !fs.existsSync(path.join(dist, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
+  if (!embedded && !fs.existsSync(path.join(dist, 'index.html'))) {
+    console.log('web/dist is missing: building it first (npm run build)');
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: WEB, stdio: 'inherit' });
+  }
   const port = await free_port();
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'petitesalle-web-'));
   const url = `http://127.0.0.1:${port}`;

@@ -396,6 +396,32 @@ async function story(browser, server, lang) {
   }
 }
 
+/** Installable: manifest and icons served, and the service worker serves the app shell offline. */
+async function pwa(browser, server) {
+  await step('PWA: manifest, icons, service worker serving the app shell offline', async () => {
+    const ctx = await browser.newContext({ viewport: PHONE, locale: 'en-CA', extraHTTPHeaders: { 'Accept-Language': 'en-CA,en' } });
+    try {
+      const manifest = await (await ctx.request.get(server.url + '/manifest.webmanifest')).json();
+      for (const icon of manifest.icons) {
+        const r = await ctx.request.get(server.url + icon.src);
+        if (r.status() !== 200) throw new Error(`${icon.src}: ${r.status()}`);
+      }
+      if (!manifest.icons.some((i) => i.sizes === '512x512') || manifest.display !== 'standalone') throw new Error('manifest is not installable');
+      const page = await ctx.newPage();
+      await page.goto(server.url + '/');
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await page.reload();
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+      await ctx.setOffline(true);
+      await page.reload();
+      await page.getByRole('link', { name: 'Create my account' }).waitFor();
+      await shot(page, 'pwa-offline-shell-phone');
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
 let server;
 let browser;
 let code = 0;
@@ -407,6 +433,8 @@ try {
     console.log(`story (${lang})`);
     await story(browser, server, lang);
   }
+  console.log('app shell');
+  await pwa(browser, server);
 } catch (e) {
   console.error(e);
   results.failed += 1;
