@@ -13,8 +13,13 @@ import { HostPage } from './host/host';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 
+/** Goes to `to`, unless the route changed meanwhile (effects run after paint: a redirect
+ * rendered for /login must not undo the navigation that followed the log-in). */
 function Redirect({ to }: { to: string }) {
-  useEffect(() => navigate(to, { replace: true }), [to]);
+  const from = location.pathname;
+  useEffect(() => {
+    if (location.pathname === from) navigate(to, { replace: true });
+  }, [to, from]);
   return null;
 }
 

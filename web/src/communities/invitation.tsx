@@ -32,7 +32,7 @@ export function InvitationPage({ code }: { code: string }) {
     try {
       const { membership } = await api.accept_invitation(code);
       await load_me();
-      sessionStorage.setItem('ps_welcome', String(membership.member_number));
+      sessionStorage.setItem('ps_welcome', `${membership.community.slug}:${membership.member_number}`);
       navigate(`/c/${membership.community.slug}`, { replace: true });
     } catch (e) {
       if (e instanceof api.ApiError && e.status === 410) set_dead(e.code as Dead);

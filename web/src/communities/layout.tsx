@@ -25,7 +25,9 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
   const channels = channels_by_slug.get(slug) ?? [];
   const membership = membership_of(slug);
   const host = is_host(slug);
-  const welcome = sessionStorage.getItem('ps_welcome');
+  // Set by the invitation page right after joining: "slug:number".
+  const [welcome_slug, welcome] = (sessionStorage.getItem('ps_welcome') ?? ':').split(':');
+  const show_welcome = welcome_slug === slug && !!welcome;
 
   return (
     <div class={`layout layout--${p.view}`}>
@@ -38,7 +40,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
             <h2 class="sidebar__name">{community?.name ?? membership?.community.name ?? slug}</h2>
             {membership && <p class="badge-number" data-testid="member-number">{t('member_number', { number: membership.member_number })}</p>}
           </div>
-          {welcome && membership && (
+          {show_welcome && membership && (
             <p class="welcome-note" role="status">
               {t('welcome_member', { number: welcome })}
               <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}>✕</button>
