@@ -150,7 +150,11 @@ function schedule_reconnect() {
 
 /** After a gap, channels may have been created or renamed: refresh the lists we show. */
 function refresh_after_gap() {
-  for (const slug of communities.channels_by_slug.keys()) void communities.load_community(slug, true).catch(() => {});
+  const slugs = new Set(communities.channels_by_slug.keys());
+  // The community on screen may have failed to load while offline.
+  const shown = /^\/c\/([a-z0-9-]+)/.exec(location.pathname)?.[1];
+  if (shown) slugs.add(shown);
+  for (const slug of slugs) void communities.load_community(slug, true).catch(() => {});
 }
 
 window.addEventListener('offline', () => {

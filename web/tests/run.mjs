@@ -416,6 +416,17 @@ async function pwa(browser, server) {
       await page.reload();
       await page.getByRole('link', { name: 'Create my account' }).waitFor();
       await shot(page, 'pwa-offline-shell-phone');
+      // Signed in, then opened offline: what the app knew, with the offline indicator.
+      await ctx.setOffline(false);
+      const r = await ctx.request.post(server.url + '/api/v1/accounts', { data: { email: `pwa-${Date.now()}@example.com`, password: PASSWORD, display_name: 'Pat', locale: 'en' } });
+      if (r.status() !== 201) throw new Error(`sign up: ${r.status()}`);
+      await page.goto(server.url + '/');
+      await page.getByRole('heading', { name: 'You don’t have a community yet' }).waitFor();
+      await ctx.setOffline(true);
+      await page.reload();
+      await page.getByRole('heading', { name: 'You don’t have a community yet' }).waitFor();
+      await page.getByTestId('connection').filter({ hasText: 'Offline' }).waitFor();
+      await shot(page, 'pwa-offline-signed-in-phone');
     } finally {
       await ctx.close();
     }

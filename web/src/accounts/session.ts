@@ -1,6 +1,6 @@
 // Signing in and out, and the person's language.
 import * as api from '../api';
-import type { Account, Locale } from '../api';
+import type { Account, Locale, Membership } from '../api';
 import { changed, navigate, remember_next, session } from '../state';
 import { locale, set_locale } from '../i18n';
 import { start_stream, stop_stream } from '../stream';
@@ -13,16 +13,35 @@ export async function load_me() {
     session.me = account;
     session.memberships = memberships;
     if (account.locale) set_locale(account.locale);
+    localStorage.setItem('ps_me', JSON.stringify({ account, memberships }));
     start_stream();
   } catch (e) {
-    if (e instanceof api.ApiError && e.status === 401) session.me = null;
-    else if (e instanceof api.ApiError && e.status === 0) {
-      // Offline at start: the service worker gave us the shell; try again when back.
-      session.me = null;
+    if (e instanceof api.ApiError && e.status === 0) {
+      // Opened offline (the service worker gave us the shell): show what we knew, marked
+      // offline, and check again as soon as the network is back.
+      const cached = read_cached_me();
+      session.me = cached?.account ?? null;
+      session.memberships = cached?.memberships ?? [];
+      if (cached) start_stream();
       window.addEventListener('online', () => void load_me(), { once: true });
-    } else session.me = null;
+    } else {
+      forget_cached_me();
+      session.me = null;
+    }
   }
   changed();
+}
+
+function read_cached_me(): { account: Account; memberships: Membership[] } | null {
+  try {
+    return JSON.parse(localStorage.getItem('ps_me') ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+function forget_cached_me() {
+  localStorage.removeItem('ps_me');
 }
 
 /** After sign up, log in or a login link: load memberships and open the stream. */
@@ -41,6 +60,7 @@ export async function log_out() {
     // Even if the server is unreachable, forget the session here.
   }
   stop_stream();
+  forget_cached_me();
   session.me = null;
   session.memberships = [];
   chat.forget_all();
@@ -66,6 +86,7 @@ export async function change_locale(l: Locale) {
 api.set_unauthenticated_handler(() => {
   if (!session.me) return;
   stop_stream();
+  forget_cached_me();
   session.me = null;
   session.expired = true;
   remember_next(location.pathname + location.search);

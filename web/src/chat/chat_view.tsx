@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Message as Msg } from '../api';
 import { error_text, t } from '../i18n';
+import { session } from '../state';
 import { channels_by_id, communities, is_host, load_members, members_by_slug, set_read } from '../communities/state';
 import { PaneHead } from '../communities/layout';
 import { FormError } from '../ui/form';
@@ -38,12 +39,16 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
     stick.current = true;
     viewing.channel_id = channel_id;
     viewing.at_bottom = true;
-    open_channel(channel_id).catch((e) => set_error(error_text(e)));
     if (!members_by_slug.has(slug)) load_members(slug).catch(() => {});
     return () => {
       if (viewing.channel_id === channel_id) viewing.channel_id = 0;
     };
   }, [channel_id, slug]);
+  // Load the latest page (again when the connection comes back, if it failed offline).
+  const online = session.connection === 'online';
+  useEffect(() => {
+    open_channel(channel_id).then(() => set_error(''), (e) => set_error(error_text(e)));
+  }, [channel_id, online]);
 
   // Keep the view where the reader is: at the bottom for live messages, steady when older ones
   // are prepended, and at the divider on first open.

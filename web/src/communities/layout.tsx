@@ -15,11 +15,12 @@ export type View = 'home' | 'chat' | 'members' | 'host';
 export function CommunityLayout(p: { slug: string; view: View; channel_id?: number; children?: ComponentChildren }) {
   const [error, set_error] = useState('');
   const { slug } = p;
+  const online = session.connection === 'online';
   useEffect(() => {
     set_error('');
     load_community(slug).catch((e) => set_error(error_text(e)));
     localStorage.setItem('ps_last_community', slug);
-  }, [slug]);
+  }, [slug, online]);
 
   const community = communities.get(slug);
   const channels = channels_by_slug.get(slug) ?? [];
