@@ -76,7 +76,9 @@ result<member_ref> create_community(app& app, const caller& who, const community
       if (store::slug_exists(tx, c.slug)) {
         if (slug_given) return errors::make(error_code::slug_taken);
         // A derived slug gets a number, as two "Les voisins" are common and both deserve a home.
-        const std::string base = c.slug.substr(0, 36);
+        // Cut back to a letter or digit so a cut after a dash does not make "voisins--2".
+        std::string base = c.slug.substr(0, 36);
+        while (base.size() > 1 && base.back() == '-') base.pop_back();
         for (int n = 2;; ++n) {
           c.slug = base + "-" + std::to_string(n);
           if (!store::slug_exists(tx, c.slug)) break;
