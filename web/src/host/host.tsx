@@ -26,6 +26,8 @@ export function HostPage({ slug }: { slug: string }) {
 function ChannelsCard({ slug }: { slug: string }) {
   const f = use_form({ name: '' });
   const [error, set_error] = useState('');
+  const [renaming, set_renaming] = useState(0);
+  const [new_name, set_new_name] = useState('');
   const channels = channels_by_slug.get(slug) ?? [];
   return (
     <section class="card" aria-labelledby="h-channels">
@@ -34,17 +36,41 @@ function ChannelsCard({ slug }: { slug: string }) {
       <ul class="rows">
         {channels.map((c) => (
           <li class="row" key={c.id}>
-            <div class="row__main"><strong># {c.name}</strong>{c.archived && <span class="muted small"> · {t('archived')}</span>}</div>
-            <button type="button" class="btn btn--small" onClick={async () => {
-              try {
-                const { channel } = await api.update_channel(c.id, { archived: !c.archived });
-                upsert_channel(channel);
-              } catch (e) {
-                set_error(error_text(e));
-              }
-            }}>
-              {c.archived ? t('unarchive') : t('archive')}
-            </button>
+            {renaming === c.id ? (
+              <form class="form form--row" noValidate onSubmit={async (e) => {
+                e.preventDefault();
+                try {
+                  const { channel } = await api.update_channel(c.id, { name: new_name.trim() });
+                  upsert_channel(channel);
+                  set_renaming(0);
+                } catch (err) {
+                  set_error(error_text(err)); // the typed name stays in the field
+                }
+              }}>
+                <Field label={t('rename_channel', { name: c.name })} name="rename" value={new_name} onInput={set_new_name} maxLength={80} autofocus />
+                <div class="row__actions">
+                  <button class="btn btn--small" type="button" onClick={() => set_renaming(0)}>{t('cancel')}</button>
+                  <button class="btn btn--small btn--primary" type="submit">{t('save')}</button>
+                </div>
+              </form>
+            ) : (
+              <>
+                <div class="row__main"><strong># {c.name}</strong>{c.archived && <span class="muted small"> · {t('archived')}</span>}</div>
+                <div class="row__actions">
+                  <button type="button" class="btn btn--small" aria-label={`${t('rename')} #${c.name}`} onClick={() => { set_new_name(c.name); set_renaming(c.id); }}>{t('rename')}</button>
+                  <button type="button" class="btn btn--small" aria-label={`${c.archived ? t('unarchive') : t('archive')} #${c.name}`} onClick={async () => {
+                    try {
+                      const { channel } = await api.update_channel(c.id, { archived: !c.archived });
+                      upsert_channel(channel);
+                    } catch (err) {
+                      set_error(error_text(err));
+                    }
+                  }}>
+                    {c.archived ? t('unarchive') : t('archive')}
+                  </button>
+                </div>
+              </>
+            )}
           </li>
         ))}
       </ul>

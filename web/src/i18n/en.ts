@@ -137,6 +137,8 @@ export const en: Dict = {
   new_channel: 'New channel',
   channel_name: 'Channel name',
   create_channel: 'Create channel',
+  rename: 'Rename',
+  rename_channel: 'New name for #{name}',
   archive: 'Archive',
   unarchive: 'Unarchive',
   invitations: 'Invitations',

@@ -141,6 +141,8 @@ export const fr = {
   new_channel: 'Nouveau canal',
   channel_name: 'Nom du canal',
   create_channel: 'Créer le canal',
+  rename: 'Renommer',
+  rename_channel: 'Nouveau nom pour #{name}',
   archive: 'Archiver',
   unarchive: 'Désarchiver',
   invitations: 'Invitations',
