@@ -7,9 +7,12 @@ import { start_stream, stop_stream } from '../stream';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
 
+let previous_account_id: number | null = null;
+
 export async function load_me() {
   try {
     const { account, memberships } = await api.get_me();
+    previous_account_id = account.id;
     session.me = account;
     session.memberships = memberships;
     if (account.locale) set_locale(account.locale);
@@ -46,6 +49,12 @@ function forget_cached_me() {
 
 /** After sign up, log in or a login link: load memberships and open the stream. */
 export async function signed_in(account: Account) {
+  // Someone else logging in on this page after an expired session must not see what was held.
+  if (previous_account_id !== null && previous_account_id !== account.id) {
+    chat.forget_all();
+    communities.forget_all();
+  }
+  previous_account_id = account.id;
   session.me = account;
   session.expired = false;
   // A locale chosen before signing up or logging in wins over the account's stored one only at sign-up.
@@ -61,9 +70,9 @@ export async function log_out() {
   }
   stop_stream();
   forget_cached_me();
+  chat.forget_all(session.me?.id);
   session.me = null;
   session.memberships = [];
-  chat.forget_all();
   communities.forget_all();
   navigate('/');
 }

@@ -9,6 +9,8 @@ import { channels_by_id, note_message } from '../communities/state';
 
 export interface Pending {
   client_id: string;
+  /** Whose message it is: after a change of account on this device it is never sent as someone else. */
+  account_id: number;
   channel_id: number;
   parent_id: number | null;
   body: string;
@@ -160,11 +162,12 @@ function new_client_id() {
 }
 
 export function pending_for(channel_id: number, parent_id: number | null): Pending[] {
-  return pending.filter((p) => p.channel_id === channel_id && p.parent_id === parent_id);
+  return pending.filter((p) => p.channel_id === channel_id && p.parent_id === parent_id && p.account_id === session.me?.id);
 }
 
 export function send(channel_id: number, body: string, parent_id: number | null = null) {
-  const p: Pending = { client_id: new_client_id(), channel_id, parent_id, body, created_at: new Date().toISOString() };
+  if (!session.me) return;
+  const p: Pending = { client_id: new_client_id(), account_id: session.me.id, channel_id, parent_id, body, created_at: new Date().toISOString() };
   pending.push(p);
   save_pending();
   changed();
@@ -197,7 +200,7 @@ async function deliver(p: Pending) {
 /** Sends again everything still pending (called when the stream is back). */
 export function flush_pending() {
   if (!session.me) return;
-  for (const p of pending) if (!p.failed) void deliver(p);
+  for (const p of pending) if (!p.failed && p.account_id === session.me.id) void deliver(p);
 }
 
 export function retry_pending(client_id: string) {
@@ -214,9 +217,14 @@ setInterval(() => {
   if (navigator.onLine && pending.some((p) => !p.failed && !p.sending)) flush_pending();
 }, 5000);
 
-export function forget_all() {
+/** On log out: forget the messages held, and the unsent ones of the person leaving. */
+export function forget_all(account_id?: number) {
   logs.clear();
   replies_seen.clear();
+  if (account_id !== undefined) {
+    pending = pending.filter((p) => p.account_id !== account_id);
+    save_pending();
+  }
 }
 
 /** Puts fetched messages (a thread) into the channel's log without counting them as new. */
