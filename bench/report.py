@@ -81,9 +81,7 @@ def machine():
             if line.startswith("MemTotal:"):
                 mem_kib = int(line.split()[1])
     git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
-    commit = git("rev-parse", "--short", "HEAD")
-    if git("status", "--porcelain", "--untracked-files=no", "--", "src", "CMakeLists.txt"):
-        commit += " (with uncommitted changes to src/)"
+    commit = "`" + git("rev-parse", "--short", "HEAD") + "`"
     return {
         "nproc": os.cpu_count(),
         "cpu": cpu,
@@ -164,19 +162,37 @@ def growth_svg(points, path):
         f.write("\n".join(out) + "\n")
 
 
+def describe_build(b):
+    """The commit that was built, and the uncommitted changes to the server it included."""
+    text = f"`{b['commit']}`"
+    dirty = b.get("dirty", "").split()
+    if dirty:
+        shown = ", ".join(f"`{d}`" for d in dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        text += f" plus uncommitted changes (diff `{b.get('diff_sha', '?')}`) to {shown}: the working tree was measured"
+    return text
+
+
 def render(results, command, quick, svg_path, doc_path):
     rows = []
+    load = float("nan")
     with open(results) as f:
         for line in f:
             line = line.strip()
             if line:
-                rows.append(json.loads(line))
+                row = json.loads(line)
+                if row.get("scenario") == "load":
+                    load = row["loadavg"]
+                else:
+                    row["load"] = load  # the load average when this run started
+                rows.append(row)
     by = lambda name: [r for r in rows if r.get("scenario") == name]
     m = machine()
+    if by("build"):
+        m["commit"] = describe_build(by("build")[-1])
     L = []
     L.append(
         f"Measured {m['date']} on {m['nproc']} cores ({m['cpu']}), {m['mem_gib']:.1f} GiB of memory, "
-        f"Linux {m['kernel']}; commit `{m['commit']}`; command `{command}`"
+        f"Linux {m['kernel']}; commit {m['commit']}; command `{command}`"
         + (" (quick mode: smaller sizes, one run)" if quick else "")
         + ". Figures are medians of the runs; the load generator runs on the same two cores."
     )
@@ -311,9 +327,9 @@ def render(results, command, quick, svg_path, doc_path):
         L.append("")
         L.append(
             "| members | posts/s | delivered | p50 ms | p99 ms | max ms | POST ack p99 ms | "
-            "server CPU % | server RSS MiB | connect all s | p99 of each run |"
+            "server CPU % | server RSS MiB | connect all s | p99 of each run | load avg |"
         )
-        L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        L.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (n, rate), rs in sorted(fan.items()):
             delivered = sum(r["delivered"] for r in rs)
             expected = sum(r["expected"] for r in rs)
@@ -321,7 +337,7 @@ def render(results, command, quick, svg_path, doc_path):
                 f"| {n:,} | {rate:g} | {int(delivered):,} / {int(expected):,} | {fmt(med(rs, 'p50_ms'), 2)} | "
                 f"{fmt(med(rs, 'p99_ms'), 2)} | {fmt(med(rs, 'max_ms'), 1)} | {fmt(med(rs, 'ack_p99_ms'), 2)} | "
                 f"{fmt(med(rs, 'server_cpu_pct'))} | {fmt(med(rs, 'server_rss_mib'))} | "
-                f"{fmt(med(rs, 'connect_s'), 2)} | {runs_of(rs, 'p99_ms', 2)} |"
+                f"{fmt(med(rs, 'connect_s'), 2)} | {runs_of(rs, 'p99_ms', 2)} | {runs_of(rs, 'load')} |"
             )
         L.append("")
         L.append("CPU is a percentage of one core (the machine has 200 %).")
@@ -335,14 +351,14 @@ def render(results, command, quick, svg_path, doc_path):
             "before: every acknowledged message was stored."
         )
         L.append("")
-        L.append("| posters | messages/s | ack p50 ms | ack p99 ms | acked / stored (last run) | server CPU % | messages/s of each run |")
-        L.append("| --- | --- | --- | --- | --- | --- | --- |")
+        L.append("| posters | messages/s | ack p50 ms | ack p99 ms | acked / stored (last run) | server CPU % | messages/s of each run | load avg |")
+        L.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for c, rs in sorted(ing.items()):
             last = rs[-1]
             L.append(
                 f"| {c} | {fmt(med(rs, 'msgs_per_s'))} | {fmt(med(rs, 'ack_p50_ms'), 2)} | "
                 f"{fmt(med(rs, 'ack_p99_ms'), 2)} | {int(last['acked']):,} / {int(last['stored']):,} | "
-                f"{fmt(med(rs, 'server_cpu_pct'))} | {runs_of(rs, 'msgs_per_s', 0)} |"
+                f"{fmt(med(rs, 'server_cpu_pct'))} | {runs_of(rs, 'msgs_per_s', 0)} | {runs_of(rs, 'load')} |"
             )
         L.append("")
     if his:
@@ -355,11 +371,11 @@ def render(results, command, quick, svg_path, doc_path):
             "channel with a few hundred thousand messages)."
         )
         L.append("")
-        L.append("| requests/s | p50 ms | p99 ms | non-2xx | requests/s of each run |")
-        L.append("| --- | --- | --- | --- | --- |")
+        L.append("| requests/s | p50 ms | p99 ms | non-2xx | requests/s of each run | load avg |")
+        L.append("| --- | --- | --- | --- | --- | --- |")
         L.append(
             f"| {fmt(med(his, 'rps'))} | {fmt(med(his, 'p50_ms'), 2)} | {fmt(med(his, 'p99_ms'), 2)} | "
-            f"{sum(r.get('non_2xx', 0) for r in his)} | {runs_of(his, 'rps', 0)} |"
+            f"{sum(r.get('non_2xx', 0) for r in his)} | {runs_of(his, 'rps', 0)} | {runs_of(his, 'load')} |"
         )
         L.append("")
     if con:
@@ -371,12 +387,12 @@ def render(results, command, quick, svg_path, doc_path):
             "− RSS before) / connections."
         )
         L.append("")
-        L.append("| connected | failed | time to connect all s | RSS before MiB | RSS after MiB | KiB per connection (each run) |")
-        L.append("| --- | --- | --- | --- | --- | --- |")
+        L.append("| connected | failed | time to connect all s | RSS before MiB | RSS after MiB | KiB per connection (each run) | load avg |")
+        L.append("| --- | --- | --- | --- | --- | --- | --- |")
         L.append(
             f"| {fmt(med(con, 'connected'))} | {fmt(med(con, 'failed'), 0)} | {fmt(med(con, 'connect_s'), 2)} | "
             f"{fmt(med(con, 'rss_before_mib'))} | {fmt(med(con, 'rss_after_mib'))} | "
-            f"{fmt(med(con, 'kib_per_conn'))} ({runs_of(con, 'kib_per_conn')}) |"
+            f"{fmt(med(con, 'kib_per_conn'))} ({runs_of(con, 'kib_per_conn')}) | {runs_of(con, 'load')} |"
         )
         L.append("")
     if points:

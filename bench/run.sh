@@ -99,6 +99,11 @@ nice cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPS_BUILD_TE
   >"$OUT/build.log" 2>&1 || die "configure failed (see $OUT/build.log)"
 nice cmake --build build-bench -j2 --target petitesalle ps_loadgen >>"$OUT/build.log" 2>&1 ||
   die "build failed (see $OUT/build.log)"
+# What was built: the commit, and the uncommitted changes to the server if any.
+printf '{"scenario":"build","commit":"%s","dirty":"%s","diff_sha":"%s"}\n' \
+  "$(git rev-parse --short HEAD)" "$(git diff --name-only HEAD -- src CMakeLists.txt | tr '\n' ' ')" \
+  "$(git diff HEAD -- src CMakeLists.txt | sha1sum | cut -c1-10)" >>"$RESULTS"
+git diff HEAD -- src CMakeLists.txt >"$OUT/uncommitted.diff"
 if ! command -v wrk >/dev/null; then
   log "installing wrk"
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y \

@@ -1,12 +1,14 @@
 // ps_loadgen's network side: an HTTP client and a WebSocket client on Beast with C++20
 // coroutines, and the scenarios that use them. Every scenario runs on one io_context on one
 // thread (the machine has two cores, and the server needs them more than we do).
+// clang-format off
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
-//
+// clang-format on
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
