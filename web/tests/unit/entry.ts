@@ -1,0 +1,9 @@
+// What the unit tests reach: the app's plain modules, bundled for Node by tests/unit/run.mjs.
+export * as api from '../../src/api';
+export * as i18n from '../../src/i18n';
+export { fr } from '../../src/i18n/fr';
+export { en } from '../../src/i18n/en';
+export * as state from '../../src/state';
+export * as chat from '../../src/chat/state';
+export * as communities from '../../src/communities/state';
+export { dispatch } from '../../src/stream';
