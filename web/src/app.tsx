@@ -10,6 +10,7 @@ import { NewCommunityPage, NoCommunity } from './communities/new';
 import { ChatView } from './chat/chat_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
+import { channels_by_id } from './communities/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 
@@ -27,8 +28,19 @@ function Loading() {
   return <div class="splash" role="status">{t('loading')}</div>;
 }
 
+/** The tab's title: the unread count first, then the app's name. */
+function use_title() {
+  let unread = 0;
+  for (const c of channels_by_id.values()) unread += c.archived ? 0 : c.unread;
+  const title = (unread > 0 ? `(${unread}) ` : '') + t('app_name');
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+}
+
 export function App() {
   use_state_changes();
+  use_title();
   const p = path();
   const me = session.me;
   let m: RegExpMatchArray | null;

@@ -127,7 +127,7 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, on_t
           </button>
         )}
       </div>
-      <div class="msg__actions" role="toolbar" aria-label={t('message_actions', { name: m.author.display_name })}>
+      <div class="msg__actions" role="toolbar" aria-label={t('message_actions', { name: m.author.display_name })} onKeyDown={(e) => e.key === 'Escape' && set_picker(false)}>
         <button type="button" class="icon-btn" aria-label={t('react')} aria-expanded={picker} onClick={() => set_picker(!picker)}>☺</button>
         {!in_thread && (
           <button type="button" class="icon-btn" aria-label={t('reply_in_thread')} onClick={() => on_thread?.(m.id)}>↩</button>

@@ -76,9 +76,10 @@ export function known_seq(channel_id: number): number {
 
 export async function open_channel(channel_id: number) {
   const l = log_of(channel_id);
-  if (l.loaded) return;
   const ch = channels_by_id.get(channel_id);
+  // The "new messages" divider goes after what was read when the channel is opened.
   l.divider_after = ch && ch.unread > 0 ? ch.last_read_seq : Infinity;
+  if (l.loaded) return changed();
   const { messages } = await api.list_messages(channel_id, { limit: PAGE });
   for (const m of messages) put(m);
   l.has_more = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1;
