@@ -219,7 +219,7 @@ if want growth || want start; then
     if want growth; then
       for run in $(seq 1 "$RUNS"); do
         start_server "$GROWTH"
-        lg 300 latency --port "$PORT" --state "$GSTATE" --requests 1000 --posts 300 \
+        lg 300 latency --port "$PORT" --state "$GSTATE" --requests 1000 --posts 1000 \
           --label "$size"
         stop_server
       done
