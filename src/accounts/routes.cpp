@@ -37,7 +37,7 @@ void add_routes(http::router& r) {
         if (!s) return s.error();
         return with_session(201, *s, c.app.cfg);
       },
-      http::runs_on::workers);
+      http::runs_on::hashing_pool);
 
   r.add(
       verb::post, "/api/v1/sessions",
@@ -52,7 +52,7 @@ void add_routes(http::router& r) {
         if (!s) return s.error();
         return with_session(200, *s, c.app.cfg);
       },
-      http::runs_on::workers);
+      http::runs_on::hashing_pool);
 
   r.add(verb::del, "/api/v1/sessions/current", [](context& c) -> result<response> {
     auto who = c.caller();
@@ -117,7 +117,7 @@ void add_routes(http::router& r) {
         if (auto ok = change_password(c.app, *who, current, replacement); !ok) return ok.error();
         return http::no_content();
       },
-      http::runs_on::workers);
+      http::runs_on::hashing_pool);
 
   r.add(verb::post, "/api/v1/tokens", [](context& c) -> result<response> {
     auto who = c.caller();

@@ -43,6 +43,7 @@ int serve(const config& cfg) {
   spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION, cfg.listen,
                server.port(), cfg.data_dir.string(), cfg.public_url);
   server.run();
+  hub.clear();
   outbox.stop();
   curl_global_cleanup();
   spdlog::info("stopped");

@@ -27,7 +27,7 @@ struct community {
   millis created_at = 0;
   bool members_can_invite = false;
   std::int64_t member_invite_quota = 5;
-  std::int64_t member_count = 0;
+  std::int64_t member_count = 0;  // filled only where shown (community_details)
 };
 
 // A person's place in a community. Numbers are given in joining order and never reused.

@@ -38,7 +38,7 @@ void add_routes(http::router& r) {
   r.add(verb::get, "/api/v1/communities/{slug}", [](context& c) -> result<response> {
     auto who = c.caller();
     if (!who) return who.error();
-    auto ref = access_community(c.app, *who, c.param("slug"));
+    auto ref = community_details(c.app, *who, c.param("slug"));
     if (!ref) return ref.error();
     return http::json_response(200, {{"community", community_with_membership(*ref)}});
   });
@@ -55,7 +55,7 @@ void add_routes(http::router& r) {
     if (f.error()) return *f.error();
     auto updated = update_community(c.app, *who, c.param("slug"), changes);
     if (!updated) return updated.error();
-    auto ref = access_community(c.app, *who, c.param("slug"));
+    auto ref = community_details(c.app, *who, c.param("slug"));
     if (!ref) return ref.error();
     return http::json_response(200, {{"community", community_with_membership(*ref)}});
   });

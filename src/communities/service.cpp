@@ -53,6 +53,15 @@ result<member_ref> access_community(app& app, const caller& who, const std::stri
   return app.db.read([&](db::session& s) { return access_community(s, who, slug); });
 }
 
+result<member_ref> community_details(app& app, const caller& who, const std::string& slug) {
+  return app.db.read([&](db::session& s) -> result<member_ref> {
+    auto ref = access_community(s, who, slug);
+    if (!ref) return ref.error();
+    ref->place.member_count = store::member_count(s, ref->place.id);
+    return ref;
+  });
+}
+
 result<member_ref> create_community(app& app, const caller& who, const community_form& form) {
   community c;
   c.name = std::string(text::trim(form.name));

@@ -35,6 +35,8 @@ result<member_ref> access_community(db::session& s, const caller& who, const std
 result<member_ref> access_community_by_id(db::session& s, const caller& who, std::int64_t community_id);
 result<member_ref> access_community(app& app, const caller& who, const std::string& slug);
 
+// The community as its page shows it, with its member count.
+result<member_ref> community_details(app& app, const caller& who, const std::string& slug);
 result<member_ref> create_community(app& app, const caller& who, const community_form& form);
 result<community> update_community(app& app, const caller& who, const std::string& slug,
                                    const community_changes& changes);

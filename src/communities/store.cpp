@@ -5,9 +5,7 @@ namespace {
 
 constexpr const char* community_select =
     "SELECT c.id, c.slug, c.name, c.description, c.locale, c.timezone, c.owner_id, c.created_at, "
-    "c.members_can_invite, c.member_invite_quota, "
-    "(SELECT COUNT(*) FROM memberships m WHERE m.community_id = c.id AND m.left_at IS NULL) "
-    "FROM communities c ";
+    "c.members_can_invite, c.member_invite_quota FROM communities c ";
 
 community read_community(const db::row& r) {
   community c;
@@ -21,7 +19,6 @@ community read_community(const db::row& r) {
   c.created_at = r.integer(7);
   c.members_can_invite = r.boolean(8);
   c.member_invite_quota = r.integer(9);
-  c.member_count = r.integer(10);
   return c;
 }
 
@@ -71,6 +68,11 @@ std::optional<community> community_by_id(db::session& s, std::int64_t id) {
   auto r = s.query_one(sql, id);
   if (!r) return std::nullopt;
   return read_community(*r);
+}
+
+std::int64_t member_count(db::session& s, std::int64_t community_id) {
+  return s.query_one("SELECT COUNT(*) FROM memberships WHERE community_id = $1 AND left_at IS NULL", community_id)
+      ->integer(0);
 }
 
 bool slug_exists(db::session& s, const std::string& slug) {

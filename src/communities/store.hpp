@@ -11,6 +11,8 @@ namespace ps::communities::store {
 
 std::optional<community> community_by_slug(db::session& s, const std::string& slug);
 std::optional<community> community_by_id(db::session& s, std::int64_t id);
+// Current members; not part of community_by_*(), which every access check runs.
+std::int64_t member_count(db::session& s, std::int64_t community_id);
 bool slug_exists(db::session& s, const std::string& slug);
 std::int64_t insert_community(db::transaction& tx, const community& c);
 void update_community(db::transaction& tx, const community& c);

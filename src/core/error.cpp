@@ -20,6 +20,7 @@ int http_status(error_code code) {
     case error_code::invitation_used_up:
     case error_code::invitation_revoked: return 410;
     case error_code::payload_too_large: return 413;
+    case error_code::unsupported_media_type: return 415;
     case error_code::invalid_field: return 422;
     case error_code::rate_limited: return 429;
     case error_code::internal: return 500;
@@ -43,6 +44,7 @@ std::string_view code_name(error_code code) {
     case error_code::invitation_used_up: return "invitation_used_up";
     case error_code::invitation_revoked: return "invitation_revoked";
     case error_code::payload_too_large: return "payload_too_large";
+    case error_code::unsupported_media_type: return "unsupported_media_type";
     case error_code::invalid_field: return "invalid_field";
     case error_code::rate_limited: return "rate_limited";
     case error_code::internal: return "internal";
@@ -134,6 +136,9 @@ std::string error_message(const api_error& e, locale lang) {
     case error_code::payload_too_large:
       return fr ? "La requête est trop grosse (1 Mio au plus)."
                 : "The request is too large (1 MiB at most).";
+    case error_code::unsupported_media_type:
+      return fr ? "Le corps de la requête doit être du JSON (Content-Type: application/json)."
+                : "The request body must be JSON (Content-Type: application/json).";
     case error_code::invalid_field: return field_message(e, lang);
     case error_code::rate_limited:
       return fr ? fmt::format("Trop d’essais. Réessaie dans {} secondes.", e.retry_after_seconds)

@@ -23,6 +23,7 @@ enum class error_code {
   invitation_used_up,
   invitation_revoked,
   payload_too_large,
+  unsupported_media_type,
   invalid_field,
   rate_limited,
   internal,

@@ -3,7 +3,10 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <deque>
+#include <future>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -150,10 +153,25 @@ class sqlite_session final : public session {
   std::unordered_map<std::string, statement_ptr> cache_;
 };
 
+// The single writer commits in groups: write() calls queue their work; the writer thread takes
+// everything queued, runs each piece in its own SAVEPOINT inside one transaction, and commits
+// once. With synchronous=FULL a commit costs an fsync (milliseconds), so grouping is what lets
+// many concurrent posts be acknowledged durably without waiting for one fsync each.
 class sqlite_database final : public database {
  public:
   sqlite_database(std::filesystem::path file, sqlite_options options)
-      : file_(std::move(file)), options_(options), writer_(file_, options_) {}
+      : file_(std::move(file)), options_(options), writer_(file_, options_) {
+    writer_thread_ = std::thread([this] { writer_loop(); });
+  }
+
+  ~sqlite_database() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_ready_.notify_all();
+    writer_thread_.join();
+  }
 
   dialect kind() const override { return dialect::sqlite; }
 
@@ -181,22 +199,91 @@ class sqlite_database final : public database {
   }
 
   void run_write(const std::function<bool(transaction&)>& fn) override {
-    std::lock_guard lock(writer_mutex_);
-    writer_.execute_script("BEGIN IMMEDIATE");
-    transaction tx(writer_);
-    bool commit = false;
-    try {
-      commit = fn(tx);
-    } catch (...) {
-      writer_.execute_script("ROLLBACK");
-      throw;
+    // Work that writes again from inside a write would wait for itself forever.
+    if (std::this_thread::get_id() == writer_thread_.get_id())
+      throw std::logic_error("db::write called from inside a write");
+    write_job job{&fn, {}};
+    auto finished = job.done.get_future();
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(&job);
     }
-    if (!commit) {
-      writer_.execute_script("ROLLBACK");
+    queue_ready_.notify_one();
+    finished.get();  // rethrows what the work threw, or the commit's failure
+  }
+
+ private:
+  struct write_job {
+    const std::function<bool(transaction&)>* fn;
+    std::promise<void> done;
+  };
+  static constexpr std::size_t max_group = 512;
+
+  void writer_loop() {
+    for (;;) {
+      std::vector<write_job*> group;
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+        if (queue_.empty()) return;  // stopping, and nothing left to write
+        while (!queue_.empty() && group.size() < max_group) {
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      commit_group(group);
+    }
+  }
+
+  void commit_group(const std::vector<write_job*>& group) {
+    std::vector<std::exception_ptr> failures(group.size());
+    std::vector<std::function<void()>> after_commit;
+    try {
+      writer_.execute_script("BEGIN IMMEDIATE");
+    } catch (...) {
+      for (auto* job : group) job->done.set_exception(std::current_exception());
       return;
     }
-    writer_.execute_script("COMMIT");
-    for (auto& work : tx.take_after_commit()) work();
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      transaction tx(writer_);
+      try {
+        writer_.execute_script("SAVEPOINT job");
+        if ((*group[i]->fn)(tx)) {
+          writer_.execute_script("RELEASE job");
+          for (auto& work : tx.take_after_commit()) after_commit.push_back(std::move(work));
+        } else {
+          writer_.execute_script("ROLLBACK TO job; RELEASE job");
+        }
+      } catch (...) {
+        failures[i] = std::current_exception();
+        try {
+          writer_.execute_script("ROLLBACK TO job; RELEASE job");
+        } catch (...) {
+        }
+      }
+    }
+    try {
+      writer_.execute_script("COMMIT");
+    } catch (...) {
+      auto failure = std::current_exception();
+      try {
+        writer_.execute_script("ROLLBACK");
+      } catch (...) {
+      }
+      for (auto* job : group) job->done.set_exception(failure);
+      return;
+    }
+    // Still on the writer, before the next group: events leave in commit order.
+    for (auto& work : after_commit) {
+      try {
+        work();
+      } catch (...) {
+      }
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (failures[i]) group[i]->done.set_exception(failures[i]);
+      else group[i]->done.set_value();
+    }
   }
 
  private:
@@ -239,12 +326,16 @@ class sqlite_database final : public database {
 
   std::filesystem::path file_;
   sqlite_options options_;
-  std::mutex writer_mutex_;  // one write transaction at a time: SQLite has one writer anyway
-  sqlite_session writer_;
+  sqlite_session writer_;  // used only by writer_thread_
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<write_job*> queue_;
+  bool stopping_ = false;
   std::mutex readers_mutex_;
   std::condition_variable readers_free_;
   std::vector<std::unique_ptr<sqlite_session>> idle_readers_;
   int open_readers_ = 0;
+  std::thread writer_thread_;  // last: started once everything above exists
 };
 
 }  // namespace

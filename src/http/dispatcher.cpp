@@ -26,7 +26,9 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
 
 bool is_cross_site_risk(const request& req) {
   if (req.method == verb::get || req.method == verb::head || req.method == verb::options) return false;
-  if (req.header("authorization").size() > 7) return false;  // bearer tokens are never sent by a browser on its own
+  // A bearer token is never attached by a browser on its own, so it proves the caller meant it.
+  const std::string_view authorization = req.header("authorization");
+  if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) return false;
   if (!req.cookie(accounts::session_cookie)) return false;
   const std::string_view type = req.header("content-type");
   if (type.starts_with("application/json")) return false;
@@ -47,7 +49,10 @@ void add_security_headers(response& res) {
 runs_on dispatcher::where(const request& req) const {
   if (!req.path.starts_with("/api/")) return runs_on::network;
   auto m = router_.find(req.method, req.path);
-  return m.found ? m.found->where : runs_on::network;
+  if (!m.found) return runs_on::network;
+  if (m.found->where != runs_on::network) return m.found->where;
+  const bool writes = req.method != verb::get && req.method != verb::head && req.method != verb::options;
+  return writes ? runs_on::blocking_pool : runs_on::network;
 }
 
 response dispatcher::handle(const request& req) {
@@ -89,6 +94,9 @@ response dispatcher::route(const request& req) {
                           fallback);
   }
   if (is_cross_site_risk(req)) return error_response(errors::make(error_code::csrf_rejected), fallback);
+  const std::string_view type = req.header("content-type");
+  if (!req.body.empty() && !type.empty() && !type.starts_with("application/json"))
+    return error_response(errors::make(error_code::unsupported_media_type), fallback);
   context ctx(app_, req, std::move(m.params));
   auto out = m.found->fn(ctx);
   if (!out) return error_response(out.error(), ctx.lang());

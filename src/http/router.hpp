@@ -44,9 +44,11 @@ class context {
 
 using handler = std::function<result<response>(context&)>;
 
-// Where a handler runs. Handlers that hash passwords run on the worker pool so that the
-// network threads never wait on argon2id; the pool's size bounds how many hash at once.
-enum class runs_on { network, workers };
+// Where a handler runs. Reads run on the network threads (SQLite reads take microseconds).
+// Writes wait for their group commit (an fsync) on the blocking pool, so the network threads
+// never wait; the more writes wait together, the more share one commit. Handlers that hash
+// passwords run on the small hashing pool, whose size bounds argon2id's memory.
+enum class runs_on { network, blocking_pool, hashing_pool };
 
 struct route {
   verb method;

@@ -72,7 +72,8 @@ bhttp::response<bhttp::string_body> to_beast(response&& in, unsigned version, bo
 struct shared {
   ps::app& app;
   dispatcher& routes;
-  asio::thread_pool& workers;
+  asio::thread_pool& blocking;
+  asio::thread_pool& hashing;
 };
 
 // A browser may open the stream only from our own pages; scripts send no Origin at all.
@@ -131,14 +132,20 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
     }
 
     request plain = to_plain(raw, remote);
+    const auto started = std::chrono::steady_clock::now();
     response res;
-    if (s.routes.where(plain) == runs_on::workers) {
-      res = co_await asio::co_spawn(
-          s.workers, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); }, use_awaitable);
-    } else {
+    const runs_on where = s.routes.where(plain);
+    if (where == runs_on::network) {
       res = s.routes.handle(plain);
+    } else {
+      auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
+      res = co_await asio::co_spawn(
+          pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); }, use_awaitable);
     }
-    spdlog::info("{} {} {} {}", std::string_view(raw.method_string()), plain.path, res.status, remote);
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("request method={} path={} status={} duration_ms={:.3f} remote={}",
+                 std::string_view(raw.method_string()), plain.path, res.status, micros / 1000.0, remote);
     auto out = to_beast(std::move(res), version, keep_alive, head);
     co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
     if (ec || !keep_alive) break;
@@ -190,10 +197,11 @@ struct server::impl {
   impl(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
       : threads(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())),
         ioc(this->threads),
-        workers(2),
+        blocking(blocking_threads),
+        hashing(hashing_threads),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
-        state{app, routes, workers} {
+        state{app, routes, blocking, hashing} {
     const auto endpoint = parse_listen(listen);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -201,9 +209,16 @@ struct server::impl {
     acceptor.listen(asio::socket_base::max_listen_connections);
   }
 
+  // Threads that mostly sleep waiting for a group commit: cheap, and they bound how many
+  // writes can share one commit.
+  static constexpr int blocking_threads = 64;
+  // argon2id takes 64 MiB and ~60 ms per hash: two at a time.
+  static constexpr int hashing_threads = 2;
+
   int threads;
   asio::io_context ioc;
-  asio::thread_pool workers;
+  asio::thread_pool blocking;
+  asio::thread_pool hashing;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   shared state;
@@ -228,7 +243,8 @@ void server::run() {
   for (int t = 1; t < i.threads; ++t) pool.emplace_back([&i] { i.ioc.run(); });
   i.ioc.run();
   for (auto& t : pool) t.join();
-  i.workers.join();
+  i.blocking.join();
+  i.hashing.join();
 }
 
 void server::stop() {

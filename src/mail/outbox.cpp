@@ -87,7 +87,11 @@ int outbox::deliver_due() {
     const delivery_result result = transport_->deliver(item.e);
     const millis done_at = clock_.now();
     if (result.delivered) {
-      db_.write([&](db::transaction& tx) { tx.execute("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2", done_at, item.id); });
+      db_.write([&](db::transaction& tx) { 
+        // The body may hold a one-time link: once sent, it need not stay in the database.
+        tx.execute("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, body = '' WHERE id = $2", done_at,
+                   item.id);
+       });
       sent_total_.fetch_add(1);
       ++delivered;
       continue;

@@ -77,6 +77,13 @@ void hub::publish_to_account(std::int64_t account_id, const frame_ptr& frame) {
   for (auto& sub : audience_of(by_account_, account_id)) sub->send(frame);
 }
 
+void hub::clear() {
+  std::unique_lock lock(mutex_);
+  by_community_.clear();
+  by_account_.clear();
+  connections_.clear();
+}
+
 std::size_t hub::connection_count() const {
   std::shared_lock lock(mutex_);
   return connections_.size();

@@ -45,6 +45,8 @@ class hub {
   void publish_to_account(std::int64_t account_id, const frame_ptr& frame);
 
   std::size_t connection_count() const;
+  // Forgets every connection: at shutdown, so that none outlives the network it belongs to.
+  void clear();
 
  private:
   using audience = std::unordered_map<const subscriber*, std::shared_ptr<subscriber>>;

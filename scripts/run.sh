@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds Petite Salle (web app embedded, optimised binary) and starts it on its embedded
+# defaults: http://127.0.0.1:8080, data in ./data. Extra arguments go to `petitesalle serve`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+(cd web && npm run build)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$(nproc)"
+exec build/petitesalle serve "$@"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds everything with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test:
+# unit tests (CTest), integration tests against the real binary (pytest), browser tests
+# (Playwright driving Debian's Chromium). Exits non-zero when any test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scripts/install-deps.sh
+(cd web && npm run build)
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPS_SANITIZE=ON
+cmake --build build-asan -j "$(nproc)"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== unit tests"
+ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+
+echo "== integration tests"
+PETITESALLE_BIN="$root/build-asan/petitesalle" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+
+echo "== browser tests"
+(cd web && PETITESALLE_BIN="$root/build-asan/petitesalle" PETITESALLE_EMBEDDED=1 npm run test:browser)
+echo "== all tests passed"

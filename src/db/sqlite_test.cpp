@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include "db/migrations.hpp"
+#include "db/sqlite.hpp"
+#include "testing/test_app.hpp"
+
+namespace ps::db {
+namespace {
+
+TEST(SqliteDatabase, RewritesPlaceholdersOutsideStrings) {
+  EXPECT_EQ(sqlite_placeholders("SELECT $1, '$2', \"$3\", $10"), "SELECT ?1, '$2', \"$3\", ?10");
+}
+
+class SqliteFixture : public ::testing::Test {
+ protected:
+  testing::temp_dir dir;
+  std::unique_ptr<database> db = open_sqlite(dir.path() / "t.db");
+  void SetUp() override {
+    db->write([](transaction& tx) { tx.execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"); });
+  }
+  std::int64_t count() {
+    return db->read([](session& s) { return s.query_one("SELECT COUNT(*) FROM t")->integer(0); });
+  }
+};
+
+TEST_F(SqliteFixture, BindsAndReadsEveryType) {
+  auto r = db->read([](session& s) { return *s.query_one("SELECT $1, $2, $3, $4", std::int64_t{7}, 2.5, "x", nullptr); });
+  EXPECT_EQ(r.integer(0), 7);
+  EXPECT_EQ(r.text(2), "x");
+  EXPECT_TRUE(r.is_null(3));
+  EXPECT_FALSE(r.maybe_integer(3).has_value());
+}
+
+TEST_F(SqliteFixture, CommitsAndRunsAfterCommitInOrder) {
+  std::vector<int> order;
+  db->write([&](transaction& tx) {
+    tx.execute("INSERT INTO t (v) VALUES ($1)", "a");
+    tx.after_commit([&] { order.push_back(1); });
+    tx.after_commit([&] { order.push_back(2); });
+  });
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST_F(SqliteFixture, FailedResultRollsBackAndSkipsAfterCommit) {
+  bool ran = false;
+  result<int> r = db->write([&](transaction& tx) -> result<int> {
+    tx.execute("INSERT INTO t (v) VALUES ($1)", "a");
+    tx.after_commit([&] { ran = true; });
+    return errors::forbidden();
+  });
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(count(), 0);
+  EXPECT_FALSE(ran);
+}
+
+TEST_F(SqliteFixture, ExceptionRollsBack) {
+  EXPECT_THROW(db->write([](transaction& tx) {
+    tx.execute("INSERT INTO t (v) VALUES ($1)", "a");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(count(), 0);
+}
+
+TEST_F(SqliteFixture, UniqueViolationIsAConstraintViolation) {
+  db->write([](transaction& tx) { tx.execute("INSERT INTO t (v) VALUES ($1)", "a"); });
+  EXPECT_THROW(db->write([](transaction& tx) { tx.execute("INSERT INTO t (v) VALUES ($1)", "a"); }),
+               constraint_violation);
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_F(SqliteFixture, BadSqlIsAnError) {
+  EXPECT_THROW(db->read([](session& s) { s.query("SELEKT 1"); }), error);
+}
+
+TEST_F(SqliteFixture, BackupCopiesTheDatabase) {
+  db->write([](transaction& tx) { tx.execute("INSERT INTO t (v) VALUES ($1)", "kept"); });
+  const auto copy = dir.path() / "copy.db";
+  db->backup_to(copy.string());
+  auto other = open_sqlite(copy);
+  EXPECT_EQ(other->read([](session& s) { return s.query_one("SELECT v FROM t")->text(0); }), "kept");
+}
+
+TEST(Migrations, ApplyOnceAndAreRecorded) {
+  testing::temp_dir dir;
+  auto db = open_sqlite(dir.path() / "m.db");
+  EXPECT_EQ(migrate(*db), static_cast<int>(all_migrations().size()));
+  EXPECT_EQ(migrate(*db), 0);
+  auto version = db->read([](session& s) { return s.query_one("SELECT MAX(version) FROM schema_migrations")->integer(0); });
+  EXPECT_EQ(version, all_migrations().back().version);
+}
+
+TEST(Migrations, DialectWordsAreReplaced) {
+  EXPECT_EQ(for_dialect("id {{id}},", dialect::sqlite), "id INTEGER PRIMARY KEY,");
+  EXPECT_NE(for_dialect("id {{id}},", dialect::postgresql).find("IDENTITY"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ps::db

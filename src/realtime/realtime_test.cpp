@@ -1,0 +1,134 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "chat/service.hpp"
+#include "invitations/service.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/stream_protocol.hpp"
+#include "testing/test_app.hpp"
+
+namespace ps::realtime {
+namespace {
+
+using nlohmann::json;
+using ps::testing::recording_subscriber;
+
+TEST(Hub, PublishesToTheCommunityAndTheAccount) {
+  hub h;
+  auto a = std::make_shared<recording_subscriber>(), b = std::make_shared<recording_subscriber>();
+  h.attach(a, 1, {10});
+  h.attach(b, 2, {10, 20});
+  h.publish_to_community(10, make_frame("x"));
+  h.publish_to_community(20, make_frame("y"));
+  h.publish_to_account(1, make_frame("z"));
+  EXPECT_EQ(a->texts(), (std::vector<std::string>{"x", "z"}));
+  EXPECT_EQ(b->texts(), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(h.connection_count(), 2u);
+}
+
+TEST(Hub, LeaveStopsAtOnceAndJoinStarts) {
+  hub h;
+  auto a = std::make_shared<recording_subscriber>();
+  h.attach(a, 1, {10});
+  h.leave(1, 10);
+  h.publish_to_community(10, make_frame("gone"));
+  EXPECT_EQ(a->count(), 0u);
+  h.join(1, 30);
+  h.publish_to_community(30, make_frame("new"));
+  EXPECT_EQ(a->texts(), (std::vector<std::string>{"new"}));
+}
+
+TEST(Hub, DetachForgetsTheConnection) {
+  hub h;
+  auto a = std::make_shared<recording_subscriber>();
+  h.attach(a, 1, {10});
+  h.detach(a.get());
+  h.publish_to_community(10, make_frame("x"));
+  h.publish_to_account(1, make_frame("y"));
+  EXPECT_EQ(a->count(), 0u);
+  EXPECT_EQ(h.connection_count(), 0u);
+}
+
+TEST(Hub, SharesOneFrameBetweenRecipients) {
+  hub h;
+  auto a = std::make_shared<recording_subscriber>(), b = std::make_shared<recording_subscriber>();
+  h.attach(a, 1, {10});
+  h.attach(b, 2, {10});
+  auto frame = make_frame("same");
+  h.publish_to_community(10, frame);
+  EXPECT_EQ(frame.use_count(), 3);  // ours and one per recipient: serialised once
+}
+
+class StreamProtocol : public ::testing::Test {
+ protected:
+  testing::test_app t;
+  caller host = t.person("Ana");
+  std::string slug = t.community(host);
+  std::int64_t channel_id = chat::create_channel(t.app(), host, slug, "général", "chat")->id;
+
+  std::vector<json> texts(const stream_protocol::answer& a) {
+    std::vector<json> out;
+    for (const auto& f : a.frames) out.push_back(json::parse(f->text));
+    return out;
+  }
+};
+
+TEST_F(StreamProtocol, HelloNamesTheAccountAndCommunities) {
+  stream_protocol p(t.app(), host);
+  EXPECT_EQ(json::parse(p.hello()->text)["account_id"], host.account_id);
+  EXPECT_EQ(p.communities().size(), 1u);
+}
+
+TEST_F(StreamProtocol, PingGetsPong) {
+  stream_protocol p(t.app(), host);
+  auto out = texts(p.on_text(R"({"type":"ping"})"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["type"], "pong");
+}
+
+TEST_F(StreamProtocol, BadFramesGetErrorsInTheCallersLanguage) {
+  stream_protocol p(t.app(), host);
+  auto bad = texts(p.on_text("{nope"));
+  EXPECT_EQ(bad[0]["error"]["code"], "malformed_json");
+  EXPECT_NE(bad[0]["error"]["message"].get<std::string>().find("JSON"), std::string::npos);
+  EXPECT_EQ(texts(p.on_text(R"({"type":"dance"})"))[0]["error"]["code"], "unknown_type");
+  EXPECT_EQ(texts(p.on_text(R"({"type":"resume","channels":[1]})"))[0]["error"]["code"], "invalid_field");
+  EXPECT_EQ(texts(p.on_text(R"({"type":"resume","channels":{"x":1}})"))[0]["error"]["code"], "invalid_field");
+}
+
+TEST_F(StreamProtocol, ResumeReplaysWhatWasMissedInOrderThenSaysResumed) {
+  for (int i = 1; i <= 5; ++i)
+    ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"message " + std::to_string(i), {}, {}}).ok());
+  stream_protocol p(t.app(), host);
+  auto answer = p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 2}}}}.dump());
+  auto out = texts(answer);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0]["seq"], 3);
+  EXPECT_EQ(out[2]["seq"], 5);
+  EXPECT_EQ(out[2]["message"]["body"], "message 5");
+  EXPECT_EQ(out[3]["type"], "resumed");
+  EXPECT_EQ(out[3]["channels"][std::to_string(channel_id)], 5);
+  EXPECT_EQ(answer.replayed_up_to.at(channel_id), 5);
+}
+
+TEST_F(StreamProtocol, ResumePagesThroughLongGaps) {
+  for (int i = 0; i < resume_page + 30; ++i)
+    ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"m", {}, {}}).ok());
+  stream_protocol p(t.app(), host);
+  auto out = texts(p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
+  ASSERT_EQ(out.size(), static_cast<std::size_t>(resume_page + 31));
+  for (int i = 0; i < resume_page + 30; ++i) EXPECT_EQ(out[i]["seq"], i + 1);
+}
+
+TEST_F(StreamProtocol, ResumeSkipsChannelsTheCallerCannotSee) {
+  ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"secret", {}, {}}).ok());
+  caller stranger = t.person("Zoe");
+  stream_protocol p(t.app(), stranger);
+  auto out = texts(p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["type"], "resumed");
+}
+
+}  // namespace
+}  // namespace ps::realtime

@@ -1,0 +1,106 @@
+#pragma once
+// A whole app on a temporary SQLite file with a manual clock, for service tests.
+// Header-only and used only by *_test.cpp files.
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "accounts/service.hpp"
+#include "accounts/throttle.hpp"
+#include "app/app.hpp"
+#include "communities/service.hpp"
+#include "db/migrations.hpp"
+#include "db/sqlite.hpp"
+#include "mail/outbox.hpp"
+#include "realtime/hub.hpp"
+
+namespace ps::testing {
+
+// A folder removed with everything in it when the object goes away.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("ps-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A subscriber that keeps what it is sent, to check who got which event.
+class recording_subscriber final : public realtime::subscriber {
+ public:
+  void send(realtime::frame_ptr frame) override {
+    std::lock_guard lock(mutex_);
+    frames_.push_back(std::move(frame));
+  }
+  std::vector<std::string> texts() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& f : frames_) out.push_back(f->text);
+    return out;
+  }
+  std::size_t count() const {
+    std::lock_guard lock(mutex_);
+    return frames_.size();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<realtime::frame_ptr> frames_;
+};
+
+inline constexpr millis test_epoch = 1'790'000'000'000;  // 2026-09-21
+
+struct test_app {
+  temp_dir dir;
+  config cfg;
+  std::unique_ptr<db::database> db;
+  manual_clock clock{test_epoch};
+  realtime::hub hub;
+  metrics stats;
+  accounts::login_throttle throttle;
+  std::unique_ptr<mail::outbox> outbox;
+  std::unique_ptr<ps::app> app_ptr;
+
+  test_app() {
+    cfg.fast_password_hashing = true;
+    cfg.public_url = "http://petite.test";
+    cfg.data_dir = dir.path();
+    db = db::open_sqlite(dir.path() / "test.db");
+    db::migrate(*db);
+    outbox = std::make_unique<mail::outbox>(*db, clock, mail::make_maildir_transport(dir.path() / "mail"),
+                                            "Petite Salle <noreply@petite.test>");
+    app_ptr = std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle});
+  }
+
+  ps::app& app() { return *app_ptr; }
+
+  // Signs up a person and returns them as a caller.
+  caller person(const std::string& name, locale lang = locale::fr) {
+    std::string email = name + "@example.com";
+    for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto s = accounts::sign_up(app(), {email, "un mot de passe sûr", name, std::string(locale_name(lang))}, lang);
+    if (!s) throw std::runtime_error("sign up failed: " + std::string(code_name(s.error().code)));
+    return caller{s->acct.id, lang, std::nullopt};
+  }
+
+  // Creates a community owned by `owner` and returns its slug.
+  std::string community(const caller& owner, const std::string& name = "Les voisins") {
+    auto c = communities::create_community(app(), owner, {name, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    if (!c) throw std::runtime_error("create community failed");
+    return c->place.slug;
+  }
+};
+
+}  // namespace ps::testing
