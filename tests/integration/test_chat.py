@@ -134,7 +134,7 @@ def test_markdown_autolinks(community):
 
 
 def test_markdown_github_tables(community):
-    html = _html(community, "| a | b |\n| - | - |\n| 1 | 2 |")
+    html = _html(community, "| a | b |\n|---|---|\n| 1 | 2 |")
     assert "<table>" in html and "<td>1</td>" in html, html
 
 
