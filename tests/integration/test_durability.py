@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from conftest import API, Client, signup, uid
+from conftest import API, WS, Client, signup, uid
 
 
 def _setup(srv, n_posters):
@@ -147,3 +147,52 @@ def test_sessions_and_communities_survive_a_clean_restart(server_factory):
     assert again.get(f"{API}/me").status_code == 200
     assert [x["id"] for x in again.history(channels[0])] == [m["id"]]
     assert [x["member_number"] for x in again.members(slug)] == [1, 2]
+
+
+def test_a_listener_resumes_after_the_crash_and_misses_nothing(server_factory):
+    """A member listening on the stream while the server is killed reconnects to the restarted
+    server, resumes from the last seq it saw, and ends with every acknowledged message."""
+    srv = server_factory(name="durable-resume")
+    owner, slug, channels, posters = _setup(srv, 2)
+    listener = posters[1]
+    ch = channels[0]
+    ws = WS.connect(srv, token=listener.new_token(), suppress_origin=True)
+    ws.wait_for("hello")
+    seen = {}
+
+    def drain(w):
+        while True:
+            try:
+                ev = w.recv(timeout=0.2)
+            except Exception:
+                return  # the server is gone
+            if ev is None:
+                return
+            if ev.get("type") == "message.created" and ev["channel_id"] == ch:
+                seen[ev["seq"]] = ev["message"]["id"]
+
+    token = owner.new_token()
+    acked = _run_and_kill(srv, [(token, ch, "live")], min_acks=150)
+    drain(ws)
+    ws.close()
+    last = max(seen) if seen else 0
+    assert last > 0, "the listener saw nothing before the kill"
+
+    srv.start()
+    with WS.connect(srv, token=listener.new_token(), suppress_origin=True) as ws2:
+        ws2.wait_for("hello")
+        ws2.send({"type": "resume", "channels": {str(ch): last}})
+        resumed = ws2.wait_for("resumed", timeout=10)
+        for ev in ws2.seen:
+            if ev.get("type") == "message.created" and ev["channel_id"] == ch:
+                seen.setdefault(ev["seq"], ev["message"]["id"])
+    missing = [a for a in acked if a[1] not in seen]
+    assert not missing, f"{len(missing)} acknowledged messages never reached the listener: {missing[:5]}"
+    for mid, seq, _, _ in acked:
+        assert seen[seq] == mid, f"seq {seq}: stream said message {seen[seq]}, the POST said {mid}"
+    assert resumed["channels"][str(ch)] >= max(a[1] for a in acked)
+    # the session cookie of before the crash still works
+    again = Client(srv)
+    again.cookies.set("ps_session", owner.cookie)
+    assert again.get(f"{API}/me").status_code == 200
+    assert srv.stop() == 0
