@@ -218,6 +218,22 @@ async function story(browser, server, lang) {
       await msg(guest, t.reply).locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
     });
 
+    await check('keyboard only: skip link, then react to a message without a mouse', async () => {
+      await host.reload();
+      await host.getByLabel(t.message, { exact: true }).waitFor();
+      await host.keyboard.press('Tab');
+      if (!(await host.evaluate(() => document.activeElement?.classList.contains('skip')))) throw new Error('the first Tab does not reach the skip link');
+      const m = msg(guest, t.hello.replace(/\*\*/g, ''));
+      await m.focus();
+      await guest.keyboard.press('Tab'); // the toolbar shows on focus; its first button: React
+      const label = await guest.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+      if (label !== t.react) throw new Error(`Tab from a message reaches "${label}", not "${t.react}"`);
+      await guest.keyboard.press('Enter'); // opens the picker and moves the focus to its first emoji (👍)
+      await guest.waitForFunction((name) => document.activeElement?.getAttribute('aria-label') === name, t.react_with);
+      await guest.keyboard.press('Enter');
+      await msg(host, t.hello.replace(/\*\*/g, '')).locator('.reaction[data-emoji="👍"]').waitFor();
+    });
+
     await check('guest edits their own message; host sees the edit live', async () => {
       const m = msg(guest, t.from_offline);
       await m.click();

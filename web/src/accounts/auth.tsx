@@ -119,16 +119,26 @@ export function SignUpPage() {
   );
 }
 
+/** A login link is single use: however often the page mounts, it is spent once. */
+const link_uses = new Map<string, Promise<void>>();
+function use_link_once(token: string): Promise<void> {
+  let use = link_uses.get(token);
+  if (!use) {
+    use = api.use_login_link(token).then(async ({ account }) => {
+      await signed_in(account);
+      navigate(take_next(), { replace: true });
+    });
+    link_uses.set(token, use);
+  }
+  return use;
+}
+
 /** The link from the email, PUBLIC_URL/login/<token>: exchange it for a session. */
 export function LoginLinkPage({ token }: { token: string }) {
   const [error, set_error] = useState('');
   useEffect(() => {
-    api.use_login_link(token).then(
-      async ({ account }) => {
-        await signed_in(account);
-        navigate(take_next(), { replace: true });
-      },
-      (e) => set_error(e instanceof api.ApiError && e.code === 'invalid_credentials' ? t('login_link_failed') : error_text(e)),
+    use_link_once(token).catch((e) =>
+      set_error(e instanceof api.ApiError && e.code === 'invalid_credentials' ? t('login_link_failed') : error_text(e)),
     );
   }, [token]);
   return (

@@ -1,5 +1,5 @@
 // One message: who, when, the server-rendered Markdown, reactions, thread link, own actions.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Message as Msg, Member } from '../api';
 import { error_text, format_time, t } from '../i18n';
@@ -25,6 +25,11 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, on_t
   const [editing, set_editing] = useState(false);
   const [draft, set_draft] = useState(m.body);
   const [picker, set_picker] = useState(false);
+  const first_emoji = useRef<HTMLButtonElement>(null);
+  // Opening the picker moves the focus into it, so the keyboard can pick right away.
+  useEffect(() => {
+    if (picker) first_emoji.current?.focus();
+  }, [picker]);
 
   const toggle = async (emoji: string) => {
     set_picker(false);
@@ -136,8 +141,8 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, on_t
         {(mine || can_moderate) && <button type="button" class="icon-btn" aria-label={t('delete_message')} onClick={() => void remove()}>🗑</button>}
         {picker && (
           <div class="picker">
-            {QUICK_EMOJI.map((e) => (
-              <button key={e} type="button" class="icon-btn" aria-label={t('react_with', { emoji: e })} onClick={() => void toggle(e)}>{e}</button>
+            {QUICK_EMOJI.map((e, i) => (
+              <button key={e} ref={i === 0 ? first_emoji : undefined} type="button" class="icon-btn" aria-label={t('react_with', { emoji: e })} onClick={() => void toggle(e)}>{e}</button>
             ))}
           </div>
         )}

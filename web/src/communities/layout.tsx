@@ -74,7 +74,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
             <li><Link href="/account" class="navlink">⚙️ {t('account')}</Link></li>
           </ul>
         </nav>
-        <main id="main" class="pane">
+        <main id="main" tabIndex={-1} class="pane">
           {p.view === 'home' ? <div class="pane__empty"><p>{t('pick_channel')}</p></div> : p.children}
         </main>
       </div>

@@ -35,6 +35,7 @@ export function ConnectionBanner() {
 export function TopBar({ children }: { children?: ComponentChildren }) {
   return (
     <header class="topbar">
+      <a class="skip" href="#main">{t('skip_to_content')}</a>
       <Link href="/" class="brand">
         <img src="/icon.svg" alt="" width={28} height={28} />
         <span>{t('app_name')}</span>
@@ -59,7 +60,7 @@ export function Page({ children, narrow }: { children: ComponentChildren; narrow
     <div class="page">
       <TopBar />
       <ConnectionBanner />
-      <main id="main" class={'page__main' + (narrow ? ' page__main--narrow' : '')}>{children}</main>
+      <main id="main" tabIndex={-1} class={'page__main' + (narrow ? ' page__main--narrow' : '')}>{children}</main>
     </div>
   );
 }
