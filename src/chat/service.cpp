@@ -139,9 +139,11 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
   const std::string html = render_markdown(*body);
   const millis now = app.clock.now();
 
+  // The write path runs on the single writer: one query for membership, archive state and the
+  // author's name, then the sequence number, the row and the author's read marker.
   return app.db.write([&](db::transaction& tx) -> result<message> {
-    auto ref = access_channel(tx, who, channel_id);
-    if (!ref) return ref.error();
+    auto place = store::posting_place_of(tx, channel_id, who.account_id);
+    if (!place) return errors::not_found("channel");
     if (input.client_id) {
       if (auto first = store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id)) {
         std::vector<message> one{std::move(*first)};
@@ -149,7 +151,7 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
         return std::move(one.front());
       }
     }
-    if (ref->place.archived_at) return errors::make(error_code::channel_archived);
+    if (place->archived_at) return errors::make(error_code::channel_archived);
     if (input.parent_id) {
       auto parent = store::message_by_id(tx, *input.parent_id);
       if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)
@@ -160,18 +162,18 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
     m.channel_id = channel_id;
     m.seq = store::next_seq(tx, channel_id);
     m.author_id = who.account_id;
+    m.author_name = place->author_name;
     m.body = *body;
     m.html = html;
     m.parent_id = input.parent_id;
     m.client_id = input.client_id;
     m.created_at = now;
     m.id = store::insert_message(tx, m);
-    m = *store::message_by_id(tx, m.id);  // with the author's name, as readers will see it
     store::mark_read(tx, channel_id, who.account_id, m.seq);
     auto frame = realtime::make_event(
         {{"type", "message.created"}, {"channel_id", channel_id}, {"seq", m.seq}, {"message", to_json(m)}},
         channel_id, m.seq);
-    publish(app, tx, ref->place.community_id, std::move(frame));
+    publish(app, tx, place->community_id, std::move(frame));
     tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
     return m;
   });
@@ -183,8 +185,7 @@ result<std::vector<message>> history(app& app, const caller& who, std::int64_t c
   if ((page.before && *page.before < 0) || (page.after && *page.after < 0))
     return errors::invalid(page.before ? "before" : "after", field_problem::out_of_range);
   return app.db.read([&](db::session& s) -> result<std::vector<message>> {
-    auto ref = access_channel(s, who, channel_id);
-    if (!ref) return ref.error();
+    if (!store::channel_if_member(s, channel_id, who.account_id)) return errors::not_found("channel");
     std::vector<message> out = page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
                                : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
                                             : store::latest_messages(s, channel_id, page.limit);

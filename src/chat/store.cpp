@@ -70,6 +70,26 @@ std::string sql(const char* head, const char* tail) { return std::string(head) +
 
 }  // namespace
 
+std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id, std::int64_t account_id) {
+  auto r = s.query_one(
+      "SELECT ch.community_id, ch.archived_at, a.display_name FROM channels ch "
+      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at IS NULL "
+      "JOIN accounts a ON a.id = m.account_id WHERE ch.id = $1",
+      channel_id, account_id);
+  if (!r) return std::nullopt;
+  return posting_place{r->integer(0), r->maybe_integer(1), r->text(2)};
+}
+
+std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id, std::int64_t account_id) {
+  auto r = s.query_one(
+      "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, ch.created_at FROM channels ch "
+      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at IS NULL "
+      "WHERE ch.id = $1",
+      channel_id, account_id);
+  if (!r) return std::nullopt;
+  return read_channel(*r);
+}
+
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by) {
   return tx.query_one(
                "INSERT INTO channels (community_id, name, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5) "

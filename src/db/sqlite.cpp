@@ -239,7 +239,7 @@ class sqlite_database final : public database {
     std::vector<std::exception_ptr> failures(group.size());
     std::vector<std::function<void()>> after_commit;
     try {
-      writer_.execute_script("BEGIN IMMEDIATE");
+      writer_.execute("BEGIN IMMEDIATE");
     } catch (...) {
       for (auto* job : group) job->done.set_exception(std::current_exception());
       return;
@@ -247,23 +247,25 @@ class sqlite_database final : public database {
     for (std::size_t i = 0; i < group.size(); ++i) {
       transaction tx(writer_);
       try {
-        writer_.execute_script("SAVEPOINT job");
+        writer_.execute("SAVEPOINT job");
         if ((*group[i]->fn)(tx)) {
-          writer_.execute_script("RELEASE job");
+          writer_.execute("RELEASE job");
           for (auto& work : tx.take_after_commit()) after_commit.push_back(std::move(work));
         } else {
-          writer_.execute_script("ROLLBACK TO job; RELEASE job");
+          writer_.execute("ROLLBACK TO job");
+          writer_.execute("RELEASE job");
         }
       } catch (...) {
         failures[i] = std::current_exception();
         try {
-          writer_.execute_script("ROLLBACK TO job; RELEASE job");
+          writer_.execute("ROLLBACK TO job");
+          writer_.execute("RELEASE job");
         } catch (...) {
         }
       }
     }
     try {
-      writer_.execute_script("COMMIT");
+      writer_.execute("COMMIT");
     } catch (...) {
       auto failure = std::current_exception();
       try {

@@ -85,6 +85,15 @@ bool origin_allowed(const bhttp::request<bhttp::string_body>& req, const config&
   return origin == "http://" + host || origin == "https://" + host;
 }
 
+void log_failure(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("connection: {}", ex.what());
+  }
+}
+
 awaitable<void> write_plain(beast::tcp_stream& stream, response res, unsigned version, bool keep_alive,
                             bool head = false) {
   add_security_headers(res);
@@ -115,19 +124,23 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
     const bool head = raw.method() == bhttp::verb::head;
 
     if (beast::websocket::is_upgrade(raw) && raw.target() == "/api/v1/stream") {
-      request plain = to_plain(raw, remote);
-      const locale lang = locale_from_accept_language(plain.header("accept-language"));
-      if (!origin_allowed(raw, s.app.cfg)) {
-        co_await write_plain(stream, error_response(errors::forbidden(), lang), version, false);
-        break;
+      std::optional<caller> who;
+      std::optional<response> refusal;
+      {
+        request plain = to_plain(raw, remote);
+        const locale lang = locale_from_accept_language(plain.header("accept-language"));
+        if (!origin_allowed(raw, s.app.cfg)) refusal = error_response(errors::forbidden(), lang);
+        else if (!(who = accounts::authenticate(s.app, plain))) refusal = error_response(errors::unauthenticated(), lang);
       }
-      auto who = accounts::authenticate(s.app, plain);
-      if (!who) {
-        co_await write_plain(stream, error_response(errors::unauthenticated(), lang), version, false);
+      if (refusal) {
+        co_await write_plain(stream, std::move(*refusal), version, false);
         break;
       }
       stream.expires_never();
-      co_await run_websocket(s.app, *who, std::move(stream), parser.release());
+      // The stream gets a coroutine of its own and this one ends, so that an idle connection
+      // does not keep the HTTP session's buffers and parser alive.
+      auto executor = stream.get_executor();
+      asio::co_spawn(executor, run_websocket(s.app, *who, std::move(stream), parser.release()), log_failure);
       co_return;
     }
 
@@ -151,15 +164,6 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
     if (ec || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-}
-
-void log_failure(std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    spdlog::error("connection: {}", ex.what());
-  }
 }
 
 awaitable<void> accept_loop(tcp::acceptor& acceptor, shared& s) {

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <deque>
+#include <vector>
 #include <map>
 #include <mutex>
 
@@ -35,7 +35,7 @@ class connection final : public realtime::subscriber, public std::enable_shared_
         if (held_.size() > max_queued_frames) overflow_locked();
         return;
       }
-      if (queue_.size() >= max_queued_frames) {
+      if (queue_.size() + in_flight_ >= max_queued_frames) {
         overflow_locked();
         return;
       }
@@ -45,14 +45,23 @@ class connection final : public realtime::subscriber, public std::enable_shared_
     if (was_empty) poke();
   }
 
-  awaitable<void> run(beast::http::request<beast::http::string_body> upgrade) {
+  // The handshake, in its own coroutine so that the upgrade request is freed once it is done:
+  // an idle connection should hold nothing it no longer needs.
+  awaitable<bool> accept(beast::http::request<beast::http::string_body> upgrade) {
     ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(30), std::chrono::seconds(60), true});
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "petitesalle"); }));
     ws_.read_message_max(64 * 1024);
+    // Server frames are not masked, so Beast writes them straight from our buffers; its own
+    // write buffer (4 KiB by default, per connection) would sit unused.
+    ws_.write_buffer_bytes(256);
     beast::error_code ec;
     co_await ws_.async_accept(upgrade, asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return;
+    co_return !ec;
+  }
+
+  awaitable<void> run(beast::http::request<beast::http::string_body> upgrade) {
+    if (!co_await accept(std::move(upgrade))) co_return;
 
     send(protocol_.hello());
     app_.hub.attach(shared_from_this(), account_id_, protocol_.communities());
@@ -137,16 +146,17 @@ class connection final : public realtime::subscriber, public std::enable_shared_
     if (was_empty) poke();
   }
 
+  // Takes everything queued at once (one lock per batch, not per frame) and writes it in order.
   awaitable<void> write_loop() {
+    std::vector<realtime::frame_ptr> batch;
     for (;;) {
-      realtime::frame_ptr next;
       bool close_slow = false, finished = false;
       {
         std::lock_guard lock(mutex_);
         if (overflow_) close_slow = true;
         else if (!queue_.empty()) {
-          next = std::move(queue_.front());
-          queue_.pop_front();
+          batch.swap(queue_);
+          in_flight_ = batch.size();
         } else if (closed_) finished = true;
       }
       beast::error_code ec;
@@ -156,18 +166,24 @@ class connection final : public realtime::subscriber, public std::enable_shared_
         co_return;
       }
       if (finished) co_return;
-      if (!next) {
+      if (batch.empty()) {
         wake_.expires_at(asio::steady_timer::time_point::max());
         co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
         continue;
       }
       ws_.text(true);
-      co_await ws_.async_write(asio::buffer(next->text), asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        std::lock_guard lock(mutex_);
-        closed_ = true;
-        co_return;
+      for (const auto& frame : batch) {
+        co_await ws_.async_write(asio::buffer(frame->text), asio::redirect_error(use_awaitable, ec));
+        if (ec) break;
       }
+      batch.clear();
+      if (batch.capacity() > 64) batch.shrink_to_fit();  // a burst should not stay resident
+      {
+        std::lock_guard lock(mutex_);
+        in_flight_ = 0;
+        if (ec) closed_ = true;
+      }
+      if (ec) co_return;
     }
   }
 
@@ -177,8 +193,9 @@ class connection final : public realtime::subscriber, public std::enable_shared_
   websocket::stream<beast::tcp_stream> ws_;
   asio::steady_timer wake_;
   std::mutex mutex_;
-  std::deque<realtime::frame_ptr> queue_;
-  std::deque<realtime::frame_ptr> held_;
+  std::vector<realtime::frame_ptr> queue_;
+  std::size_t in_flight_ = 0;  // frames the writer has taken and not yet finished writing
+  std::vector<realtime::frame_ptr> held_;
   bool holding_ = false;
   bool closed_ = false;
   bool overflow_ = false;
