@@ -116,7 +116,21 @@ export function set_unauthenticated_handler(fn: () => void) {
   on_unauthenticated = fn;
 }
 
+/**
+ * Bumped whenever the session changes (log in, log out). A 401 to a request sent under an older
+ * session says nothing about the current one: a GET /me sent before a login link was used must
+ * not log the person out again.
+ */
+let epoch = 0;
+export function new_session_epoch() {
+  epoch += 1;
+}
+export function session_epoch() {
+  return epoch;
+}
+
 async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const sent_under = epoch;
   const headers: Record<string, string> = { Accept: 'application/json' };
   // The server's CSRF rule: state-changing cookie requests must be JSON.
   if (method !== 'GET') headers['Content-Type'] = 'application/json';
@@ -142,7 +156,7 @@ async function call<T>(method: Method, path: string, body?: unknown): Promise<T>
     const err = data?.error ?? {};
     const retry = Number(res.headers.get('Retry-After')) || undefined;
     const error = new ApiError(res.status, err.code ?? 'internal', err.message ?? res.statusText, err.field, retry);
-    if (res.status === 401 && error.code === 'unauthenticated') on_unauthenticated();
+    if (res.status === 401 && error.code === 'unauthenticated' && sent_under === epoch) on_unauthenticated();
     throw error;
   }
   return data as T;

@@ -61,6 +61,8 @@ window.addEventListener('popstate', () => changed());
 
 /** Where to go back to after logging in (kept across the email round trip). */
 export function remember_next(to: string) {
+  // A login link or the log-in page itself is never a place to come back to.
+  if (to.startsWith('/login')) return;
   localStorage.setItem('ps_next', to);
 }
 export function take_next(): string {

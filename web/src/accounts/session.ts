@@ -10,8 +10,10 @@ import * as communities from '../communities/state';
 let previous_account_id: number | null = null;
 
 export async function load_me() {
+  const epoch = api.session_epoch();
   try {
     const { account, memberships } = await api.get_me();
+    if (epoch !== api.session_epoch()) return; // the session changed meanwhile: a newer load_me answers
     previous_account_id = account.id;
     session.me = account;
     session.memberships = memberships;
@@ -19,6 +21,7 @@ export async function load_me() {
     localStorage.setItem('ps_me', JSON.stringify({ account, memberships }));
     start_stream();
   } catch (e) {
+    if (epoch !== api.session_epoch()) return;
     if (e instanceof api.ApiError && e.status === 0) {
       // Opened offline (the service worker gave us the shell): show what we knew, marked
       // offline, and check again as soon as the network is back.
@@ -55,6 +58,7 @@ export async function signed_in(account: Account) {
     communities.forget_all();
   }
   previous_account_id = account.id;
+  api.new_session_epoch();
   session.me = account;
   session.expired = false;
   // A locale chosen before signing up or logging in wins over the account's stored one only at sign-up.
@@ -68,6 +72,7 @@ export async function log_out() {
   } catch {
     // Even if the server is unreachable, forget the session here.
   }
+  api.new_session_epoch();
   stop_stream();
   forget_cached_me();
   chat.forget_all(session.me?.id);
@@ -94,6 +99,7 @@ export async function change_locale(l: Locale) {
 // An expired session anywhere: back to log in, then back to where the person was.
 api.set_unauthenticated_handler(() => {
   if (!session.me) return;
+  api.new_session_epoch();
   stop_stream();
   forget_cached_me();
   session.me = null;
