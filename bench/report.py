@@ -105,13 +105,15 @@ def growth_svg(points, path):
 
     w, h, left, right, top, bottom = 720, 400, 70, 250, 40, 50
     xs = [math.log10(p[0]) for p in points]
-    ymax = max([v for _, d in points for k, *_ in series for v in [d.get(k, 0)]] + [0.1])
-    ymax = 10 ** math.ceil(math.log10(ymax)) if ymax > 0 else 1
-    if ymax / 2 >= max(d.get(k, 0) for _, d in points for k, *_ in series):
-        ymax /= 2
+    values = [d[k] for _, d in points for k, *_ in series if d.get(k, 0) > 0]
+    # Log scale on both axes: p50 and p99 differ by an order of magnitude.
+    lo = math.floor(math.log10(min(values + [1.0])))
+    hi = math.ceil(math.log10(max(values + [1.0])))
+    if hi == lo:
+        hi += 1
     x0, x1 = min(xs) - 0.2, max(xs) + 0.2
     px = lambda x: left + (x - x0) / (x1 - x0) * (w - left - right)
-    py = lambda y: h - bottom - y / ymax * (h - top - bottom)
+    py = lambda y: h - bottom - (math.log10(y) - lo) / (hi - lo) * (h - top - bottom)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
         f'viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">',
@@ -119,15 +121,19 @@ def growth_svg(points, path):
         f'<text x="{left}" y="22" font-size="14" font-weight="bold">Latency against messages '
         f"already stored (one client, one request at a time)</text>",
     ]
-    for i in range(6):
-        y = ymax * i / 5
-        out.append(
-            f'<line x1="{left}" x2="{w - right}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 8}" y="{py(y) + 4:.1f}" text-anchor="end">{y:g}</text>'
-        )
+    for e in range(lo, hi + 1):
+        for m in (1, 2, 5):
+            y = m * 10**e
+            if e == hi and m > 1:
+                break
+            strong = "#bbb" if m == 1 else "#eee"
+            out.append(
+                f'<line x1="{left}" x2="{w - right}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="{strong}"/>'
+                f'<text x="{left - 8}" y="{py(y) + 4:.1f}" text-anchor="end">{y:g}</text>'
+            )
     out.append(
         f'<text x="18" y="{(top + h - bottom) / 2}" transform="rotate(-90 18 {(top + h - bottom) / 2})" '
-        f'text-anchor="middle">milliseconds</text>'
+        f'text-anchor="middle">milliseconds (log scale)</text>'
     )
     for (stored, _), x in zip(points, xs):
         label = f"{stored / 1e6:g} M" if stored >= 1e6 else f"{stored / 1e3:g} k"
@@ -139,7 +145,7 @@ def growth_svg(points, path):
         f"messages stored in the channel (log scale)</text>"
     )
     for n, (key, label, color, dash) in enumerate(series):
-        pts = [(px(x), py(d[key])) for (stored, d), x in zip(points, xs) if key in d]
+        pts = [(px(x), py(d[key])) for (stored, d), x in zip(points, xs) if d.get(key, 0) > 0]
         if not pts:
             continue
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
