@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_writer.hpp"
+
 namespace ps::chat {
 
 using nlohmann::json;
@@ -23,25 +25,76 @@ json to_json(const channel& c) {
   return out;
 }
 
-json to_json(const message& m) {
+void append_json(std::string& out, const message& m) {
   const bool deleted = m.deleted_at.has_value();
-  json reactions = json::array();
-  if (!deleted)
-    for (const auto& r : m.reactions)
-      reactions.push_back({{"emoji", r.emoji}, {"count", r.account_ids.size()}, {"account_ids", r.account_ids}});
-  return {{"id", m.id},
-          {"seq", m.seq},
-          {"channel_id", m.channel_id},
-          {"author", {{"id", m.author_id}, {"display_name", m.author_name}}},
-          {"body", deleted ? std::string() : m.body},
-          {"html", deleted ? std::string() : m.html},
-          {"created_at", iso8601(m.created_at)},
-          {"edited_at", m.edited_at ? json(iso8601(*m.edited_at)) : json()},
-          {"deleted", deleted},
-          {"parent_id", m.parent_id ? json(*m.parent_id) : json()},
-          {"reply_count", m.reply_count},
-          {"client_id", m.client_id ? json(*m.client_id) : json()},
-          {"reactions", reactions}};
+  json_text::object_writer w(out);
+  w.field("id", m.id).field("seq", m.seq).field("channel_id", m.channel_id);
+  {
+    json_text::object_writer author(w.raw_field("author"));
+    author.field("id", m.author_id).field("display_name", m.author_name).close();
+  }
+  w.field("body", deleted ? std::string_view() : std::string_view(m.body))
+      .field("html", deleted ? std::string_view() : std::string_view(m.html))
+      .field("created_at", iso8601(m.created_at));
+  if (m.edited_at) w.field("edited_at", iso8601(*m.edited_at));
+  else w.null_field("edited_at");
+  w.field("deleted", deleted).field("parent_id", m.parent_id).field("reply_count", m.reply_count);
+  w.field("client_id", m.client_id);
+  std::string& list = w.raw_field("reactions");
+  list += '[';
+  if (!deleted) {
+    bool first = true;
+    for (const auto& r : m.reactions) {
+      if (!first) list += ',';
+      first = false;
+      json_text::object_writer one(list);
+      one.field("emoji", r.emoji).field("count", static_cast<std::int64_t>(r.account_ids.size()));
+      std::string& ids = one.raw_field("account_ids");
+      ids += '[';
+      for (std::size_t k = 0; k < r.account_ids.size(); ++k) {
+        if (k) ids += ',';
+        json_text::append_integer(ids, r.account_ids[k]);
+      }
+      ids += ']';
+      one.close();
+    }
+  }
+  list += ']';
+  w.close();
+}
+
+std::string to_json_text(const message& m) {
+  std::string out;
+  out.reserve(512 + m.body.size() + m.html.size());
+  append_json(out, m);
+  return out;
+}
+
+std::string message_list_json(std::string_view key, const std::vector<message>& messages) {
+  std::string out;
+  std::size_t size = 64;
+  for (const auto& m : messages) size += 400 + m.body.size() + m.html.size();
+  out.reserve(size);
+  json_text::object_writer w(out);
+  std::string& list = w.raw_field(key);
+  list += '[';
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (i) list += ',';
+    append_json(list, messages[i]);
+  }
+  list += ']';
+  w.close();
+  return out;
+}
+
+std::string message_event_json(std::string_view type, const message& m) {
+  std::string out;
+  out.reserve(600 + m.body.size() + m.html.size());
+  json_text::object_writer w(out);
+  w.field("type", type).field("channel_id", m.channel_id).field("seq", m.seq);
+  append_json(w.raw_field("message"), m);
+  w.close();
+  return out;
 }
 
 }  // namespace ps::chat

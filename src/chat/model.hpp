@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -58,6 +59,13 @@ inline constexpr std::int64_t unread_cap = 1000;
 nlohmann::json to_json(const channel& c);
 // For events: without the per-reader fields.
 nlohmann::json to_shared_json(const channel& c);
-nlohmann::json to_json(const message& m);
+// Messages are written as JSON text directly (core/json_writer.hpp): a history page holds
+// up to 200 of them and every message event carries one.
+void append_json(std::string& out, const message& m);
+std::string to_json_text(const message& m);
+// {"<key>":[m, …]}
+std::string message_list_json(std::string_view key, const std::vector<message>& messages);
+// {"type":…,"channel_id":…,"seq":…,"message":{…}} for message.created and message.edited.
+std::string message_event_json(std::string_view type, const message& m);
 
 }  // namespace ps::chat

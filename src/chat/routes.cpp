@@ -26,10 +26,11 @@ result<std::optional<std::int64_t>> query_integer(const context& c, const char* 
   return std::optional<std::int64_t>{v};
 }
 
-json message_list(const std::vector<message>& messages) {
-  json out = json::array();
-  for (const auto& m : messages) out.push_back(to_json(m));
-  return out;
+response one_message(int status, const message& m) {
+  std::string body = "{\"message\":";
+  append_json(body, m);
+  body += '}';
+  return http::raw_json_response(status, std::move(body));
 }
 
 result<response> react_route(context& c, bool add) {
@@ -39,7 +40,7 @@ result<response> react_route(context& c, bool add) {
   if (!id) return id.error();
   auto m = react(c.app, *who, *id, c.param("emoji"), add);
   if (!m) return m.error();
-  return http::json_response(200, {{"message", to_json(*m)}});
+  return one_message(200, *m);
 }
 
 }  // namespace
@@ -97,7 +98,7 @@ void add_routes(http::router& r) {
     if (f.error()) return *f.error();
     auto m = post_message(c.app, *who, *id, input);
     if (!m) return m.error();
-    return http::json_response(201, {{"message", to_json(*m)}});
+    return one_message(201, *m);
   });
 
   r.add(verb::get, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {
@@ -118,7 +119,7 @@ void add_routes(http::router& r) {
     }
     auto messages = history(c.app, *who, *id, page);
     if (!messages) return messages.error();
-    return http::json_response(200, {{"messages", message_list(*messages)}});
+    return http::raw_json_response(200, message_list_json("messages", *messages));
   });
 
   r.add(verb::post, "/api/v1/channels/{id}/read", [](context& c) -> result<response> {
@@ -143,7 +144,9 @@ void add_routes(http::router& r) {
     if (!id) return id.error();
     auto t = thread_of(c.app, *who, *id);
     if (!t) return t.error();
-    return http::json_response(200, {{"parent", to_json(t->parent)}, {"replies", message_list(t->replies)}});
+    std::string body = message_list_json("replies", t->replies);
+    body.insert(1, "\"parent\":" + to_json_text(t->parent) + ",");
+    return http::raw_json_response(200, std::move(body));
   });
 
   r.add(verb::patch, "/api/v1/messages/{id}", [](context& c) -> result<response> {
@@ -158,7 +161,7 @@ void add_routes(http::router& r) {
     if (f.error()) return *f.error();
     auto m = edit_message(c.app, *who, *id, text);
     if (!m) return m.error();
-    return http::json_response(200, {{"message", to_json(*m)}});
+    return one_message(200, *m);
   });
 
   r.add(verb::del, "/api/v1/messages/{id}", [](context& c) -> result<response> {

@@ -5,6 +5,7 @@
 #include "chat/markdown.hpp"
 #include "chat/store.hpp"
 #include "communities/service.hpp"
+#include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "realtime/events.hpp"
 
@@ -43,6 +44,17 @@ void publish(app& app, db::transaction& tx, std::int64_t community_id, realtime:
 void publish_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
   publish(app, tx, c.community_id,
           realtime::make_event({{"type", type}, {"community_id", c.community_id}, {"channel", to_shared_json(c)}}));
+}
+
+std::string reaction_event_json(std::string_view type, const message& m, const std::string& emoji,
+                                std::int64_t account_id) {
+  std::string out;
+  json_text::object_writer w(out);
+  w.field("type", type).field("channel_id", m.channel_id).field("message_id", m.id).field("emoji", emoji);
+  w.field("account_id", account_id);
+  append_json(w.raw_field("message"), m);
+  w.close();
+  return out;
 }
 
 // Loads a message the caller may act on, with its channel.
@@ -170,9 +182,7 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
     m.created_at = now;
     m.id = store::insert_message(tx, m);
     store::mark_read(tx, channel_id, who.account_id, m.seq);
-    auto frame = realtime::make_event(
-        {{"type", "message.created"}, {"channel_id", channel_id}, {"seq", m.seq}, {"message", to_json(m)}},
-        channel_id, m.seq);
+    auto frame = realtime::make_frame(message_event_json("message.created", m), channel_id, m.seq);
     publish(app, tx, place->community_id, std::move(frame));
     tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
     return m;
@@ -225,8 +235,7 @@ result<message> edit_message(app& app, const caller& who, std::int64_t message_i
     store::update_body(tx, message_id, *body, html, now);
     message m = reload(tx, message_id);
     publish(app, tx, ref->where.place.community_id,
-            realtime::make_event({{"type", "message.edited"}, {"channel_id", m.channel_id}, {"seq", m.seq},
-                                  {"message", to_json(m)}}));
+            realtime::make_frame(message_event_json("message.edited", m)));
     return m;
   });
 }
@@ -259,12 +268,8 @@ result<message> react(app& app, const caller& who, std::int64_t message_id, cons
     message m = reload(tx, message_id);
     if (changed)
       publish(app, tx, ref->where.place.community_id,
-              realtime::make_event({{"type", add ? "reaction.added" : "reaction.removed"},
-                                    {"channel_id", m.channel_id},
-                                    {"message_id", m.id},
-                                    {"emoji", emoji},
-                                    {"account_id", who.account_id},
-                                    {"message", to_json(m)}}));
+              realtime::make_frame(reaction_event_json(add ? "reaction.added" : "reaction.removed", m, emoji,
+                                                       who.account_id)));
     return m;
   });
 }

@@ -84,3 +84,36 @@ TEST(Secrets, PasswordHashVerifies) {
 
 }  // namespace
 }  // namespace ps
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_writer.hpp"
+
+namespace ps {
+namespace {
+
+TEST(JsonWriter, EscapesAndStaysValidJson) {
+  std::string out;
+  json_text::object_writer w(out);
+  w.field("text", std::string_view("quote \" backslash \\ newline \n tab \t bell \x07 é 👍"))
+      .field("n", std::int64_t{-42})
+      .field("yes", true)
+      .field("none", std::optional<std::int64_t>{})
+      .field("bad", std::string_view("\xC3\x28 \xF0\x9F"));
+  w.close();
+  auto parsed = nlohmann::json::parse(out);
+  EXPECT_EQ(parsed["text"], "quote \" backslash \\ newline \n tab \t bell \x07 é 👍");
+  EXPECT_EQ(parsed["n"], -42);
+  EXPECT_EQ(parsed["yes"], true);
+  EXPECT_TRUE(parsed["none"].is_null());
+  EXPECT_EQ(parsed["bad"], "\xEF\xBF\xBD( \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(Clock, Iso8601AroundTheCalendar) {
+  EXPECT_EQ(iso8601(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso8601(951'782'400'000), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(iso8601(4'102'444'799'999), "2099-12-31T23:59:59.999Z");
+}
+
+}  // namespace
+}  // namespace ps

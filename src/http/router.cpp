@@ -98,6 +98,13 @@ response json_response(int status, const nlohmann::json& body) {
   return r;
 }
 
+response raw_json_response(int status, std::string body) {
+  response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 response no_content() {
   response r;
   r.status = 204;

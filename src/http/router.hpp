@@ -74,6 +74,8 @@ class router {
 
 // Replies used by every handler.
 response json_response(int status, const nlohmann::json& body);
+// For bodies already written as JSON text (core/json_writer.hpp).
+response raw_json_response(int status, std::string body);
 response no_content();
 response error_response(const api_error& error, locale lang);
 

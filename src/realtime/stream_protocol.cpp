@@ -78,9 +78,7 @@ stream_protocol::answer stream_protocol::resume(const std::map<std::int64_t, std
       auto missed = chat::missed_messages(app_, who_, channel_id, up_to, resume_page);
       if (!missed) break;
       for (const auto& m : *missed) {
-        out.frames.push_back(make_event(
-            {{"type", "message.created"}, {"channel_id", channel_id}, {"seq", m.seq}, {"message", chat::to_json(m)}},
-            channel_id, m.seq));
+        out.frames.push_back(make_frame(chat::message_event_json("message.created", m), channel_id, m.seq));
         up_to = m.seq;
       }
       if (missed->size() < static_cast<std::size_t>(resume_page)) break;
