@@ -203,3 +203,14 @@ export async function shots(page, name) {
   }
   await page.setViewportSize(own);
 }
+
+/** Puts saved screenshots side by side on a warm background (the README's picture). */
+export async function compose(browser, names, out) {
+  const imgs = names.map((n) => `data:image/png;base64,${fs.readFileSync(path.join(SHOTS, `${n}.png`)).toString('base64')}`);
+  const page = await browser.newPage({ viewport: { width: 1760, height: 900 } });
+  await page.setContent(`<body style="margin:0;background:#efe4d4;display:flex;gap:40px;align-items:center;justify-content:center;height:900px">
+    ${imgs.map((src) => `<img src="${src}" style="border-radius:14px;box-shadow:0 8px 30px rgb(60 40 20 / 25%)">`).join('')}</body>`);
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  await page.screenshot({ path: out });
+  await page.close();
+}
