@@ -222,6 +222,12 @@ def test_personal_access_tokens(server):
     entries = listed.json()["tokens"]
     assert [t["name"] for t in entries if t["id"] == tok_id] == ["my bot"]
     assert all("token" not in t for t in entries), "the secret is shown only once"
+    assert all({"id", "name", "created_at", "last_used_at"} <= set(t) for t in entries), entries
+
+    # someone else's token is not theirs to see or delete
+    other = signup(server)
+    assert_error(other.delete(f"{API}/tokens/{tok_id}"), 404, "not_found")
+    assert bot.get(f"{API}/me").status_code == 200
 
     assert a.delete(f"{API}/tokens/{tok_id}").status_code == 204
     assert_error(bot.get(f"{API}/me"), 401, "unauthenticated")

@@ -49,6 +49,10 @@ def test_rename_archive_unarchive(community):
     assert r.json()["channel"]["name"] == "new-name"
     assert_error(community.member.patch(f"{API}/channels/{ch['id']}", json={"name": "x"}),
                  403, "forbidden")
+    assert_error(community.owner.patch(f"{API}/channels/{ch['id']}", json={"name": ""}),
+                 422, "invalid_field", field="name")
+    assert_error(community.owner.patch(f"{API}/channels/{ch['id']}", json={"name": "n" * 81}),
+                 422, "invalid_field", field="name")
 
     msg = community.member.post_message(ch["id"], "avant l'archive")
     r = community.owner.patch(f"{API}/channels/{ch['id']}", json={"archived": True})

@@ -25,6 +25,8 @@ def test_create_community_makes_the_caller_owner_number_one(make_user):
     assert got.status_code == 200, got.text
     com = got.json()["community"]
     assert com["member_count"] == 1
+    assert com["members_can_invite"] is False, "members invite only when a host allows it"
+    assert isinstance(com["member_invite_quota"], int)
     assert com["membership"]["role"] == "owner"
     assert com["membership"]["member_number"] == 1
 

@@ -34,6 +34,8 @@ def test_create_and_open_an_invitation_without_login(server, make_user):
     assert body["invitation"]["max_uses"] == 10
     assert body["invitation"]["uses"] == 0
     assert "note" not in body["invitation"], "the private note is for hosts only"
+    listed = owner.get(f"{API}/communities/{com['slug']}/invitations").json()["invitations"]
+    assert [i["note"] for i in listed if i["code"] == code] == ["pour Béa"], "hosts see the note"
 
 
 def test_invitation_without_expiry_or_limit(make_user):
