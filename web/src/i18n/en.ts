@@ -23,7 +23,7 @@ export const en: Dict = {
   welcome_lead:
     'A warm place for the people closest to you: your regulars, your crowd, your crew. By invitation only.',
   welcome_point_1: 'Live conversations, threads and reactions.',
-  welcome_point_2: 'Every member gets a number, for good. The founding members stay visible.',
+  welcome_point_2: 'Every member gets a number, for good. The first generation stays visible.',
   welcome_point_3: 'You know who invited whom. Your community belongs to you.',
   sign_up: 'Create my account',
   log_in: 'Log in',
@@ -47,7 +47,6 @@ export const en: Dict = {
   session_expired: 'Your session ended. Log in again to pick up where you left off.',
 
   invite_title: '{name} invites you',
-  invite_to: 'to join {community}',
   invite_accept: 'Join {community}',
   invite_accept_signup: 'Create your account to come in',
   invite_login_instead: 'I already have an account',
@@ -64,7 +63,6 @@ export const en: Dict = {
   invite_expires: 'Valid until {date}',
   welcome_member: 'Welcome! You are member #{number}.',
 
-  your_communities: 'Your communities',
   switch_community: 'Switch community',
   no_community_title: 'You don’t have a community yet',
   no_community_body: 'Start your own, or open the invitation link someone sent you.',
@@ -85,7 +83,6 @@ export const en: Dict = {
   members: 'Members',
   host_tools: 'Host tools',
   account: 'My account',
-  menu: 'Menu',
   pick_channel: 'Pick a channel to chat.',
   archived: 'archived',
 
@@ -101,7 +98,6 @@ export const en: Dict = {
   start_of_channel: 'This is the start of #{channel}. Say hi!',
   edited: '(edited)',
   deleted_message: 'This message was deleted.',
-  edit: 'Edit',
   edit_message: 'Edit message',
   delete_message: 'Delete message',
   delete_confirm: 'Delete this message for good?',
@@ -121,11 +117,10 @@ export const en: Dict = {
   you: 'you',
 
   members_title: 'The members',
-  founding_member: 'Founding member',
-  founding_members_note: 'The first {count} numbers are the founding members.',
+  founding_member: 'First generation',
+  founding_members_note: 'The first {count} numbers are the first generation: the people who were there from the start.',
   role_owner: 'Owner',
   role_host: 'Host',
-  role_member: 'Member',
   invited_by: 'invited by {name}',
   joined_on: 'member since {date}',
   remove_member: 'Remove {name}',
@@ -134,7 +129,6 @@ export const en: Dict = {
   make_member: 'Make member',
 
   host_title: 'Host tools',
-  new_channel: 'New channel',
   channel_name: 'Channel name',
   create_channel: 'Create channel',
   rename: 'Rename',

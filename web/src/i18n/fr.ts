@@ -22,13 +22,13 @@ export const fr = {
   welcome_lead:
     'Un lieu chaleureux pour les gens les plus proches de toi : ta clientèle fidèle, ton monde, ta gang. Sur invitation seulement.',
   welcome_point_1: 'Des jasettes en direct, des fils de discussion et des réactions.',
-  welcome_point_2: 'Chaque membre a son numéro, pour toujours. Les fondateurs et fondatrices restent visibles.',
+  welcome_point_2: 'Chaque membre a son numéro, pour toujours. La première génération reste visible.',
   welcome_point_3: 'Tu sais qui a invité qui. Ta communauté t’appartient.',
   sign_up: 'Créer mon compte',
   log_in: 'Me connecter',
   log_out: 'Me déconnecter',
   sign_up_title: 'Bienvenue! Crée ton compte',
-  log_in_title: 'Content de te revoir',
+  log_in_title: 'Te revoilà!',
   email: 'Courriel',
   password: 'Mot de passe',
   password_hint: 'Au moins 10 caractères.',
@@ -47,7 +47,6 @@ export const fr = {
 
   // Invitations
   invite_title: '{name} t’invite',
-  invite_to: 'à rejoindre {community}',
   invite_accept: 'Rejoindre {community}',
   invite_accept_signup: 'Crée ton compte pour entrer',
   invite_login_instead: 'J’ai déjà un compte',
@@ -65,7 +64,6 @@ export const fr = {
   welcome_member: 'Bienvenue! Tu es membre nº {number}.',
 
   // Communities
-  your_communities: 'Tes communautés',
   switch_community: 'Changer de communauté',
   no_community_title: 'Tu n’as pas encore de communauté',
   no_community_body: 'Crée la tienne, ou ouvre le lien d’invitation qu’on t’a envoyé.',
@@ -86,7 +84,6 @@ export const fr = {
   members: 'Membres',
   host_tools: 'Outils d’hôte',
   account: 'Mon compte',
-  menu: 'Menu',
   pick_channel: 'Choisis un canal pour jaser.',
   archived: 'archivé',
 
@@ -103,7 +100,6 @@ export const fr = {
   start_of_channel: 'C’est le début de #{channel}. Dis bonjour!',
   edited: '(modifié)',
   deleted_message: 'Ce message a été supprimé.',
-  edit: 'Modifier',
   edit_message: 'Modifier le message',
   delete_message: 'Supprimer le message',
   delete_confirm: 'Supprimer ce message pour de bon?',
@@ -124,12 +120,11 @@ export const fr = {
 
   // Members
   members_title: 'Les membres',
-  founding_member: 'Membre fondateur',
-  founding_members_note: 'Les {count} premiers numéros sont les membres fondateurs.',
+  founding_member: 'Première génération',
+  founding_members_note: 'Les {count} premiers numéros forment la première génération : les gens qui étaient là dès le début.',
   role_owner: 'Propriétaire',
   role_host: 'Hôte',
-  role_member: 'Membre',
-  invited_by: 'invité·e par {name}',
+  invited_by: 'grâce à {name}',
   joined_on: 'membre depuis le {date}',
   remove_member: 'Retirer {name}',
   remove_confirm: 'Retirer {name} de la communauté? Son accès s’arrête tout de suite.',
@@ -138,7 +133,6 @@ export const fr = {
 
   // Host tools
   host_title: 'Outils d’hôte',
-  new_channel: 'Nouveau canal',
   channel_name: 'Nom du canal',
   create_channel: 'Créer le canal',
   rename: 'Renommer',
