@@ -4,7 +4,7 @@ import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Message as Msg } from '../api';
-import { error_text, t } from '../i18n';
+import { day_key, day_label, error_text, t } from '../i18n';
 import { session } from '../state';
 import { channels_by_id, communities, is_host, load_members, members_by_slug, set_read } from '../communities/state';
 import { PaneHead } from '../communities/layout';
@@ -31,6 +31,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const members = members_by_slug.get(slug);
   const all = sorted(channel_id);
   const top_level = all.filter((m) => !m.parent_id);
+  const tz = community?.timezone;
 
   useEffect(() => {
     set_error('');
@@ -127,12 +128,14 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
           {top_level.map((m) => {
             const show_divider = !divider_shown && m.seq > divider_after;
             if (show_divider) divider_shown = true;
-            const compact = !show_divider && !!prev && !prev.deleted && prev.author.id === m.author.id && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS;
+            const new_day = !prev || day_key(prev.created_at, tz) !== day_key(m.created_at, tz);
+            const compact = !show_divider && !new_day && !!prev && !prev.deleted && prev.author.id === m.author.id && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS;
             prev = m;
             return (
               <Fragment key={m.seq}>
+                {new_day && <div class="day" role="separator"><span>{day_label(m.created_at, tz)}</span></div>}
                 {show_divider && <div class="divider" role="separator"><span>{t('new_messages')}</span></div>}
-                <Message m={m} compact={compact} tz={community?.timezone} members={members} can_moderate={is_host(slug)} on_thread={set_thread} on_error={set_error} />
+                <Message m={m} compact={compact} clock_only tz={tz} members={members} can_moderate={is_host(slug)} on_thread={set_thread} on_error={set_error} />
               </Fragment>
             );
           })}

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Message as Msg, Member } from '../api';
-import { error_text, format_time, t } from '../i18n';
+import { error_text, format_clock, format_time, t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
 import { replace } from './state';
@@ -16,11 +16,14 @@ interface Props {
   members?: Member[];
   can_moderate: boolean;
   in_thread?: boolean;
+  /** In the channel, where day separators say the day: show the time only. */
+  clock_only?: boolean;
   on_thread?: (id: number) => void;
   on_error: (text: string) => void;
 }
 
-export function Message({ m, compact, tz, members, can_moderate, in_thread, on_thread, on_error }: Props) {
+export function Message({ m, compact, tz, members, can_moderate, in_thread, clock_only, on_thread, on_error }: Props) {
+  const when = clock_only ? format_clock(m.created_at, tz) : format_time(m.created_at, tz);
   const mine = m.author.id === session.me?.id;
   const [editing, set_editing] = useState(false);
   const [draft, set_draft] = useState(m.body);
@@ -80,7 +83,7 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, on_t
         {!compact && (
           <header class="msg__head">
             <span class="msg__author">{m.author.display_name}</span>
-            <time class="msg__time" dateTime={m.created_at}>{format_time(m.created_at, tz)}</time>
+            <time class="msg__time" dateTime={m.created_at}>{when}</time>
           </header>
         )}
         {editing ? (

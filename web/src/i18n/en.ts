@@ -93,6 +93,8 @@ export const en: Dict = {
   send: 'Send',
   composer_hint: 'Enter to send, Shift+Enter for a new line.',
   new_messages: 'New messages',
+  today: 'Today',
+  yesterday: 'Yesterday',
   load_older: 'Show older messages',
   loading_older: 'Fetching older messages…',
   start_of_channel: 'This is the start of #{channel}. Say hi!',

@@ -95,6 +95,8 @@ export const fr = {
   send: 'Envoyer',
   composer_hint: 'Entrée pour envoyer, Maj+Entrée pour changer de ligne.',
   new_messages: 'Nouveaux messages',
+  today: 'Aujourd’hui',
+  yesterday: 'Hier',
   load_older: 'Voir les messages plus anciens',
   loading_older: 'On va chercher les plus vieux messages…',
   start_of_channel: 'C’est le début de #{channel}. Dis bonjour!',

@@ -85,6 +85,24 @@ export function format_time(iso: string, tz?: string): string {
   return day === today ? time : `${day} ${time}`;
 }
 
+/** Time of day only (the chat shows the day in separators). */
+export function format_clock(iso: string, tz?: string): string {
+  return fmt({ timeStyle: 'short' }, tz).format(new Date(iso));
+}
+
+/** A key that is equal for two instants of the same day in the time zone. */
+export function day_key(iso: string | Date, tz?: string): string {
+  return fmt({ year: 'numeric', month: '2-digit', day: '2-digit' }, tz).format(new Date(iso));
+}
+
+/** "Today", "Yesterday", or the date: the label of a day separator. */
+export function day_label(iso: string, tz?: string): string {
+  const key = day_key(iso, tz);
+  if (key === day_key(new Date(), tz)) return t('today');
+  if (key === day_key(new Date(Date.now() - 86400000), tz)) return t('yesterday');
+  return fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, tz).format(new Date(iso));
+}
+
 export function format_date(iso: string, tz?: string): string {
   return fmt({ dateStyle: 'long' }, tz).format(new Date(iso));
 }
