@@ -219,10 +219,16 @@ async function story(browser, server, lang) {
     });
 
     await check('keyboard only: skip link, then react to a message without a mouse', async () => {
-      await host.reload();
-      await host.getByLabel(t.message, { exact: true }).waitFor();
+      const channel_url = host.url();
+      await host.goto(`${base}/c/${slug}/members`);
+      await host.locator('.member').first().waitFor();
       await host.keyboard.press('Tab');
       if (!(await host.evaluate(() => document.activeElement?.classList.contains('skip')))) throw new Error('the first Tab does not reach the skip link');
+      await host.keyboard.press('Enter');
+      if (!(await host.evaluate(() => document.activeElement?.id === 'main'))) throw new Error('the skip link does not move the focus to the content');
+      await host.goto(channel_url);
+      // With a mouse and keyboard, the message box has the focus when a channel opens.
+      await host.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
       const m = msg(guest, t.hello.replace(/\*\*/g, ''));
       await m.focus();
       await guest.keyboard.press('Tab'); // the toolbar shows on focus; its first button: React

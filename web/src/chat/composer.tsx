@@ -9,7 +9,12 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
   const key = `${p.channel_id}:${p.parent_id ?? 0}`;
   const [text, set_text] = useState(drafts.get(key) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => set_text(drafts.get(key) ?? ''), [key]);
+  useEffect(() => {
+    set_text(drafts.get(key) ?? '');
+    // With a keyboard and a mouse, opening a channel or thread puts the cursor in the box;
+    // on a phone it would pop the keyboard over the history, so not there.
+    if (matchMedia('(pointer: fine)').matches) ref.current?.focus();
+  }, [key]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
