@@ -17,6 +17,7 @@ void load_config_file(const std::filesystem::path& file, config& into) {
   if (auto v = table["public_url"].value<std::string>()) into.public_url = *v;
   if (auto v = table["threads"].value<int64_t>()) into.threads = static_cast<int>(*v);
   if (auto v = table["web_root"].value<std::string>()) into.web_root = *v;
+  if (auto v = table["durability"].value<std::string>()) into.durability = *v;
   if (auto v = table["mail"]["from"].value<std::string>()) into.mail_from = *v;
   if (auto v = table["mail"]["smtp_url"].value<std::string>()) into.smtp_url = *v;
   if (auto v = table["mail"]["smtp_username"].value<std::string>()) into.smtp_username = *v;

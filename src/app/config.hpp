@@ -13,6 +13,9 @@ struct config {
   int threads = 0;  // network threads; 0 = one per core
   // Minimum argon2id limits: only for test suites, where hundreds of accounts are made.
   bool fast_password_hashing = false;
+  // "full": every acknowledged write survives a power cut (an fsync per group commit).
+  // "normal": it survives a crash of the process but maybe not of the machine; faster on slow disks.
+  std::string durability = "full";
   // Serve the web app from this folder instead of the copy embedded in the binary (development).
   std::optional<std::filesystem::path> web_root;
   // Empty: emails go to the maildir DATA/mail. Otherwise smtp://host:port or smtps://host:port.

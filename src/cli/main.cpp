@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password");
   serve->add_flag("--smtp-require-tls", cfg.smtp_require_tls, "Refuse to send without STARTTLS");
   serve->add_option("--mail-from", cfg.mail_from, "Sender of emails")->capture_default_str();
+  serve->add_option("--durability", cfg.durability,
+                    "full: acknowledged writes survive a power cut; normal: they survive a crash of the process")
+      ->capture_default_str();
   serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
                   "Minimum argon2id limits: for test suites only, never in production");
 
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
         pick(cfg.smtp_password, from_file.smtp_password, defaults.smtp_password);
         pick(cfg.smtp_require_tls, from_file.smtp_require_tls, defaults.smtp_require_tls);
         pick(cfg.mail_from, from_file.mail_from, defaults.mail_from);
+        pick(cfg.durability, from_file.durability, defaults.durability);
         if (web_root.empty() && from_file.web_root) cfg.web_root = from_file.web_root;
       }
       if (!web_root.empty()) cfg.web_root = web_root;

@@ -27,7 +27,9 @@ std::unique_ptr<mail::transport> make_transport(const config& cfg) {
 int serve(const config& cfg) {
   std::filesystem::create_directories(cfg.data_dir);
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  auto db = db::open_sqlite(database_file(cfg.data_dir));
+  if (cfg.durability != "full" && cfg.durability != "normal")
+    throw std::runtime_error("--durability must be full or normal, not " + cfg.durability);
+  auto db = db::open_sqlite(database_file(cfg.data_dir), db::sqlite_options{cfg.durability == "full"});
   const int applied = db::migrate(*db);
   if (applied > 0) spdlog::info("applied {} migration(s)", applied);
 

@@ -1,6 +1,5 @@
 #include "core/clock.hpp"
 
-#include <cstdio>
 
 namespace ps {
 
@@ -18,12 +17,19 @@ std::string iso8601(millis t) {
   const millis day = doy - (153 * mp + 2) / 5 + 1;
   const millis month = mp < 10 ? mp + 3 : mp - 9;
   const millis year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buffer[96];  // room for any int64 fields, though real dates take 24
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
-                static_cast<long long>(in_day / 3'600'000), static_cast<long long>(in_day / 60'000 % 60),
-                static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
-  return buffer;
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ", digits written by hand (years 0–9999).
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&](std::size_t at, millis value, int width) {
+    for (int k = width - 1; k >= 0; --k, value /= 10) out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, month, 2);
+  put(8, day, 2);
+  put(11, in_day / 3'600'000, 2);
+  put(14, in_day / 60'000 % 60, 2);
+  put(17, in_day / 1000 % 60, 2);
+  put(20, in_day % 1000, 3);
+  return out;
 }
 
 }  // namespace ps
