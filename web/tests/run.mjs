@@ -303,6 +303,13 @@ async function story(browser, server, lang) {
       await first.waitFor();
       const seqs = await guest.locator('.messages [data-seq]').evaluateAll((els) => els.map((e) => e.getAttribute('data-seq')));
       if (new Set(seqs).size !== seqs.length) throw new Error('a message is shown twice');
+      // Scrolled up when someone writes: a button offers to jump to the new message.
+      await host.getByLabel(t.message, { exact: true }).fill(`${lang} latest`);
+      await host.getByLabel(t.message, { exact: true }).press('Enter');
+      const jump = guest.getByRole('button', { name: t.new_messages });
+      await jump.click();
+      await msg(guest, `${lang} latest`).waitFor();
+      await jump.waitFor({ state: 'detached' });
     });
 
     await check('a new channel reaches the guest live, with an unread badge, and a "new messages" divider', async () => {

@@ -20,6 +20,7 @@ const GROUP_MS = 5 * 60 * 1000;
 export function ChatView({ slug, channel_id }: { slug: string; channel_id: number }) {
   const [error, set_error] = useState('');
   const [thread, set_thread] = useState<number | null>(null);
+  const [bottom, set_bottom] = useState(true);
   const scroller = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const stick = useRef(true);
@@ -90,6 +91,13 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
     const at_bottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
     stick.current = at_bottom;
     if (viewing.channel_id === channel_id) viewing.at_bottom = at_bottom;
+    if (at_bottom !== bottom) set_bottom(at_bottom);
+  }
+
+  function to_latest() {
+    const s = scroller.current;
+    if (s) s.scrollTop = s.scrollHeight;
+    on_scroll();
   }
 
   function older() {
@@ -141,6 +149,11 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
           })}
           <PendingList channel_id={channel_id} parent_id={null} />
         </div>
+        {!bottom && channel.unread > 0 && (
+          <button type="button" class="jump" onClick={to_latest}>
+            ↓ {t('new_messages')} ({channel.unread})
+          </button>
+        )}
         <FormError error={error} />
         <Composer channel_id={channel_id} placeholder={t('message_placeholder', { channel: channel.name })} disabled={channel.archived} />
       </section>
