@@ -157,7 +157,7 @@ if want fanout; then
     for run in $(seq 1 "$RUNS"); do
       start_server "$MAIN"
       lg 600 fanout --port "$PORT" --state "$STATE" --members "$n" --rate "$rate" \
-        --duration "$DURATION" --drain 5 --pid "$SERVER_PID"
+        --duration "$DURATION" --drain 15 --pid "$SERVER_PID"
       stop_server
     done
   done
