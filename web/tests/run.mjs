@@ -11,7 +11,7 @@ const T = {
     sign_up: 'Créer mon compte', log_in: 'Me connecter', display_name: 'Ton nom affiché', email: 'Courriel', password: 'Mot de passe',
     create_community: 'Créer une communauté', community_name: 'Nom de la communauté', community_description: 'Description', create: 'Créer',
     channel_name: 'Nom du canal', create_channel: 'Créer le canal', max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', note: 'Note privée', create_invitation: 'Créer le lien',
-    invites: (n) => `${n} t’invite`, session_expired: 'Ta session a pris fin', rename: 'Renommer', rename_label: (n) => `Nouveau nom pour #${n}`, save_btn: 'Enregistrer', revoke: 'Annuler le lien', revoked_title: 'Cette invitation a été annulée', remove: (n) => `Retirer ${n}`, no_community: 'Tu n’as pas encore de communauté', language: 'Langue', other_account: 'My account', after_expiry: 'Toujours là?', member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
+    invites: (n) => `${n} t’invite`, session_expired: 'Ta session a pris fin', members_can_invite: 'Les membres peuvent inviter du monde', rename: 'Renommer', rename_label: (n) => `Nouveau nom pour #${n}`, save_btn: 'Enregistrer', revoke: 'Annuler le lien', revoked_title: 'Cette invitation a été annulée', remove: (n) => `Retirer ${n}`, no_community: 'Tu n’as pas encore de communauté', language: 'Langue', other_account: 'My account', after_expiry: 'Toujours là?', member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
     react: 'Réagir', react_with: 'Réagir avec 👍', reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
     members: 'Membres', founding: 'Première génération', invited_by: (n) => `grâce à ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
@@ -24,7 +24,7 @@ const T = {
     sign_up: 'Create my account', log_in: 'Log in', display_name: 'Your display name', email: 'Email', password: 'Password',
     create_community: 'Create a community', community_name: 'Community name', community_description: 'Description', create: 'Create',
     channel_name: 'Channel name', create_channel: 'Create channel', max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', note: 'Private note', create_invitation: 'Create link',
-    invites: (n) => `${n} invites you`, session_expired: 'Your session ended', rename: 'Rename', rename_label: (n) => `New name for #${n}`, save_btn: 'Save', revoke: 'Withdraw link', revoked_title: 'This invitation was withdrawn', remove: (n) => `Remove ${n}`, no_community: 'You don’t have a community yet', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
+    invites: (n) => `${n} invites you`, session_expired: 'Your session ended', members_can_invite: 'Members can invite people', rename: 'Rename', rename_label: (n) => `New name for #${n}`, save_btn: 'Save', revoke: 'Withdraw link', revoked_title: 'This invitation was withdrawn', remove: (n) => `Remove ${n}`, no_community: 'You don’t have a community yet', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
     react: 'React', react_with: 'React with 👍', reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
     members: 'Members', founding: 'First generation', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
@@ -437,6 +437,19 @@ async function story(browser, server, lang) {
       } finally {
         await stranger_ctx.close();
       }
+    });
+
+    await check('host lets members invite; the guest makes an invitation link', async () => {
+      await host.goto(`${base}/c/${slug}/host`);
+      await Promise.all([
+        host.waitForResponse((r) => r.url().endsWith(`/api/v1/communities/${slug}`) && r.request().method() === 'PATCH' && r.status() === 200),
+        host.getByLabel(t.members_can_invite).check(),
+      ]);
+      await guest.goto(`${base}/c/${slug}/members`);
+      await guest.getByRole('button', { name: t.create_invitation }).click();
+      const url = await guest.getByTestId('invitation-url').first().inputValue();
+      if (!url.startsWith(`${base}/i/`)) throw new Error(`member's invitation url: ${url}`);
+      await a11y(guest, 'members with invitations');
     });
 
     await check('host removes the guest: the guest loses access at once', async () => {
