@@ -407,7 +407,7 @@ def render(results, command, quick, svg_path, doc_path):
         L.append(
             "The channel is filled by `bench/seed.py` (straight into SQLite, server stopped), "
             "then one client, one request at a time: 1,000 reads of the latest page, 1,000 reads "
-            "of a page in the middle (`before` = half the last seq), 300 posts."
+            "of a page in the middle (`before` = half the last seq), 1,000 posts."
         )
         L.append("")
         L.append("| messages stored | history p50 / p99 ms | middle page p50 / p99 ms | post p50 / p99 ms |")
@@ -437,7 +437,7 @@ def render(results, command, quick, svg_path, doc_path):
             L.append("")
             L.append(
                 f"Binary: {binary[-1]['stripped_mib']:.2f} MiB stripped "
-                f"({binary[-1]['unstripped_mib']:.2f} MiB as built, release)."
+                f"({binary[-1]['unstripped_mib']:.2f} MiB as built: release with debug information)."
             )
         L.append("")
 

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -192,6 +193,7 @@ int run_start(const options& o) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a killed ps_loadgen leaves no server behind
     // The server logs on standard output and standard error: both to the log.
     if (std::freopen(log.c_str(), "a", stdout)) ::dup2(STDOUT_FILENO, STDERR_FILENO);
     std::vector<std::string> args = {
