@@ -41,7 +41,7 @@ export function dispatch(e: Event) {
     case 'channel.renamed':
     case 'channel.archived':
     case 'channel.unarchived':
-      communities.upsert_channel(e.channel);
+      communities.upsert_channel(e.channel, true);
       return;
     case 'channel.read':
       communities.set_read(e.channel_id, e.last_read_seq);

@@ -49,13 +49,16 @@ export function set_channels(slug: string, list: Channel[]) {
   changed();
 }
 
-export function upsert_channel(channel: Channel) {
+/** A channel from our own request, or from the stream (`broadcast`: the same frame goes to every
+ * member, so its read counters are nobody's in particular and ours are kept). */
+export function upsert_channel(channel: Channel, broadcast = false) {
   const slug = slug_of_community(channel.community_id);
   const old = channels_by_id.get(channel.id);
-  // Stream events carry the channel as the server sees it; keep our own unread counters.
   const merged: Channel = old
-    ? { ...old, ...channel, unread: channel.unread ?? old.unread, last_read_seq: channel.last_read_seq ?? old.last_read_seq }
-    : { ...channel, unread: channel.unread ?? 0, last_read_seq: channel.last_read_seq ?? 0, last_seq: channel.last_seq ?? 0 };
+    ? broadcast
+      ? { ...old, ...channel, unread: old.unread, last_read_seq: old.last_read_seq, last_seq: Math.max(old.last_seq, channel.last_seq ?? 0) }
+      : { ...old, ...channel }
+    : { ...channel, unread: broadcast ? 0 : channel.unread ?? 0, last_read_seq: broadcast ? 0 : channel.last_read_seq ?? 0, last_seq: channel.last_seq ?? 0 };
   channels_by_id.set(channel.id, merged);
   if (slug) {
     const list = (channels_by_slug.get(slug) ?? []).filter((c) => c.id !== channel.id);
