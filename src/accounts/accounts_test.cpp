@@ -425,3 +425,32 @@ TEST_F(AccountsService, UpdateProfileChangesNameAndLocale) {
 
 }  // namespace
 }  // namespace ps::accounts
+
+namespace ps::accounts {
+namespace {
+
+TEST(AccountsTokenUse, AuthenticatingWithATokenRecordsItsLastUseToTheMinute) {
+  testing::test_app t;
+  caller ana = t.person("Ana");
+  auto token = create_token(t.app(), ana, "script");
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(authenticate(t.app(), bearer(token->secret)).has_value());
+  t.db->write([](db::transaction&) {});  // writes commit in order: the recorded use is now visible
+  auto listed = list_tokens(t.app(), ana);
+  ASSERT_EQ(listed.size(), 1u);
+  ASSERT_TRUE(listed[0].last_used_at.has_value());
+  EXPECT_EQ(*listed[0].last_used_at, t.clock.now());
+
+  t.clock.advance(30'000);  // within the minute: not written again
+  ASSERT_TRUE(authenticate(t.app(), bearer(token->secret)).has_value());
+  t.db->write([](db::transaction&) {});
+  EXPECT_EQ(*list_tokens(t.app(), ana)[0].last_used_at, t.clock.now() - 30'000);
+
+  t.clock.advance(60'000);
+  ASSERT_TRUE(authenticate(t.app(), bearer(token->secret)).has_value());
+  t.db->write([](db::transaction&) {});
+  EXPECT_EQ(*list_tokens(t.app(), ana)[0].last_used_at, t.clock.now());
+}
+
+}  // namespace
+}  // namespace ps::accounts

@@ -12,6 +12,12 @@ std::optional<caller> authenticate(app& app, const http::request& req) {
     const std::string token(authorization.substr(7));
     auto owner = app.db.read([&](db::session& s) { return store::live_token(s, secrets::token_digest(token)); });
     if (!owner) return std::nullopt;
+    // Remember the last use to the minute, off the request's path: a script polling every
+    // second should not cost a write per request.
+    const millis now = app.clock.now();
+    if (!owner->last_used_at || *owner->last_used_at < now - 60'000) {
+      app.db.write_later([id = owner->credential_id, now](db::transaction& tx) { store::touch_token(tx, id, now); });
+    }
     return caller{owner->account_id, owner->lang, std::nullopt};
   }
   auto cookie = req.cookie(session_cookie);

@@ -108,11 +108,13 @@ std::int64_t insert_token(db::transaction& tx, const std::string& token_hash, st
 
 std::optional<credential_owner> live_token(db::session& s, const std::string& token_hash) {
   auto r = s.query_one(
-      "SELECT t.id, t.account_id, a.locale FROM personal_tokens t JOIN accounts a ON a.id = t.account_id "
-      "WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+      "SELECT t.id, t.account_id, a.locale, t.last_used_at FROM personal_tokens t "
+      "JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
       token_hash);
   if (!r) return std::nullopt;
-  return read_owner(*r);
+  credential_owner owner = read_owner(*r);
+  owner.last_used_at = r->maybe_integer(3);
+  return owner;
 }
 
 void touch_token(db::transaction& tx, std::int64_t token_id, millis now) {

@@ -19,6 +19,7 @@ struct credential_owner {
   std::int64_t credential_id;
   std::int64_t account_id;
   locale lang;
+  std::optional<millis> last_used_at = std::nullopt;  // tokens only
 };
 
 std::optional<account_with_hash> account_by_email(db::session& s, const std::string& email);

@@ -162,6 +162,10 @@ class database {
     }
   }
 
+  // Queues a write and returns at once, without waiting for its commit: for bookkeeping that
+  // must not slow the request that causes it (a token's last use). Failures are only logged.
+  virtual void write_later(std::function<void(transaction&)> fn) = 0;
+
   // Copies the live database into a file (online backup); SQLite only.
   virtual void backup_to(const std::string& path) = 0;
 

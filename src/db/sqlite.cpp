@@ -1,5 +1,6 @@
 #include "db/sqlite.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -198,11 +199,27 @@ class sqlite_database final : public database {
     fn(*lease.session);
   }
 
+  void write_later(std::function<void(transaction&)> fn) override {
+    auto job = std::make_unique<write_job>();
+    job->owned = [fn = std::move(fn)](transaction& tx) {
+      fn(tx);
+      return true;
+    };
+    job->fn = &job->owned;
+    job->detached = true;
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(job.release());
+    }
+    queue_ready_.notify_one();
+  }
+
   void run_write(const std::function<bool(transaction&)>& fn) override {
     // Work that writes again from inside a write would wait for itself forever.
     if (std::this_thread::get_id() == writer_thread_.get_id())
       throw std::logic_error("db::write called from inside a write");
-    write_job job{&fn, {}};
+    write_job job;
+    job.fn = &fn;
     auto finished = job.done.get_future();
     {
       std::lock_guard lock(queue_mutex_);
@@ -214,9 +231,28 @@ class sqlite_database final : public database {
 
  private:
   struct write_job {
-    const std::function<bool(transaction&)>* fn;
+    const std::function<bool(transaction&)>* fn = nullptr;
     std::promise<void> done;
+    std::function<bool(transaction&)> owned;  // for write_later, which nobody waits for
+    bool detached = false;
   };
+
+  // Reports the outcome of a job: to its waiting caller, or (for write_later) to the log.
+  static void finish(write_job* job, std::exception_ptr failure) {
+    if (job->detached) {
+      if (failure) {
+        try {
+          std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+          spdlog::warn("background write failed: {}", e.what());
+        }
+      }
+      delete job;
+      return;
+    }
+    if (failure) job->done.set_exception(failure);
+    else job->done.set_value();
+  }
   static constexpr std::size_t max_group = 512;
 
   void writer_loop() {
@@ -241,7 +277,7 @@ class sqlite_database final : public database {
     try {
       writer_.execute("BEGIN IMMEDIATE");
     } catch (...) {
-      for (auto* job : group) job->done.set_exception(std::current_exception());
+      for (auto* job : group) finish(job, std::current_exception());
       return;
     }
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -272,7 +308,7 @@ class sqlite_database final : public database {
         writer_.execute_script("ROLLBACK");
       } catch (...) {
       }
-      for (auto* job : group) job->done.set_exception(failure);
+      for (auto* job : group) finish(job, failure);
       return;
     }
     // Still on the writer, before the next group: events leave in commit order.
@@ -282,10 +318,7 @@ class sqlite_database final : public database {
       } catch (...) {
       }
     }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      if (failures[i]) group[i]->done.set_exception(failures[i]);
-      else group[i]->done.set_value();
-    }
+    for (std::size_t i = 0; i < group.size(); ++i) finish(group[i], failures[i]);
   }
 
  private:
