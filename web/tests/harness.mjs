@@ -81,10 +81,6 @@ export async function launch_browser() {
 
 /** Sets an invitation's expiry in the past, straight in the server's database. */
 export function expire_invitation(server, code) {
-  if (process.env.PETITESALLE_MOCK === '1') {
-    execFileSync('curl', ['-sf', '-X', 'POST', `${server.url}/api/v1/__mock/expire/${code}`]);
-    return;
-  }
   execFileSync('/usr/bin/python3', [
     '-c',
     "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE invitations SET expires_at=1 WHERE code=?',(sys.argv[2],)); c.commit()",
