@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test:
-# unit tests (CTest), integration tests against the real binary (pytest), browser tests
-# (Playwright driving Debian's Chromium). Exits non-zero when any test fails.
+# unit tests (CTest), integration tests against the real binary (pytest), the web app's unit
+# tests (node:test) and browser tests (Playwright driving Debian's Chromium). Exits non-zero when
+# any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,6 +20,9 @@ ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
 
 echo "== integration tests"
 PETITESALLE_BIN="$root/build-asan/petitesalle" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+
+echo "== web app unit tests"
+(cd web && npm test)
 
 echo "== browser tests"
 (cd web && PETITESALLE_BIN="$root/build-asan/petitesalle" PETITESALLE_EMBEDDED=1 npm run test:browser)
