@@ -23,26 +23,24 @@ using asio::use_awaitable;
 class connection final : public realtime::subscriber, public std::enable_shared_from_this<connection> {
  public:
   connection(ps::app& app, caller who, beast::tcp_stream stream)
-      : app_(app), account_id_(who.account_id), protocol_(app, who), ws_(std::move(stream)), wake_(ws_.get_executor()) {}
+      : app_(app), account_id_(who.account_id), protocol_(app, who), ws_(std::move(stream)) {}
 
   void send(realtime::frame_ptr frame) override {
-    bool was_empty = false;
+    bool start = false;
     {
       std::lock_guard lock(mutex_);
       if (closed_) return;
       if (holding_) {
         held_.push_back(std::move(frame));
-        if (held_.size() > max_queued_frames) overflow_locked();
-        return;
+        if (held_.size() > max_queued_frames) start = overflow_locked();
+      } else if (queue_.size() + in_flight_ >= max_queued_frames) {
+        start = overflow_locked();
+      } else {
+        queue_.push_back(std::move(frame));
+        start = claim_writer_locked();
       }
-      if (queue_.size() + in_flight_ >= max_queued_frames) {
-        overflow_locked();
-        return;
-      }
-      was_empty = queue_.empty();
-      queue_.push_back(std::move(frame));
     }
-    if (was_empty) poke();
+    if (start) start_writing();
   }
 
   // The handshake, in its own coroutine so that the upgrade request is freed once it is done:
@@ -52,9 +50,9 @@ class connection final : public realtime::subscriber, public std::enable_shared_
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "petitesalle"); }));
     ws_.read_message_max(64 * 1024);
-    // Server frames are not masked, so Beast writes them straight from our buffers; its own
-    // write buffer (4 KiB by default, per connection) would sit unused.
-    ws_.write_buffer_bytes(256);
+    // One frame per event: Beast would otherwise cut messages longer than its write buffer into
+    // fragments, each its own write. Unmasked server frames go straight from our buffer.
+    ws_.auto_fragment(false);
     beast::error_code ec;
     co_await ws_.async_accept(upgrade, asio::redirect_error(use_awaitable, ec));
     co_return !ec;
@@ -67,33 +65,90 @@ class connection final : public realtime::subscriber, public std::enable_shared_
     app_.hub.attach(shared_from_this(), account_id_, protocol_.communities());
     app_.stats.ws_connections.fetch_add(1);
 
-    auto self = shared_from_this();
-    asio::co_spawn(ws_.get_executor(), [self]() { return self->write_loop(); }, [](std::exception_ptr e) {
-      if (e) try { std::rethrow_exception(e); } catch (const std::exception& ex) { spdlog::error("stream writer: {}", ex.what()); }
-    });
     co_await read_loop();
 
     {
       std::lock_guard lock(mutex_);
       closed_ = true;
+      queue_.clear();
+      held_.clear();
     }
     app_.hub.detach(this);
     app_.stats.ws_connections.fetch_sub(1);
-    poke();
   }
 
  private:
   // Called with mutex_ held: the client cannot keep up; the writer closes the connection.
-  void overflow_locked() {
+  // Returns whether the caller must start the writer.
+  bool overflow_locked() {
     overflow_ = true;
     closed_ = true;
     queue_.clear();
     held_.clear();
-    asio::post(wake_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
+    return claim_writer_locked();
   }
 
-  void poke() {
-    asio::post(wake_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
+  // Called with mutex_ held: true when the writer was idle and the caller must start it.
+  bool claim_writer_locked() {
+    if (writing_) return false;
+    writing_ = true;
+    return true;
+  }
+
+  void start_writing() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+  }
+
+  // The writer, on the connection's strand, as plain callbacks: one post to start it, then one
+  // completion per frame. (A coroutine woken by a timer cost several handler runs per frame,
+  // which is what the fan-out to thousands of connections pays for.) Only one write is ever in
+  // flight, as Beast requires, and a close never overlaps a write.
+  void write_next() {
+    {
+      std::lock_guard lock(mutex_);
+      if (overflow_) {
+        if (close_started_) return;
+        close_started_ = true;
+      } else if (queue_.empty()) {
+        writing_ = false;
+        return;
+      } else {
+        batch_.swap(queue_);
+        in_flight_ = batch_.size();
+        next_in_batch_ = 0;
+      }
+    }
+    if (close_started_ && batch_.empty()) {
+      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "too slow"),
+                      [self = shared_from_this()](beast::error_code) {});
+      return;
+    }
+    ws_.text(true);
+    write_one();
+  }
+
+  void write_one() {
+    if (next_in_batch_ == batch_.size()) {
+      batch_.clear();
+      if (batch_.capacity() > 64) batch_.shrink_to_fit();  // a burst should not stay resident
+      {
+        std::lock_guard lock(mutex_);
+        in_flight_ = 0;
+      }
+      write_next();
+      return;
+    }
+    ws_.async_write(asio::buffer(batch_[next_in_batch_]->text),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      if (ec) {
+                        std::lock_guard lock(self->mutex_);
+                        self->closed_ = true;
+                        self->writing_ = false;
+                        return;
+                      }
+                      ++self->next_in_batch_;
+                      self->write_one();
+                    });
   }
 
   awaitable<void> read_loop() {
@@ -126,11 +181,10 @@ class connection final : public realtime::subscriber, public std::enable_shared_
     } catch (const std::exception& e) {
       spdlog::error("stream: {}", e.what());
     }
-    bool was_empty = false;
+    bool start = false;
     {
       std::lock_guard lock(mutex_);
       if (closed_) return;
-      was_empty = queue_.empty();
       for (auto& f : answer.frames) queue_.push_back(std::move(f));
       if (maybe_resume) {
         holding_ = false;
@@ -141,60 +195,25 @@ class connection final : public realtime::subscriber, public std::enable_shared_
         }
         held_.clear();
       }
-      if (queue_.size() > max_queued_frames + static_cast<std::size_t>(realtime::resume_page) * 64) overflow_locked();
+      if (queue_.size() > max_queued_frames + static_cast<std::size_t>(realtime::resume_page) * 64)
+        start = overflow_locked();
+      else if (!queue_.empty())
+        start = claim_writer_locked();
     }
-    if (was_empty) poke();
-  }
-
-  // Takes everything queued at once (one lock per batch, not per frame) and writes it in order.
-  awaitable<void> write_loop() {
-    std::vector<realtime::frame_ptr> batch;
-    for (;;) {
-      bool close_slow = false, finished = false;
-      {
-        std::lock_guard lock(mutex_);
-        if (overflow_) close_slow = true;
-        else if (!queue_.empty()) {
-          batch.swap(queue_);
-          in_flight_ = batch.size();
-        } else if (closed_) finished = true;
-      }
-      beast::error_code ec;
-      if (close_slow) {
-        co_await ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "too slow"),
-                                 asio::redirect_error(use_awaitable, ec));
-        co_return;
-      }
-      if (finished) co_return;
-      if (batch.empty()) {
-        wake_.expires_at(asio::steady_timer::time_point::max());
-        co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
-        continue;
-      }
-      ws_.text(true);
-      for (const auto& frame : batch) {
-        co_await ws_.async_write(asio::buffer(frame->text), asio::redirect_error(use_awaitable, ec));
-        if (ec) break;
-      }
-      batch.clear();
-      if (batch.capacity() > 64) batch.shrink_to_fit();  // a burst should not stay resident
-      {
-        std::lock_guard lock(mutex_);
-        in_flight_ = 0;
-        if (ec) closed_ = true;
-      }
-      if (ec) co_return;
-    }
+    if (start) start_writing();
   }
 
   ps::app& app_;
   std::int64_t account_id_;
   realtime::stream_protocol protocol_;
   websocket::stream<beast::tcp_stream> ws_;
-  asio::steady_timer wake_;
   std::mutex mutex_;
   std::vector<realtime::frame_ptr> queue_;
   std::size_t in_flight_ = 0;  // frames the writer has taken and not yet finished writing
+  bool writing_ = false;       // the writer runs (a write, or a post to start one, is pending)
+  bool close_started_ = false;
+  std::vector<realtime::frame_ptr> batch_;  // touched only by the writer, on the strand
+  std::size_t next_in_batch_ = 0;
   std::vector<realtime::frame_ptr> held_;
   bool holding_ = false;
   bool closed_ = false;
