@@ -4,8 +4,8 @@
 # results table into docs/benchmarks.md (between the bench:begin/bench:end markers) and the
 # growth chart into bench/charts/growth.svg. Raw results go to bench/results/ (git-ignored).
 #
-#   bench/run.sh                      everything, 3 runs per figure (about 15 minutes)
-#   bench/run.sh --quick              smaller sizes, 1 run each (about 3 minutes)
+#   bench/run.sh                      everything, 3 runs per figure (about 10 minutes once built)
+#   bench/run.sh --quick              smaller sizes, 1 run each (about 2 minutes)
 #   bench/run.sh --only fanout,start  some scenarios: fanout ingest history connections growth start
 #   bench/run.sh --runs 5             runs per figure (the table shows medians)
 #   bench/run.sh --no-doc             leave docs/benchmarks.md alone
@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY="$2"; shift ;;
     --runs) RUNS="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
