@@ -10,6 +10,7 @@
 #include "accounts/service.hpp"
 #include "db/database.hpp"
 #include "http/message.hpp"
+#include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
 
 namespace ps::accounts {
@@ -18,24 +19,7 @@ namespace {
 constexpr millis minute = 60 * 1000;
 constexpr const char* good_password = "un mot de passe sûr";
 
-// The one check of a failure: the code, and for invalid_field the field and the problem.
-template <class T>
-::testing::AssertionResult fails_with(const result<T>& r, error_code code,
-                                      const std::string& field = "",
-                                      std::optional<field_problem> problem = std::nullopt) {
-  if (r.ok()) return ::testing::AssertionFailure() << "succeeded, expected " << code_name(code);
-  const api_error& e = r.error();
-  if (e.code != code)
-    return ::testing::AssertionFailure()
-           << "failed with " << code_name(e.code) << ", expected " << code_name(code);
-  if (e.field != field)
-    return ::testing::AssertionFailure()
-           << "field \"" << e.field << "\", expected \"" << field << "\"";
-  if (problem && e.problem != *problem)
-    return ::testing::AssertionFailure() << "problem " << static_cast<int>(e.problem)
-                                         << ", expected " << static_cast<int>(*problem);
-  return ::testing::AssertionSuccess();
-}
+using ps::testing::fails_with;
 
 sign_up_form form(std::string email = "ana@example.com", std::string password = good_password,
                   std::string name = "Ana", std::optional<std::string> lang = "fr") {

@@ -13,28 +13,13 @@
 #include "communities/service.hpp"
 #include "core/text.hpp"
 #include "invitations/service.hpp"
+#include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
 
 namespace ps::chat {
 namespace {
 
-template <class T>
-::testing::AssertionResult fails_with(const result<T>& r, error_code code,
-                                      const std::string& field = "",
-                                      std::optional<field_problem> problem = std::nullopt) {
-  if (r.ok()) return ::testing::AssertionFailure() << "succeeded, expected " << code_name(code);
-  const api_error& e = r.error();
-  if (e.code != code)
-    return ::testing::AssertionFailure()
-           << "failed with " << code_name(e.code) << ", expected " << code_name(code);
-  if (e.field != field)
-    return ::testing::AssertionFailure()
-           << "field \"" << e.field << "\", expected \"" << field << "\"";
-  if (problem && e.problem != *problem)
-    return ::testing::AssertionFailure() << "problem " << static_cast<int>(e.problem)
-                                         << ", expected " << static_cast<int>(*problem);
-  return ::testing::AssertionSuccess();
-}
+using ps::testing::fails_with;
 
 std::string repeat(const std::string& s, int n) {
   std::string out;

@@ -1,5 +1,7 @@
 #include "chat/markdown.hpp"
 
+#include "core/text.hpp"
+
 #include <md4c.h>
 
 #include <cstdint>
@@ -20,7 +22,7 @@ constexpr unsigned parser_flags = MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRI
                                   MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS |
                                   MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
 
-constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
+using text::replacement_char;
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
@@ -40,53 +42,6 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
-// Length of the well-formed UTF-8 sequence at the start of `s`, or 0 when it
-// is not one (stray continuation byte, overlong form, surrogate, > U+10FFFF).
-std::size_t valid_utf8_length(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;  // bounds of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    if (b0 == 0xE0) low = 0xA0;   // overlong
-    if (b0 == 0xED) high = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    if (b0 == 0xF0) low = 0x90;   // overlong
-    if (b0 == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (s.size() < length) return 0;
-  if (byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-// Messages end up in JSON, whose encoders reject invalid UTF-8; replacing
-// bad bytes up front means every byte we copy through is already valid.
-std::string to_valid_utf8(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  while (!in.empty()) {
-    const std::size_t n = valid_utf8_length(in);
-    if (n == 0) {
-      out += replacement_char;
-      in.remove_prefix(1);
-    } else {
-      out.append(in.substr(0, n));
-      in.remove_prefix(n);
-    }
-  }
-  return out;
-}
 
 // Escapes for both text and double-quoted attribute values.
 void append_escaped(std::string& out, std::string_view text) {
@@ -567,7 +522,8 @@ std::string render_as_plain_text(std::string_view text) {
 }  // namespace
 
 std::string render_markdown(std::string_view markdown) {
-  const std::string input = to_valid_utf8(markdown);
+  // Messages end up in JSON, whose encoders reject invalid UTF-8: every byte copied through is valid.
+  const std::string input = text::to_valid_utf8(markdown);
   if (input.size() > std::numeric_limits<MD_SIZE>::max()) {
     return render_as_plain_text(input);
   }

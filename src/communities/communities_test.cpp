@@ -13,24 +13,13 @@
 #include "communities/store.hpp"
 #include "core/text.hpp"
 #include "invitations/service.hpp"
+#include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
 
 namespace ps::communities {
 namespace {
 
-template <class T>
-::testing::AssertionResult fails_with(const result<T>& r, error_code code,
-                                      const std::string& field = "") {
-  if (r.ok()) return ::testing::AssertionFailure() << "succeeded, expected " << code_name(code);
-  const api_error& e = r.error();
-  if (e.code != code)
-    return ::testing::AssertionFailure()
-           << "failed with " << code_name(e.code) << ", expected " << code_name(code);
-  if (e.field != field)
-    return ::testing::AssertionFailure()
-           << "field \"" << e.field << "\", expected \"" << field << "\"";
-  return ::testing::AssertionSuccess();
-}
+using ps::testing::fails_with;
 
 community_form named(std::string name) {
   return community_form{std::move(name), {}, {}, {}, {}};

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace ps::json_text {
 
 void append_integer(std::string& out, std::int64_t v) {
@@ -29,22 +31,13 @@ void append_string(std::string& out, std::string_view s) {
     }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      // Copy a whole, valid UTF-8 sequence; anything else becomes U+FFFD.
-      std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-      bool valid = len > 0 && i + len <= s.size();
-      for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-      if (valid) {
-        std::uint32_t cp = c & (0x7F >> len);
-        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        static constexpr std::uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-        valid = cp >= min_for_length[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-      }
-      if (valid) {
-        out.append(s.data() + i, len);
-        i += len;
-      } else {
-        out += "\xEF\xBF\xBD";
+      const std::size_t n = text::valid_utf8_length(s.substr(i));
+      if (n == 0) {
+        out += text::replacement_char;
         ++i;
+      } else {
+        out.append(s.data() + i, n);
+        i += n;
       }
       continue;
     }

@@ -10,6 +10,7 @@
 
 #include "communities/service.hpp"
 #include "invitations/service.hpp"
+#include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
 
 namespace ps::invitations {
@@ -17,19 +18,7 @@ namespace {
 
 constexpr millis hour = 60 * 60 * 1000;
 
-template <class T>
-::testing::AssertionResult fails_with(const result<T>& r, error_code code,
-                                      const std::string& field = "") {
-  if (r.ok()) return ::testing::AssertionFailure() << "succeeded, expected " << code_name(code);
-  const api_error& e = r.error();
-  if (e.code != code)
-    return ::testing::AssertionFailure()
-           << "failed with " << code_name(e.code) << ", expected " << code_name(code);
-  if (e.field != field)
-    return ::testing::AssertionFailure()
-           << "field \"" << e.field << "\", expected \"" << field << "\"";
-  return ::testing::AssertionSuccess();
-}
+using ps::testing::fails_with;
 
 invitation_form with_max_uses(std::int64_t n) {
   return invitation_form{n, std::nullopt, std::nullopt};

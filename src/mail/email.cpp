@@ -1,5 +1,7 @@
 #include "mail/email.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -12,7 +14,7 @@ namespace ps::mail {
 namespace {
 
 constexpr std::string_view crlf = "\r\n";
-constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD
+using text::replacement_char;
 
 // RFC 2047 wants lines holding encoded words to stay within 76 characters.
 constexpr std::size_t max_line = 76;
@@ -22,45 +24,6 @@ constexpr std::size_t encoded_word_bytes = 39;
 // Longest raw token we leave unencoded: RFC 5322 forbids lines over 998.
 constexpr std::size_t max_raw_token = 900;
 
-// Length of the well-formed UTF-8 sequence at the start of `s`, or 0.
-std::size_t valid_utf8_length(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    if (b0 == 0xE0) low = 0xA0;   // overlong
-    if (b0 == 0xED) high = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    if (b0 == 0xF0) low = 0x90;   // overlong
-    if (b0 == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (s.size() < length || byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-// We declare charset=UTF-8, so we make it true rather than let a mail client guess.
-std::string to_valid_utf8(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  while (!in.empty()) {
-    const std::size_t n = valid_utf8_length(in);
-    out += n == 0 ? replacement_char : in.substr(0, n);
-    in.remove_prefix(n == 0 ? 1 : n);
-  }
-  return out;
-}
 
 bool is_control(char c) {
   const auto b = static_cast<unsigned char>(c);
@@ -78,7 +41,7 @@ bool is_printable_ascii(std::string_view s) {
 // A header value on one line: CR and LF would start a new header (an injection), and other
 // controls have no business there either.
 std::string one_line(std::string_view s) {
-  std::string out = to_valid_utf8(s);
+  std::string out = text::to_valid_utf8(s);
   for (char& c : out) {
     if (is_control(c)) c = ' ';
   }
@@ -114,7 +77,7 @@ std::vector<std::string> encoded_words(std::string_view text) {
   while (!text.empty()) {
     std::size_t take = 0;
     while (take < text.size()) {
-      const std::size_t n = std::max<std::size_t>(1, valid_utf8_length(text.substr(take)));
+      const std::size_t n = std::max<std::size_t>(1, text::valid_utf8_length(text.substr(take)));
       if (take + n > encoded_word_bytes) break;
       take += n;
     }
@@ -310,7 +273,7 @@ std::string format_rfc5322(const email& e, std::chrono::system_clock::time_point
   // RFC 3834: tells vacation responders not to answer a machine.
   out += "Auto-Submitted: auto-generated\r\n";
   out += crlf;
-  out += quoted_printable(to_valid_utf8(e.text_body));
+  out += quoted_printable(text::to_valid_utf8(e.text_body));
   return out;
 }
 
