@@ -39,12 +39,16 @@ int serve(const config& cfg) {
   accounts::login_throttle throttle;
   mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
   app application{cfg, *db, hub, clock, outbox, stats, throttle};
+  realtime::publisher fan_out;
+  hub.run_through([&fan_out](std::function<void()> work) { fan_out.post(std::move(work)); });
   http::dispatcher routes(application, cfg.web_root);
   http::server server(application, routes, cfg.listen, cfg.threads);
   outbox.start();
   spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION, cfg.listen,
                server.port(), cfg.data_dir.string(), cfg.public_url);
   server.run();
+  hub.run_through(nullptr);  // nothing is handed to the publisher once it starts stopping
+  fan_out.stop();            // drained before the network it sends to goes away
   hub.clear();
   outbox.stop();
   curl_global_cleanup();

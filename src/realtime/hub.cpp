@@ -33,6 +33,22 @@ void hub::detach(const subscriber* sub) {
 }
 
 void hub::join(std::int64_t account_id, std::int64_t community_id) {
+  dispatch([this, account_id, community_id] { join_now(account_id, community_id); });
+}
+
+void hub::leave(std::int64_t account_id, std::int64_t community_id) {
+  dispatch([this, account_id, community_id] { leave_now(account_id, community_id); });
+}
+
+void hub::publish_to_community(std::int64_t community_id, const frame_ptr& frame) {
+  dispatch([this, community_id, frame] { publish_to_community_now(community_id, frame); });
+}
+
+void hub::publish_to_account(std::int64_t account_id, const frame_ptr& frame) {
+  dispatch([this, account_id, frame] { publish_to_account_now(account_id, frame); });
+}
+
+void hub::join_now(std::int64_t account_id, std::int64_t community_id) {
   std::unique_lock lock(mutex_);
   auto acc = by_account_.find(account_id);
   if (acc == by_account_.end()) return;
@@ -45,7 +61,7 @@ void hub::join(std::int64_t account_id, std::int64_t community_id) {
   }
 }
 
-void hub::leave(std::int64_t account_id, std::int64_t community_id) {
+void hub::leave_now(std::int64_t account_id, std::int64_t community_id) {
   std::unique_lock lock(mutex_);
   auto acc = by_account_.find(account_id);
   if (acc == by_account_.end()) return;
@@ -69,11 +85,11 @@ std::vector<std::shared_ptr<subscriber>> hub::audience_of(
   return out;
 }
 
-void hub::publish_to_community(std::int64_t community_id, const frame_ptr& frame) {
+void hub::publish_to_community_now(std::int64_t community_id, const frame_ptr& frame) {
   for (auto& sub : audience_of(by_community_, community_id)) sub->send(frame);
 }
 
-void hub::publish_to_account(std::int64_t account_id, const frame_ptr& frame) {
+void hub::publish_to_account_now(std::int64_t account_id, const frame_ptr& frame) {
   for (auto& sub : audience_of(by_account_, account_id)) sub->send(frame);
 }
 
@@ -87,6 +103,37 @@ void hub::clear() {
 std::size_t hub::connection_count() const {
   std::shared_lock lock(mutex_);
   return connections_.size();
+}
+
+void publisher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void publisher::post(std::function<void()> work) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(work));
+  }
+  ready_.notify_one();
+}
+
+void publisher::run() {
+  std::deque<std::function<void()>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything handed over has run
+      batch.swap(queue_);
+    }
+    for (auto& work : batch) work();
+    batch.clear();
+  }
 }
 
 }  // namespace ps::realtime

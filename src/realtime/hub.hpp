@@ -1,6 +1,11 @@
 #pragma once
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -32,6 +37,13 @@ class subscriber {
 // closing connection never holds up the others.
 class hub {
  public:
+  // Where membership changes and publications run. By default at once, on the caller's thread
+  // (tests rely on that); the server hands them to its publisher thread so that the SQLite
+  // writer, which publishes after each commit, never waits for thousands of sends. Whatever
+  // runs them must keep their order.
+  using runner = std::function<void(std::function<void()>)>;
+  void run_through(runner r) { runner_ = std::move(r); }
+
   // A new connection of `account_id`, receiving the events of `communities`.
   void attach(const std::shared_ptr<subscriber>& sub, std::int64_t account_id,
               const std::vector<std::int64_t>& communities);
@@ -56,6 +68,15 @@ class hub {
     std::vector<std::int64_t> communities;
   };
 
+  void dispatch(std::function<void()> work) {
+    if (runner_) runner_(std::move(work));
+    else work();
+  }
+  void join_now(std::int64_t account_id, std::int64_t community_id);
+  void leave_now(std::int64_t account_id, std::int64_t community_id);
+  void publish_to_community_now(std::int64_t community_id, const frame_ptr& frame);
+  void publish_to_account_now(std::int64_t account_id, const frame_ptr& frame);
+
   std::vector<std::shared_ptr<subscriber>> audience_of(
       const std::unordered_map<std::int64_t, audience>& index, std::int64_t key) const;
 
@@ -63,6 +84,27 @@ class hub {
   std::unordered_map<const subscriber*, connection> connections_;
   std::unordered_map<std::int64_t, audience> by_community_;
   std::unordered_map<std::int64_t, audience> by_account_;
+  runner runner_;
+};
+
+// One thread that runs the hub's work in the order it was handed over (see hub::run_through).
+class publisher {
+ public:
+  publisher() : thread_([this] { run(); }) {}
+  ~publisher() { stop(); }
+  // Runs what was handed over, then ends the thread. Idempotent.
+  void stop();
+  publisher(const publisher&) = delete;
+  publisher& operator=(const publisher&) = delete;
+  void post(std::function<void()> work);
+
+ private:
+  void run();
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the members above exist
 };
 
 }  // namespace ps::realtime

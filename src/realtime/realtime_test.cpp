@@ -132,3 +132,24 @@ TEST_F(StreamProtocol, ResumeSkipsChannelsTheCallerCannotSee) {
 
 }  // namespace
 }  // namespace ps::realtime
+
+namespace ps::realtime {
+namespace {
+
+TEST(Publisher, RunsTheHubsWorkInOrderOnItsThread) {
+  hub h;
+  publisher p;
+  h.run_through([&p](std::function<void()> work) { p.post(std::move(work)); });
+  auto a = std::make_shared<ps::testing::recording_subscriber>();
+  h.attach(a, 1, {10});
+  for (int i = 0; i < 100; ++i) h.publish_to_community(10, make_frame(std::to_string(i)));
+  h.leave(1, 10);
+  h.publish_to_community(10, make_frame("after leave"));
+  p.stop();
+  auto texts = a->texts();
+  ASSERT_EQ(texts.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(texts[i], std::to_string(i));
+}
+
+}  // namespace
+}  // namespace ps::realtime
