@@ -1,6 +1,7 @@
 // ps_loadgen's network side: an HTTP client and a WebSocket client on Beast with C++20
 // coroutines, and the scenarios that use them. Every scenario runs on one io_context on one
-// thread (the machine has two cores, and the server needs them more than we do).
+// thread (the machine has two cores, and the server needs them more than we do), except the
+// fan-out's members, whose frames are read by one thread per core.
 // clang-format off
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 #include <boost/asio.hpp>
@@ -15,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <functional>
@@ -197,6 +200,7 @@ struct ws_conn {
   ws::stream<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
   std::vector<std::uint8_t> seen;  // fan-out: which posts arrived
+  int receiver = 0;                // fan-out: the receiving thread that reads it
   bool warm = false;
   bool open = false;
 };
@@ -261,7 +265,8 @@ awaitable<void> connect_worker(connector& k, int count,
     try {
       co_await ws_open(c, k.server, cookie, source);
       ++k.connected;
-      asio::co_spawn(co_await asio::this_coro::executor, after_open(c), asio::detached);
+      // On the connection's own executor: in fan-out, each receiving thread reads its share.
+      asio::co_spawn(c.stream.get_executor(), after_open(c), asio::detached);
     } catch (const std::exception& e) {
       if (k.first_error.empty()) k.first_error = e.what();
       ++k.failed;
@@ -376,9 +381,13 @@ namespace {
 struct fanout_run {
   int total = 0;  // posts to send
   std::string prefix, warm_prefix;
-  std::vector<std::int64_t> send_ns;
-  std::vector<std::int64_t> latencies, acks;
-  std::int64_t delivered = 0, duplicates = 0, warm_seen = 0, post_errors = 0;
+  // Written by the sender just before each POST, read by the receiving threads once the frame
+  // is there (the frame cannot arrive before the POST it answers).
+  std::unique_ptr<std::atomic<std::int64_t>[]> send_ns;
+  std::vector<std::vector<std::int64_t>> latencies;  // one list per receiving thread
+  std::vector<std::int64_t> acks;
+  std::atomic<std::int64_t> delivered = 0, duplicates = 0, warm_seen = 0;
+  std::int64_t post_errors = 0;
   int next_post = 0, senders_done = 0;
   std::vector<std::unique_ptr<ws_conn>> conns;  // outlive the read loops
 
@@ -407,7 +416,7 @@ struct fanout_run {
     }
     c.seen[i] = 1;
     ++delivered;
-    latencies.push_back(t - send_ns[i]);
+    latencies[c.receiver].push_back(t - send_ns[i].load(std::memory_order_acquire));
   }
 };
 
@@ -428,7 +437,7 @@ awaitable<void> fanout_sender(fanout_run& run, server_addr server, std::string c
                             {"client_id", run.prefix + std::to_string(i)}}
                            .dump();
     const auto sent = now_ns();
-    run.send_ns[i] = sent;
+    run.send_ns[i].store(sent, std::memory_order_release);
     auto r = co_await c.send(bhttp::verb::post, target, std::move(body), cookie);
     run.acks.push_back(now_ns() - sent);
     if (r.status != 201) ++run.post_errors;
@@ -436,7 +445,8 @@ awaitable<void> fanout_sender(fanout_run& run, server_addr server, std::string c
   ++run.senders_done;
 }
 
-awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run& run) {
+awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run& run,
+                            const std::vector<std::unique_ptr<asio::io_context>>& receivers) {
   auto ex = co_await asio::this_coro::executor;
   const server_addr server = server_of(o);
   const int n = static_cast<int>(
@@ -447,12 +457,16 @@ awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run&
   const int senders = static_cast<int>(o.integer("senders", 8));
   const int pid = static_cast<int>(o.integer("pid", 0));
   run.total = static_cast<int>(rate * duration);
-  run.send_ns.assign(run.total, 0);
+  run.send_ns = std::make_unique<std::atomic<std::int64_t>[]>(static_cast<std::size_t>(run.total));
+  run.latencies.resize(receivers.size());
 
-  // Connect the members.
+  // Connect the members, dealt out to the receiving threads.
   auto& conns = run.conns;
   for (int i = 0; i < n; ++i) {
-    conns.push_back(std::make_unique<ws_conn>(ex));
+    const int r = i % static_cast<int>(receivers.size());
+    conns.push_back(
+        std::make_unique<ws_conn>(receivers[static_cast<std::size_t>(r)]->get_executor()));
+    conns.back()->receiver = r;
     conns.back()->seen.assign(run.total, 0);
   }
   connector k;
@@ -501,33 +515,47 @@ awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run&
   const proc_sample p1 = read_proc(pid);
   const double cc1 = client_cpu_seconds();
   const double wall = static_cast<double>(t1 - t0) / 1e9;
+  // The receiving threads are still running: stop them before reading what they wrote.
+  for (auto& r : receivers) r->stop();
+  co_await wait_until(
+      [&] {
+        return std::all_of(receivers.begin(), receivers.end(),
+                           [](auto& r) { return r->stopped(); });
+      },
+      5);
   int closed = 0;
   for (auto& c : conns) closed += c->open ? 0 : 1;
 
-  auto lat = summarize(run.latencies);
+  std::vector<std::int64_t> latencies;
+  for (auto& part : run.latencies) latencies.insert(latencies.end(), part.begin(), part.end());
+  auto lat = summarize(latencies);
   auto ack = summarize(run.acks);
-  print_result("fanout", {{"members", n},
-                          {"connected", k.connected},
-                          {"rate", rate},
-                          {"duration", duration},
-                          {"posts", run.total},
-                          {"post_errors", static_cast<double>(run.post_errors)},
-                          {"expected", static_cast<double>(expected)},
-                          {"delivered", static_cast<double>(run.delivered)},
-                          {"delivered_pct", expected ? 100.0 * run.delivered / expected : 0},
-                          {"duplicates", static_cast<double>(run.duplicates)},
-                          {"closed", closed},
-                          {"p50_ms", lat.p50_ms},
-                          {"p99_ms", lat.p99_ms},
-                          {"max_ms", lat.max_ms},
-                          {"mean_ms", lat.mean_ms},
-                          {"ack_p50_ms", ack.p50_ms},
-                          {"ack_p99_ms", ack.p99_ms},
-                          {"server_cpu_pct", 100.0 * (p1.cpu_seconds - p0.cpu_seconds) / wall},
-                          {"client_cpu_pct", 100.0 * (cc1 - cc0) / wall},
-                          {"server_rss_mib", p1.rss_kib / 1024.0},
-                          {"server_hwm_mib", p1.hwm_kib / 1024.0},
-                          {"connect_s", connect_s}});
+  print_result("fanout",
+               {{"members", n},
+                {"connected", k.connected},
+                {"rate", rate},
+                {"duration", duration},
+                {"posts", run.total},
+                {"post_errors", static_cast<double>(run.post_errors)},
+                {"expected", static_cast<double>(expected)},
+                {"delivered", static_cast<double>(run.delivered.load())},
+                {"delivered_pct", expected ? 100.0 * static_cast<double>(run.delivered.load()) /
+                                                 static_cast<double>(expected)
+                                           : 0},
+                {"duplicates", static_cast<double>(run.duplicates.load())},
+                {"receivers", static_cast<double>(receivers.size())},
+                {"closed", closed},
+                {"p50_ms", lat.p50_ms},
+                {"p99_ms", lat.p99_ms},
+                {"max_ms", lat.max_ms},
+                {"mean_ms", lat.mean_ms},
+                {"ack_p50_ms", ack.p50_ms},
+                {"ack_p99_ms", ack.p99_ms},
+                {"server_cpu_pct", 100.0 * (p1.cpu_seconds - p0.cpu_seconds) / wall},
+                {"client_cpu_pct", 100.0 * (cc1 - cc0) / wall},
+                {"server_rss_mib", p1.rss_kib / 1024.0},
+                {"server_hwm_mib", p1.hwm_kib / 1024.0},
+                {"connect_s", connect_s}});
 }
 
 }  // namespace
@@ -539,7 +567,22 @@ int run_fanout(const options& o) {
   const std::string tag = random_tag();
   run.prefix = "f" + tag + "-";
   run.warm_prefix = "w" + tag + "-";
-  run_to_end(ioc, fanout_main(o, st, run));
+  // The members' connections are read by their own threads (as many as the machine has cores,
+  // by default), so that one client thread reading thousands of frames in turn does not add its
+  // own queueing to the latency; posts and acknowledgements stay on this thread.
+  const auto count = static_cast<std::size_t>(std::max<long long>(
+      1, o.integer("receivers", std::max(1u, std::thread::hardware_concurrency()))));
+  std::vector<std::unique_ptr<asio::io_context>> receivers;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < count; ++i)
+    receivers.push_back(std::make_unique<asio::io_context>(1));
+  for (auto& r : receivers)
+    threads.emplace_back([&r] {
+      auto guard = asio::make_work_guard(*r);
+      r->run();
+    });
+  run_to_end(ioc, fanout_main(o, st, run, receivers));
+  for (auto& t : threads) t.join();
   std::cout.flush();
   _exit(0);  // thousands of connections: let the kernel close them
 }

@@ -12,14 +12,16 @@
 
 namespace ps::cli {
 
-std::filesystem::path database_file(const std::filesystem::path& data_dir) { return data_dir / "petitesalle.db"; }
+std::filesystem::path database_file(const std::filesystem::path& data_dir) {
+  return data_dir / "petitesalle.db";
+}
 
 namespace {
 
 std::unique_ptr<mail::transport> make_transport(const config& cfg) {
   if (cfg.smtp_url.empty()) return mail::make_maildir_transport(cfg.data_dir / "mail");
-  return mail::make_smtp_transport(
-      mail::smtp_settings{cfg.smtp_url, cfg.smtp_username, cfg.smtp_password, cfg.smtp_require_tls, 30});
+  return mail::make_smtp_transport(mail::smtp_settings{
+      cfg.smtp_url, cfg.smtp_username, cfg.smtp_password, cfg.smtp_require_tls, 30});
 }
 
 }  // namespace
@@ -29,7 +31,8 @@ int serve(const config& cfg) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   if (cfg.durability != "full" && cfg.durability != "normal")
     throw std::runtime_error("--durability must be full or normal, not " + cfg.durability);
-  auto db = db::open_sqlite(database_file(cfg.data_dir), db::sqlite_options{cfg.durability == "full"});
+  auto db =
+      db::open_sqlite(database_file(cfg.data_dir), db::sqlite_options{cfg.durability == "full"});
   const int applied = db::migrate(*db);
   if (applied > 0) spdlog::info("applied {} migration(s)", applied);
 
@@ -39,16 +42,17 @@ int serve(const config& cfg) {
   accounts::login_throttle throttle;
   mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
   app application{cfg, *db, hub, clock, outbox, stats, throttle};
-  realtime::publisher fan_out;
-  hub.run_through([&fan_out](std::function<void()> work) { fan_out.post(std::move(work)); });
   http::dispatcher routes(application, cfg.web_root);
   http::server server(application, routes, cfg.listen, cfg.threads);
+  // Each network thread fans events out to its own connections (see realtime/hub.hpp).
+  hub.use_shards(server.thread_count(), [&server](std::size_t thread, std::function<void()> work) {
+    server.post(thread, std::move(work));
+  });
   outbox.start();
-  spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION, cfg.listen,
-               server.port(), cfg.data_dir.string(), cfg.public_url);
+  spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION,
+               cfg.listen, server.port(), cfg.data_dir.string(), cfg.public_url);
   server.run();
-  hub.run_through(nullptr);  // nothing is handed to the publisher once it starts stopping
-  fan_out.stop();            // drained before the network it sends to goes away
+  hub.stop_delivering();  // the network threads are gone: nothing more is handed to them
   hub.clear();
   outbox.stop();
   curl_global_cleanup();

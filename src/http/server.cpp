@@ -24,14 +24,22 @@ constexpr std::size_t max_body = 1024 * 1024;
 
 verb to_verb(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return verb::get;
-    case bhttp::verb::head: return verb::head;
-    case bhttp::verb::post: return verb::post;
-    case bhttp::verb::put: return verb::put;
-    case bhttp::verb::patch: return verb::patch;
-    case bhttp::verb::delete_: return verb::del;
-    case bhttp::verb::options: return verb::options;
-    default: return verb::other;
+    case bhttp::verb::get:
+      return verb::get;
+    case bhttp::verb::head:
+      return verb::head;
+    case bhttp::verb::post:
+      return verb::post;
+    case bhttp::verb::put:
+      return verb::put;
+    case bhttp::verb::patch:
+      return verb::patch;
+    case bhttp::verb::delete_:
+      return verb::del;
+    case bhttp::verb::options:
+      return verb::options;
+    default:
+      return verb::other;
   }
 }
 
@@ -52,7 +60,8 @@ request to_plain(bhttp::request<bhttp::string_body>& in, const std::string& remo
   return out;
 }
 
-bhttp::response<bhttp::string_body> to_beast(response&& in, unsigned version, bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_beast(response&& in, unsigned version, bool keep_alive,
+                                             bool head) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
   out.set(bhttp::field::server, "petitesalle");
   if (!in.content_type.empty()) out.set(bhttp::field::content_type, in.content_type);
@@ -94,7 +103,7 @@ void log_failure(std::exception_ptr e) {
   }
 }
 
-awaitable<void> write_plain(beast::tcp_stream& stream, response res, unsigned version, bool keep_alive,
+awaitable<void> write_plain(http_stream& stream, response res, unsigned version, bool keep_alive,
                             bool head = false) {
   add_security_headers(res);
   auto out = to_beast(std::move(res), version, keep_alive, head);
@@ -102,8 +111,8 @@ awaitable<void> write_plain(beast::tcp_stream& stream, response res, unsigned ve
   co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
 }
 
-awaitable<void> serve_connection(tcp::socket socket, shared& s) {
-  beast::tcp_stream stream(std::move(socket));
+awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard) {
+  http_stream stream(std::move(socket));
   beast::error_code ec;
   const std::string remote = stream.socket().remote_endpoint(ec).address().to_string();
   beast::flat_buffer buffer;
@@ -114,7 +123,9 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
     stream.expires_after(std::chrono::seconds(60));
     co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (ec == bhttp::error::body_limit) {
-      co_await write_plain(stream, error_response(errors::make(error_code::payload_too_large), locale::fr), 11, false);
+      co_await write_plain(stream,
+                           error_response(errors::make(error_code::payload_too_large), locale::fr),
+                           11, false);
       break;
     }
     if (ec) break;
@@ -129,8 +140,10 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
       {
         request plain = to_plain(raw, remote);
         const locale lang = locale_from_accept_language(plain.header("accept-language"));
-        if (!origin_allowed(raw, s.app.cfg)) refusal = error_response(errors::forbidden(), lang);
-        else if (!(who = accounts::authenticate(s.app, plain))) refusal = error_response(errors::unauthenticated(), lang);
+        if (!origin_allowed(raw, s.app.cfg))
+          refusal = error_response(errors::forbidden(), lang);
+        else if (!(who = accounts::authenticate(s.app, plain)))
+          refusal = error_response(errors::unauthenticated(), lang);
       }
       if (refusal) {
         co_await write_plain(stream, std::move(*refusal), version, false);
@@ -138,9 +151,12 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
       }
       stream.expires_never();
       // The stream gets a coroutine of its own and this one ends, so that an idle connection
-      // does not keep the HTTP session's buffers and parser alive.
+      // does not keep the HTTP session's buffers and parser alive. The WebSocket keeps its own
+      // timeouts, so it takes the bare socket.
       auto executor = stream.get_executor();
-      asio::co_spawn(executor, run_websocket(s.app, *who, std::move(stream), parser.release()), log_failure);
+      asio::co_spawn(executor,
+                     run_websocket(s.app, *who, stream.release_socket(), shard, parser.release()),
+                     log_failure);
       co_return;
     }
 
@@ -153,12 +169,15 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
     } else {
       auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
       res = co_await asio::co_spawn(
-          pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); }, use_awaitable);
+          pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); },
+          use_awaitable);
     }
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
     spdlog::info("request method={} path={} status={} duration_ms={:.3f} remote={}",
-                 std::string_view(raw.method_string()), plain.path, res.status, micros / 1000.0, remote);
+                 std::string_view(raw.method_string()), plain.path, res.status, micros / 1000.0,
+                 remote);
     auto out = to_beast(std::move(res), version, keep_alive, head);
     co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
     if (ec || !keep_alive) break;
@@ -166,11 +185,15 @@ awaitable<void> serve_connection(tcp::socket socket, shared& s) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-awaitable<void> accept_loop(tcp::acceptor& acceptor, shared& s) {
+// Accepts on the first network thread and deals the connections out to every thread in turn.
+awaitable<void> accept_loop(tcp::acceptor& acceptor,
+                            std::vector<std::unique_ptr<asio::io_context>>& threads, shared& s) {
+  std::size_t next = 0;
   for (;;) {
     beast::error_code ec;
-    auto socket = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
-                                                 asio::redirect_error(use_awaitable, ec));
+    const std::size_t shard = next++ % threads.size();
+    tcp_socket socket =
+        co_await acceptor.async_accept(*threads[shard], asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors, for example: wait a little rather than spin.
@@ -181,13 +204,14 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, shared& s) {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, serve_connection(std::move(socket), s), log_failure);
+    asio::co_spawn(executor, serve_connection(std::move(socket), s, shard), log_failure);
   }
 }
 
 tcp::endpoint parse_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got " + listen);
+  if (colon == std::string::npos)
+    throw std::runtime_error("--listen must be HOST:PORT, got " + listen);
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
   const int port = std::stoi(listen.substr(colon + 1));
@@ -199,12 +223,12 @@ tcp::endpoint parse_listen(const std::string& listen) {
 
 struct server::impl {
   impl(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
-      : threads(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())),
-        ioc(this->threads),
+      : contexts(make_contexts(threads > 0 ? static_cast<unsigned>(threads)
+                                           : std::max(1u, std::thread::hardware_concurrency()))),
         blocking(blocking_threads),
         hashing(hashing_threads),
-        acceptor(ioc),
-        signals(ioc, SIGINT, SIGTERM),
+        acceptor(*contexts.front()),
+        signals(*contexts.front(), SIGINT, SIGTERM),
         state{app, routes, blocking, hashing} {
     const auto endpoint = parse_listen(listen);
     acceptor.open(endpoint.protocol());
@@ -219,8 +243,14 @@ struct server::impl {
   // argon2id takes 64 MiB and ~60 ms per hash: two at a time.
   static constexpr int hashing_threads = 2;
 
-  int threads;
-  asio::io_context ioc;
+  // One io_context per network thread, each run by that thread alone (concurrency hint 1).
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned count) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (unsigned i = 0; i < count; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::thread_pool blocking;
   asio::thread_pool hashing;
   tcp::acceptor acceptor;
@@ -233,7 +263,17 @@ server::server(ps::app& app, dispatcher& routes, const std::string& listen, int 
 
 server::~server() = default;
 
-unsigned short server::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+std::size_t server::thread_count() const {
+  return impl_->contexts.size();
+}
+
+void server::post(std::size_t thread, std::function<void()> work) {
+  asio::post(*impl_->contexts.at(thread), std::move(work));
+}
 
 void server::run() {
   auto& i = *impl_;
@@ -242,21 +282,26 @@ void server::run() {
     spdlog::info("signal {}: stopping", signal);
     stop();
   });
-  asio::co_spawn(i.ioc, accept_loop(i.acceptor, i.state), log_failure);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < i.threads; ++t) pool.emplace_back([&i] { i.ioc.run(); });
-  i.ioc.run();
-  for (auto& t : pool) t.join();
+  asio::co_spawn(*i.contexts.front(), accept_loop(i.acceptor, i.contexts, i.state), log_failure);
+  // A thread with no connection yet has nothing to wait for: the guards keep each one running
+  // until stop().
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  for (auto& context : i.contexts) keep_running.push_back(asio::make_work_guard(*context));
+  std::vector<std::thread> others;
+  for (std::size_t t = 1; t < i.contexts.size(); ++t)
+    others.emplace_back([&i, t] { i.contexts[t]->run(); });
+  i.contexts.front()->run();
+  for (auto& t : others) t.join();
   i.blocking.join();
   i.hashing.join();
 }
 
 void server::stop() {
-  asio::post(impl_->ioc, [this] {
+  asio::post(*impl_->contexts.front(), [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
-    impl_->ioc.stop();
+    for (auto& context : impl_->contexts) context->stop();
   });
 }
 

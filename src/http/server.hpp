@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -10,13 +11,18 @@ class dispatcher;
 
 // The network side: accepts connections on one address, reads HTTP requests, upgrades
 // /api/v1/stream to a WebSocket, and runs everything on `threads` network threads with C++20
-// coroutines. Work that would block those threads goes to a small worker pool.
+// coroutines, each thread with its own io_context and its own connections. Work that would
+// block those threads goes to a small worker pool.
 class server {
  public:
   server(ps::app& app, dispatcher& dispatcher, const std::string& listen, int threads);
   ~server();
   // The port actually bound (useful when listening on port 0).
   unsigned short port() const;
+  // The network threads, each with its own connections (the hub's shards).
+  std::size_t thread_count() const;
+  // Runs work on one network thread, after what was posted there before.
+  void post(std::size_t thread, std::function<void()> work);
   // Serves until SIGINT or SIGTERM, or stop().
   void run();
   void stop();

@@ -1,7 +1,6 @@
 #include "realtime/hub.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 namespace ps::realtime {
 
@@ -9,130 +8,121 @@ frame_ptr make_frame(std::string text, std::int64_t channel_id, std::int64_t seq
   return std::make_shared<const event_frame>(event_frame{std::move(text), channel_id, seq});
 }
 
-void hub::attach(const std::shared_ptr<subscriber>& sub, std::int64_t account_id,
-                 const std::vector<std::int64_t>& communities) {
-  std::unique_lock lock(mutex_);
-  connections_[sub.get()] = connection{sub, account_id, communities};
-  by_account_[account_id][sub.get()] = sub;
-  for (auto c : communities) by_community_[c][sub.get()] = sub;
+hub::hub() {
+  shards_.push_back(std::make_unique<shard>());
 }
 
-void hub::detach(const subscriber* sub) {
-  std::unique_lock lock(mutex_);
-  auto it = connections_.find(sub);
-  if (it == connections_.end()) return;
+void hub::use_shards(std::size_t count, shard_runner run) {
+  std::lock_guard lock(runner_mutex_);
+  shards_.clear();
+  for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i)
+    shards_.push_back(std::make_unique<shard>());
+  run_ = std::move(run);
+}
+
+void hub::stop_delivering() {
+  std::lock_guard lock(runner_mutex_);
+  delivering_ = false;
+}
+
+void hub::attach(const std::shared_ptr<subscriber>& sub, std::int64_t account_id,
+                 const std::vector<std::int64_t>& communities, std::size_t shard_index) {
+  auto& s = *shards_.at(shard_index);
+  std::lock_guard lock(s.mutex);
+  s.connections[sub.get()] = connection{sub, account_id, communities};
+  s.by_account[account_id].insert(sub.get());
+  for (auto c : communities) s.by_community[c].insert(sub.get());
+  connections_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void hub::detach(const subscriber* sub, std::size_t shard_index) {
+  auto& s = *shards_.at(shard_index);
+  std::lock_guard lock(s.mutex);
+  auto it = s.connections.find(sub);
+  if (it == s.connections.end()) return;
+  auto* key = it->second.sub.get();
   for (auto c : it->second.communities) {
-    auto& members = by_community_[c];
-    members.erase(sub);
-    if (members.empty()) by_community_.erase(c);
+    auto members = s.by_community.find(c);
+    if (members == s.by_community.end()) continue;
+    members->second.erase(key);
+    if (members->second.empty()) s.by_community.erase(members);
   }
-  auto& mine = by_account_[it->second.account_id];
-  mine.erase(sub);
-  if (mine.empty()) by_account_.erase(it->second.account_id);
-  connections_.erase(it);
+  auto mine = s.by_account.find(it->second.account_id);
+  if (mine != s.by_account.end()) {
+    mine->second.erase(key);
+    if (mine->second.empty()) s.by_account.erase(mine);
+  }
+  s.connections.erase(it);
+  connections_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void hub::on_every_shard(const std::function<void(shard&)>& work) {
+  std::lock_guard lock(runner_mutex_);
+  if (!delivering_) return;
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    shard* s = shards_[i].get();
+    if (run_)
+      run_(i, [s, work] { work(*s); });
+    else
+      work(*s);
+  }
 }
 
 void hub::join(std::int64_t account_id, std::int64_t community_id) {
-  dispatch([this, account_id, community_id] { join_now(account_id, community_id); });
+  on_every_shard([account_id, community_id](shard& s) {
+    std::lock_guard lock(s.mutex);
+    auto acc = s.by_account.find(account_id);
+    if (acc == s.by_account.end()) return;
+    for (auto* sub : acc->second) {
+      auto& conn = s.connections.at(sub);
+      if (std::find(conn.communities.begin(), conn.communities.end(), community_id) ==
+          conn.communities.end())
+        conn.communities.push_back(community_id);
+      s.by_community[community_id].insert(sub);
+    }
+  });
 }
 
 void hub::leave(std::int64_t account_id, std::int64_t community_id) {
-  dispatch([this, account_id, community_id] { leave_now(account_id, community_id); });
+  on_every_shard([account_id, community_id](shard& s) {
+    std::lock_guard lock(s.mutex);
+    auto acc = s.by_account.find(account_id);
+    if (acc == s.by_account.end()) return;
+    auto members = s.by_community.find(community_id);
+    for (auto* sub : acc->second) {
+      std::erase(s.connections.at(sub).communities, community_id);
+      if (members != s.by_community.end()) members->second.erase(sub);
+    }
+    if (members != s.by_community.end() && members->second.empty()) s.by_community.erase(members);
+  });
+}
+
+void hub::send_to(shard& s, const std::unordered_map<std::int64_t, audience>& index,
+                  std::int64_t key, const frame_ptr& frame) {
+  // The lock is held while sending: only this shard's own thread takes it (see shard), and
+  // send() only queues the frame or starts a write.
+  std::lock_guard lock(s.mutex);
+  auto it = index.find(key);
+  if (it == index.end()) return;
+  for (auto* sub : it->second) sub->send(frame);
 }
 
 void hub::publish_to_community(std::int64_t community_id, const frame_ptr& frame) {
-  dispatch([this, community_id, frame] { publish_to_community_now(community_id, frame); });
+  on_every_shard(
+      [community_id, frame](shard& s) { send_to(s, s.by_community, community_id, frame); });
 }
 
 void hub::publish_to_account(std::int64_t account_id, const frame_ptr& frame) {
-  dispatch([this, account_id, frame] { publish_to_account_now(account_id, frame); });
-}
-
-void hub::join_now(std::int64_t account_id, std::int64_t community_id) {
-  std::unique_lock lock(mutex_);
-  auto acc = by_account_.find(account_id);
-  if (acc == by_account_.end()) return;
-  for (auto& [key, sub] : acc->second) {
-    auto& conn = connections_.at(key);
-    if (std::find(conn.communities.begin(), conn.communities.end(), community_id) ==
-        conn.communities.end())
-      conn.communities.push_back(community_id);
-    by_community_[community_id][key] = sub;
-  }
-}
-
-void hub::leave_now(std::int64_t account_id, std::int64_t community_id) {
-  std::unique_lock lock(mutex_);
-  auto acc = by_account_.find(account_id);
-  if (acc == by_account_.end()) return;
-  auto members = by_community_.find(community_id);
-  for (auto& [key, sub] : acc->second) {
-    auto& conn = connections_.at(key);
-    std::erase(conn.communities, community_id);
-    if (members != by_community_.end()) members->second.erase(key);
-  }
-  if (members != by_community_.end() && members->second.empty()) by_community_.erase(members);
-}
-
-std::vector<std::shared_ptr<subscriber>> hub::audience_of(
-    const std::unordered_map<std::int64_t, audience>& index, std::int64_t key) const {
-  std::vector<std::shared_ptr<subscriber>> out;
-  std::shared_lock lock(mutex_);
-  auto it = index.find(key);
-  if (it == index.end()) return out;
-  out.reserve(it->second.size());
-  for (auto& [_, sub] : it->second) out.push_back(sub);
-  return out;
-}
-
-void hub::publish_to_community_now(std::int64_t community_id, const frame_ptr& frame) {
-  for (auto& sub : audience_of(by_community_, community_id)) sub->send(frame);
-}
-
-void hub::publish_to_account_now(std::int64_t account_id, const frame_ptr& frame) {
-  for (auto& sub : audience_of(by_account_, account_id)) sub->send(frame);
+  on_every_shard([account_id, frame](shard& s) { send_to(s, s.by_account, account_id, frame); });
 }
 
 void hub::clear() {
-  std::unique_lock lock(mutex_);
-  by_community_.clear();
-  by_account_.clear();
-  connections_.clear();
-}
-
-std::size_t hub::connection_count() const {
-  std::shared_lock lock(mutex_);
-  return connections_.size();
-}
-
-void publisher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  ready_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
-void publisher::post(std::function<void()> work) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(work));
-  }
-  ready_.notify_one();
-}
-
-void publisher::run() {
-  std::deque<std::function<void()>> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, and everything handed over has run
-      batch.swap(queue_);
-    }
-    for (auto& work : batch) work();
-    batch.clear();
+  for (auto& s : shards_) {
+    std::lock_guard lock(s->mutex);
+    s->by_community.clear();
+    s->by_account.clear();
+    connections_.fetch_sub(s->connections.size(), std::memory_order_relaxed);
+    s->connections.clear();
   }
 }
 

@@ -1,14 +1,12 @@
 #pragma once
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ps::realtime {
@@ -24,7 +22,9 @@ using frame_ptr = std::shared_ptr<const event_frame>;
 
 frame_ptr make_frame(std::string text, std::int64_t channel_id = 0, std::int64_t seq = 0);
 
-// A live connection as the hub sees it. send() is called from any thread and must not block.
+// A live connection as the hub sees it. The hub calls send() only on the thread of the
+// connection's shard (see hub::use_shards), never while the connection is being destroyed,
+// and send() must not call back into the hub.
 class subscriber {
  public:
   virtual ~subscriber() = default;
@@ -33,78 +33,71 @@ class subscriber {
 
 // Who listens to what: live connections by community and by account. Events are published
 // to an explicit audience after their transaction commits (db::transaction::after_commit).
-// Publishing copies the audience under a shared lock and sends outside it, so a slow or
-// closing connection never holds up the others.
+//
+// Connections are split into shards, one per network thread of the server. A publication is
+// handed to each shard once, and each shard's thread walks its own connections: one hand-over
+// per thread per event instead of one per connection, no connection touched by two threads,
+// and no copy of the audience. Membership changes travel the same way, so every shard sees
+// publications and changes in the order they were made.
 class hub {
  public:
-  // Where membership changes and publications run. By default at once, on the caller's thread
-  // (tests rely on that); the server hands them to its publisher thread so that the SQLite
-  // writer, which publishes after each commit, never waits for thousands of sends. Whatever
-  // runs them must keep their order.
-  using runner = std::function<void(std::function<void()>)>;
-  void run_through(runner r) { runner_ = std::move(r); }
+  // Runs work on the thread of one shard, in the order handed over.
+  using shard_runner = std::function<void(std::size_t shard, std::function<void()> work)>;
 
-  // A new connection of `account_id`, receiving the events of `communities`.
+  // One shard whose work runs at once on the caller's thread until use_shards() (tests rely
+  // on that).
+  hub();
+
+  // Called once, before any connection attaches: the server's network threads.
+  void use_shards(std::size_t count, shard_runner run);
+  // From now on publications and membership changes are dropped: at shutdown, once the
+  // threads that ran the shards are gone.
+  void stop_delivering();
+  std::size_t shard_count() const { return shards_.size(); }
+
+  // A new connection of `account_id` on `shard`, receiving the events of `communities`.
+  // Called on the shard's thread.
   void attach(const std::shared_ptr<subscriber>& sub, std::int64_t account_id,
-              const std::vector<std::int64_t>& communities);
-  void detach(const subscriber* sub);
+              const std::vector<std::int64_t>& communities, std::size_t shard = 0);
+  void detach(const subscriber* sub, std::size_t shard = 0);
 
-  // The account's live connections start (join) or stop at once (leave) receiving a community.
+  // The account's live connections start (join) or stop (leave) receiving a community.
   void join(std::int64_t account_id, std::int64_t community_id);
   void leave(std::int64_t account_id, std::int64_t community_id);
 
   void publish_to_community(std::int64_t community_id, const frame_ptr& frame);
   void publish_to_account(std::int64_t account_id, const frame_ptr& frame);
 
-  std::size_t connection_count() const;
+  std::size_t connection_count() const { return connections_.load(std::memory_order_relaxed); }
   // Forgets every connection: at shutdown, so that none outlives the network it belongs to.
   void clear();
 
  private:
-  using audience = std::unordered_map<const subscriber*, std::shared_ptr<subscriber>>;
   struct connection {
     std::shared_ptr<subscriber> sub;
     std::int64_t account_id;
     std::vector<std::int64_t> communities;
   };
+  using audience = std::unordered_set<subscriber*>;
+  // Touched by its own thread only, except clear() at shutdown; the mutex makes that safe
+  // and is otherwise never contended.
+  struct shard {
+    std::mutex mutex;
+    std::unordered_map<const subscriber*, connection> connections;
+    std::unordered_map<std::int64_t, audience> by_community;
+    std::unordered_map<std::int64_t, audience> by_account;
+  };
 
-  void dispatch(std::function<void()> work) {
-    if (runner_) runner_(std::move(work));
-    else work();
-  }
-  void join_now(std::int64_t account_id, std::int64_t community_id);
-  void leave_now(std::int64_t account_id, std::int64_t community_id);
-  void publish_to_community_now(std::int64_t community_id, const frame_ptr& frame);
-  void publish_to_account_now(std::int64_t account_id, const frame_ptr& frame);
+  // Runs work(shard) on every shard's thread.
+  void on_every_shard(const std::function<void(shard&)>& work);
+  static void send_to(shard& s, const std::unordered_map<std::int64_t, audience>& index,
+                      std::int64_t key, const frame_ptr& frame);
 
-  std::vector<std::shared_ptr<subscriber>> audience_of(
-      const std::unordered_map<std::int64_t, audience>& index, std::int64_t key) const;
-
-  mutable std::shared_mutex mutex_;
-  std::unordered_map<const subscriber*, connection> connections_;
-  std::unordered_map<std::int64_t, audience> by_community_;
-  std::unordered_map<std::int64_t, audience> by_account_;
-  runner runner_;
-};
-
-// One thread that runs the hub's work in the order it was handed over (see hub::run_through).
-class publisher {
- public:
-  publisher() : thread_([this] { run(); }) {}
-  ~publisher() { stop(); }
-  // Runs what was handed over, then ends the thread. Idempotent.
-  void stop();
-  publisher(const publisher&) = delete;
-  publisher& operator=(const publisher&) = delete;
-  void post(std::function<void()> work);
-
- private:
-  void run();
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts once the members above exist
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::mutex runner_mutex_;  // guards run_ and delivering_ (the writer thread publishes)
+  shard_runner run_;
+  bool delivering_ = true;
+  std::atomic<std::size_t> connections_{0};
 };
 
 }  // namespace ps::realtime

@@ -93,15 +93,20 @@ TEST_F(StreamProtocol, BadFramesGetErrorsInTheCallersLanguage) {
   EXPECT_EQ(bad[0]["error"]["code"], "malformed_json");
   EXPECT_NE(bad[0]["error"]["message"].get<std::string>().find("JSON"), std::string::npos);
   EXPECT_EQ(texts(p.on_text(R"({"type":"dance"})"))[0]["error"]["code"], "unknown_type");
-  EXPECT_EQ(texts(p.on_text(R"({"type":"resume","channels":[1]})"))[0]["error"]["code"], "invalid_field");
-  EXPECT_EQ(texts(p.on_text(R"({"type":"resume","channels":{"x":1}})"))[0]["error"]["code"], "invalid_field");
+  EXPECT_EQ(texts(p.on_text(R"({"type":"resume","channels":[1]})"))[0]["error"]["code"],
+            "invalid_field");
+  EXPECT_EQ(texts(p.on_text(R"({"type":"resume","channels":{"x":1}})"))[0]["error"]["code"],
+            "invalid_field");
 }
 
 TEST_F(StreamProtocol, ResumeReplaysWhatWasMissedInOrderThenSaysResumed) {
   for (int i = 1; i <= 5; ++i)
-    ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"message " + std::to_string(i), {}, {}}).ok());
+    ASSERT_TRUE(
+        chat::post_message(t.app(), host, channel_id, {"message " + std::to_string(i), {}, {}})
+            .ok());
   stream_protocol p(t.app(), host);
-  auto answer = p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 2}}}}.dump());
+  auto answer =
+      p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 2}}}}.dump());
   auto out = texts(answer);
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[0]["seq"], 3);
@@ -116,7 +121,8 @@ TEST_F(StreamProtocol, ResumePagesThroughLongGaps) {
   for (int i = 0; i < resume_page + 30; ++i)
     ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"m", {}, {}}).ok());
   stream_protocol p(t.app(), host);
-  auto out = texts(p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
+  auto out = texts(
+      p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
   ASSERT_EQ(out.size(), static_cast<std::size_t>(resume_page + 31));
   for (int i = 0; i < resume_page + 30; ++i) EXPECT_EQ(out[i]["seq"], i + 1);
 }
@@ -125,7 +131,8 @@ TEST_F(StreamProtocol, ResumeSkipsChannelsTheCallerCannotSee) {
   ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"secret", {}, {}}).ok());
   caller stranger = t.person("Zoe");
   stream_protocol p(t.app(), stranger);
-  auto out = texts(p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
+  auto out = texts(
+      p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0]["type"], "resumed");
 }
@@ -136,19 +143,44 @@ TEST_F(StreamProtocol, ResumeSkipsChannelsTheCallerCannotSee) {
 namespace ps::realtime {
 namespace {
 
-TEST(Publisher, RunsTheHubsWorkInOrderOnItsThread) {
+// What the server does with its network threads, by hand: each shard's work queued in order,
+// then run. A connection hears only from its own shard, and every shard keeps the order.
+TEST(Hub, ShardsRunPublicationsAndMembershipChangesInOrder) {
   hub h;
-  publisher p;
-  h.run_through([&p](std::function<void()> work) { p.post(std::move(work)); });
-  auto a = std::make_shared<ps::testing::recording_subscriber>();
-  h.attach(a, 1, {10});
+  std::vector<std::vector<std::function<void()>>> queued(2);
+  h.use_shards(2, [&queued](std::size_t shard, std::function<void()> work) {
+    queued.at(shard).push_back(std::move(work));
+  });
+  auto a = std::make_shared<recording_subscriber>(), b = std::make_shared<recording_subscriber>();
+  h.attach(a, 1, {10}, 0);
+  h.attach(b, 2, {10}, 1);
+  EXPECT_EQ(h.connection_count(), 2u);
   for (int i = 0; i < 100; ++i) h.publish_to_community(10, make_frame(std::to_string(i)));
   h.leave(1, 10);
   h.publish_to_community(10, make_frame("after leave"));
-  p.stop();
-  auto texts = a->texts();
-  ASSERT_EQ(texts.size(), 100u);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(texts[i], std::to_string(i));
+  h.publish_to_account(2, make_frame("to b"));
+  EXPECT_EQ(a->count(), 0u);  // nothing runs until the shard's thread runs it
+  ASSERT_EQ(queued[0].size(), 103u);
+  ASSERT_EQ(queued[1].size(), 103u);
+  for (auto& shard : queued)
+    for (auto& work : shard) work();
+  auto from_a = a->texts(), from_b = b->texts();
+  ASSERT_EQ(from_a.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(from_a[i], std::to_string(i));
+  ASSERT_EQ(from_b.size(), 102u);
+  EXPECT_EQ(from_b[100], "after leave");
+  EXPECT_EQ(from_b[101], "to b");
+}
+
+TEST(Hub, DropsPublicationsOnceStopped) {
+  hub h;
+  auto a = std::make_shared<recording_subscriber>();
+  h.attach(a, 1, {10});
+  h.stop_delivering();
+  h.publish_to_community(10, make_frame("late"));
+  EXPECT_EQ(a->count(), 0u);
+  h.clear();
+  EXPECT_EQ(h.connection_count(), 0u);
 }
 
 }  // namespace
