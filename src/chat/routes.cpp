@@ -86,19 +86,21 @@ void add_routes(http::router& r) {
     return http::json_response(200, {{"channel", to_json(*ch)}});
   });
 
-  r.add(verb::post, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {
+  // The hottest write: queued from the network thread, answered when its group commits.
+  r.add_queued(verb::post, "/api/v1/channels/{id}/messages", [](context& c, http::reply_fn reply) {
     auto who = c.caller();
-    if (!who) return who.error();
+    if (!who) return reply(who.error());
     auto id = c.id_param("id", "channel");
-    if (!id) return id.error();
+    if (!id) return reply(id.error());
     auto body = c.json_body();
-    if (!body) return body.error();
+    if (!body) return reply(body.error());
     http::fields::reader f(*body);
     new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id")};
-    if (f.error()) return *f.error();
-    auto m = post_message(c.app, *who, *id, input);
-    if (!m) return m.error();
-    return one_message(201, *m);
+    if (f.error()) return reply(*f.error());
+    post_message_then(c.app, *who, *id, input, [reply = std::move(reply)](result<message> m) {
+      if (!m) return reply(m.error());
+      reply(one_message(201, *m));
+    });
   });
 
   r.add(verb::get, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {
@@ -114,7 +116,8 @@ void add_routes(http::router& r) {
     if (!limit) return limit.error();
     page_request page{*before, *after, 50};
     if (*limit) {
-      if (**limit < 1 || **limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
+      if (**limit < 1 || **limit > max_page)
+        return errors::invalid("limit", field_problem::out_of_range);
       page.limit = static_cast<int>(**limit);
     }
     auto messages = history(c.app, *who, *id, page);
@@ -173,8 +176,10 @@ void add_routes(http::router& r) {
     return http::no_content();
   });
 
-  r.add(verb::put, "/api/v1/messages/{id}/reactions/{emoji}", [](context& c) { return react_route(c, true); });
-  r.add(verb::del, "/api/v1/messages/{id}/reactions/{emoji}", [](context& c) { return react_route(c, false); });
+  r.add(verb::put, "/api/v1/messages/{id}/reactions/{emoji}",
+        [](context& c) { return react_route(c, true); });
+  r.add(verb::del, "/api/v1/messages/{id}/reactions/{emoji}",
+        [](context& c) { return react_route(c, false); });
 }
 
 }  // namespace ps::chat

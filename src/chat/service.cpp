@@ -38,19 +38,25 @@ bool valid_emoji(const std::string& emoji) {
 
 // Publishes a change of one channel's messages to its community, after the commit.
 void publish(app& app, db::transaction& tx, std::int64_t community_id, realtime::frame_ptr frame) {
-  tx.after_commit([&app, community_id, frame = std::move(frame)] { app.hub.publish_to_community(community_id, frame); });
+  tx.after_commit([&app, community_id, frame = std::move(frame)] {
+    app.hub.publish_to_community(community_id, frame);
+  });
 }
 
 void publish_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
   publish(app, tx, c.community_id,
-          realtime::make_event({{"type", type}, {"community_id", c.community_id}, {"channel", to_shared_json(c)}}));
+          realtime::make_event(
+              {{"type", type}, {"community_id", c.community_id}, {"channel", to_shared_json(c)}}));
 }
 
 std::string reaction_event_json(std::string_view type, const message& m, const std::string& emoji,
                                 std::int64_t account_id) {
   std::string out;
   json_text::object_writer w(out);
-  w.field("type", type).field("channel_id", m.channel_id).field("message_id", m.id).field("emoji", emoji);
+  w.field("type", type)
+      .field("channel_id", m.channel_id)
+      .field("message_id", m.id)
+      .field("emoji", emoji);
   w.field("account_id", account_id);
   append_json(w.raw_field("message"), m);
   w.close();
@@ -87,8 +93,8 @@ result<channel_ref> access_channel(db::session& s, const caller& who, std::int64
   return channel_ref{std::move(*place), std::move(*member)};
 }
 
-result<channel> create_channel(app& app, const caller& who, const std::string& slug, const std::string& raw_name,
-                               const std::string& kind) {
+result<channel> create_channel(app& app, const caller& who, const std::string& slug,
+                               const std::string& raw_name, const std::string& kind) {
   auto name = check_channel_name(raw_name);
   if (!name) return name.error();
   if (kind != "chat") return errors::invalid("kind", field_problem::not_allowed);
@@ -116,7 +122,8 @@ result<std::vector<channel>> list_channels(app& app, const caller& who, const st
 }
 
 result<channel> update_channel(app& app, const caller& who, std::int64_t channel_id,
-                               const std::optional<std::string>& raw_name, const std::optional<bool>& archived) {
+                               const std::optional<std::string>& raw_name,
+                               const std::optional<bool>& archived) {
   std::optional<std::string> name;
   if (raw_name) {
     auto checked = check_channel_name(*raw_name);
@@ -142,22 +149,32 @@ result<channel> update_channel(app& app, const caller& who, std::int64_t channel
   });
 }
 
-result<message> post_message(app& app, const caller& who, std::int64_t channel_id, const new_message& input) {
+namespace {
+
+using post_job = std::function<result<message>(db::transaction&)>;
+
+// What a post checks and renders before it needs the database, and the write that follows:
+// shared by the waiting and the queued versions.
+result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_id,
+                              const new_message& input) {
   auto body = check_body(input.body);
   if (!body) return body.error();
-  if (input.client_id && (input.client_id->empty() || input.client_id->size() > max_client_id_length))
+  if (input.client_id &&
+      (input.client_id->empty() || input.client_id->size() > max_client_id_length))
     return errors::invalid("client_id", field_problem::invalid_format);
   // Rendered before the transaction so that the single writer is held only for the insert.
-  const std::string html = render_markdown(*body);
+  std::string html = render_markdown(*body);
   const millis now = app.clock.now();
 
   // The write path runs on the single writer: one query for membership, archive state and the
   // author's name, then the sequence number, the row and the author's read marker.
-  return app.db.write([&](db::transaction& tx) -> result<message> {
+  return post_job([&app, who, channel_id, input, body = std::move(*body), html = std::move(html),
+                   now](db::transaction& tx) -> result<message> {
     auto place = store::posting_place_of(tx, channel_id, who.account_id);
     if (!place) return errors::not_found("channel");
     if (input.client_id) {
-      if (auto first = store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id)) {
+      if (auto first =
+              store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id)) {
         std::vector<message> one{std::move(*first)};
         store::with_reactions(tx, one);
         return std::move(one.front());
@@ -175,7 +192,7 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
     m.seq = store::next_seq(tx, channel_id);
     m.author_id = who.account_id;
     m.author_name = place->author_name;
-    m.body = *body;
+    m.body = body;
     m.html = html;
     m.parent_id = input.parent_id;
     m.client_id = input.client_id;
@@ -189,16 +206,36 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
   });
 }
 
-result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id, const page_request& page) {
-  if (page.limit < 1 || page.limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
+}  // namespace
+
+result<message> post_message(app& app, const caller& who, std::int64_t channel_id,
+                             const new_message& input) {
+  auto job = prepare_post(app, who, channel_id, input);
+  if (!job) return job.error();
+  return app.db.write(*job);
+}
+
+void post_message_then(app& app, const caller& who, std::int64_t channel_id,
+                       const new_message& input, std::function<void(result<message>)> done) {
+  auto job = prepare_post(app, who, channel_id, input);
+  if (!job) return done(job.error());
+  app.db.write_then(std::move(*job), std::move(done));
+}
+
+result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id,
+                                     const page_request& page) {
+  if (page.limit < 1 || page.limit > max_page)
+    return errors::invalid("limit", field_problem::out_of_range);
   if (page.before && page.after) return errors::invalid("after", field_problem::not_allowed);
   if ((page.before && *page.before < 0) || (page.after && *page.after < 0))
     return errors::invalid(page.before ? "before" : "after", field_problem::out_of_range);
   return app.db.read([&](db::session& s) -> result<std::vector<message>> {
-    if (!store::channel_if_member(s, channel_id, who.account_id)) return errors::not_found("channel");
-    std::vector<message> out = page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
-                               : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
-                                            : store::latest_messages(s, channel_id, page.limit);
+    if (!store::channel_if_member(s, channel_id, who.account_id))
+      return errors::not_found("channel");
+    std::vector<message> out =
+        page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
+        : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
+                     : store::latest_messages(s, channel_id, page.limit);
     store::with_reactions(s, out);
     return out;
   });
@@ -206,7 +243,8 @@ result<std::vector<message>> history(app& app, const caller& who, std::int64_t c
 
 result<std::vector<message>> missed_messages(app& app, const caller& who, std::int64_t channel_id,
                                              std::int64_t seq, int limit) {
-  return history(app, who, channel_id, page_request{std::nullopt, std::max<std::int64_t>(seq, 0), limit});
+  return history(app, who, channel_id,
+                 page_request{std::nullopt, std::max<std::int64_t>(seq, 0), limit});
 }
 
 result<thread> thread_of(app& app, const caller& who, std::int64_t message_id) {
@@ -221,7 +259,8 @@ result<thread> thread_of(app& app, const caller& who, std::int64_t message_id) {
   });
 }
 
-result<message> edit_message(app& app, const caller& who, std::int64_t message_id, const std::string& raw_body) {
+result<message> edit_message(app& app, const caller& who, std::int64_t message_id,
+                             const std::string& raw_body) {
   auto body = check_body(raw_body);
   if (!body) return body.error();
   const std::string html = render_markdown(*body);
@@ -245,17 +284,21 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
   return app.db.write([&](db::transaction& tx) -> outcome {
     auto ref = access_message(tx, who, message_id);
     if (!ref) return ref.error();
-    if (ref->msg.author_id != who.account_id && !ref->where.member.is_host()) return errors::forbidden();
+    if (ref->msg.author_id != who.account_id && !ref->where.member.is_host())
+      return errors::forbidden();
     if (ref->msg.deleted_at) return done;  // deleting twice is harmless
     store::mark_deleted(tx, message_id, now);
     publish(app, tx, ref->where.place.community_id,
-            realtime::make_event({{"type", "message.deleted"}, {"channel_id", ref->msg.channel_id},
-                                  {"seq", ref->msg.seq}, {"message_id", message_id}}));
+            realtime::make_event({{"type", "message.deleted"},
+                                  {"channel_id", ref->msg.channel_id},
+                                  {"seq", ref->msg.seq},
+                                  {"message_id", message_id}}));
     return done;
   });
 }
 
-result<message> react(app& app, const caller& who, std::int64_t message_id, const std::string& emoji, bool add) {
+result<message> react(app& app, const caller& who, std::int64_t message_id,
+                      const std::string& emoji, bool add) {
   if (!valid_emoji(emoji)) return errors::invalid("emoji", field_problem::invalid_format);
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> result<message> {
@@ -268,8 +311,8 @@ result<message> react(app& app, const caller& who, std::int64_t message_id, cons
     message m = reload(tx, message_id);
     if (changed)
       publish(app, tx, ref->where.place.community_id,
-              realtime::make_frame(reaction_event_json(add ? "reaction.added" : "reaction.removed", m, emoji,
-                                                       who.account_id)));
+              realtime::make_frame(reaction_event_json(add ? "reaction.added" : "reaction.removed",
+                                                       m, emoji, who.account_id)));
     return m;
   });
 }
@@ -283,7 +326,8 @@ result<channel> mark_read(app& app, const caller& who, std::int64_t channel_id, 
     channel c = *store::channel_for_reader(tx, channel_id, who.account_id);
     auto frame = realtime::make_event(
         {{"type", "channel.read"}, {"channel_id", channel_id}, {"last_read_seq", c.last_read_seq}});
-    tx.after_commit([&app, account = who.account_id, frame] { app.hub.publish_to_account(account, frame); });
+    tx.after_commit(
+        [&app, account = who.account_id, frame] { app.hub.publish_to_account(account, frame); });
     return c;
   });
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,19 +38,28 @@ struct thread {
 // Loads a channel whose community the caller belongs to; 404 otherwise.
 result<channel_ref> access_channel(db::session& s, const caller& who, std::int64_t channel_id);
 
-result<channel> create_channel(app& app, const caller& who, const std::string& slug, const std::string& name,
-                               const std::string& kind);
+result<channel> create_channel(app& app, const caller& who, const std::string& slug,
+                               const std::string& name, const std::string& kind);
 result<std::vector<channel>> list_channels(app& app, const caller& who, const std::string& slug);
 result<channel> update_channel(app& app, const caller& who, std::int64_t channel_id,
-                               const std::optional<std::string>& name, const std::optional<bool>& archived);
+                               const std::optional<std::string>& name,
+                               const std::optional<bool>& archived);
 
 // A retried post with the same client_id returns the first message and writes nothing.
-result<message> post_message(app& app, const caller& who, std::int64_t channel_id, const new_message& input);
-result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id, const page_request& page);
+result<message> post_message(app& app, const caller& who, std::int64_t channel_id,
+                             const new_message& input);
+// The same, without waiting: `done` gets the message (or the error) on the SQLite writer's
+// thread once the commit is durable, or at once when the input is refused before any write.
+void post_message_then(app& app, const caller& who, std::int64_t channel_id,
+                       const new_message& input, std::function<void(result<message>)> done);
+result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id,
+                                     const page_request& page);
 result<thread> thread_of(app& app, const caller& who, std::int64_t message_id);
-result<message> edit_message(app& app, const caller& who, std::int64_t message_id, const std::string& body);
+result<message> edit_message(app& app, const caller& who, std::int64_t message_id,
+                             const std::string& body);
 outcome delete_message(app& app, const caller& who, std::int64_t message_id);
-result<message> react(app& app, const caller& who, std::int64_t message_id, const std::string& emoji, bool add);
+result<message> react(app& app, const caller& who, std::int64_t message_id,
+                      const std::string& emoji, bool add);
 result<channel> mark_read(app& app, const caller& who, std::int64_t channel_id, std::int64_t seq);
 
 // What a resuming connection missed in one channel: messages after `seq`, oldest first.

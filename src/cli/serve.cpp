@@ -52,6 +52,9 @@ int serve(const config& cfg) {
   spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION,
                cfg.listen, server.port(), cfg.data_dir.string(), cfg.public_url);
   server.run();
+  // Writes are queued in order: once this one is done, every write queued from the network has
+  // replied, and none will reach for the network threads once they are gone.
+  db->write([](db::transaction&) {});
   hub.stop_delivering();  // the network threads are gone: nothing more is handed to them
   hub.clear();
   outbox.stop();

@@ -1,5 +1,7 @@
 #include "db/database.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace ps::db {
 
 std::int64_t row::integer(std::size_t i) const {
@@ -24,6 +26,17 @@ const std::string& row::text(std::size_t i) const {
 std::optional<std::string> row::maybe_text(std::size_t i) const {
   if (is_null(i)) return std::nullopt;
   return text(i);
+}
+
+void database::report_failure(std::exception_ptr failure) {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    spdlog::error("write failed: {}", e.what());
+  } catch (...) {
+    spdlog::error("write failed");
+  }
 }
 
 }  // namespace ps::db

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -39,7 +41,9 @@ struct param {
 class row {
  public:
   explicit row(std::vector<value> columns) : columns_(std::move(columns)) {}
-  bool is_null(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(columns_.at(i)); }
+  bool is_null(std::size_t i) const {
+    return std::holds_alternative<std::nullptr_t>(columns_.at(i));
+  }
   std::int64_t integer(std::size_t i) const;
   std::optional<std::int64_t> maybe_integer(std::size_t i) const;
   bool boolean(std::size_t i) const { return integer(i) != 0; }
@@ -162,6 +166,30 @@ class database {
     }
   }
 
+  // Queues fn like write() and returns at once: `done` gets what fn returned once its group has
+  // committed (or the error that stopped it), on the writer thread. For the hot write paths of
+  // the network threads, which must not wait: no thread is parked on the commit, and the only
+  // hand-overs are to the writer and back. fn returns a result<T>; done must be quick.
+  template <class F, class Done>
+  void write_then(F fn, Done done) {
+    using R = std::invoke_result_t<F, transaction&>;
+    static_assert(is_result<R>::value, "write_then's work returns a result<T>");
+    auto out = std::make_shared<std::optional<R>>();
+    queue_write(
+        [fn = std::move(fn), out](transaction& t) {
+          out->emplace(fn(t));
+          return out->value().ok();
+        },
+        [out, done = std::move(done)](std::exception_ptr failure) {
+          if (failure || !*out) {
+            report_failure(failure);
+            done(R(errors::make(error_code::internal)));
+          } else {
+            done(std::move(**out));
+          }
+        });
+  }
+
   // Queues a write and returns at once, without waiting for its commit: for bookkeeping that
   // must not slow the request that causes it (a token's last use). Failures are only logged.
   virtual void write_later(std::function<void(transaction&)> fn) = 0;
@@ -173,6 +201,11 @@ class database {
   virtual void run_read(const std::function<void(session&)>& fn) = 0;
   // fn returns whether to commit.
   virtual void run_write(const std::function<bool(transaction&)>& fn) = 0;
+  // fn returns whether to commit; finished(nullptr) once committed, or with the failure.
+  virtual void queue_write(std::function<bool(transaction&)> fn,
+                           std::function<void(std::exception_ptr)> finished) = 0;
+  // Logs a failure that becomes an internal error for the caller.
+  static void report_failure(std::exception_ptr failure);
 };
 
 }  // namespace ps::db

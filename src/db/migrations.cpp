@@ -156,7 +156,9 @@ constexpr migration migrations[] = {
 
 }  // namespace
 
-std::span<const migration> all_migrations() { return migrations; }
+std::span<const migration> all_migrations() {
+  return migrations;
+}
 
 std::string for_dialect(std::string_view sql, dialect d) {
   const std::string_view id_column = d == dialect::sqlite
@@ -182,9 +184,8 @@ int migrate(database& db) {
     if (m.version <= current) continue;
     db.write([&](transaction& tx) {
       tx.execute_script(for_dialect(m.sql, tx.kind()));
-      tx.execute(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", m.version,
-          m.name, system_clock{}.now());
+      tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                 m.version, m.name, system_clock{}.now());
     });
     ++applied;
   }

@@ -7,8 +7,8 @@
 #include <deque>
 #include <future>
 #include <mutex>
-#include <thread>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -60,7 +60,8 @@ class sqlite_session final : public session {
     sqlite3_busy_timeout(db_.get(), 10000);
     sqlite3_extended_result_codes(db_.get(), 1);
     execute_script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;");
-    execute_script(options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+    execute_script(options.synchronous_full ? "PRAGMA synchronous=FULL;"
+                                            : "PRAGMA synchronous=NORMAL;");
   }
 
   std::vector<row> query_params(std::string_view sql, std::span<const param> params) override {
@@ -114,22 +115,27 @@ class sqlite_session final : public session {
     if (it == cache_.end()) {
       const std::string rewritten = sqlite_placeholders(sql);
       sqlite3_stmt* raw = nullptr;
-      const int rc = sqlite3_prepare_v3(db_.get(), rewritten.c_str(), static_cast<int>(rewritten.size()),
-                                        SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+      const int rc =
+          sqlite3_prepare_v3(db_.get(), rewritten.c_str(), static_cast<int>(rewritten.size()),
+                             SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
       if (rc != SQLITE_OK) fail(db_.get(), rc, "preparing: " + rewritten);
       it = cache_.emplace(std::string(sql), statement_ptr(raw)).first;
     }
     sqlite3_stmt* stmt = it->second.get();
     sqlite3_clear_bindings(stmt);
-    for (std::size_t i = 0; i < params.size(); ++i) bind(stmt, static_cast<int>(i + 1), params[i].v);
+    for (std::size_t i = 0; i < params.size(); ++i)
+      bind(stmt, static_cast<int>(i + 1), params[i].v);
     return stmt;
   }
 
   void bind(sqlite3_stmt* stmt, int index, const value& v) {
     int rc = SQLITE_OK;
-    if (std::holds_alternative<std::nullptr_t>(v)) rc = sqlite3_bind_null(stmt, index);
-    else if (auto i = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(stmt, index, *i);
-    else if (auto d = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, index, *d);
+    if (std::holds_alternative<std::nullptr_t>(v))
+      rc = sqlite3_bind_null(stmt, index);
+    else if (auto i = std::get_if<std::int64_t>(&v))
+      rc = sqlite3_bind_int64(stmt, index, *i);
+    else if (auto d = std::get_if<double>(&v))
+      rc = sqlite3_bind_double(stmt, index, *d);
     else {
       const auto& s = std::get<std::string>(v);
       rc = sqlite3_bind_text64(stmt, index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -139,9 +145,12 @@ class sqlite_session final : public session {
 
   static value column(sqlite3_stmt* stmt, int c) {
     switch (sqlite3_column_type(stmt, c)) {
-      case SQLITE_NULL: return nullptr;
-      case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(stmt, c));
-      case SQLITE_FLOAT: return sqlite3_column_double(stmt, c);
+      case SQLITE_NULL:
+        return nullptr;
+      case SQLITE_INTEGER:
+        return static_cast<std::int64_t>(sqlite3_column_int64(stmt, c));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(stmt, c);
       default: {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
         return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c)));
@@ -207,11 +216,16 @@ class sqlite_database final : public database {
     };
     job->fn = &job->owned;
     job->detached = true;
-    {
-      std::lock_guard lock(queue_mutex_);
-      queue_.push_back(job.release());
-    }
-    queue_ready_.notify_one();
+    enqueue(job.release());
+  }
+
+  void queue_write(std::function<bool(transaction&)> fn,
+                   std::function<void(std::exception_ptr)> finished) override {
+    auto job = std::make_unique<write_job>();
+    job->owned = std::move(fn);
+    job->fn = &job->owned;
+    job->finished = std::move(finished);
+    enqueue(job.release());
   }
 
   void run_write(const std::function<bool(transaction&)>& fn) override {
@@ -221,11 +235,7 @@ class sqlite_database final : public database {
     write_job job;
     job.fn = &fn;
     auto finished = job.done.get_future();
-    {
-      std::lock_guard lock(queue_mutex_);
-      queue_.push_back(&job);
-    }
-    queue_ready_.notify_one();
+    enqueue(&job);
     finished.get();  // rethrows what the work threw, or the commit's failure
   }
 
@@ -233,12 +243,31 @@ class sqlite_database final : public database {
   struct write_job {
     const std::function<bool(transaction&)>* fn = nullptr;
     std::promise<void> done;
-    std::function<bool(transaction&)> owned;  // for write_later, which nobody waits for
+    std::function<bool(transaction&)> owned;           // for queued jobs, which nobody waits for
+    std::function<void(std::exception_ptr)> finished;  // queue_write's completion
     bool detached = false;
   };
 
-  // Reports the outcome of a job: to its waiting caller, or (for write_later) to the log.
+  void enqueue(write_job* job) {
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(job);
+    }
+    queue_ready_.notify_one();
+  }
+
+  // Reports the outcome of a job: to its completion, to its waiting caller, or (for
+  // write_later) to the log.
   static void finish(write_job* job, std::exception_ptr failure) {
+    if (job->finished) {
+      try {
+        job->finished(failure);
+      } catch (const std::exception& e) {
+        spdlog::error("write completion failed: {}", e.what());
+      }
+      delete job;
+      return;
+    }
     if (job->detached) {
       if (failure) {
         try {
@@ -250,8 +279,10 @@ class sqlite_database final : public database {
       delete job;
       return;
     }
-    if (failure) job->done.set_exception(failure);
-    else job->done.set_value();
+    if (failure)
+      job->done.set_exception(failure);
+    else
+      job->done.set_value();
   }
   static constexpr std::size_t max_group = 512;
 
@@ -326,7 +357,8 @@ class sqlite_database final : public database {
   struct reader_lease {
     sqlite_database* owner;
     std::unique_ptr<sqlite_session> session;
-    reader_lease(sqlite_database* o, std::unique_ptr<sqlite_session> s) : owner(o), session(std::move(s)) {}
+    reader_lease(sqlite_database* o, std::unique_ptr<sqlite_session> s)
+        : owner(o), session(std::move(s)) {}
     reader_lease(reader_lease&&) = default;
     ~reader_lease() {
       if (session) owner->give_back(std::move(session));
@@ -335,7 +367,8 @@ class sqlite_database final : public database {
 
   reader_lease lease_reader() {
     std::unique_lock lock(readers_mutex_);
-    readers_free_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < options_.max_readers; });
+    readers_free_.wait(
+        lock, [&] { return !idle_readers_.empty() || open_readers_ < options_.max_readers; });
     if (!idle_readers_.empty()) {
       auto s = std::move(idle_readers_.back());
       idle_readers_.pop_back();

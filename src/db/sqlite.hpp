@@ -15,7 +15,8 @@ struct sqlite_options {
 
 // Opens (creating if needed) an SQLite database in WAL mode: one writer connection used by
 // one transaction at a time, and a pool of reader connections.
-std::unique_ptr<database> open_sqlite(const std::filesystem::path& file, sqlite_options options = {});
+std::unique_ptr<database> open_sqlite(const std::filesystem::path& file,
+                                      sqlite_options options = {});
 
 // Rewrites $1, $2 … placeholders into SQLite's ?1, ?2 … outside string literals.
 std::string sqlite_placeholders(std::string_view sql);

@@ -1,7 +1,8 @@
+#include "db/sqlite.hpp"
+
 #include <gtest/gtest.h>
 
 #include "db/migrations.hpp"
-#include "db/sqlite.hpp"
 #include "testing/test_app.hpp"
 
 namespace ps::db {
@@ -16,7 +17,9 @@ class SqliteFixture : public ::testing::Test {
   testing::temp_dir dir;
   std::unique_ptr<database> db = open_sqlite(dir.path() / "t.db");
   void SetUp() override {
-    db->write([](transaction& tx) { tx.execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"); });
+    db->write([](transaction& tx) {
+      tx.execute_script("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    });
   }
   std::int64_t count() {
     return db->read([](session& s) { return s.query_one("SELECT COUNT(*) FROM t")->integer(0); });
@@ -24,7 +27,9 @@ class SqliteFixture : public ::testing::Test {
 };
 
 TEST_F(SqliteFixture, BindsAndReadsEveryType) {
-  auto r = db->read([](session& s) { return *s.query_one("SELECT $1, $2, $3, $4", std::int64_t{7}, 2.5, "x", nullptr); });
+  auto r = db->read([](session& s) {
+    return *s.query_one("SELECT $1, $2, $3, $4", std::int64_t{7}, 2.5, "x", nullptr);
+  });
   EXPECT_EQ(r.integer(0), 7);
   EXPECT_EQ(r.text(2), "x");
   EXPECT_TRUE(r.is_null(3));
@@ -79,7 +84,8 @@ TEST_F(SqliteFixture, BackupCopiesTheDatabase) {
   const auto copy = dir.path() / "copy.db";
   db->backup_to(copy.string());
   auto other = open_sqlite(copy);
-  EXPECT_EQ(other->read([](session& s) { return s.query_one("SELECT v FROM t")->text(0); }), "kept");
+  EXPECT_EQ(other->read([](session& s) { return s.query_one("SELECT v FROM t")->text(0); }),
+            "kept");
 }
 
 TEST(Migrations, ApplyOnceAndAreRecorded) {
@@ -87,7 +93,9 @@ TEST(Migrations, ApplyOnceAndAreRecorded) {
   auto db = open_sqlite(dir.path() / "m.db");
   EXPECT_EQ(migrate(*db), static_cast<int>(all_migrations().size()));
   EXPECT_EQ(migrate(*db), 0);
-  auto version = db->read([](session& s) { return s.query_one("SELECT MAX(version) FROM schema_migrations")->integer(0); });
+  auto version = db->read([](session& s) {
+    return s.query_one("SELECT MAX(version) FROM schema_migrations")->integer(0);
+  });
   EXPECT_EQ(version, all_migrations().back().version);
 }
 

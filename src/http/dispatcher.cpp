@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "accounts/auth.hpp"
@@ -25,7 +27,8 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
 }
 
 bool is_cross_site_risk(const request& req) {
-  if (req.method == verb::get || req.method == verb::head || req.method == verb::options) return false;
+  if (req.method == verb::get || req.method == verb::head || req.method == verb::options)
+    return false;
   // A bearer token is never attached by a browser on its own, so it proves the caller meant it.
   const std::string_view authorization = req.header("authorization");
   if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) return false;
@@ -37,10 +40,11 @@ bool is_cross_site_risk(const request& req) {
 }
 
 void add_security_headers(response& res) {
-  res.headers.emplace_back("Content-Security-Policy",
-                           "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-                           "frame-ancestors 'none'; form-action 'self'");
+  res.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+      "frame-ancestors 'none'; form-action 'self'");
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("Referrer-Policy", "same-origin");
   res.headers.emplace_back("X-Frame-Options", "DENY");
@@ -51,18 +55,70 @@ runs_on dispatcher::where(const request& req) const {
   auto m = router_.find(req.method, req.path);
   if (!m.found) return runs_on::network;
   if (m.found->where != runs_on::network) return m.found->where;
-  const bool writes = req.method != verb::get && req.method != verb::head && req.method != verb::options;
+  const bool writes =
+      req.method != verb::get && req.method != verb::head && req.method != verb::options;
   return writes ? runs_on::blocking_pool : runs_on::network;
 }
 
+namespace {
+
+// What every API reply gets on its way out: errors as JSON in the caller's language, no caching.
+response finish(result<response> out, locale lang) {
+  response res = out ? std::move(*out) : error_response(out.error(), lang);
+  if (out) res.headers.emplace_back("Cache-Control", "no-store");
+  add_security_headers(res);
+  return res;
+}
+
+// The checks of every API request before its handler runs.
+std::optional<api_error> refusal(const request& req) {
+  if (is_cross_site_risk(req)) return errors::make(error_code::csrf_rejected);
+  const std::string_view type = req.header("content-type");
+  if (!req.body.empty() && !type.empty() && !type.starts_with("application/json"))
+    return errors::make(error_code::unsupported_media_type);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void dispatcher::handle_queued(const request& req, std::function<void(response)> reply) {
+  auto m = router_.find(req.method, req.path);
+  if (!m.found || !m.found->queued) return reply(handle(req));
+  app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+  const locale fallback = locale_from_accept_language(req.header("accept-language"));
+  if (auto refused = refusal(req)) return reply(finish(*refused, fallback));
+  // The reply may come from the writer before the handler returns, or the handler may throw
+  // before it queues anything: exactly one of them answers.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  try {
+    context ctx(app_, req, std::move(m.params));
+    (void)ctx.caller();  // resolved once here, so that the reply speaks the account's language
+    const locale lang = ctx.lang();
+    m.found->queued(ctx, [reply, lang, answered](result<response> out) {
+      if (!answered->exchange(true)) reply(finish(std::move(out), lang));
+    });
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
+    if (!answered->exchange(true)) reply(finish(errors::make(error_code::internal), fallback));
+  }
+}
+
 response dispatcher::handle(const request& req) {
+  if (where(req) == runs_on::queued_write) {
+    // A caller that can wait (a test, for one): the same path, waited for.
+    std::promise<response> replied;
+    auto answer = replied.get_future();
+    handle_queued(req, [&replied](response r) { replied.set_value(std::move(r)); });
+    return answer.get();
+  }
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   response res;
   try {
     res = route(req);
   } catch (const std::exception& e) {
     spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
-    res = error_response(errors::make(error_code::internal), locale_from_accept_language(req.header("accept-language")));
+    res = error_response(errors::make(error_code::internal),
+                         locale_from_accept_language(req.header("accept-language")));
   }
   add_security_headers(res);
   return res;
@@ -90,13 +146,11 @@ response dispatcher::route(const request& req) {
 
   auto m = router_.find(req.method, req.path);
   if (!m.found) {
-    return error_response(errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
-                          fallback);
+    return error_response(
+        errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
+        fallback);
   }
-  if (is_cross_site_risk(req)) return error_response(errors::make(error_code::csrf_rejected), fallback);
-  const std::string_view type = req.header("content-type");
-  if (!req.body.empty() && !type.empty() && !type.starts_with("application/json"))
-    return error_response(errors::make(error_code::unsupported_media_type), fallback);
+  if (auto refused = refusal(req)) return error_response(*refused, fallback);
   context ctx(app_, req, std::move(m.params));
   auto out = m.found->fn(ctx);
   if (!out) return error_response(out.error(), ctx.lang());
@@ -124,8 +178,8 @@ response dispatcher::metrics_text() {
       "# HELP petitesalle_outbox_sent_total Emails sent since start.\n"
       "# TYPE petitesalle_outbox_sent_total counter\n"
       "petitesalle_outbox_sent_total {}\n",
-      app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(), pending,
-      app_.outbox.sent_total());
+      app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
+      pending, app_.outbox.sent_total());
   return r;
 }
 

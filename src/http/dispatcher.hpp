@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "app/app.hpp"
@@ -17,6 +18,9 @@ class dispatcher {
   // Where the request's handler should run (password hashing goes to the worker pool).
   runs_on where(const request& req) const;
   response handle(const request& req);
+  // For routes that queue their write (runs_on::queued_write): `reply` is called once, on the
+  // SQLite writer's thread after the commit, or at once when the request is refused first.
+  void handle_queued(const request& req, std::function<void(response)> reply);
 
  private:
   response route(const request& req);

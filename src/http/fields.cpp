@@ -12,7 +12,8 @@ api_error wrong_type(std::string_view name) {
 }
 }  // namespace
 
-result<std::optional<std::string>> optional_string(const nlohmann::json& body, std::string_view name) {
+result<std::optional<std::string>> optional_string(const nlohmann::json& body,
+                                                   std::string_view name) {
   const auto* v = find(body, name);
   if (!v) return std::optional<std::string>{};
   if (!v->is_string()) return wrong_type(name);
@@ -26,7 +27,8 @@ result<std::string> required_string(const nlohmann::json& body, std::string_view
   return std::move(**v);
 }
 
-result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body, std::string_view name) {
+result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body,
+                                                     std::string_view name) {
   const auto* v = find(body, name);
   if (!v) return std::optional<std::int64_t>{};
   if (!v->is_number_integer()) return wrong_type(name);

@@ -1,19 +1,20 @@
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.hpp"
 
 // Reading typed fields out of a JSON body; a field of the wrong type is a 422 naming it.
 namespace ps::http::fields {
 
-result<std::optional<std::string>> optional_string(const nlohmann::json& body, std::string_view name);
+result<std::optional<std::string>> optional_string(const nlohmann::json& body,
+                                                   std::string_view name);
 result<std::string> required_string(const nlohmann::json& body, std::string_view name);
-result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body, std::string_view name);
+result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body,
+                                                     std::string_view name);
 result<std::int64_t> required_integer(const nlohmann::json& body, std::string_view name);
 result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::string_view name);
 
@@ -21,11 +22,15 @@ result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::strin
 class reader {
  public:
   explicit reader(const nlohmann::json& body) : body_(body) {}
-  std::string text(std::string_view name) { return keep(required_string(body_, name), std::string{}); }
+  std::string text(std::string_view name) {
+    return keep(required_string(body_, name), std::string{});
+  }
   std::optional<std::string> maybe_text(std::string_view name) {
     return keep(optional_string(body_, name), std::optional<std::string>{});
   }
-  std::int64_t integer(std::string_view name) { return keep(required_integer(body_, name), std::int64_t{0}); }
+  std::int64_t integer(std::string_view name) {
+    return keep(required_integer(body_, name), std::int64_t{0});
+  }
   std::optional<std::int64_t> maybe_integer(std::string_view name) {
     return keep(optional_integer(body_, name), std::optional<std::int64_t>{});
   }

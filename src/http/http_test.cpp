@@ -30,7 +30,8 @@ TEST(Request, ParsesQueryAndCookies) {
 
 TEST(Router, MatchesParametersAndTellsMethodFromPath) {
   router rt;
-  rt.add(verb::get, "/api/v1/channels/{id}/messages", [](context&) -> result<response> { return response{}; });
+  rt.add(verb::get, "/api/v1/channels/{id}/messages",
+         [](context&) -> result<response> { return response{}; });
   auto m = rt.find(verb::get, "/api/v1/channels/42/messages");
   ASSERT_NE(m.found, nullptr);
   EXPECT_EQ(m.params.at(0), (std::pair<std::string, std::string>{"id", "42"}));
@@ -72,7 +73,8 @@ class Dispatcher : public ::testing::Test {
     r.path = std::move(path);
     r.body = std::move(body);
     r.headers = std::move(headers);
-    if (!r.body.empty() && r.header("content-type").empty()) r.headers.emplace_back("content-type", "application/json");
+    if (!r.body.empty() && r.header("content-type").empty())
+      r.headers.emplace_back("content-type", "application/json");
     return d.handle(r);
   }
   static json body(const response& r) { return json::parse(r.body); }
@@ -81,7 +83,8 @@ class Dispatcher : public ::testing::Test {
 TEST_F(Dispatcher, EveryResponseCarriesSecurityHeaders) {
   auto r = call(verb::get, "/healthz");
   EXPECT_EQ(r.status, 200);
-  EXPECT_NE(header_of(r, "Content-Security-Policy").find("script-src 'self'"), std::string_view::npos);
+  EXPECT_NE(header_of(r, "Content-Security-Policy").find("script-src 'self'"),
+            std::string_view::npos);
   EXPECT_EQ(header_of(r, "X-Content-Type-Options"), "nosniff");
   EXPECT_FALSE(header_of(r, "Referrer-Policy").empty());
 }
@@ -101,10 +104,12 @@ TEST_F(Dispatcher, MalformedJsonIs400AndMissingFieldIs422) {
   EXPECT_EQ(body(bad)["error"]["code"], "malformed_json");
   auto arr = call(verb::post, "/api/v1/accounts", "[1,2]");
   EXPECT_EQ(arr.status, 400);
-  auto missing = call(verb::post, "/api/v1/accounts", R"({"email":"a@b.co","password":"0123456789"})");
+  auto missing =
+      call(verb::post, "/api/v1/accounts", R"({"email":"a@b.co","password":"0123456789"})");
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(body(missing)["error"]["field"], "display_name");
-  auto wrong_type = call(verb::post, "/api/v1/accounts", R"({"email":5,"password":"0123456789","display_name":"A"})");
+  auto wrong_type = call(verb::post, "/api/v1/accounts",
+                         R"({"email":5,"password":"0123456789","display_name":"A"})");
   EXPECT_EQ(body(wrong_type)["error"]["field"], "email");
 }
 
@@ -117,8 +122,9 @@ TEST_F(Dispatcher, ErrorsFollowAcceptLanguage) {
 }
 
 TEST_F(Dispatcher, SignUpSetsAStrictSessionCookieThatAuthenticates) {
-  auto r = call(verb::post, "/api/v1/accounts",
-                R"({"email":"Ana@Example.com","password":"0123456789","display_name":"Ana","locale":"en"})");
+  auto r = call(
+      verb::post, "/api/v1/accounts",
+      R"({"email":"Ana@Example.com","password":"0123456789","display_name":"Ana","locale":"en"})");
   ASSERT_EQ(r.status, 201);
   const std::string cookie(header_of(r, "Set-Cookie"));
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
@@ -128,10 +134,12 @@ TEST_F(Dispatcher, SignUpSetsAStrictSessionCookieThatAuthenticates) {
   auto me = call(verb::get, "/api/v1/me", "", {{"cookie", session}});
   EXPECT_EQ(me.status, 200);
   EXPECT_EQ(body(me)["account"]["display_name"], "Ana");
-  auto csrf = call(verb::post, "/api/v1/communities", R"({"name":"x"})", {{"cookie", session}, {"content-type", "text/plain"}});
+  auto csrf = call(verb::post, "/api/v1/communities", R"({"name":"x"})",
+                   {{"cookie", session}, {"content-type", "text/plain"}});
   EXPECT_EQ(csrf.status, 403);
   EXPECT_EQ(body(csrf)["error"]["code"], "csrf_rejected");
-  auto out = call(verb::del, "/api/v1/sessions/current", "", {{"cookie", session}, {"x-requested-with", "petitesalle"}});
+  auto out = call(verb::del, "/api/v1/sessions/current", "",
+                  {{"cookie", session}, {"x-requested-with", "petitesalle"}});
   EXPECT_EQ(out.status, 204);
   EXPECT_EQ(call(verb::get, "/api/v1/me", "", {{"cookie", session}}).status, 401);
 }

@@ -12,8 +12,8 @@ enum class verb { get, head, post, put, patch, del, options, other };
 
 struct request {
   verb method = verb::get;
-  std::string path;   // as received, still percent-encoded
-  std::string query;  // after '?', raw
+  std::string path;                                          // as received, still percent-encoded
+  std::string query;                                         // after '?', raw
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string remote_address;

@@ -17,7 +17,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
       continue;
     }
     const auto end = path.find('/', pos);
-    out.push_back(path.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    out.push_back(
+        path.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
     if (end == std::string_view::npos) break;
     pos = end + 1;
   }
@@ -44,8 +45,10 @@ result<std::int64_t> context::id_param(std::string_view name, std::string what) 
 result<ps::caller> context::caller() {
   if (!caller_) {
     auto found = accounts::authenticate(app, req);
-    if (found) caller_.emplace(*found);
-    else caller_.emplace(errors::unauthenticated());
+    if (found)
+      caller_.emplace(*found);
+    else
+      caller_.emplace(errors::unauthenticated());
   }
   return *caller_;
 }
@@ -62,7 +65,13 @@ locale context::lang() const {
 }
 
 void router::add(verb method, std::string_view pattern, handler fn, runs_on where) {
-  route r{method, {}, std::move(fn), where};
+  route r{method, {}, std::move(fn), where, {}};
+  for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
+  routes_.push_back(std::move(r));
+}
+
+void router::add_queued(verb method, std::string_view pattern, queued_handler fn) {
+  route r{method, {}, {}, runs_on::queued_write, std::move(fn)};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
@@ -78,7 +87,8 @@ router::match router::find(verb method, std::string_view path) const {
       const std::string& want = r.segments[i];
       if (want.size() > 2 && want.front() == '{' && want.back() == '}')
         params.emplace_back(want.substr(1, want.size() - 2), std::string(segments[i]));
-      else same = want == segments[i];
+      else
+        same = want == segments[i];
     }
     if (!same) continue;
     result.path_exists = true;

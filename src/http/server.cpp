@@ -10,6 +10,7 @@
 #include "accounts/auth.hpp"
 #include "http/asio.hpp"
 #include "http/dispatcher.hpp"
+#include "http/network_thread.hpp"
 #include "http/websocket_session.hpp"
 
 namespace ps::http {
@@ -83,6 +84,7 @@ struct shared {
   dispatcher& routes;
   asio::thread_pool& blocking;
   asio::thread_pool& hashing;
+  std::vector<std::unique_ptr<network_thread>>& threads;
 };
 
 // A browser may open the stream only from our own pages; scripts send no Origin at all.
@@ -166,6 +168,18 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
     const runs_on where = s.routes.where(plain);
     if (where == runs_on::network) {
       res = s.routes.handle(plain);
+    } else if (where == runs_on::queued_write) {
+      // The reply comes from the SQLite writer's thread once the commit is durable; this
+      // coroutine is resumed with it on its own thread.
+      res = co_await asio::async_initiate<decltype(use_awaitable), void(response)>(
+          [&s, &plain, shard](auto handler) {
+            auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+            s.routes.handle_queued(plain, [&s, shard, waiting](response r) {
+              s.threads[shard]->post(
+                  [waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
+            });
+          },
+          use_awaitable);
     } else {
       auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
       res = co_await asio::co_spawn(
@@ -186,14 +200,13 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
 }
 
 // Accepts on the first network thread and deals the connections out to every thread in turn.
-awaitable<void> accept_loop(tcp::acceptor& acceptor,
-                            std::vector<std::unique_ptr<asio::io_context>>& threads, shared& s) {
+awaitable<void> accept_loop(tcp::acceptor& acceptor, shared& s) {
   std::size_t next = 0;
   for (;;) {
     beast::error_code ec;
-    const std::size_t shard = next++ % threads.size();
-    tcp_socket socket =
-        co_await acceptor.async_accept(*threads[shard], asio::redirect_error(use_awaitable, ec));
+    const std::size_t shard = next++ % s.threads.size();
+    tcp_socket socket = co_await acceptor.async_accept(s.threads[shard]->context(),
+                                                       asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors, for example: wait a little rather than spin.
@@ -223,13 +236,13 @@ tcp::endpoint parse_listen(const std::string& listen) {
 
 struct server::impl {
   impl(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
-      : contexts(make_contexts(threads > 0 ? static_cast<unsigned>(threads)
-                                           : std::max(1u, std::thread::hardware_concurrency()))),
+      : network(make_threads(threads > 0 ? static_cast<unsigned>(threads)
+                                         : std::max(1u, std::thread::hardware_concurrency()))),
         blocking(blocking_threads),
         hashing(hashing_threads),
-        acceptor(*contexts.front()),
-        signals(*contexts.front(), SIGINT, SIGTERM),
-        state{app, routes, blocking, hashing} {
+        acceptor(network.front()->context()),
+        signals(network.front()->context(), SIGINT, SIGTERM),
+        state{app, routes, blocking, hashing, network} {
     const auto endpoint = parse_listen(listen);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -243,14 +256,14 @@ struct server::impl {
   // argon2id takes 64 MiB and ~60 ms per hash: two at a time.
   static constexpr int hashing_threads = 2;
 
-  // One io_context per network thread, each run by that thread alone (concurrency hint 1).
-  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned count) {
-    std::vector<std::unique_ptr<asio::io_context>> out;
-    for (unsigned i = 0; i < count; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+  static std::vector<std::unique_ptr<network_thread>> make_threads(unsigned count) {
+    std::vector<std::unique_ptr<network_thread>> out;
+    for (unsigned i = 0; i < count; ++i) out.push_back(std::make_unique<network_thread>());
     return out;
   }
 
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  // Declared first: destroyed last, after everything that uses their contexts.
+  std::vector<std::unique_ptr<network_thread>> network;
   asio::thread_pool blocking;
   asio::thread_pool hashing;
   tcp::acceptor acceptor;
@@ -268,11 +281,11 @@ unsigned short server::port() const {
 }
 
 std::size_t server::thread_count() const {
-  return impl_->contexts.size();
+  return impl_->network.size();
 }
 
 void server::post(std::size_t thread, std::function<void()> work) {
-  asio::post(*impl_->contexts.at(thread), std::move(work));
+  impl_->network.at(thread)->post(std::move(work));
 }
 
 void server::run() {
@@ -282,26 +295,26 @@ void server::run() {
     spdlog::info("signal {}: stopping", signal);
     stop();
   });
-  asio::co_spawn(*i.contexts.front(), accept_loop(i.acceptor, i.contexts, i.state), log_failure);
+  asio::co_spawn(i.network.front()->context(), accept_loop(i.acceptor, i.state), log_failure);
   // A thread with no connection yet has nothing to wait for: the guards keep each one running
   // until stop().
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
-  for (auto& context : i.contexts) keep_running.push_back(asio::make_work_guard(*context));
+  for (auto& thread : i.network) keep_running.push_back(asio::make_work_guard(thread->context()));
   std::vector<std::thread> others;
-  for (std::size_t t = 1; t < i.contexts.size(); ++t)
-    others.emplace_back([&i, t] { i.contexts[t]->run(); });
-  i.contexts.front()->run();
+  for (std::size_t t = 1; t < i.network.size(); ++t)
+    others.emplace_back([&i, t] { i.network[t]->context().run(); });
+  i.network.front()->context().run();
   for (auto& t : others) t.join();
   i.blocking.join();
   i.hashing.join();
 }
 
 void server::stop() {
-  asio::post(*impl_->contexts.front(), [this] {
+  asio::post(impl_->network.front()->context(), [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
-    for (auto& context : impl_->contexts) context->stop();
+    for (auto& thread : impl_->network) thread->context().stop();
   });
 }
 

@@ -6,7 +6,9 @@
 namespace ps::http {
 namespace {
 
-bool accepts_gzip(const request& req) { return req.header("accept-encoding").find("gzip") != std::string_view::npos; }
+bool accepts_gzip(const request& req) {
+  return req.header("accept-encoding").find("gzip") != std::string_view::npos;
+}
 
 std::string cache_control_for(std::string_view path) {
   if (path.starts_with("/assets/")) return "public, max-age=31536000, immutable";
