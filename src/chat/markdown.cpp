@@ -1,7 +1,5 @@
 #include "chat/markdown.hpp"
 
-#include "core/text.hpp"
-
 #include <md4c.h>
 
 #include <cstdint>
@@ -10,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/text.hpp"
 
 // Our own HTML renderer over md4c's parser callbacks. md4c-html would be
 // shorter, but it keeps javascript: and data: URLs and has no hook to refuse
@@ -41,7 +41,6 @@ void append_utf8(std::string& out, char32_t cp) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
-
 
 // Escapes for both text and double-quoted attribute values.
 void append_escaped(std::string& out, std::string_view text) {
@@ -522,7 +521,8 @@ std::string render_as_plain_text(std::string_view text) {
 }  // namespace
 
 std::string render_markdown(std::string_view markdown) {
-  // Messages end up in JSON, whose encoders reject invalid UTF-8: every byte copied through is valid.
+  // Messages end up in JSON, whose encoders reject invalid UTF-8: every byte copied through is
+  // valid.
   const std::string input = text::to_valid_utf8(markdown);
   if (input.size() > std::numeric_limits<MD_SIZE>::max()) {
     return render_as_plain_text(input);

@@ -36,8 +36,10 @@ void append_json(std::string& out, const message& m) {
   w.field("body", deleted ? std::string_view() : std::string_view(m.body))
       .field("html", deleted ? std::string_view() : std::string_view(m.html))
       .field("created_at", iso8601(m.created_at));
-  if (m.edited_at) w.field("edited_at", iso8601(*m.edited_at));
-  else w.null_field("edited_at");
+  if (m.edited_at)
+    w.field("edited_at", iso8601(*m.edited_at));
+  else
+    w.null_field("edited_at");
   w.field("deleted", deleted).field("parent_id", m.parent_id).field("reply_count", m.reply_count);
   w.field("client_id", m.client_id);
   std::string& list = w.raw_field("reactions");

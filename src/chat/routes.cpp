@@ -97,10 +97,14 @@ void add_routes(http::router& r) {
     http::fields::reader f(*body);
     new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id")};
     if (f.error()) return reply(*f.error());
-    post_message_then(c.app, *who, *id, input, [reply = std::move(reply)](result<message> m) {
-      if (!m) return reply(m.error());
-      reply(one_message(201, *m));
-    });
+    // The reply is built back on this request's network thread, not on the writer's.
+    post_message_then(
+        c.app, *who, *id, input,
+        [reply = std::move(reply)](result<message> m) {
+          if (!m) return reply(m.error());
+          reply(one_message(201, *m));
+        },
+        c.continue_on);
   });
 
   r.add(verb::get, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {

@@ -48,10 +48,12 @@ result<channel> update_channel(app& app, const caller& who, std::int64_t channel
 // A retried post with the same client_id returns the first message and writes nothing.
 result<message> post_message(app& app, const caller& who, std::int64_t channel_id,
                              const new_message& input);
-// The same, without waiting: `done` gets the message (or the error) on the SQLite writer's
-// thread once the commit is durable, or at once when the input is refused before any write.
+// The same, without waiting: `done` gets the message (or the error) once the commit is durable,
+// on the thread continue_on hands it to (the SQLite writer's when empty), or at once when the
+// input is refused before any write.
 void post_message_then(app& app, const caller& who, std::int64_t channel_id,
-                       const new_message& input, std::function<void(result<message>)> done);
+                       const new_message& input, std::function<void(result<message>)> done,
+                       std::function<void(std::function<void()>)> continue_on = {});
 result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id,
                                      const page_request& page);
 result<thread> thread_of(app& app, const caller& who, std::int64_t message_id);

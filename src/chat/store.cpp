@@ -27,7 +27,8 @@ constexpr const char* reader_select =
     "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, ch.created_at, "
     "COALESCE(rm.last_read_seq, 0), "
     "(SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE m.channel_id = ch.id "
-    "AND m.seq > COALESCE(rm.last_read_seq, 0) AND m.author_id <> $2 AND m.deleted_at IS NULL LIMIT 1000) AS u) "
+    "AND m.seq > COALESCE(rm.last_read_seq, 0) AND m.author_id <> $2 AND m.deleted_at IS NULL "
+    "LIMIT 1000) AS u) "
     "FROM channels ch LEFT JOIN read_markers rm ON rm.channel_id = ch.id AND rm.account_id = $2 ";
 
 channel read_reader_channel(const db::row& r) {
@@ -38,8 +39,10 @@ channel read_reader_channel(const db::row& r) {
 }
 
 constexpr const char* message_select =
-    "SELECT m.id, m.seq, m.channel_id, m.author_id, a.display_name, m.body, m.html, m.parent_id, m.client_id, "
-    "m.reply_count, m.created_at, m.edited_at, m.deleted_at FROM messages m JOIN accounts a ON a.id = m.author_id ";
+    "SELECT m.id, m.seq, m.channel_id, m.author_id, a.display_name, m.body, m.html, m.parent_id, "
+    "m.client_id, "
+    "m.reply_count, m.created_at, m.edited_at, m.deleted_at FROM messages m JOIN accounts a ON "
+    "a.id = m.author_id ";
 
 message read_message(const db::row& r) {
   message m;
@@ -66,24 +69,31 @@ std::vector<message> read_messages(std::vector<db::row> rows) {
   return out;
 }
 
-std::string sql(const char* head, const char* tail) { return std::string(head) + tail; }
+std::string sql(const char* head, const char* tail) {
+  return std::string(head) + tail;
+}
 
 }  // namespace
 
-std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id, std::int64_t account_id) {
+std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id,
+                                              std::int64_t account_id) {
   auto r = s.query_one(
       "SELECT ch.community_id, ch.archived_at, a.display_name FROM channels ch "
-      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at IS NULL "
+      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at "
+      "IS NULL "
       "JOIN accounts a ON a.id = m.account_id WHERE ch.id = $1",
       channel_id, account_id);
   if (!r) return std::nullopt;
   return posting_place{r->integer(0), r->maybe_integer(1), r->text(2)};
 }
 
-std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id, std::int64_t account_id) {
+std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id,
+                                         std::int64_t account_id) {
   auto r = s.query_one(
-      "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, ch.created_at FROM channels ch "
-      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at IS NULL "
+      "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, ch.created_at "
+      "FROM channels ch "
+      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at "
+      "IS NULL "
       "WHERE ch.id = $1",
       channel_id, account_id);
   if (!r) return std::nullopt;
@@ -91,10 +101,12 @@ std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id
 }
 
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by) {
-  return tx.query_one(
-               "INSERT INTO channels (community_id, name, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5) "
-               "RETURNING id",
-               c.community_id, c.name, c.kind, created_by, c.created_at)
+  return tx
+      .query_one(
+          "INSERT INTO channels (community_id, name, kind, created_by, created_at) VALUES ($1, $2, "
+          "$3, $4, $5) "
+          "RETURNING id",
+          c.community_id, c.name, c.kind, created_by, c.created_at)
       ->integer(0);
 }
 
@@ -105,15 +117,18 @@ std::optional<channel> channel_by_id(db::session& s, std::int64_t id) {
   return read_channel(*r);
 }
 
-std::vector<channel> channels_for_reader(db::session& s, std::int64_t community_id, std::int64_t reader_id) {
-  static const std::string q =
-      sql(reader_select, "WHERE ch.community_id = $1 ORDER BY CASE WHEN ch.archived_at IS NULL THEN 0 ELSE 1 END, ch.id");
+std::vector<channel> channels_for_reader(db::session& s, std::int64_t community_id,
+                                         std::int64_t reader_id) {
+  static const std::string q = sql(reader_select,
+                                   "WHERE ch.community_id = $1 ORDER BY CASE WHEN ch.archived_at "
+                                   "IS NULL THEN 0 ELSE 1 END, ch.id");
   std::vector<channel> out;
   for (auto& r : s.query(q, community_id, reader_id)) out.push_back(read_reader_channel(r));
   return out;
 }
 
-std::optional<channel> channel_for_reader(db::session& s, std::int64_t channel_id, std::int64_t reader_id) {
+std::optional<channel> channel_for_reader(db::session& s, std::int64_t channel_id,
+                                          std::int64_t reader_id) {
   static const std::string q = sql(reader_select, "WHERE ch.id = $1");
   auto r = s.query_one(q, channel_id, reader_id);
   if (!r) return std::nullopt;
@@ -129,15 +144,19 @@ void set_archived(db::transaction& tx, std::int64_t id, std::optional<millis> ar
 }
 
 std::int64_t next_seq(db::transaction& tx, std::int64_t channel_id) {
-  return tx.query_one("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq", channel_id)
+  return tx
+      .query_one("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+                 channel_id)
       ->integer(0);
 }
 
 std::int64_t insert_message(db::transaction& tx, const message& m) {
-  return tx.query_one(
-               "INSERT INTO messages (channel_id, seq, author_id, body, html, parent_id, client_id, created_at) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-               m.channel_id, m.seq, m.author_id, m.body, m.html, m.parent_id, m.client_id, m.created_at)
+  return tx
+      .query_one(
+          "INSERT INTO messages (channel_id, seq, author_id, body, html, parent_id, client_id, "
+          "created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+          m.channel_id, m.seq, m.author_id, m.body, m.html, m.parent_id, m.client_id, m.created_at)
       ->integer(0);
 }
 
@@ -145,8 +164,10 @@ void add_reply(db::transaction& tx, std::int64_t parent_id) {
   tx.execute("UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1", parent_id);
 }
 
-void update_body(db::transaction& tx, std::int64_t id, const std::string& body, const std::string& html, millis now) {
-  tx.execute("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4", body, html, now, id);
+void update_body(db::transaction& tx, std::int64_t id, const std::string& body,
+                 const std::string& html, millis now) {
+  tx.execute("UPDATE messages SET body = $1, html = $2, edited_at = $3 WHERE id = $4", body, html,
+             now, id);
 }
 
 void mark_deleted(db::transaction& tx, std::int64_t id, millis now) {
@@ -162,8 +183,8 @@ std::optional<message> message_by_id(db::session& s, std::int64_t id) {
   return read_message(*r);
 }
 
-std::optional<message> message_by_client_id(db::session& s, std::int64_t channel_id, std::int64_t author_id,
-                                            const std::string& client_id) {
+std::optional<message> message_by_client_id(db::session& s, std::int64_t channel_id,
+                                            std::int64_t author_id, const std::string& client_id) {
   static const std::string q =
       sql(message_select, "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.client_id = $3");
   auto r = s.query_one(q, channel_id, author_id, client_id);
@@ -172,13 +193,15 @@ std::optional<message> message_by_client_id(db::session& s, std::int64_t channel
 }
 
 std::vector<message> latest_messages(db::session& s, std::int64_t channel_id, int limit) {
-  static const std::string q = sql(message_select, "WHERE m.channel_id = $1 ORDER BY m.seq DESC LIMIT $2");
+  static const std::string q =
+      sql(message_select, "WHERE m.channel_id = $1 ORDER BY m.seq DESC LIMIT $2");
   auto out = read_messages(s.query(q, channel_id, limit));
   std::reverse(out.begin(), out.end());
   return out;
 }
 
-std::vector<message> messages_before(db::session& s, std::int64_t channel_id, std::int64_t seq, int limit) {
+std::vector<message> messages_before(db::session& s, std::int64_t channel_id, std::int64_t seq,
+                                     int limit) {
   static const std::string q =
       sql(message_select, "WHERE m.channel_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3");
   auto out = read_messages(s.query(q, channel_id, seq, limit));
@@ -186,7 +209,8 @@ std::vector<message> messages_before(db::session& s, std::int64_t channel_id, st
   return out;
 }
 
-std::vector<message> messages_after(db::session& s, std::int64_t channel_id, std::int64_t seq, int limit) {
+std::vector<message> messages_after(db::session& s, std::int64_t channel_id, std::int64_t seq,
+                                    int limit) {
   static const std::string q =
       sql(message_select, "WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3");
   return read_messages(s.query(q, channel_id, seq, limit));
@@ -206,13 +230,15 @@ void with_reactions(db::session& s, std::vector<message>& messages) {
   }
   // One range query for the whole page instead of one per message.
   std::map<std::int64_t, std::vector<reaction>> by_message;
-  for (auto& r : s.query(
-           "SELECT r.message_id, r.emoji, r.account_id FROM reactions r JOIN messages m ON m.id = r.message_id "
-           "WHERE m.channel_id = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY r.message_id, r.created_at, r.account_id",
-           messages.front().channel_id, low, high)) {
+  for (auto& r : s.query("SELECT r.message_id, r.emoji, r.account_id FROM reactions r JOIN "
+                         "messages m ON m.id = r.message_id "
+                         "WHERE m.channel_id = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY "
+                         "r.message_id, r.created_at, r.account_id",
+                         messages.front().channel_id, low, high)) {
     auto& list = by_message[r.integer(0)];
     const std::string& emoji = r.text(1);
-    auto it = std::find_if(list.begin(), list.end(), [&](const reaction& x) { return x.emoji == emoji; });
+    auto it =
+        std::find_if(list.begin(), list.end(), [&](const reaction& x) { return x.emoji == emoji; });
     if (it == list.end()) it = list.insert(list.end(), reaction{emoji, {}});
     it->account_ids.push_back(r.integer(2));
   }
@@ -222,20 +248,24 @@ void with_reactions(db::session& s, std::vector<message>& messages) {
   }
 }
 
-bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id, const std::string& emoji,
-                  millis now) {
+bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
+                  const std::string& emoji, millis now) {
   return tx.execute(
-             "INSERT INTO reactions (message_id, account_id, emoji, created_at) VALUES ($1, $2, $3, $4) "
+             "INSERT INTO reactions (message_id, account_id, emoji, created_at) VALUES ($1, $2, "
+             "$3, $4) "
              "ON CONFLICT (message_id, emoji, account_id) DO NOTHING",
              message_id, account_id, emoji, now) > 0;
 }
 
-bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id, const std::string& emoji) {
-  return tx.execute("DELETE FROM reactions WHERE message_id = $1 AND account_id = $2 AND emoji = $3", message_id,
-                    account_id, emoji) > 0;
+bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
+                     const std::string& emoji) {
+  return tx.execute(
+             "DELETE FROM reactions WHERE message_id = $1 AND account_id = $2 AND emoji = $3",
+             message_id, account_id, emoji) > 0;
 }
 
-void mark_read(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id, std::int64_t seq) {
+void mark_read(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,
+               std::int64_t seq) {
   tx.execute(
       "INSERT INTO read_markers (channel_id, account_id, last_read_seq) VALUES ($1, $2, $3) "
       "ON CONFLICT (channel_id, account_id) DO UPDATE SET last_read_seq = excluded.last_read_seq "

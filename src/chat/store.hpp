@@ -16,15 +16,19 @@ struct posting_place {
   std::optional<millis> archived_at;
   std::string author_name;
 };
-std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id, std::int64_t account_id);
+std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id,
+                                              std::int64_t account_id);
 // The channel, only if the account is a current member of its community (one query).
-std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id, std::int64_t account_id);
+std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id,
+                                         std::int64_t account_id);
 
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by);
 std::optional<channel> channel_by_id(db::session& s, std::int64_t id);
 // With the reader's read marker and unread count; archived channels last.
-std::vector<channel> channels_for_reader(db::session& s, std::int64_t community_id, std::int64_t reader_id);
-std::optional<channel> channel_for_reader(db::session& s, std::int64_t channel_id, std::int64_t reader_id);
+std::vector<channel> channels_for_reader(db::session& s, std::int64_t community_id,
+                                         std::int64_t reader_id);
+std::optional<channel> channel_for_reader(db::session& s, std::int64_t channel_id,
+                                          std::int64_t reader_id);
 void rename_channel(db::transaction& tx, std::int64_t id, const std::string& name);
 void set_archived(db::transaction& tx, std::int64_t id, std::optional<millis> archived_at);
 
@@ -32,26 +36,31 @@ void set_archived(db::transaction& tx, std::int64_t id, std::optional<millis> ar
 std::int64_t next_seq(db::transaction& tx, std::int64_t channel_id);
 std::int64_t insert_message(db::transaction& tx, const message& m);
 void add_reply(db::transaction& tx, std::int64_t parent_id);
-void update_body(db::transaction& tx, std::int64_t id, const std::string& body, const std::string& html, millis now);
+void update_body(db::transaction& tx, std::int64_t id, const std::string& body,
+                 const std::string& html, millis now);
 void mark_deleted(db::transaction& tx, std::int64_t id, millis now);
 
 // Without reactions; with_reactions() fills them.
 std::optional<message> message_by_id(db::session& s, std::int64_t id);
-std::optional<message> message_by_client_id(db::session& s, std::int64_t channel_id, std::int64_t author_id,
-                                            const std::string& client_id);
+std::optional<message> message_by_client_id(db::session& s, std::int64_t channel_id,
+                                            std::int64_t author_id, const std::string& client_id);
 std::vector<message> latest_messages(db::session& s, std::int64_t channel_id, int limit);
-std::vector<message> messages_before(db::session& s, std::int64_t channel_id, std::int64_t seq, int limit);
-std::vector<message> messages_after(db::session& s, std::int64_t channel_id, std::int64_t seq, int limit);
+std::vector<message> messages_before(db::session& s, std::int64_t channel_id, std::int64_t seq,
+                                     int limit);
+std::vector<message> messages_after(db::session& s, std::int64_t channel_id, std::int64_t seq,
+                                    int limit);
 std::vector<message> replies_to(db::session& s, std::int64_t parent_id);
 // Fills the reactions of messages that all belong to one channel.
 void with_reactions(db::session& s, std::vector<message>& messages);
 
 // True when the reaction was new.
-bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id, const std::string& emoji,
-                  millis now);
-bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id, const std::string& emoji);
+bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
+                  const std::string& emoji, millis now);
+bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
+                     const std::string& emoji);
 
 // Moves the reader's marker forward (never backwards).
-void mark_read(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id, std::int64_t seq);
+void mark_read(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,
+               std::int64_t seq);
 
 }  // namespace ps::chat::store

@@ -1,7 +1,7 @@
 // petitesalle: the command line. `serve` runs the server; `backup` copies a live database.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "app/config.hpp"
@@ -15,20 +15,28 @@ int main(int argc, char** argv) {
   ps::config cfg;
   std::string config_file;
   std::string web_root;
-  auto* serve = cli.add_subcommand("serve", "Run the server (HTTP API, WebSocket stream and web app).");
+  auto* serve =
+      cli.add_subcommand("serve", "Run the server (HTTP API, WebSocket stream and web app).");
   serve->add_option("--config", config_file, "A TOML file of settings (options given here win)");
   serve->add_option("--listen", cfg.listen, "Address and port to listen on")->capture_default_str();
-  serve->add_option("--data", cfg.data_dir, "Data folder: database, mail folder")->capture_default_str();
-  serve->add_option("--public-url", cfg.public_url, "The address people use, for links in emails")->capture_default_str();
-  serve->add_option("--threads", cfg.threads, "Network threads (0: one per core)")->capture_default_str();
-  serve->add_option("--web-root", web_root, "Serve the web app from this folder instead of the embedded copy");
-  serve->add_option("--smtp-url", cfg.smtp_url, "Send email through this SMTP relay (smtp://host:port)");
+  serve->add_option("--data", cfg.data_dir, "Data folder: database, mail folder")
+      ->capture_default_str();
+  serve->add_option("--public-url", cfg.public_url, "The address people use, for links in emails")
+      ->capture_default_str();
+  serve->add_option("--threads", cfg.threads, "Network threads (0: one per core)")
+      ->capture_default_str();
+  serve->add_option("--web-root", web_root,
+                    "Serve the web app from this folder instead of the embedded copy");
+  serve->add_option("--smtp-url", cfg.smtp_url,
+                    "Send email through this SMTP relay (smtp://host:port)");
   serve->add_option("--smtp-username", cfg.smtp_username, "SMTP user name");
   serve->add_option("--smtp-password", cfg.smtp_password, "SMTP password");
   serve->add_flag("--smtp-require-tls", cfg.smtp_require_tls, "Refuse to send without STARTTLS");
   serve->add_option("--mail-from", cfg.mail_from, "Sender of emails")->capture_default_str();
-  serve->add_option("--durability", cfg.durability,
-                    "full: acknowledged writes survive a power cut; normal: they survive a crash of the process")
+  serve
+      ->add_option("--durability", cfg.durability,
+                   "full: acknowledged writes survive a power cut; normal: they survive a crash of "
+                   "the process")
       ->capture_default_str();
   serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
                   "Minimum argon2id limits: for test suites only, never in production");

@@ -166,12 +166,16 @@ class database {
     }
   }
 
+  // Hands work to another thread (a request's network thread) to run there, in order.
+  using continuation = std::function<void(std::function<void()>)>;
+
   // Queues fn like write() and returns at once: `done` gets what fn returned once its group has
-  // committed (or the error that stopped it), on the writer thread. For the hot write paths of
-  // the network threads, which must not wait: no thread is parked on the commit, and the only
-  // hand-overs are to the writer and back. fn returns a result<T>; done must be quick.
+  // committed (or the error that stopped it), on the thread `continue_on` hands it to, or on the
+  // writer's when none is given. For the hot write paths of the network threads, which must not
+  // wait: no thread is parked on the commit, and the only hand-overs are to the writer and back.
+  // fn returns a result<T>.
   template <class F, class Done>
-  void write_then(F fn, Done done) {
+  void write_then(F fn, Done done, continuation continue_on = {}) {
     using R = std::invoke_result_t<F, transaction&>;
     static_assert(is_result<R>::value, "write_then's work returns a result<T>");
     auto out = std::make_shared<std::optional<R>>();
@@ -180,19 +184,30 @@ class database {
           out->emplace(fn(t));
           return out->value().ok();
         },
-        [out, done = std::move(done)](std::exception_ptr failure) {
+        [out, done = std::move(done),
+         continue_on = std::move(continue_on)](std::exception_ptr failure) {
           if (failure || !*out) {
             report_failure(failure);
-            done(R(errors::make(error_code::internal)));
-          } else {
-            done(std::move(**out));
+            out->emplace(errors::make(error_code::internal));
           }
+          auto finish = [out, done] { done(std::move(**out)); };
+          if (continue_on)
+            continue_on(std::move(finish));
+          else
+            finish();
         });
   }
 
   // Queues a write and returns at once, without waiting for its commit: for bookkeeping that
   // must not slow the request that causes it (a token's last use). Failures are only logged.
   virtual void write_later(std::function<void(transaction&)> fn) = 0;
+
+  // How the writer has grouped the writes so far: writes / commits is the mean group size.
+  struct write_counts {
+    std::uint64_t commits = 0;
+    std::uint64_t writes = 0;
+  };
+  virtual write_counts counts() const = 0;
 
   // Copies the live database into a file (online backup); SQLite only.
   virtual void backup_to(const std::string& path) = 0;

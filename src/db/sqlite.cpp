@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -111,7 +112,7 @@ class sqlite_session final : public session {
   };
 
   sqlite3_stmt* prepare(std::string_view sql, std::span<const param> params) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);  // by string_view: no copy of the SQL text per statement
     if (it == cache_.end()) {
       const std::string rewritten = sqlite_placeholders(sql);
       sqlite3_stmt* raw = nullptr;
@@ -160,7 +161,13 @@ class sqlite_session final : public session {
 
   // Declared first so it is destroyed last, after the statements that belong to it.
   std::unique_ptr<sqlite3, connection_closer> db_;
-  std::unordered_map<std::string, statement_ptr> cache_;
+  struct sql_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
+  std::unordered_map<std::string, statement_ptr, sql_hash, std::equal_to<>> cache_;
 };
 
 // The single writer commits in groups: write() calls queue their work; the writer thread takes
@@ -184,6 +191,10 @@ class sqlite_database final : public database {
   }
 
   dialect kind() const override { return dialect::sqlite; }
+
+  write_counts counts() const override {
+    return {commits_.load(std::memory_order_relaxed), writes_.load(std::memory_order_relaxed)};
+  }
 
   void backup_to(const std::string& path) override {
     sqlite3* target = nullptr;
@@ -342,6 +353,8 @@ class sqlite_database final : public database {
       for (auto* job : group) finish(job, failure);
       return;
     }
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    writes_.fetch_add(group.size(), std::memory_order_relaxed);
     // Still on the writer, before the next group: events leave in commit order.
     for (auto& work : after_commit) {
       try {
@@ -403,6 +416,7 @@ class sqlite_database final : public database {
   std::condition_variable readers_free_;
   std::vector<std::unique_ptr<sqlite_session>> idle_readers_;
   int open_readers_ = 0;
+  std::atomic<std::uint64_t> commits_{0}, writes_{0};
   std::thread writer_thread_;  // last: started once everything above exists
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "db/migrations.hpp"
 #include "testing/test_app.hpp"
 
@@ -57,6 +59,53 @@ TEST_F(SqliteFixture, FailedResultRollsBackAndSkipsAfterCommit) {
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(count(), 0);
   EXPECT_FALSE(ran);
+}
+
+// write_then: the reply comes after the commit, through the continuation, with what the work
+// returned; a refused or failed write leaves nothing behind.
+TEST_F(SqliteFixture, QueuedWriteRepliesAfterItsCommitThroughTheContinuation) {
+  std::promise<result<std::int64_t>> replied;
+  int handed_over = 0;
+  db->write_then(
+      [](transaction& tx) -> result<std::int64_t> {
+        tx.execute("INSERT INTO t (v) VALUES ($1)", "a");
+        return tx.query_one("SELECT COUNT(*) FROM t")->integer(0);
+      },
+      [&](result<std::int64_t> r) { replied.set_value(std::move(r)); },
+      [&](std::function<void()> work) {
+        ++handed_over;
+        work();
+      });
+  auto r = replied.get_future().get();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, 1);
+  EXPECT_EQ(handed_over, 1);
+  EXPECT_EQ(count(), 1);  // committed before the reply
+}
+
+TEST_F(SqliteFixture, QueuedWriteThatFailsOrThrowsRollsBackAndSaysSo) {
+  std::promise<result<int>> refused, thrown;
+  db->write_then(
+      [](transaction& tx) -> result<int> {
+        tx.execute("INSERT INTO t (v) VALUES ($1)", "a");
+        return errors::forbidden();
+      },
+      [&](result<int> r) { refused.set_value(std::move(r)); });
+  db->write_then(
+      [](transaction& tx) -> result<int> {
+        tx.execute("INSERT INTO t (v) VALUES ($1)", "b");
+        throw std::runtime_error("boom");
+      },
+      [&](result<int> r) { thrown.set_value(std::move(r)); });
+  auto a = refused.get_future().get(), b = thrown.get_future().get();
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, error_code::forbidden);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, error_code::internal);
+  EXPECT_EQ(count(), 0);
+  const auto counts = db->counts();
+  EXPECT_GE(counts.writes, 2u);
+  EXPECT_GE(counts.writes, counts.commits);
 }
 
 TEST_F(SqliteFixture, ExceptionRollsBack) {

@@ -81,7 +81,8 @@ std::optional<api_error> refusal(const request& req) {
 
 }  // namespace
 
-void dispatcher::handle_queued(const request& req, std::function<void(response)> reply) {
+void dispatcher::handle_queued(const request& req, std::function<void(response)> reply,
+                               std::function<void(std::function<void()>)> continue_on) {
   auto m = router_.find(req.method, req.path);
   if (!m.found || !m.found->queued) return reply(handle(req));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
@@ -92,6 +93,7 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   auto answered = std::make_shared<std::atomic<bool>>(false);
   try {
     context ctx(app_, req, std::move(m.params));
+    ctx.continue_on = std::move(continue_on);
     (void)ctx.caller();  // resolved once here, so that the reply speaks the account's language
     const locale lang = ctx.lang();
     m.found->queued(ctx, [reply, lang, answered](result<response> out) {
@@ -162,6 +164,7 @@ response dispatcher::metrics_text() {
   response r;
   r.content_type = "text/plain; version=0.0.4";
   const auto pending = app_.outbox.pending();
+  const auto writes = app_.db.counts();
   r.body = fmt::format(
       "# HELP petitesalle_http_requests_total HTTP requests handled.\n"
       "# TYPE petitesalle_http_requests_total counter\n"
@@ -177,9 +180,17 @@ response dispatcher::metrics_text() {
       "petitesalle_outbox_pending {}\n"
       "# HELP petitesalle_outbox_sent_total Emails sent since start.\n"
       "# TYPE petitesalle_outbox_sent_total counter\n"
-      "petitesalle_outbox_sent_total {}\n",
+      "petitesalle_outbox_sent_total {}\n"
+      "# HELP petitesalle_db_commits_total Write transactions committed since start (each a group "
+      "of writes).\n"
+      "# TYPE petitesalle_db_commits_total counter\n"
+      "petitesalle_db_commits_total {}\n"
+      "# HELP petitesalle_db_writes_total Writes committed since start; divided by commits, the "
+      "mean group size.\n"
+      "# TYPE petitesalle_db_writes_total counter\n"
+      "petitesalle_db_writes_total {}\n",
       app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
-      pending, app_.outbox.sent_total());
+      pending, app_.outbox.sent_total(), writes.commits, writes.writes);
   return r;
 }
 

@@ -20,7 +20,9 @@ class dispatcher {
   response handle(const request& req);
   // For routes that queue their write (runs_on::queued_write): `reply` is called once, on the
   // SQLite writer's thread after the commit, or at once when the request is refused first.
-  void handle_queued(const request& req, std::function<void(response)> reply);
+  // The handler's own continuation (building the reply) runs where continue_on puts it.
+  void handle_queued(const request& req, std::function<void(response)> reply,
+                     std::function<void(std::function<void()>)> continue_on = {});
 
  private:
   response route(const request& req);

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http/dispatcher.hpp"
+#include "http/network_thread.hpp"
 #include "http/router.hpp"
 #include "testing/test_app.hpp"
 
@@ -59,6 +62,20 @@ TEST(Csrf, CookieRequestsMustBeJsonOrMarked) {
   r.method = verb::get;
   r.headers = {{"cookie", "ps_session=abc"}};
   EXPECT_FALSE(is_cross_site_risk(r));
+}
+
+// Work handed over from other threads runs on the network thread, in order, woken once per batch.
+TEST(NetworkThread, RunsWorkFromOtherThreadsInOrder) {
+  network_thread t;
+  std::vector<int> ran;
+  std::thread other([&] {
+    for (int i = 0; i < 1000; ++i) t.post([&ran, i] { ran.push_back(i); });
+  });
+  other.join();
+  const auto handlers = t.context().run();
+  ASSERT_EQ(ran.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(ran[i], i);
+  EXPECT_EQ(handlers, 1u);  // all of them in one wake-up
 }
 
 class Dispatcher : public ::testing::Test {
@@ -142,6 +159,69 @@ TEST_F(Dispatcher, SignUpSetsAStrictSessionCookieThatAuthenticates) {
                   {{"cookie", session}, {"x-requested-with", "petitesalle"}});
   EXPECT_EQ(out.status, 204);
   EXPECT_EQ(call(verb::get, "/api/v1/me", "", {{"cookie", session}}).status, 401);
+}
+
+// A chat post queues its write (runs_on::queued_write): through handle() it is waited for,
+// through handle_queued() the reply comes once, after the commit, and bad input is answered at
+// once without a write.
+TEST_F(Dispatcher, QueuedPostRepliesOnceAfterTheCommit) {
+  auto signed_up =
+      call(verb::post, "/api/v1/accounts",
+           R"({"email":"ana@example.com","password":"0123456789","display_name":"Ana"})");
+  ASSERT_EQ(signed_up.status, 201);
+  const std::string cookie(
+      header_of(signed_up, "Set-Cookie").substr(0, header_of(signed_up, "Set-Cookie").find(';')));
+  auto community =
+      call(verb::post, "/api/v1/communities", R"({"name":"Les voisins"})", {{"cookie", cookie}});
+  ASSERT_EQ(community.status, 201);
+  const std::string slug = body(community)["community"]["slug"];
+  auto channel = call(verb::post, "/api/v1/communities/" + slug + "/channels",
+                      R"({"name":"jasette"})", {{"cookie", cookie}});
+  ASSERT_EQ(channel.status, 201);
+  const std::string path =
+      "/api/v1/channels/" + std::to_string(body(channel)["channel"]["id"].get<int>()) + "/messages";
+
+  request post;
+  post.method = verb::post;
+  post.path = path;
+  post.body = R"({"body":"allô **tout le monde**","client_id":"c-1"})";
+  post.headers = {{"cookie", cookie}, {"content-type", "application/json"}};
+  EXPECT_EQ(d.where(post), runs_on::queued_write);
+  std::promise<response> replied;
+  int replies = 0, continued = 0;
+  d.handle_queued(
+      post,
+      [&](response r) {
+        ++replies;
+        replied.set_value(std::move(r));
+      },
+      [&](std::function<void()> work) {
+        ++continued;
+        work();
+      });
+  auto r = replied.get_future().get();
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(replies, 1);
+  EXPECT_EQ(continued, 1);
+  EXPECT_EQ(body(r)["message"]["html"], "<p>allô <strong>tout le monde</strong></p>\n");
+  EXPECT_EQ(header_of(r, "Cache-Control"), "no-store");
+  EXPECT_FALSE(header_of(r, "Content-Security-Policy").empty());
+
+  // The same client_id again, waited for through handle(): the first message, nothing new.
+  auto again = call(verb::post, path, post.body, {{"cookie", cookie}});
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(body(again)["message"]["id"], body(r)["message"]["id"]);
+
+  // Refused before any write: answered at once, in the account's language, never continued.
+  auto empty = call(verb::post, path, R"({"body":"   "})", {{"cookie", cookie}});
+  EXPECT_EQ(empty.status, 422);
+  auto stranger = call(verb::post, path, R"({"body":"x"})");
+  EXPECT_EQ(stranger.status, 401);
+  auto csrf = call(verb::post, path, R"({"body":"x"})",
+                   {{"cookie", cookie}, {"content-type", "text/plain"}});
+  EXPECT_EQ(csrf.status, 403);
+  auto listed = body(call(verb::get, path, "", {{"cookie", cookie}}));
+  EXPECT_EQ(listed["messages"].size(), 1u);
 }
 
 TEST_F(Dispatcher, MetricsAndOpenApiAreServed) {

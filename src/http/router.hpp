@@ -36,6 +36,10 @@ class context {
   // The caller's language: the account's when signed in, else Accept-Language.
   locale lang() const;
 
+  // Where work that finishes this request later runs (a queued write's reply): the request's
+  // own network thread, as the server sets it; empty means whichever thread finishes it.
+  std::function<void(std::function<void()>)> continue_on;
+
  private:
   std::vector<std::pair<std::string, std::string>> params_;
   std::optional<result<ps::caller>> caller_;

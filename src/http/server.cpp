@@ -174,10 +174,13 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
       res = co_await asio::async_initiate<decltype(use_awaitable), void(response)>(
           [&s, &plain, shard](auto handler) {
             auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
-            s.routes.handle_queued(plain, [&s, shard, waiting](response r) {
-              s.threads[shard]->post(
-                  [waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
-            });
+            auto& here = *s.threads[shard];
+            s.routes.handle_queued(
+                plain,
+                [&here, waiting](response r) {
+                  here.post([waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
+                },
+                [&here](std::function<void()> work) { here.post(std::move(work)); });
           },
           use_awaitable);
     } else {

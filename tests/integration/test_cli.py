@@ -85,9 +85,16 @@ def test_metrics(server):
         _metric(text, name)
 
     before = _metric(text, "petitesalle_messages_total")
+    commits_before = _metric(text, "petitesalle_db_commits_total")
+    writes_before = _metric(text, "petitesalle_db_writes_total")
     user.post_message(ch, "compte-moi")
-    after = _metric(Client(server).get("/metrics").text, "petitesalle_messages_total")
+    text = Client(server).get("/metrics").text
+    after = _metric(text, "petitesalle_messages_total")
     assert after >= before + 1
+    # The post was one write, in a commit of its own or shared with others.
+    assert _metric(text, "petitesalle_db_writes_total") >= writes_before + 1
+    assert _metric(text, "petitesalle_db_commits_total") >= commits_before + 1
+    assert _metric(text, "petitesalle_db_writes_total") >= _metric(text, "petitesalle_db_commits_total")
 
     base = _metric(Client(server).get("/metrics").text, "petitesalle_ws_connections")
     with user.ws() as ws:
