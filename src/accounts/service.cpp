@@ -4,6 +4,7 @@
 
 #include "accounts/store.hpp"
 #include "accounts/throttle.hpp"
+#include "chat/history_cache.hpp"
 #include "core/secrets.hpp"
 #include "core/text.hpp"
 #include "db/database.hpp"
@@ -15,7 +16,8 @@ namespace {
 result<std::string> check_display_name(const std::string& raw) {
   const std::string name(text::trim(raw));
   if (name.empty()) return errors::invalid("display_name", field_problem::required);
-  if (text::utf8_length(name) > 80) return errors::invalid("display_name", field_problem::too_long, 80);
+  if (text::utf8_length(name) > 80)
+    return errors::invalid("display_name", field_problem::too_long, 80);
   return name;
 }
 
@@ -45,7 +47,8 @@ signed_in open_session(db::transaction& tx, const account& acct, millis now) {
 result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback) {
   const std::string email = text::to_lower_ascii(text::trim(form.email));
   if (email.empty()) return errors::invalid("email", field_problem::required);
-  if (!text::looks_like_email(email)) return errors::invalid("email", field_problem::invalid_format);
+  if (!text::looks_like_email(email))
+    return errors::invalid("email", field_problem::invalid_format);
   if (auto ok = check_new_password(form.password, "password"); !ok) return ok.error();
   auto name = check_display_name(form.display_name);
   if (!name) return name.error();
@@ -74,7 +77,8 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
   if (password.empty()) return errors::invalid("password", field_problem::required);
   const millis now = app.clock.now();
   const std::string email_key = "email:" + email, ip_key = "ip:" + ip;
-  const int wait = std::max(app.throttle.retry_after(email_key, now), app.throttle.retry_after(ip_key, now));
+  const int wait =
+      std::max(app.throttle.retry_after(email_key, now), app.throttle.retry_after(ip_key, now));
   if (wait > 0) return errors::rate_limited(wait);
 
   auto found = app.db.read([&](db::session& s) { return store::account_by_email(s, email); });
@@ -96,34 +100,39 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
 
 void log_out(app& app, const caller& who) {
   if (!who.session_id) return;
-  app.db.write([&](db::transaction& tx) { store::revoke_session(tx, *who.session_id, app.clock.now()); });
+  app.db.write(
+      [&](db::transaction& tx) { store::revoke_session(tx, *who.session_id, app.clock.now()); });
 }
 
 outcome send_login_link(app& app, const std::string& raw_email) {
   const std::string email = text::to_lower_ascii(text::trim(raw_email));
   if (email.empty()) return errors::invalid("email", field_problem::required);
-  if (!text::looks_like_email(email)) return errors::invalid("email", field_problem::invalid_format);
+  if (!text::looks_like_email(email))
+    return errors::invalid("email", field_problem::invalid_format);
   const millis now = app.clock.now();
   app.db.write([&](db::transaction& tx) {
     auto found = store::account_by_email(tx, email);
     if (!found) return;
     const std::string token = secrets::random_token();
-    store::insert_login_link(tx, secrets::token_digest(token), found->acct.id, now, now + login_link_lifetime);
+    store::insert_login_link(tx, secrets::token_digest(token), found->acct.id, now,
+                             now + login_link_lifetime);
     const std::string url = app.cfg.public_url + "/login/" + token;
     const bool fr = found->acct.lang == locale::fr;
     mail::draft d;
     d.to = email;
     d.subject = fr ? "Ton lien de connexion à Petite Salle" : "Your Petite Salle log-in link";
-    d.body = fr ? fmt::format(
-                      "Bonjour {},\n\nVoici ton lien pour te connecter à Petite Salle. Il fonctionne une "
-                      "seule fois, pendant 15 minutes :\n\n{}\n\nSi tu n’as rien demandé, ignore ce "
-                      "courriel : personne ne peut entrer sans ce lien.\n",
-                      found->acct.display_name, url)
-                : fmt::format(
-                      "Hello {},\n\nHere is your link to log in to Petite Salle. It works once, for 15 "
-                      "minutes:\n\n{}\n\nIf you did not ask for it, ignore this email: nobody can get "
-                      "in without this link.\n",
-                      found->acct.display_name, url);
+    d.body =
+        fr ? fmt::format(
+                 "Bonjour {},\n\nVoici ton lien pour te connecter à Petite Salle. Il fonctionne "
+                 "une "
+                 "seule fois, pendant 15 minutes :\n\n{}\n\nSi tu n’as rien demandé, ignore ce "
+                 "courriel : personne ne peut entrer sans ce lien.\n",
+                 found->acct.display_name, url)
+           : fmt::format(
+                 "Hello {},\n\nHere is your link to log in to Petite Salle. It works once, for 15 "
+                 "minutes:\n\n{}\n\nIf you did not ask for it, ignore this email: nobody can get "
+                 "in without this link.\n",
+                 found->acct.display_name, url);
     app.outbox.enqueue(tx, d);
   });
   return done;
@@ -146,7 +155,8 @@ result<account> profile(app& app, const caller& who) {
   return found->acct;
 }
 
-result<account> update_profile(app& app, const caller& who, const std::optional<std::string>& display_name,
+result<account> update_profile(app& app, const caller& who,
+                               const std::optional<std::string>& display_name,
                                const std::optional<std::string>& locale_text) {
   auto current = profile(app, who);
   if (!current) return current.error();
@@ -159,7 +169,12 @@ result<account> update_profile(app& app, const caller& who, const std::optional<
   auto lang = check_locale(locale_text, next.lang);
   if (!lang) return lang.error();
   next.lang = *lang;
-  app.db.write([&](db::transaction& tx) { store::update_profile(tx, next.id, next.display_name, next.lang); });
+  const bool renamed = next.display_name != current->display_name;
+  app.db.write([&](db::transaction& tx) {
+    store::update_profile(tx, next.id, next.display_name, next.lang);
+    // Author names are in every cached page of history.
+    if (renamed) tx.after_commit([&app] { app.history.everything_changed(); });
+  });
   return next;
 }
 
@@ -196,8 +211,9 @@ std::vector<token_info> list_tokens(app& app, const caller& who) {
 }
 
 outcome revoke_token(app& app, const caller& who, std::int64_t token_id) {
-  const bool revoked = app.db.write(
-      [&](db::transaction& tx) { return store::revoke_token(tx, who.account_id, token_id, app.clock.now()); });
+  const bool revoked = app.db.write([&](db::transaction& tx) {
+    return store::revoke_token(tx, who.account_id, token_id, app.clock.now());
+  });
   if (!revoked) return errors::not_found("token");
   return done;
 }

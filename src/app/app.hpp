@@ -17,6 +17,9 @@ class outbox;
 namespace ps::accounts {
 class login_throttle;
 }
+namespace ps::chat {
+class history_cache;
+}
 
 namespace ps {
 
@@ -37,6 +40,7 @@ struct app {
   mail::outbox& outbox;
   metrics& stats;
   accounts::login_throttle& throttle;
+  chat::history_cache& history;  // the latest page of busy channels, as JSON
 };
 
 }  // namespace ps

@@ -124,6 +124,11 @@ void add_routes(http::router& r) {
         return errors::invalid("limit", field_problem::out_of_range);
       page.limit = static_cast<int>(**limit);
     }
+    if (!page.before && !page.after) {  // the page everyone opens a channel with
+      auto json = latest_page_json(c.app, *who, *id, page.limit);
+      if (!json) return json.error();
+      return http::raw_json_response(200, std::move(*json));
+    }
     auto messages = history(c.app, *who, *id, page);
     if (!messages) return messages.error();
     return http::raw_json_response(200, message_list_json("messages", *messages));

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chat/history_cache.hpp"
 #include "chat/markdown.hpp"
 #include "chat/store.hpp"
 #include "communities/service.hpp"
@@ -41,6 +42,12 @@ void publish(app& app, db::transaction& tx, std::int64_t community_id, realtime:
   tx.after_commit([&app, community_id, frame = std::move(frame)] {
     app.hub.publish_to_community(community_id, frame);
   });
+}
+
+// After the commit of a change to one channel's messages, before anyone is told of it: the
+// cached copy of its latest page is stale.
+void messages_changed(app& app, db::transaction& tx, std::int64_t channel_id) {
+  tx.after_commit([&app, channel_id] { app.history.channel_changed(channel_id); });
 }
 
 void publish_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
@@ -200,6 +207,7 @@ result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_
     m.id = store::insert_message(tx, m);
     store::mark_read(tx, channel_id, who.account_id, m.seq);
     auto frame = realtime::make_frame(message_event_json("message.created", m), channel_id, m.seq);
+    messages_changed(app, tx, channel_id);
     publish(app, tx, place->community_id, std::move(frame));
     tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
     return m;
@@ -242,6 +250,23 @@ result<std::vector<message>> history(app& app, const caller& who, std::int64_t c
   });
 }
 
+result<std::string> latest_page_json(app& app, const caller& who, std::int64_t channel_id,
+                                     int limit) {
+  if (limit < 1 || limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
+  return app.db.read([&](db::session& s) -> result<std::string> {
+    if (!store::channel_if_member(s, channel_id, who.account_id))
+      return errors::not_found("channel");
+    if (auto cached = app.history.find(channel_id, limit)) return std::string(*cached);
+    // Taken before the page is read: a change committed after this makes the copy stale.
+    const auto ticket = app.history.current(channel_id);
+    std::vector<message> page = store::latest_messages(s, channel_id, limit);
+    store::with_reactions(s, page);
+    std::string json = message_list_json("messages", page);
+    app.history.store(channel_id, limit, ticket, json);
+    return json;
+  });
+}
+
 result<std::vector<message>> missed_messages(app& app, const caller& who, std::int64_t channel_id,
                                              std::int64_t seq, int limit) {
   return history(app, who, channel_id,
@@ -274,6 +299,7 @@ result<message> edit_message(app& app, const caller& who, std::int64_t message_i
     if (ref->where.place.archived_at) return errors::make(error_code::channel_archived);
     store::update_body(tx, message_id, *body, html, now);
     message m = reload(tx, message_id);
+    messages_changed(app, tx, m.channel_id);
     publish(app, tx, ref->where.place.community_id,
             realtime::make_frame(message_event_json("message.edited", m)));
     return m;
@@ -289,6 +315,7 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
       return errors::forbidden();
     if (ref->msg.deleted_at) return done;  // deleting twice is harmless
     store::mark_deleted(tx, message_id, now);
+    messages_changed(app, tx, ref->msg.channel_id);
     publish(app, tx, ref->where.place.community_id,
             realtime::make_event({{"type", "message.deleted"},
                                   {"channel_id", ref->msg.channel_id},
@@ -310,6 +337,7 @@ result<message> react(app& app, const caller& who, std::int64_t message_id,
     const bool changed = add ? store::add_reaction(tx, message_id, who.account_id, emoji, now)
                              : store::remove_reaction(tx, message_id, who.account_id, emoji);
     message m = reload(tx, message_id);
+    if (changed) messages_changed(app, tx, m.channel_id);
     if (changed)
       publish(app, tx, ref->where.place.community_id,
               realtime::make_frame(reaction_event_json(add ? "reaction.added" : "reaction.removed",

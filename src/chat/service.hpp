@@ -54,6 +54,10 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
 void post_message_then(app& app, const caller& who, std::int64_t channel_id,
                        const new_message& input, std::function<void(result<message>)> done,
                        std::function<void(std::function<void()>)> continue_on = {});
+// The latest page, as the JSON body of GET /channels/{id}/messages, from the history cache when
+// its copy is current.
+result<std::string> latest_page_json(app& app, const caller& who, std::int64_t channel_id,
+                                     int limit);
 result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id,
                                      const page_request& page);
 result<thread> thread_of(app& app, const caller& who, std::int64_t message_id);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "accounts/throttle.hpp"
+#include "chat/history_cache.hpp"
 #include "cli/commands.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite.hpp"
@@ -63,7 +64,8 @@ int serve(const config& cfg) {
   metrics stats;
   accounts::login_throttle throttle;
   mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
-  app application{cfg, *db, hub, clock, outbox, stats, throttle};
+  chat::history_cache history;
+  app application{cfg, *db, hub, clock, outbox, stats, throttle, history};
   http::dispatcher routes(application, cfg.web_root);
   http::server server(application, routes, cfg.listen, cfg.threads);
   // Each network thread fans events out to its own connections (see realtime/hub.hpp).

@@ -9,6 +9,7 @@
 #include "accounts/service.hpp"
 #include "accounts/throttle.hpp"
 #include "app/app.hpp"
+#include "chat/history_cache.hpp"
 #include "communities/service.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite.hpp"
@@ -22,7 +23,8 @@ class temp_dir {
  public:
   temp_dir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("ps-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("ps-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~temp_dir() {
@@ -70,6 +72,7 @@ struct test_app {
   realtime::hub hub;
   metrics stats;
   accounts::login_throttle throttle;
+  chat::history_cache history;
   std::unique_ptr<mail::outbox> outbox;
   std::unique_ptr<ps::app> app_ptr;
 
@@ -79,9 +82,11 @@ struct test_app {
     cfg.data_dir = dir.path();
     db = db::open_sqlite(dir.path() / "test.db");
     db::migrate(*db);
-    outbox = std::make_unique<mail::outbox>(*db, clock, mail::make_maildir_transport(dir.path() / "mail"),
+    outbox = std::make_unique<mail::outbox>(*db, clock,
+                                            mail::make_maildir_transport(dir.path() / "mail"),
                                             "Petite Salle <noreply@petite.test>");
-    app_ptr = std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle});
+    app_ptr =
+        std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history});
   }
 
   ps::app& app() { return *app_ptr; }
@@ -90,14 +95,16 @@ struct test_app {
   caller person(const std::string& name, locale lang = locale::fr) {
     std::string email = name + "@example.com";
     for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto s = accounts::sign_up(app(), {email, "un mot de passe sûr", name, std::string(locale_name(lang))}, lang);
+    auto s = accounts::sign_up(
+        app(), {email, "un mot de passe sûr", name, std::string(locale_name(lang))}, lang);
     if (!s) throw std::runtime_error("sign up failed: " + std::string(code_name(s.error().code)));
     return caller{s->acct.id, lang, std::nullopt};
   }
 
   // Creates a community owned by `owner` and returns its slug.
   std::string community(const caller& owner, const std::string& name = "Les voisins") {
-    auto c = communities::create_community(app(), owner, {name, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    auto c = communities::create_community(
+        app(), owner, {name, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     if (!c) throw std::runtime_error("create community failed");
     return c->place.slug;
   }
