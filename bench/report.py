@@ -30,9 +30,9 @@ def to_ms(text):
     return value * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
 
 
-def parse_wrk(path):
+def parse_wrk(path, scenario="history"):
     text = open(path).read()
-    out = {"scenario": "history"}
+    out = {"scenario": scenario}
     m = re.search(r"Requests/sec:\s+([\d.]+)", text)
     out["rps"] = float(m.group(1)) if m else 0.0
     for q in ("50", "99"):
@@ -384,6 +384,22 @@ def render(results, command, quick, svg_path, doc_path):
             f"{sum(r.get('non_2xx', 0) for r in his)} | {runs_of(his, 'rps', 0)} | {runs_of(his, 'load')} |"
         )
         L.append("")
+        unc = by("history_uncached")
+        if unc:
+            L.append(
+                "The latest page is served from the history cache (`chat/history_cache.hpp`) while "
+                "nothing changes in the channel. The same 50 messages read through the path that "
+                "does not use it (`before=` a cursor past the end: membership check, page query, "
+                "reactions, JSON), the cost of every miss and of any older page:"
+            )
+            L.append("")
+            L.append("| requests/s | p50 ms | p99 ms | non-2xx | requests/s of each run | load avg |")
+            L.append("| --- | --- | --- | --- | --- | --- |")
+            L.append(
+                f"| {fmt(med(unc, 'rps'))} | {fmt(med(unc, 'p50_ms'), 2)} | {fmt(med(unc, 'p99_ms'), 2)} | "
+                f"{sum(r.get('non_2xx', 0) for r in unc)} | {runs_of(unc, 'rps', 0)} | {runs_of(unc, 'load')} |"
+            )
+            L.append("")
     if con:
         L.append("### Idle connections")
         L.append("")
@@ -462,6 +478,7 @@ def main():
     w = sub.add_parser("wrk")
     w.add_argument("path")
     w.add_argument("--pid", type=int, default=0)
+    w.add_argument("--scenario", default="history")
     r = sub.add_parser("render")
     r.add_argument("results")
     r.add_argument("--doc")
@@ -470,7 +487,7 @@ def main():
     r.add_argument("--quick", default="0")
     a = ap.parse_args()
     if a.cmd == "wrk":
-        print(json.dumps(parse_wrk(a.path)))
+        print(json.dumps(parse_wrk(a.path, a.scenario)))
     else:
         render(a.results, a.command, a.quick == "1", a.svg, a.doc)
 

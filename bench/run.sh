@@ -190,6 +190,16 @@ if want history; then
     $PY bench/report.py wrk "$OUT/wrk-$run.txt" --pid "$SERVER_PID" >>"$RESULTS" ||
       log "warning: cannot read wrk's output"
   done
+  # The same page through the path the history cache does not serve (a before= cursor).
+  for run in $(seq 1 "$RUNS"); do
+    log "wrk -t2 -c64 -d${DURATION}s history, uncached path"
+    note_load
+    timeout 120 wrk -t2 -c64 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" \
+      "http://127.0.0.1:$PORT/api/v1/channels/$CHANNEL/messages?limit=50&before=1000000000000" \
+      >"$OUT/wrk-uncached-$run.txt" || log "warning: wrk failed"
+    $PY bench/report.py wrk "$OUT/wrk-uncached-$run.txt" --scenario history_uncached >>"$RESULTS" ||
+      log "warning: cannot read wrk's output"
+  done
   stop_server
 fi
 
