@@ -172,6 +172,14 @@ if want ingest; then
       stop_server
     done
   done
+  # The same with posts that carry no client_id: what the idempotency index costs.
+  posters=${INGEST_POSTERS##* }
+  for run in $(seq 1 "$RUNS"); do
+    start_server "$MAIN"
+    lg 300 ingest --port "$PORT" --state "$STATE" --posters "$posters" --duration "$DURATION" \
+      --pid "$SERVER_PID" --client-ids 0
+    stop_server
+  done
 fi
 
 if want history; then
