@@ -78,6 +78,15 @@ TEST(NetworkThread, RunsWorkFromOtherThreadsInOrder) {
   EXPECT_EQ(handlers, 1u);  // all of them in one wake-up
 }
 
+TEST(NetworkThread, AFailingItemDoesNotStopTheOthers) {
+  network_thread t;
+  int ran = 0;
+  t.post([] { throw std::runtime_error("a bug"); });
+  t.post([&ran] { ++ran; });
+  EXPECT_NO_THROW(t.context().run());
+  EXPECT_EQ(ran, 1);
+}
+
 class Dispatcher : public ::testing::Test {
  protected:
   testing::test_app t;

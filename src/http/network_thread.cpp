@@ -1,5 +1,7 @@
 #include "http/network_thread.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace ps::http {
 
 void network_thread::post(std::function<void()> work) {
@@ -20,7 +22,14 @@ void network_thread::drain() {
     batch.swap(inbox_);
     scheduled_ = false;
   }
-  for (auto& work : batch) work();
+  // One item's failure (a bug) must not take the others, or the thread, down with it.
+  for (auto& work : batch) {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      spdlog::error("network thread: {}", e.what());
+    }
+  }
 }
 
 }  // namespace ps::http
