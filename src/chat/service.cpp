@@ -225,7 +225,7 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
 
 void post_message_then(app& app, const caller& who, std::int64_t channel_id,
                        const new_message& input, std::function<void(result<message>)> done,
-                       std::function<void(std::function<void()>)> continue_on) {
+                       continuation continue_on) {
   auto job = prepare_post(app, who, channel_id, input);
   if (!job) return done(job.error());
   app.db.write_then(std::move(*job), std::move(done), std::move(continue_on));

@@ -7,6 +7,8 @@
 #include "app/app.hpp"
 #include "chat/model.hpp"
 #include "core/caller.hpp"
+#include "core/continuation.hpp"
+#include "core/continuation.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 
@@ -53,7 +55,7 @@ result<message> post_message(app& app, const caller& who, std::int64_t channel_i
 // input is refused before any write.
 void post_message_then(app& app, const caller& who, std::int64_t channel_id,
                        const new_message& input, std::function<void(result<message>)> done,
-                       std::function<void(std::function<void()>)> continue_on = {});
+                       continuation continue_on = {});
 // The latest page, as the JSON body of GET /channels/{id}/messages, from the history cache when
 // its copy is current.
 result<std::string> latest_page_json(app& app, const caller& who, std::int64_t channel_id,

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/continuation.hpp"
 #include "core/result.hpp"
 
 // The one narrow interface every store talks to. Only db/ knows which engine runs: stores
@@ -165,9 +166,6 @@ class database {
       return std::move(*out);
     }
   }
-
-  // Hands work to another thread (a request's network thread) to run there, in order.
-  using continuation = std::function<void(std::function<void()>)>;
 
   // Queues fn like write() and returns at once: `done` gets what fn returned once its group has
   // committed (or the error that stopped it), on the thread `continue_on` hands it to, or on the

@@ -82,7 +82,7 @@ std::optional<api_error> refusal(const request& req) {
 }  // namespace
 
 void dispatcher::handle_queued(const request& req, std::function<void(response)> reply,
-                               std::function<void(std::function<void()>)> continue_on) {
+                               continuation continue_on) {
   auto m = router_.find(req.method, req.path);
   if (!m.found || !m.found->queued) return reply(handle(req));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);

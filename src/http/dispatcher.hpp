@@ -22,7 +22,7 @@ class dispatcher {
   // SQLite writer's thread after the commit, or at once when the request is refused first.
   // The handler's own continuation (building the reply) runs where continue_on puts it.
   void handle_queued(const request& req, std::function<void(response)> reply,
-                     std::function<void(std::function<void()>)> continue_on = {});
+                     continuation continue_on = {});
 
  private:
   response route(const request& req);

@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "core/caller.hpp"
+#include "core/continuation.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
 
@@ -38,7 +39,7 @@ class context {
 
   // Where work that finishes this request later runs (a queued write's reply): the request's
   // own network thread, as the server sets it; empty means whichever thread finishes it.
-  std::function<void(std::function<void()>)> continue_on;
+  continuation continue_on;
 
  private:
   std::vector<std::pair<std::string, std::string>> params_;

@@ -53,7 +53,6 @@ class hub {
   // From now on publications and membership changes are dropped: at shutdown, once the
   // threads that ran the shards are gone.
   void stop_delivering();
-  std::size_t shard_count() const { return shards_.size(); }
 
   // A new connection of `account_id` on `shard`, receiving the events of `communities`.
   // Called on the shard's thread.
