@@ -62,10 +62,16 @@ runs_on dispatcher::where(const request& req) const {
 
 namespace {
 
-// What every API reply gets on its way out: errors as JSON in the caller's language, no caching.
-response finish(result<response> out, locale lang) {
-  response res = out ? std::move(*out) : error_response(out.error(), lang);
-  if (out) res.headers.emplace_back("Cache-Control", "no-store");
+// What a handler's result becomes: errors as JSON in the caller's language, and no caching.
+response api_reply(result<response> out, locale lang) {
+  if (!out) return error_response(out.error(), lang);
+  out->headers.emplace_back("Cache-Control", "no-store");
+  return std::move(*out);
+}
+
+// handle() adds the security headers to what it answers; a queued reply does not pass there.
+response queued_reply(result<response> out, locale lang) {
+  response res = api_reply(std::move(out), lang);
   add_security_headers(res);
   return res;
 }
@@ -87,7 +93,7 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   if (!m.found || !m.found->queued) return reply(handle(req));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
-  if (auto refused = refusal(req)) return reply(finish(*refused, fallback));
+  if (auto refused = refusal(req)) return reply(queued_reply(*refused, fallback));
   // The reply may come from the writer before the handler returns, or the handler may throw
   // before it queues anything: exactly one of them answers.
   auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -97,11 +103,12 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
     (void)ctx.caller();  // resolved once here, so that the reply speaks the account's language
     const locale lang = ctx.lang();
     m.found->queued(ctx, [reply, lang, answered](result<response> out) {
-      if (!answered->exchange(true)) reply(finish(std::move(out), lang));
+      if (!answered->exchange(true)) reply(queued_reply(std::move(out), lang));
     });
   } catch (const std::exception& e) {
     spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
-    if (!answered->exchange(true)) reply(finish(errors::make(error_code::internal), fallback));
+    if (!answered->exchange(true))
+      reply(queued_reply(errors::make(error_code::internal), fallback));
   }
 }
 
@@ -154,10 +161,8 @@ response dispatcher::route(const request& req) {
   }
   if (auto refused = refusal(req)) return error_response(*refused, fallback);
   context ctx(app_, req, std::move(m.params));
-  auto out = m.found->fn(ctx);
-  if (!out) return error_response(out.error(), ctx.lang());
-  out->headers.emplace_back("Cache-Control", "no-store");
-  return std::move(*out);
+  auto out = m.found->fn(ctx);  // before ctx.lang(): the handler resolves the caller
+  return api_reply(std::move(out), ctx.lang());
 }
 
 response dispatcher::metrics_text() {

@@ -39,7 +39,8 @@ class connection final : public realtime::subscriber,
       if (held_.size() > max_queued_frames) overflow();
       return;
     }
-    if (queue_.size() + in_flight_ >= max_queued_frames) return overflow();
+    // Waiting, plus those the writer has taken and not finished.
+    if (queue_.size() + batch_.size() >= max_queued_frames) return overflow();
     queue_.push_back(std::move(frame));
     if (!writing_) write_next();
   }
@@ -121,7 +122,6 @@ class connection final : public realtime::subscriber,
       return;
     }
     batch_.swap(queue_);
-    in_flight_ = batch_.size();
     next_in_batch_ = 0;
     ws_.text(true);
     write_one();
@@ -131,7 +131,6 @@ class connection final : public realtime::subscriber,
     if (next_in_batch_ == batch_.size()) {
       batch_.clear();
       if (batch_.capacity() > 64) batch_.shrink_to_fit();  // a burst should not stay resident
-      in_flight_ = 0;
       write_next();
       return;
     }
@@ -182,8 +181,7 @@ class connection final : public realtime::subscriber,
   websocket::stream<tcp_socket> ws_;
   std::optional<beast::http::request<beast::http::string_body>> upgrade_;
   std::vector<realtime::frame_ptr> queue_;
-  std::size_t in_flight_ = 0;  // frames the writer has taken and not yet finished writing
-  bool writing_ = false;       // a write or the close is in flight
+  bool writing_ = false;  // a write or the close is in flight
   bool close_started_ = false;
   std::vector<realtime::frame_ptr> batch_;  // the frames being written, in order
   std::size_t next_in_batch_ = 0;
