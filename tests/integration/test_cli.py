@@ -212,3 +212,26 @@ def test_backup_while_messages_are_being_posted(server, tmp_path):
         con.close()
     assert before, "nothing was posted before the backup started"
     assert before <= stored, f"{len(before - stored)} messages acknowledged before the backup are missing"
+
+
+def _log(srv):
+    with open(srv.log_path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def test_request_lines_are_written_within_a_second_and_all_by_shutdown(server_factory):
+    """Log lines are written in batches: one line per request, structured, on disk at least once
+    a second while the server runs, and every last one by the time it has stopped."""
+    srv = server_factory()
+    Client(srv).get("/healthz?first")
+    deadline = time.monotonic() + 3
+    while "path=/healthz status=200" not in _log(srv) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert re.search(r"request method=GET path=/healthz status=200 duration_ms=[\d.]+ remote=127\.0\.0\.1",
+                     _log(srv)), _log(srv)[-2000:]
+    for _ in range(50):
+        Client(srv).get("/api/v1/nowhere")
+    assert srv.stop() == 0
+    text = _log(srv)
+    assert text.count("path=/api/v1/nowhere status=404") == 50, text[-2000:]
+    assert "stopped" in text.splitlines()[-1]
