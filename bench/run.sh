@@ -59,13 +59,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The server, as an operator would start it, except for the fast password hashing (sign-up of
-# thousands of members would otherwise take minutes; no scenario measures hashing).
+# thousands of members would otherwise take minutes; no scenario measures hashing) and the
+# per-address connection cap (every simulated member connects from 127.0.0.1).
 start_server() {
   if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/healthz"; then
     die "something already listens on 127.0.0.1:$PORT (set PS_BENCH_PORT)"
   fi
   "$SERVER" serve --listen "127.0.0.1:$PORT" --data "$1" --fast-password-hashing \
-    >>"$OUT/server.log" 2>&1 &
+    --max-connections-per-address 1000000 >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 400); do
     curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/healthz" && return 0

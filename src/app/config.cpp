@@ -1,7 +1,8 @@
 #include "app/config.hpp"
 
-#include <stdexcept>
 #include <toml++/toml.h>
+
+#include <stdexcept>
 
 namespace ps {
 
@@ -18,6 +19,11 @@ void load_config_file(const std::filesystem::path& file, config& into) {
   if (auto v = table["threads"].value<int64_t>()) into.threads = static_cast<int>(*v);
   if (auto v = table["web_root"].value<std::string>()) into.web_root = *v;
   if (auto v = table["durability"].value<std::string>()) into.durability = *v;
+  if (auto v = table["metrics_token"].value<std::string>()) into.metrics_token = *v;
+  if (auto v = table["limits"]["max_connections_per_address"].value<int64_t>())
+    into.max_connections_per_address = static_cast<int>(*v);
+  if (auto v = table["limits"]["max_streams_per_account"].value<int64_t>())
+    into.max_streams_per_account = static_cast<int>(*v);
   if (auto v = table["mail"]["from"].value<std::string>()) into.mail_from = *v;
   if (auto v = table["mail"]["smtp_url"].value<std::string>()) into.smtp_url = *v;
   if (auto v = table["mail"]["smtp_username"].value<std::string>()) into.smtp_username = *v;

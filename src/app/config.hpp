@@ -14,7 +14,8 @@ struct config {
   // Minimum argon2id limits: only for test suites, where hundreds of accounts are made.
   bool fast_password_hashing = false;
   // "full": every acknowledged write survives a power cut (an fsync per group commit).
-  // "normal": it survives a crash of the process but maybe not of the machine; faster on slow disks.
+  // "normal": it survives a crash of the process but maybe not of the machine; faster on slow
+  // disks.
   std::string durability = "full";
   // Serve the web app from this folder instead of the copy embedded in the binary (development).
   std::optional<std::filesystem::path> web_root;
@@ -24,6 +25,13 @@ struct config {
   std::string smtp_password;
   bool smtp_require_tls = false;
   std::string mail_from = "Petite Salle <noreply@localhost>";
+  // Empty: /metrics answers only this machine. Set: only requests bearing this token.
+  std::string metrics_token;
+  // Connections one address may hold open at once (HTTP and streams together): one address
+  // cannot take every descriptor. A household behind one router needs a few dozen.
+  int max_connections_per_address = 128;
+  // Live streams (WebSockets) one account may hold open at once: a tab or a device each.
+  int max_streams_per_account = 16;
 };
 
 // Reads a TOML file into `into`; keys absent from the file keep their values.

@@ -15,6 +15,8 @@ using nlohmann::json;
 
 namespace {
 
+constexpr std::size_t post_body_limit = 64 * 1024;
+
 // A query parameter that must be a whole number when present.
 result<std::optional<std::int64_t>> query_integer(const context& c, const char* name) {
   auto raw = c.req.query_param(name);
@@ -86,26 +88,32 @@ void add_routes(http::router& r) {
     return http::json_response(200, {{"channel", to_json(*ch)}});
   });
 
-  // The hottest write: queued from the network thread, answered when its group commits.
-  r.add_queued(verb::post, "/api/v1/channels/{id}/messages", [](context& c, http::reply_fn reply) {
-    auto who = c.caller();
-    if (!who) return reply(who.error());
-    auto id = c.id_param("id", "channel");
-    if (!id) return reply(id.error());
-    auto body = c.json_body();
-    if (!body) return reply(body.error());
-    http::fields::reader f(*body);
-    new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id")};
-    if (f.error()) return reply(*f.error());
-    // The reply is built back on this request's network thread, not on the writer's.
-    post_message_then(
-        c.app, *who, *id, input,
-        [reply = std::move(reply)](result<message> m) {
-          if (!m) return reply(m.error());
-          reply(one_message(201, *m));
-        },
-        c.continue_on);
-  });
+  // The hottest write: queued from the network thread, answered when its group commits. Its
+  // body is parsed there, so it is held to what a post can need: max_body_length code points,
+  // each at most 12 bytes when escaped as a JSON surrogate pair, and room for the other fields.
+  static_assert(max_body_length * 12 + 4096 <= post_body_limit);
+  r.add_queued(
+      verb::post, "/api/v1/channels/{id}/messages",
+      [](context& c, http::reply_fn reply) {
+        auto who = c.caller();
+        if (!who) return reply(who.error());
+        auto id = c.id_param("id", "channel");
+        if (!id) return reply(id.error());
+        auto body = c.json_body();
+        if (!body) return reply(body.error());
+        http::fields::reader f(*body);
+        new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id")};
+        if (f.error()) return reply(*f.error());
+        // The reply is built back on this request's network thread, not on the writer's.
+        post_message_then(
+            c.app, *who, *id, input,
+            [reply = std::move(reply)](result<message> m) {
+              if (!m) return reply(m.error());
+              reply(one_message(201, *m));
+            },
+            c.continue_on);
+      },
+      post_body_limit);
 
   r.add(verb::get, "/api/v1/channels/{id}/messages", [](context& c) -> result<response> {
     auto who = c.caller();

@@ -38,6 +38,18 @@ int main(int argc, char** argv) {
                    "full: acknowledged writes survive a power cut; normal: they survive a crash of "
                    "the process")
       ->capture_default_str();
+  serve->add_option("--metrics-token", cfg.metrics_token,
+                    "Bearer token for /metrics (without it, /metrics answers only this machine)");
+  serve
+      ->add_option("--max-connections-per-address", cfg.max_connections_per_address,
+                   "Connections one address may hold open at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  serve
+      ->add_option("--max-streams-per-account", cfg.max_streams_per_account,
+                   "Live streams (WebSockets) one account may hold open at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
                   "Minimum argon2id limits: for test suites only, never in production");
 
@@ -69,6 +81,11 @@ int main(int argc, char** argv) {
         pick(cfg.smtp_require_tls, from_file.smtp_require_tls, defaults.smtp_require_tls);
         pick(cfg.mail_from, from_file.mail_from, defaults.mail_from);
         pick(cfg.durability, from_file.durability, defaults.durability);
+        pick(cfg.metrics_token, from_file.metrics_token, defaults.metrics_token);
+        pick(cfg.max_connections_per_address, from_file.max_connections_per_address,
+             defaults.max_connections_per_address);
+        pick(cfg.max_streams_per_account, from_file.max_streams_per_account,
+             defaults.max_streams_per_account);
         if (web_root.empty() && from_file.web_root) cfg.web_root = from_file.web_root;
       }
       if (!web_root.empty()) cfg.web_root = web_root;

@@ -1,6 +1,7 @@
 #include <curl/curl.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <iostream>
@@ -46,10 +47,20 @@ class batched_log {
   batched_log& operator=(const batched_log&) = delete;
 };
 
+// Every connection is a descriptor, and the default soft limit (1,024) is far below what the
+// system allows: take all of it, as servers do, so that only the per-address caps decide.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("could not raise the descriptor limit");
+}
+
 }  // namespace
 
 int serve(const config& cfg) {
   batched_log log;
+  raise_descriptor_limit();
   std::filesystem::create_directories(cfg.data_dir);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   if (cfg.durability != "full" && cfg.durability != "normal")

@@ -6,7 +6,9 @@ namespace ps {
 
 int http_status(error_code code) {
   switch (code) {
-    case error_code::malformed_json: return 400;
+    case error_code::malformed_json:
+    case error_code::json_too_deep:
+    case error_code::malformed_request: return 400;
     case error_code::unauthenticated:
     case error_code::invalid_credentials: return 401;
     case error_code::forbidden:
@@ -22,7 +24,9 @@ int http_status(error_code code) {
     case error_code::payload_too_large: return 413;
     case error_code::unsupported_media_type: return 415;
     case error_code::invalid_field: return 422;
-    case error_code::rate_limited: return 429;
+    case error_code::headers_too_large: return 431;
+    case error_code::rate_limited:
+    case error_code::too_many_connections: return 429;
     case error_code::internal: return 500;
   }
   return 500;
@@ -47,6 +51,10 @@ std::string_view code_name(error_code code) {
     case error_code::unsupported_media_type: return "unsupported_media_type";
     case error_code::invalid_field: return "invalid_field";
     case error_code::rate_limited: return "rate_limited";
+    case error_code::json_too_deep: return "json_too_deep";
+    case error_code::malformed_request: return "malformed_request";
+    case error_code::headers_too_large: return "headers_too_large";
+    case error_code::too_many_connections: return "too_many_connections";
     case error_code::internal: return "internal";
   }
   return "internal";
@@ -96,6 +104,15 @@ std::string_view what_en(std::string_view what) {
   return "Nothing here: this address does not exist.";
 }
 
+// 65536 -> "64 Kio" / "64 KiB"; 1048576 -> "1 Mio" / "1 MiB".
+std::string size_text(long bytes, locale lang) {
+  const bool fr = lang == locale::fr;
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+    return fmt::format("{} {}", bytes / (1024 * 1024), fr ? "Mio" : "MiB");
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} {}", bytes / 1024, fr ? "Kio" : "KiB");
+  return fmt::format("{} {}", bytes, fr ? "octets" : "bytes");
+}
+
 }  // namespace
 
 std::string error_message(const api_error& e, locale lang) {
@@ -133,9 +150,11 @@ std::string error_message(const api_error& e, locale lang) {
                 : "This invitation has been used as many times as it allows.";
     case error_code::invitation_revoked:
       return fr ? "Cette invitation a été révoquée." : "This invitation has been revoked.";
-    case error_code::payload_too_large:
-      return fr ? "La requête est trop grosse (1 Mio au plus)."
-                : "The request is too large (1 MiB at most).";
+    case error_code::payload_too_large: {
+      const std::string most = size_text(e.limit > 0 ? e.limit : 1024 * 1024, lang);
+      return fr ? fmt::format("La requête est trop grosse ({} au plus).", most)
+                : fmt::format("The request is too large ({} at most).", most);
+    }
     case error_code::unsupported_media_type:
       return fr ? "Le corps de la requête doit être du JSON (Content-Type: application/json)."
                 : "The request body must be JSON (Content-Type: application/json).";
@@ -143,6 +162,17 @@ std::string error_message(const api_error& e, locale lang) {
     case error_code::rate_limited:
       return fr ? fmt::format("Trop d’essais. Réessaie dans {} secondes.", e.retry_after_seconds)
                 : fmt::format("Too many attempts. Try again in {} seconds.", e.retry_after_seconds);
+    case error_code::json_too_deep:
+      return fr ? "Le JSON est imbriqué trop profondément (32 niveaux au plus)."
+                : "The JSON is nested too deeply (32 levels at most).";
+    case error_code::malformed_request:
+      return fr ? "Cette requête HTTP est mal formée." : "This HTTP request is malformed.";
+    case error_code::headers_too_large:
+      return fr ? "Les en-têtes de la requête sont trop gros (trop de témoins?)."
+                : "The request headers are too large (too many cookies?).";
+    case error_code::too_many_connections:
+      return fr ? "Trop de connexions ouvertes en même temps. Ferme un onglet ou réessaie plus tard."
+                : "Too many connections open at once. Close a tab or try again later.";
     case error_code::internal:
       return fr ? "Oups, une erreur de notre côté. Réessaie dans un instant."
                 : "Oops, something went wrong on our side. Try again in a moment.";

@@ -26,6 +26,10 @@ enum class error_code {
   unsupported_media_type,
   invalid_field,
   rate_limited,
+  json_too_deep,
+  malformed_request,
+  headers_too_large,
+  too_many_connections,
   internal,
 };
 
@@ -64,6 +68,12 @@ inline api_error invalid(std::string field, field_problem problem, long limit = 
   e.field = std::move(field);
   e.problem = problem;
   e.limit = limit;
+  return e;
+}
+// `limit_bytes`: the most the route takes, named in the message.
+inline api_error payload_too_large(long limit_bytes) {
+  api_error e = make(error_code::payload_too_large);
+  e.limit = limit_bytes;
   return e;
 }
 inline api_error rate_limited(int retry_after_seconds) {

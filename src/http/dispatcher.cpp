@@ -11,6 +11,7 @@
 #include "accounts/routes.hpp"
 #include "chat/routes.hpp"
 #include "communities/routes.hpp"
+#include "core/secrets.hpp"
 #include "db/database.hpp"
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
@@ -26,20 +27,38 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   chat::add_routes(router_);
 }
 
-bool is_cross_site_risk(const request& req) {
+std::string origin_of(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  const auto path = url.find('/', scheme_end + 3);
+  std::string out(url.substr(0, path));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_own_origin(std::string_view origin, const config& cfg) {
+  return !origin.empty() && origin == origin_of(cfg.public_url);
+}
+
+bool is_cross_site_risk(const request& req, const config& cfg) {
   if (req.method == verb::get || req.method == verb::head || req.method == verb::options)
     return false;
   // A bearer token is never attached by a browser on its own, so it proves the caller meant it.
   const std::string_view authorization = req.header("authorization");
   if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) return false;
-  if (!req.cookie(accounts::session_cookie)) return false;
+  // A browser names the page that sent a request; one of another site's never passes, cookie or
+  // not: a foreign page must not log a browser in (to its own account) any more than act in it.
+  const std::string_view origin = req.header("origin");
+  if (!origin.empty() && !is_own_origin(origin, cfg)) return true;
+  // A foreign form can send neither a JSON content type nor a custom header, and this holds for
+  // requests that carry no cookie yet, such as the ones that set it (sign up, log in).
   const std::string_view type = req.header("content-type");
   if (type.starts_with("application/json")) return false;
   if (!req.header("x-requested-with").empty()) return false;
   return true;
 }
 
-void add_security_headers(response& res) {
+void add_security_headers(response& res, const config& cfg) {
   res.headers.emplace_back(
       "Content-Security-Policy",
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -48,10 +67,31 @@ void add_security_headers(response& res) {
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("Referrer-Policy", "same-origin");
   res.headers.emplace_back("X-Frame-Options", "DENY");
+  // Only when people reach us over https: otherwise it would be ignored, or lock out http.
+  if (cfg.public_url.starts_with("https://"))
+    res.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+}
+
+bool may_read_metrics(const request& req, const config& cfg) {
+  if (!cfg.metrics_token.empty()) {
+    const std::string_view authorization = req.header("authorization");
+    return authorization.starts_with("Bearer ") &&
+           secrets::equal_constant_time(authorization.substr(7), cfg.metrics_token);
+  }
+  // A reverse proxy on this machine makes every visitor look local: what it forwarded (it says
+  // so in these headers) is not local.
+  if (!req.header("x-forwarded-for").empty() || !req.header("forwarded").empty()) return false;
+  return is_loopback_address(req.remote_address);
+}
+
+bool is_loopback_address(std::string_view address) {
+  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
 }
 
 runs_on dispatcher::where(const request& req) const {
-  if (!req.path.starts_with("/api/")) return runs_on::network;
+  // Files read from a folder (development) are read off the network threads.
+  if (!req.path.starts_with("/api/"))
+    return assets_.reads_disk() ? runs_on::blocking_pool : runs_on::network;
   auto m = router_.find(req.method, req.path);
   if (!m.found) return runs_on::network;
   if (m.found->where != runs_on::network) return m.found->where;
@@ -70,15 +110,15 @@ response api_reply(result<response> out, locale lang) {
 }
 
 // handle() adds the security headers to what it answers; a queued reply does not pass there.
-response queued_reply(result<response> out, locale lang) {
+response queued_reply(result<response> out, locale lang, const config& cfg) {
   response res = api_reply(std::move(out), lang);
-  add_security_headers(res);
+  add_security_headers(res, cfg);
   return res;
 }
 
 // The checks of every API request before its handler runs.
-std::optional<api_error> refusal(const request& req) {
-  if (is_cross_site_risk(req)) return errors::make(error_code::csrf_rejected);
+std::optional<api_error> refusal(const request& req, const config& cfg) {
+  if (is_cross_site_risk(req, cfg)) return errors::make(error_code::csrf_rejected);
   const std::string_view type = req.header("content-type");
   if (!req.body.empty() && !type.empty() && !type.starts_with("application/json"))
     return errors::make(error_code::unsupported_media_type);
@@ -93,7 +133,8 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   if (!m.found || !m.found->queued) return reply(handle(req));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
-  if (auto refused = refusal(req)) return reply(queued_reply(*refused, fallback));
+  if (auto refused = refusal(req, app_.cfg))
+    return reply(queued_reply(*refused, fallback, app_.cfg));
   // The reply may come from the writer before the handler returns, or the handler may throw
   // before it queues anything: exactly one of them answers.
   auto answered = std::make_shared<std::atomic<bool>>(false);
@@ -102,13 +143,13 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
     ctx.continue_on = std::move(continue_on);
     (void)ctx.caller();  // resolved once here, so that the reply speaks the account's language
     const locale lang = ctx.lang();
-    m.found->queued(ctx, [reply, lang, answered](result<response> out) {
-      if (!answered->exchange(true)) reply(queued_reply(std::move(out), lang));
+    m.found->queued(ctx, [reply, lang, answered, &cfg = app_.cfg](result<response> out) {
+      if (!answered->exchange(true)) reply(queued_reply(std::move(out), lang, cfg));
     });
   } catch (const std::exception& e) {
     spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
     if (!answered->exchange(true))
-      reply(queued_reply(errors::make(error_code::internal), fallback));
+      reply(queued_reply(errors::make(error_code::internal), fallback, app_.cfg));
   }
 }
 
@@ -129,7 +170,7 @@ response dispatcher::handle(const request& req) {
     res = error_response(errors::make(error_code::internal),
                          locale_from_accept_language(req.header("accept-language")));
   }
-  add_security_headers(res);
+  add_security_headers(res, app_.cfg);
   return res;
 }
 
@@ -141,7 +182,10 @@ response dispatcher::route(const request& req) {
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   }
-  if (req.path == "/metrics") return metrics_text();
+  if (req.path == "/metrics") {
+    if (!may_read_metrics(req, app_.cfg)) return error_response(errors::forbidden(), fallback);
+    return metrics_text();
+  }
   if (req.path == "/api/v1/openapi.json" && req.method == verb::get) {
     response r;
     r.body = std::string(openapi_document());
@@ -159,10 +203,16 @@ response dispatcher::route(const request& req) {
         errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
         fallback);
   }
-  if (auto refused = refusal(req)) return error_response(*refused, fallback);
+  if (auto refused = refusal(req, app_.cfg)) return error_response(*refused, fallback);
   context ctx(app_, req, std::move(m.params));
   auto out = m.found->fn(ctx);  // before ctx.lang(): the handler resolves the caller
   return api_reply(std::move(out), ctx.lang());
+}
+
+std::size_t dispatcher::body_limit(verb method, std::string_view path) const {
+  if (!path.starts_with("/api/")) return max_body;
+  const auto m = router_.find(method, path);
+  return m.found ? m.found->body_limit : max_body;
 }
 
 response dispatcher::metrics_text() {

@@ -18,6 +18,9 @@ class dispatcher {
   // Where the request's handler should run (password hashing goes to the worker pool).
   runs_on where(const request& req) const;
   response handle(const request& req);
+  // The largest body the request's route takes, known from its method and path alone, so that
+  // the server refuses a larger one (413) before reading it.
+  std::size_t body_limit(verb method, std::string_view path) const;
   // For routes that queue their write (runs_on::queued_write): `reply` is called once, on the
   // SQLite writer's thread after the commit, or at once when the request is refused first.
   // The handler's own continuation (building the reply) runs where continue_on puts it.
@@ -33,10 +36,22 @@ class dispatcher {
   web_assets assets_;
 };
 
-// True when a state-changing request rides on the session cookie without proof that our own
-// app sent it (a JSON content type, which a foreign form cannot send, or X-Requested-With).
-bool is_cross_site_risk(const request& req);
+// "https://salle.example.com:8443/x" -> "https://salle.example.com:8443", as browsers send it.
+std::string origin_of(std::string_view url);
+// True when a browser's Origin header names the configured public URL (never the Host header,
+// which the client chooses).
+bool is_own_origin(std::string_view origin, const config& cfg);
 
-void add_security_headers(response& res);
+// True when a state-changing request may come from another site's page: it names a foreign
+// Origin, or it lacks the proof that our own app sent it (a JSON content type, which a foreign
+// form cannot send, or X-Requested-With). Bearer-token requests are exempt.
+bool is_cross_site_risk(const request& req, const config& cfg);
+
+void add_security_headers(response& res, const config& cfg);
+
+// /metrics: with a metrics_token configured, only to its bearer; otherwise only to this machine
+// (and not through a reverse proxy, which says so in Forwarded / X-Forwarded-For).
+bool may_read_metrics(const request& req, const config& cfg);
+bool is_loopback_address(std::string_view address);
 
 }  // namespace ps::http

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/json_input.hpp"
+#include "http/connection_limits.hpp"
 #include "http/dispatcher.hpp"
 #include "http/network_thread.hpp"
 #include "http/router.hpp"
@@ -44,24 +46,124 @@ TEST(Router, MatchesParametersAndTellsMethodFromPath) {
   EXPECT_FALSE(rt.find(verb::get, "/api/v1/channels/42").path_exists);
 }
 
-TEST(Csrf, CookieRequestsMustBeJsonOrMarked) {
+TEST(Csrf, StateChangesMustBeJsonOrMarked) {
+  config cfg;
+  cfg.public_url = "https://salle.example.com";
   request r;
   r.method = verb::post;
   r.headers = {{"cookie", "ps_session=abc"}, {"content-type", "text/plain"}};
-  EXPECT_TRUE(is_cross_site_risk(r));
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
   r.headers = {{"cookie", "ps_session=abc"}, {"content-type", "application/json; charset=utf-8"}};
-  EXPECT_FALSE(is_cross_site_risk(r));
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
   r.headers = {{"cookie", "ps_session=abc"}, {"x-requested-with", "petitesalle"}};
-  EXPECT_FALSE(is_cross_site_risk(r));
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
   r.headers = {{"cookie", "ps_session=abc"}, {"authorization", "Basic abcdefgh"}};
-  EXPECT_TRUE(is_cross_site_risk(r));
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
   r.headers = {{"cookie", "ps_session=abc"}, {"authorization", "Bearer psat_x"}};
-  EXPECT_FALSE(is_cross_site_risk(r));
-  r.headers = {{"content-type", "text/plain"}};  // no session: nothing to ride on
-  EXPECT_FALSE(is_cross_site_risk(r));
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  // No session yet: a form could still log the browser in to someone else's account.
+  r.headers = {{"content-type", "application/x-www-form-urlencoded"}};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
   r.method = verb::get;
   r.headers = {{"cookie", "ps_session=abc"}};
-  EXPECT_FALSE(is_cross_site_risk(r));
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+}
+
+TEST(Csrf, AForeignOriginNeverPasses) {
+  config cfg;
+  cfg.public_url = "https://Salle.example.com/";
+  request r;
+  r.method = verb::post;
+  r.headers = {{"content-type", "application/json"}, {"origin", "https://evil.example"}};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
+  r.headers = {{"content-type", "application/json"}, {"origin", "null"}};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
+  r.headers = {{"content-type", "application/json"}, {"origin", "https://salle.example.com"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  // The Host header is the client's to choose: only the configured public URL counts.
+  r.headers = {{"content-type", "application/json"}, {"host", "evil"}, {"origin", "http://evil"}};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
+  r.headers = {{"origin", "https://evil.example"}, {"authorization", "Bearer psat_x"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));  // scripts choose their own headers anyway
+}
+
+TEST(Origin, OfAUrl) {
+  EXPECT_EQ(origin_of("https://salle.example.com:8443/a/b"), "https://salle.example.com:8443");
+  EXPECT_EQ(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  EXPECT_EQ(origin_of("HTTP://Example.COM/"), "http://example.com");
+}
+
+TEST(Metrics, OnlyThisMachineOrTheToken) {
+  config cfg;
+  request r;
+  r.remote_address = "127.0.0.1";
+  EXPECT_TRUE(may_read_metrics(r, cfg));
+  r.remote_address = "::1";
+  EXPECT_TRUE(may_read_metrics(r, cfg));
+  r.remote_address = "203.0.113.9";
+  EXPECT_FALSE(may_read_metrics(r, cfg));
+  r.remote_address = "127.0.0.1";
+  r.headers = {{"x-forwarded-for", "203.0.113.9"}};  // a reverse proxy on this machine
+  EXPECT_FALSE(may_read_metrics(r, cfg));
+  cfg.metrics_token = "s3cret";
+  r.headers = {};
+  EXPECT_FALSE(may_read_metrics(r, cfg));  // with a token, being local is not enough
+  r.remote_address = "203.0.113.9";
+  r.headers = {{"authorization", "Bearer s3cret"}};
+  EXPECT_TRUE(may_read_metrics(r, cfg));
+  r.headers = {{"authorization", "Bearer s3cre"}};
+  EXPECT_FALSE(may_read_metrics(r, cfg));
+}
+
+TEST(StaticAssets, PathsThatCouldLeaveTheRootAreRefused) {
+  EXPECT_EQ(clean_asset_path("/assets/app.js"), "/assets/app.js");
+  EXPECT_EQ(clean_asset_path("/"), "/");
+  EXPECT_EQ(clean_asset_path("/c/les-voisins/"), "/c/les-voisins");
+  EXPECT_EQ(clean_asset_path("/%C3%A9t%C3%A9"), "/été");
+  for (const char* bad : {"//etc/passwd", "///etc/passwd", "/%2fetc/passwd", "/%2Fetc/passwd",
+                          "/../etc/passwd", "/a/%2e%2e/%2e%2e/etc/passwd", "/./index.html",
+                          "/index.html%00.png", "/a%5c..%5cb", "/C:/x", "", "etc/passwd"})
+    EXPECT_EQ(clean_asset_path(bad), std::nullopt) << bad;
+}
+
+TEST(Errors, PayloadTooLargeNamesTheRouteLimit) {
+  EXPECT_NE(error_message(errors::payload_too_large(64 * 1024), locale::fr).find("64 Kio"),
+            std::string::npos);
+  EXPECT_NE(error_message(errors::payload_too_large(1024 * 1024), locale::en).find("1 MiB"),
+            std::string::npos);
+  EXPECT_EQ(http_status(error_code::headers_too_large), 431);
+  EXPECT_EQ(http_status(error_code::too_many_connections), 429);
+}
+
+TEST(ConnectionLimits, TicketsHoldAPlaceUntilTheyGo) {
+  connection_limits limits(2, 1);
+  auto a = limits.connection_from("192.0.2.1");
+  auto b = limits.connection_from("192.0.2.1");
+  EXPECT_TRUE(a && b);
+  EXPECT_FALSE(limits.connection_from("192.0.2.1"));  // its share is taken
+  EXPECT_TRUE(limits.connection_from("192.0.2.2"));   // another address is not affected
+  {
+    auto moved = std::move(a);
+    EXPECT_FALSE(a);
+    EXPECT_EQ(limits.connections_from("192.0.2.1"), 2);
+  }
+  EXPECT_EQ(limits.connections_from("192.0.2.1"), 1);
+  EXPECT_TRUE(limits.connection_from("192.0.2.1"));
+  auto stream = limits.stream_of(7);
+  EXPECT_TRUE(stream);
+  EXPECT_FALSE(limits.stream_of(7));
+  EXPECT_TRUE(limits.stream_of(8));
+}
+
+TEST(JsonInput, DepthIsBoundedBeforeParsing) {
+  EXPECT_TRUE(json_input::depth_within(R"({"a":[[1,{"b":2}]]})", 4));
+  EXPECT_FALSE(json_input::depth_within(R"({"a":[[1,{"b":2}]]})", 3));
+  // Brackets inside strings do not count, escaped quotes included.
+  EXPECT_TRUE(json_input::depth_within(R"({"a":"[[[[\"[[[["})", 1));
+  const std::string deep = "{\"type\":" + std::string(10000, '[') + std::string(10000, ']') + "}";
+  EXPECT_FALSE(json_input::depth_within(deep));
+  EXPECT_TRUE(json_input::parse(deep).is_discarded());
+  EXPECT_EQ(json_input::parse(R"({"a":1})").at("a"), 1);
 }
 
 // Work handed over from other threads runs on the network thread, in order, woken once per batch.
@@ -99,6 +201,7 @@ class Dispatcher : public ::testing::Test {
     r.path = std::move(path);
     r.body = std::move(body);
     r.headers = std::move(headers);
+    r.remote_address = "127.0.0.1";  // as a client on this machine
     if (!r.body.empty() && r.header("content-type").empty())
       r.headers.emplace_back("content-type", "application/json");
     return d.handle(r);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/auth.hpp"
+#include "core/json_input.hpp"
 
 namespace ps::http {
 namespace {
@@ -54,6 +55,7 @@ result<ps::caller> context::caller() {
 }
 
 result<nlohmann::json> context::json_body() const {
+  if (!json_input::depth_within(req.body)) return errors::make(error_code::json_too_deep);
   auto parsed = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) return errors::make(error_code::malformed_json);
   return parsed;
@@ -65,13 +67,14 @@ locale context::lang() const {
 }
 
 void router::add(verb method, std::string_view pattern, handler fn, runs_on where) {
-  route r{method, {}, std::move(fn), where, {}};
+  route r{method, {}, std::move(fn), where, {}, max_body};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
 
-void router::add_queued(verb method, std::string_view pattern, queued_handler fn) {
-  route r{method, {}, {}, runs_on::queued_write, std::move(fn)};
+void router::add_queued(verb method, std::string_view pattern, queued_handler fn,
+                        std::size_t body_limit) {
+  route r{method, {}, {}, runs_on::queued_write, std::move(fn), body_limit};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
@@ -126,6 +129,8 @@ response error_response(const api_error& error, locale lang) {
   nlohmann::json inner = {{"code", code_name(error.code)}, {"message", error_message(error, lang)}};
   if (error.code == error_code::invalid_field) inner["field"] = error.field;
   response r = json_response(http_status(error.code), {{"error", inner}});
+  // An error describes this moment (a session, a limit): never worth keeping in a cache.
+  r.headers.emplace_back("Cache-Control", "no-store");
   if (error.code == error_code::rate_limited)
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
   return r;

@@ -60,18 +60,27 @@ using queued_handler = std::function<void(context&, reply_fn)>;
 // (queued_write): no thread waits at all, and a post crosses threads twice instead of four times.
 enum class runs_on { network, blocking_pool, hashing_pool, queued_write };
 
+// The largest body any route takes. Bodies are read before their route's handler runs, so the
+// limit is known from the request line and refused (413) before the body is read.
+inline constexpr std::size_t max_body = 1024 * 1024;
+
 struct route {
   verb method;
   std::vector<std::string> segments;  // "{name}" for a parameter
   handler fn;                         // empty for queued_write
   runs_on where;
   queued_handler queued;  // for queued_write only
+  // A queued_write handler parses its body on a network thread: its limit keeps that parse
+  // to microseconds (what one post can hold, not a megabyte).
+  std::size_t body_limit = max_body;
 };
 
 class router {
  public:
   void add(verb method, std::string_view pattern, handler fn, runs_on where = runs_on::network);
-  void add_queued(verb method, std::string_view pattern, queued_handler fn);
+  // `body_limit`: the largest body the handler accepts; it runs on a network thread, so this
+  // bounds the work done there.
+  void add_queued(verb method, std::string_view pattern, queued_handler fn, std::size_t body_limit);
 
   struct match {
     const route* found = nullptr;

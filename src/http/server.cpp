@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
 #include "accounts/auth.hpp"
 #include "http/asio.hpp"
+#include "http/connection_limits.hpp"
 #include "http/dispatcher.hpp"
 #include "http/network_thread.hpp"
 #include "http/websocket_session.hpp"
@@ -20,8 +23,6 @@ using namespace net;
 namespace bhttp = beast::http;
 using asio::awaitable;
 using asio::use_awaitable;
-
-constexpr std::size_t max_body = 1024 * 1024;
 
 verb to_verb(bhttp::verb v) {
   switch (v) {
@@ -85,15 +86,25 @@ struct shared {
   asio::thread_pool& blocking;
   asio::thread_pool& hashing;
   std::vector<std::unique_ptr<network_thread>>& threads;
+  connection_limits& limits;
 };
+
+// A connection that has not sent a whole request head by then is closed: slow or silent
+// connections give their descriptor back quickly. Once a request has come, the next one on the
+// same connection may wait longer (a browser keeps connections open between clicks).
+constexpr auto first_header_timeout = std::chrono::seconds(10);
+constexpr auto keep_alive_timeout = std::chrono::seconds(60);
+constexpr auto body_timeout = std::chrono::seconds(60);
+// After refusing a request whose body is still arriving, how long and how much of it is read
+// and thrown away so that the client, still writing, gets to read the answer (a close with
+// unread data would reset the connection and lose it).
+constexpr auto linger_time = std::chrono::seconds(5);
+constexpr std::size_t linger_bytes = 64 * 1024 * 1024;
 
 // A browser may open the stream only from our own pages; scripts send no Origin at all.
 bool origin_allowed(const bhttp::request<bhttp::string_body>& req, const config& cfg) {
   const auto origin = req[bhttp::field::origin];
-  if (origin.empty()) return true;
-  if (origin == cfg.public_url) return true;
-  const std::string host(req[bhttp::field::host]);
-  return origin == "http://" + host || origin == "https://" + host;
+  return origin.empty() || is_own_origin(origin, cfg);
 }
 
 void log_failure(std::exception_ptr e) {
@@ -106,89 +117,177 @@ void log_failure(std::exception_ptr e) {
 }
 
 awaitable<void> write_plain(http_stream& stream, response res, unsigned version, bool keep_alive,
-                            bool head = false) {
-  add_security_headers(res);
+                            const config& cfg, bool head = false) {
+  add_security_headers(res, cfg);
   auto out = to_beast(std::move(res), version, keep_alive, head);
   beast::error_code ec;
   co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
 }
 
-awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard) {
-  http_stream stream(std::move(socket));
+// The "lingering close": after an error sent while the client may still be writing, stop
+// writing, then read and discard for a bounded moment before closing.
+awaitable<void> linger_then_close(http_stream& stream) {
   beast::error_code ec;
-  const std::string remote = stream.socket().remote_endpoint(ec).address().to_string();
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(linger_time);
+  std::array<char, 16 * 1024> sink;
+  std::size_t discarded = 0;
+  while (!ec && discarded < linger_bytes)
+    discarded += co_await stream.async_read_some(asio::buffer(sink),
+                                                 asio::redirect_error(use_awaitable, ec));
+  stream.socket().close(ec);
+}
+
+// What a request that could not be read gets, if anything: a time-out or a closed connection
+// gets nothing; bad framing a 400 and too large headers a 431, so the client knows why.
+std::optional<api_error> read_failure(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit) return errors::make(error_code::headers_too_large);
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == beast::error::timeout)
+    return std::nullopt;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+    return errors::make(error_code::malformed_request);
+  return std::nullopt;  // the socket's own errors: the peer is gone
+}
+
+// Both a Content-Length and a Transfer-Encoding, or two Content-Lengths: a proxy in front may
+// read the body's end elsewhere than we do (request smuggling), so such a request is refused.
+bool framing_is_ambiguous(const bhttp::request<bhttp::string_body>& head) {
+  const auto lengths = head.count(bhttp::field::content_length);
+  return lengths > 1 || (lengths == 1 && head.count(bhttp::field::transfer_encoding) > 0);
+}
+
+// The stream, once the upgrade request is read: same-origin and signed-in, within the
+// account's share of streams. Ends the HTTP coroutine; the stream gets one of its own.
+awaitable<bool> upgrade_to_stream(http_stream& stream,
+                                  bhttp::request_parser<bhttp::string_body>& parser, shared& s,
+                                  std::size_t shard, const std::string& remote,
+                                  connection_limits::ticket& address_ticket) {
+  auto& raw = parser.get();
+  std::optional<caller> who;
+  std::optional<response> refusal;
+  connection_limits::ticket account_ticket;
+  {
+    request plain = to_plain(raw, remote);
+    const locale lang = locale_from_accept_language(plain.header("accept-language"));
+    if (!origin_allowed(raw, s.app.cfg))
+      refusal = error_response(errors::forbidden(), lang);
+    else if (!(who = accounts::authenticate(s.app, plain)))
+      refusal = error_response(errors::unauthenticated(), lang);
+    else if (!(account_ticket = s.limits.stream_of(who->account_id)))
+      refusal = error_response(errors::make(error_code::too_many_connections), who->lang);
+  }
+  if (refusal) {
+    co_await write_plain(stream, std::move(*refusal), raw.version(), false, s.app.cfg);
+    co_return false;
+  }
+  stream.expires_never();
+  // The stream gets a coroutine of its own and this one ends, so that an idle connection
+  // does not keep the HTTP session's buffers and parser alive. The WebSocket keeps its own
+  // timeouts, so it takes the bare socket.
+  auto executor = stream.get_executor();
+  asio::co_spawn(
+      executor,
+      run_websocket(s.app, *who, stream.release_socket(), shard, parser.release(),
+                    stream_tickets{std::move(address_ticket), std::move(account_ticket)}),
+      log_failure);
+  co_return true;
+}
+
+// Runs the handler where its route says, and waits for its reply without blocking the thread.
+awaitable<response> run_handler(shared& s, request& plain, std::size_t shard) {
+  const runs_on where = s.routes.where(plain);
+  if (where == runs_on::network) co_return s.routes.handle(plain);
+  if (where == runs_on::queued_write) {
+    // The reply comes from the SQLite writer's thread once the commit is durable; this
+    // coroutine is resumed with it on its own thread.
+    co_return co_await asio::async_initiate<decltype(use_awaitable), void(response)>(
+        [&s, &plain, shard](auto handler) {
+          auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
+          auto& here = *s.threads[shard];
+          s.routes.handle_queued(
+              plain,
+              [&here, waiting](response r) {
+                here.post([waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
+              },
+              [&here](std::function<void()> work) { here.post(std::move(work)); });
+        },
+        use_awaitable);
+  }
+  auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
+  co_return co_await asio::co_spawn(
+      pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); },
+      use_awaitable);
+}
+
+awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard) {
+  beast::error_code ec;
+  const std::string remote = socket.remote_endpoint(ec).address().to_string();
+  if (ec) co_return;
+  auto address_ticket = s.limits.connection_from(remote);
+  if (!address_ticket) {
+    // This address holds its share already: nothing is read, nothing is kept.
+    socket.close(ec);
+    co_return;
+  }
+  http_stream stream(std::move(socket));
   beast::flat_buffer buffer;
-  for (;;) {
+  for (bool first = true;; first = false) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(max_body);
     parser.header_limit(32 * 1024);
-    stream.expires_after(std::chrono::seconds(60));
-    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-    if (ec == bhttp::error::body_limit) {
-      co_await write_plain(stream,
-                           error_response(errors::make(error_code::payload_too_large), locale::fr),
-                           11, false);
+    // The route's limit is set once the head names the route; until then Beast would apply its
+    // own default to Content-Length while reading the head.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    stream.expires_after(first ? first_header_timeout : keep_alive_timeout);
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
+    std::optional<api_error> refused;
+    std::size_t limit = max_body;
+    if (ec) {
+      refused = read_failure(ec);
+    } else if (framing_is_ambiguous(parser.get())) {
+      refused = errors::make(error_code::malformed_request);
+    } else {
+      // The route's own limit, known before a byte of the body is read.
+      const std::string_view target = parser.get().target();
+      limit =
+          s.routes.body_limit(to_verb(parser.get().method()), target.substr(0, target.find('?')));
+      const auto declared = parser.content_length();
+      if (declared && *declared > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(limit);
+        stream.expires_after(body_timeout);
+        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      }
+      if (ec == bhttp::error::body_limit)
+        refused = errors::payload_too_large(static_cast<long>(limit));
+      else if (ec)
+        refused = read_failure(ec);
+    }
+    if (refused || ec) {
+      if (refused) {
+        const locale lang =
+            locale_from_accept_language(parser.get()[bhttp::field::accept_language]);
+        co_await write_plain(stream, error_response(*refused, lang), 11, false, s.app.cfg);
+        co_await linger_then_close(stream);
+        co_return;
+      }
       break;
     }
-    if (ec) break;
     auto& raw = parser.get();
     const unsigned version = raw.version();
     const bool keep_alive = raw.keep_alive();
     const bool head = raw.method() == bhttp::verb::head;
 
     if (beast::websocket::is_upgrade(raw) && raw.target() == "/api/v1/stream") {
-      std::optional<caller> who;
-      std::optional<response> refusal;
-      {
-        request plain = to_plain(raw, remote);
-        const locale lang = locale_from_accept_language(plain.header("accept-language"));
-        if (!origin_allowed(raw, s.app.cfg))
-          refusal = error_response(errors::forbidden(), lang);
-        else if (!(who = accounts::authenticate(s.app, plain)))
-          refusal = error_response(errors::unauthenticated(), lang);
-      }
-      if (refusal) {
-        co_await write_plain(stream, std::move(*refusal), version, false);
-        break;
-      }
-      stream.expires_never();
-      // The stream gets a coroutine of its own and this one ends, so that an idle connection
-      // does not keep the HTTP session's buffers and parser alive. The WebSocket keeps its own
-      // timeouts, so it takes the bare socket.
-      auto executor = stream.get_executor();
-      asio::co_spawn(executor,
-                     run_websocket(s.app, *who, stream.release_socket(), shard, parser.release()),
-                     log_failure);
-      co_return;
+      if (co_await upgrade_to_stream(stream, parser, s, shard, remote, address_ticket)) co_return;
+      break;
     }
 
     request plain = to_plain(raw, remote);
     const auto started = std::chrono::steady_clock::now();
-    response res;
-    const runs_on where = s.routes.where(plain);
-    if (where == runs_on::network) {
-      res = s.routes.handle(plain);
-    } else if (where == runs_on::queued_write) {
-      // The reply comes from the SQLite writer's thread once the commit is durable; this
-      // coroutine is resumed with it on its own thread.
-      res = co_await asio::async_initiate<decltype(use_awaitable), void(response)>(
-          [&s, &plain, shard](auto handler) {
-            auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
-            auto& here = *s.threads[shard];
-            s.routes.handle_queued(
-                plain,
-                [&here, waiting](response r) {
-                  here.post([waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
-                },
-                [&here](std::function<void()> work) { here.post(std::move(work)); });
-          },
-          use_awaitable);
-    } else {
-      auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
-      res = co_await asio::co_spawn(
-          pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); },
-          use_awaitable);
-    }
+    response res = co_await run_handler(s, plain, shard);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
@@ -245,7 +344,8 @@ struct server::impl {
         hashing(hashing_threads),
         acceptor(network.front()->context()),
         signals(network.front()->context(), SIGINT, SIGTERM),
-        state{app, routes, blocking, hashing, network} {
+        limits(app.cfg.max_connections_per_address, app.cfg.max_streams_per_account),
+        state{app, routes, blocking, hashing, network, limits} {
     const auto endpoint = parse_listen(listen);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -271,6 +371,7 @@ struct server::impl {
   asio::thread_pool hashing;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  connection_limits limits;
   shared state;
 };
 

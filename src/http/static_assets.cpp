@@ -28,6 +28,15 @@ bool is_app_route(std::string_view path) {
   return path.substr(slash + 1).find('.') == std::string_view::npos;
 }
 
+// True when `file` is `root` or below it; both are canonical (absolute, no dot segments, no
+// symlinks), so comparing their components is enough.
+bool inside(const std::filesystem::path& root, const std::filesystem::path& file) {
+  auto r = root.begin(), f = file.begin();
+  for (; r != root.end(); ++r, ++f)
+    if (f == file.end() || *r != *f) return false;
+  return true;
+}
+
 }  // namespace
 
 std::string content_type_for(std::string_view path) {
@@ -47,9 +56,30 @@ std::string content_type_for(std::string_view path) {
 
 web_assets::web_assets(std::optional<std::filesystem::path> root) : root_(std::move(root)) {}
 
+std::optional<std::string> clean_asset_path(std::string_view raw) {
+  const std::string decoded = percent_decode(raw, false);
+  if (decoded.empty() || decoded.front() != '/') return std::nullopt;
+  std::string out;
+  std::size_t pos = 1;
+  while (pos < decoded.size()) {
+    std::size_t end = decoded.find('/', pos);
+    if (end == std::string::npos) end = decoded.size();
+    const std::string_view segment = std::string_view(decoded).substr(pos, end - pos);
+    // An empty segment ("//etc") would make the rest an absolute path; dot segments climb. (A
+    // trailing slash, "/c/slug/", ends the loop before an empty segment is seen.)
+    if (segment.empty() || segment == "." || segment == "..") return std::nullopt;
+    for (const unsigned char c : segment)
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == ':') return std::nullopt;  // NUL, C:\x
+    out.append("/").append(segment);
+    pos = end + 1;
+  }
+  return out.empty() ? std::string("/") : out;
+}
+
 std::optional<response> web_assets::serve(const request& req) const {
-  std::string path = percent_decode(req.path, false);
-  if (path.find("..") != std::string::npos) return std::nullopt;
+  auto clean = clean_asset_path(req.path);
+  if (!clean) return std::nullopt;
+  std::string path = std::move(*clean);
   if (path == "/") path = "/index.html";
   if (root_) {
     if (auto r = from_disk(path, req)) return r;
@@ -76,10 +106,16 @@ std::optional<response> web_assets::serve(const request& req) const {
 }
 
 std::optional<response> web_assets::from_disk(const std::string& path, const request&) const {
-  const auto file = *root_ / path.substr(1);
+  // `path` is clean (no empty or dot segments), so it is relative to the root; the file it
+  // names must still resolve inside the root once symlinks are followed.
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  const auto root = std::filesystem::canonical(*root_, ec);
+  if (ec) return std::nullopt;
+  const auto file =
+      std::filesystem::canonical(root / std::filesystem::path(path).relative_path(), ec);
+  if (ec || !inside(root, file) || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
   std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
   std::ostringstream content;
   content << in.rdbuf();
   response r;

@@ -35,6 +35,8 @@ class web_assets {
   // From the binary, or from a folder on disk when `root` is set (development).
   explicit web_assets(std::optional<std::filesystem::path> root);
   std::optional<response> serve(const request& req) const;
+  // Serving from a folder reads files: that is blocking I/O, kept off the network threads.
+  bool reads_disk() const { return root_.has_value(); }
 
  private:
   std::optional<response> from_disk(const std::string& path, const request& req) const;
@@ -42,5 +44,10 @@ class web_assets {
 };
 
 std::string content_type_for(std::string_view path);
+
+// A request path made safe to look up: percent-decoded, and refused (nullopt) when it holds an
+// empty, "." or ".." segment, a control character (NUL included), a backslash or a colon. Only
+// what this returns is ever joined to a folder, so "//etc/passwd" or "/%2e%2e/x" never leave it.
+std::optional<std::string> clean_asset_path(std::string_view raw);
 
 }  // namespace ps::http

@@ -24,8 +24,9 @@ class connection final : public realtime::subscriber,
                          public std::enable_shared_from_this<connection> {
  public:
   connection(ps::app& app, caller who, tcp_socket socket, std::size_t shard,
-             beast::http::request<beast::http::string_body> upgrade)
-      : app_(app),
+             beast::http::request<beast::http::string_body> upgrade, stream_tickets tickets)
+      : tickets_(std::move(tickets)),
+        app_(app),
         account_id_(who.account_id),
         shard_(shard),
         protocol_(app, who),
@@ -96,27 +97,23 @@ class connection final : public realtime::subscriber,
   }
 
  private:
-  // The client cannot keep up: drop what waits and close the connection with 1008.
+  // The client cannot keep up: drop what waits and close the socket outright. A close frame
+  // (1008) would wait behind the megabytes the client is not reading, and the connection with
+  // its kernel buffers would stay up until a time-out; the client resumes when it reconnects.
   void overflow() {
-    overflow_ = true;
     closed_ = true;
     queue_.clear();
     held_.clear();
-    if (!writing_) write_next();
+    beast::error_code ec;
+    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ec);
+    ws_.next_layer().close(ec);  // the write in flight and the reader end with an error
   }
 
   // The writer, as plain callbacks: one completion per frame, no coroutine and no post. (A
   // coroutine woken by a timer cost several handler runs per frame, which is what the fan-out
-  // to thousands of connections pays for.) A close never overlaps a write.
+  // to thousands of connections pays for.)
   void write_next() {
     writing_ = true;
-    if (overflow_) {
-      if (close_started_) return;
-      close_started_ = true;
-      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "too slow"),
-                      [self = shared_from_this()](beast::error_code) {});
-      return;
-    }
     if (queue_.empty()) {
       writing_ = false;
       return;
@@ -174,6 +171,7 @@ class connection final : public realtime::subscriber,
       write_next();
   }
 
+  stream_tickets tickets_;
   ps::app& app_;
   std::int64_t account_id_;
   std::size_t shard_;
@@ -181,24 +179,24 @@ class connection final : public realtime::subscriber,
   websocket::stream<tcp_socket> ws_;
   std::optional<beast::http::request<beast::http::string_body>> upgrade_;
   std::vector<realtime::frame_ptr> queue_;
-  bool writing_ = false;  // a write or the close is in flight
-  bool close_started_ = false;
+  bool writing_ = false;                    // a write is in flight
   std::vector<realtime::frame_ptr> batch_;  // the frames being written, in order
   std::size_t next_in_batch_ = 0;
   std::vector<realtime::frame_ptr> held_;
   bool holding_ = false;
   bool closed_ = false;
-  bool overflow_ = false;
 };
 
 }  // namespace
 
 awaitable<void> run_websocket(ps::app& app, caller who, tcp_socket socket, std::size_t shard,
-                              beast::http::request<beast::http::string_body> upgrade) {
+                              beast::http::request<beast::http::string_body> upgrade,
+                              stream_tickets tickets) {
   // The steps are awaited from here, one level deep: with GCC 12, a member coroutine that
   // awaited another member coroutine (run() awaiting accept()) was resumed with a corrupt
   // frame once the stream took a bare socket (SIGILL at its first resumption).
-  auto conn = std::make_shared<connection>(app, who, std::move(socket), shard, std::move(upgrade));
+  auto conn = std::make_shared<connection>(app, who, std::move(socket), shard, std::move(upgrade),
+                                           std::move(tickets));
   if (!co_await conn->accept()) co_return;
   conn->start();
   co_await conn->read_loop();

@@ -5,6 +5,7 @@
 
 #include "chat/service.hpp"
 #include "communities/store.hpp"
+#include "core/json_input.hpp"
 #include "db/database.hpp"
 #include "realtime/events.hpp"
 
@@ -17,30 +18,45 @@ frame_ptr stream_protocol::hello() const {
 }
 
 std::vector<std::int64_t> stream_protocol::communities() const {
-  return app_.db.read([&](db::session& s) { return communities::store::community_ids_of_account(s, who_.account_id); });
+  return app_.db.read([&](db::session& s) {
+    return communities::store::community_ids_of_account(s, who_.account_id);
+  });
 }
 
 frame_ptr stream_protocol::error(std::string_view code) const {
   const bool fr = who_.lang == locale::fr;
   std::string message;
-  if (code == "malformed_json")
+  if (code == "json_too_deep")
+    message = fr ? "Ce message JSON est imbriqué trop profondément (32 niveaux au plus)."
+                 : "This frame's JSON is nested too deeply (32 levels at most).";
+  else if (code == "malformed_json")
     message = fr ? "Ce message n’est pas du JSON valide." : "This frame is not valid JSON.";
   else if (code == "unknown_type")
-    message = fr ? "Type de message inconnu (attendu : resume ou ping)." : "Unknown type (expected: resume or ping).";
+    message = fr ? "Type de message inconnu (attendu : resume ou ping)."
+                 : "Unknown type (expected: resume or ping).";
   else
-    message = fr ? "Le champ « channels » doit associer des numéros de canal à des numéros de séquence."
-                 : "The field “channels” must map channel ids to sequence numbers.";
+    message =
+        fr ? "Le champ « channels » doit associer des numéros de canal à des numéros de séquence."
+           : "The field “channels” must map channel ids to sequence numbers.";
   return make_event({{"type", "error"}, {"error", {{"code", code}, {"message", message}}}});
 }
 
 stream_protocol::answer stream_protocol::on_text(std::string_view text) {
   answer out;
-  auto parsed = json::parse(text, nullptr, false);
+  if (!json_input::depth_within(text)) {
+    out.frames.push_back(error("json_too_deep"));
+    return out;
+  }
+  const auto parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     out.frames.push_back(error("malformed_json"));
     return out;
   }
-  const auto type = parsed.value("type", json()).is_string() ? parsed["type"].get<std::string>() : std::string();
+  // Fields are looked at in place: value() would copy them, and a frame is untrusted.
+  const auto type_field = parsed.find("type");
+  const std::string_view type = type_field != parsed.end() && type_field->is_string()
+                                    ? std::string_view(type_field->get_ref<const std::string&>())
+                                    : std::string_view();
   if (type == "ping") {
     out.frames.push_back(make_event({{"type", "pong"}}));
     return out;
@@ -49,13 +65,14 @@ stream_protocol::answer stream_protocol::on_text(std::string_view text) {
     out.frames.push_back(error("unknown_type"));
     return out;
   }
-  const auto& channels = parsed.value("channels", json());
-  if (!channels.is_object()) {
+  const auto channels = parsed.find("channels");
+  if (channels == parsed.end() || !channels->is_object() ||
+      channels->size() > max_resume_channels) {
     out.frames.push_back(error("invalid_field"));
     return out;
   }
   std::map<std::int64_t, std::int64_t> wanted;
-  for (auto& [key, value] : channels.items()) {
+  for (const auto& [key, value] : channels->items()) {
     std::int64_t id = 0;
     auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
     if (ec != std::errc{} || end != key.data() + key.size() || !value.is_number_integer()) {
@@ -67,7 +84,8 @@ stream_protocol::answer stream_protocol::on_text(std::string_view text) {
   return resume(wanted);
 }
 
-stream_protocol::answer stream_protocol::resume(const std::map<std::int64_t, std::int64_t>& channels) {
+stream_protocol::answer stream_protocol::resume(
+    const std::map<std::int64_t, std::int64_t>& channels) {
   answer out;
   out.is_resume = true;
   json last = json::object();
@@ -78,7 +96,8 @@ stream_protocol::answer stream_protocol::resume(const std::map<std::int64_t, std
       auto missed = chat::missed_messages(app_, who_, channel_id, up_to, resume_page);
       if (!missed) break;
       for (const auto& m : *missed) {
-        out.frames.push_back(make_frame(chat::message_event_json("message.created", m), channel_id, m.seq));
+        out.frames.push_back(
+            make_frame(chat::message_event_json("message.created", m), channel_id, m.seq));
         up_to = m.seq;
       }
       if (missed->size() < static_cast<std::size_t>(resume_page)) break;

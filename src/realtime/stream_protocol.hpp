@@ -39,5 +39,7 @@ class stream_protocol {
 };
 
 inline constexpr int resume_page = 200;  // chat::max_page
+// A resume names the channels it follows; more than any community has is not a client's.
+inline constexpr std::size_t max_resume_channels = 1000;
 
 }  // namespace ps::realtime

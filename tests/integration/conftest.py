@@ -99,7 +99,7 @@ class Server:
             BIN, "serve",
             "--listen", f"127.0.0.1:{self.port}",
             "--data", self.data,
-            "--public-url", self.url,
+            *([] if "--public-url" in self.extra_args else ["--public-url", self.url]),
             "--fast-password-hashing",
             *self.extra_args,
         ]
