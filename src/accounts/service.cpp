@@ -76,10 +76,16 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
   if (email.empty()) return errors::invalid("email", field_problem::required);
   if (password.empty()) return errors::invalid("password", field_problem::required);
   const millis now = app.clock.now();
-  const std::string email_key = "email:" + email, ip_key = "ip:" + ip;
-  const int wait =
-      std::max(app.throttle.retry_after(email_key, now), app.throttle.retry_after(ip_key, now));
-  if (wait > 0) return errors::rate_limited(wait);
+  // Failures count per email+address pair, per address and per email (accounts/throttle.hpp):
+  // a guesser's address is stopped long before the email is, so the member still gets in.
+  const std::string network = network_of(ip);
+  const rate_check checks[] = {
+      {limits::log_in_failures_per_email_and_address, email + " " + network},
+      {limits::log_in_failures_per_address, network},
+      {limits::log_in_failures_per_email, email},
+  };
+  if (const int wait = app.throttle.retry_after(checks); wait > 0)
+    return errors::rate_limited(wait, rate_limited_action::log_in);
 
   auto found = app.db.read([&](db::session& s) { return store::account_by_email(s, email); });
   bool good = false;
@@ -90,11 +96,12 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
     (void)secrets::hash_password(password, app.cfg.fast_password_hashing);
   }
   if (!good) {
-    app.throttle.record_failure(email_key, now);
-    app.throttle.record_failure(ip_key, now);
+    app.throttle.record(checks);
     return errors::make(error_code::invalid_credentials);
   }
-  app.throttle.forget(email_key);
+  // The pair is forgiven; the address and the email are not: logging into one's own account
+  // between guesses must not reset a guesser's count.
+  app.throttle.forget(checks[0]);
   return app.db.write([&](db::transaction& tx) { return open_session(tx, found->acct, now); });
 }
 

@@ -141,6 +141,15 @@ std::string error_message(const api_error& e, locale lang) {
                 : "The request body must be JSON (Content-Type: application/json).";
     case error_code::invalid_field: return field_message(e, lang);
     case error_code::rate_limited:
+      if (e.limited == rate_limited_action::log_in)
+        return fr ? fmt::format(
+                        "Trop d’essais de connexion. Réessaie dans {} secondes, ou demande un lien "
+                        "de connexion par courriel : il fonctionne encore.",
+                        e.retry_after_seconds)
+                  : fmt::format(
+                        "Too many log-in attempts. Try again in {} seconds, or ask for a log-in "
+                        "link by email: that still works.",
+                        e.retry_after_seconds);
       return fr ? fmt::format("Trop d’essais. Réessaie dans {} secondes.", e.retry_after_seconds)
                 : fmt::format("Too many attempts. Try again in {} seconds.", e.retry_after_seconds);
     case error_code::internal:
