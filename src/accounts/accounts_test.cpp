@@ -296,15 +296,16 @@ TEST(AccountsThrottle, NetworkOfAnAddress) {
 
 TEST_F(AccountsService, LoginLinkForAnUnknownEmailQueuesNothing) {
   ASSERT_TRUE(sign_up(a(), form(), locale::fr).ok());
-  EXPECT_TRUE(send_login_link(a(), "nobody@example.com").ok());
+  EXPECT_TRUE(send_login_link(a(), "nobody@example.com", "10.0.0.1").ok());
   EXPECT_TRUE(outbox_rows(t).empty());
-  EXPECT_TRUE(fails_with(send_login_link(a(), "not an email"), error_code::invalid_field, "email"));
+  EXPECT_TRUE(fails_with(send_login_link(a(), "not an email", "10.0.0.1"),
+                         error_code::invalid_field, "email"));
 }
 
 TEST_F(AccountsService, LoginLinkIsEmailedAndWorksOnce) {
   auto s = sign_up(a(), form(), locale::fr);
   ASSERT_TRUE(s.ok());
-  ASSERT_TRUE(send_login_link(a(), "  ANA@example.com ").ok());
+  ASSERT_TRUE(send_login_link(a(), "  ANA@example.com ", "10.0.0.1").ok());
   auto rows = outbox_rows(t);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].recipient, "ana@example.com");
@@ -323,7 +324,7 @@ TEST_F(AccountsService, LoginLinkIsEmailedAndWorksOnce) {
 
 TEST_F(AccountsService, LoginLinkExpiresAfterFifteenMinutes) {
   ASSERT_TRUE(sign_up(a(), form(), locale::fr).ok());
-  ASSERT_TRUE(send_login_link(a(), "ana@example.com").ok());
+  ASSERT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
   auto rows = outbox_rows(t);
   ASSERT_EQ(rows.size(), 1u);
   const std::string token = link_token(rows[0].body, t.cfg.public_url);
@@ -334,8 +335,8 @@ TEST_F(AccountsService, LoginLinkExpiresAfterFifteenMinutes) {
 
 TEST_F(AccountsService, EachLoginLinkIsItsOwnEmail) {
   ASSERT_TRUE(sign_up(a(), form(), locale::fr).ok());
-  ASSERT_TRUE(send_login_link(a(), "ana@example.com").ok());
-  ASSERT_TRUE(send_login_link(a(), "ana@example.com").ok());
+  ASSERT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
+  ASSERT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
   auto rows = outbox_rows(t);
   ASSERT_EQ(rows.size(), 2u);
   const std::string first = link_token(rows[0].body, t.cfg.public_url);
@@ -343,6 +344,33 @@ TEST_F(AccountsService, EachLoginLinkIsItsOwnEmail) {
   EXPECT_NE(first, second);
   EXPECT_TRUE(redeem_login_link(a(), second).ok());
   EXPECT_TRUE(redeem_login_link(a(), first).ok());
+}
+
+TEST_F(AccountsService, LoginLinksAreLimitedPerEmailSilently) {
+  ASSERT_TRUE(sign_up(a(), form(), locale::fr).ok());
+  for (int i = 0; i < 10; ++i)
+    EXPECT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0." + std::to_string(i)).ok()) << i;
+  EXPECT_EQ(outbox_rows(t).size(), 3u);
+  t.clock.advance(15 * minute);
+  EXPECT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
+  EXPECT_EQ(outbox_rows(t).size(), 4u);
+}
+
+TEST_F(AccountsService, LoginLinksAreLimitedPerAddressWhateverTheEmail) {
+  ASSERT_TRUE(sign_up(a(), form(), locale::fr).ok());
+  // Unknown emails count too: the limit must not tell which emails have an account.
+  for (int i = 0; i < 20; ++i)
+    EXPECT_TRUE(send_login_link(a(), "x" + std::to_string(i) + "@example.com", "192.0.2.7").ok());
+  EXPECT_TRUE(send_login_link(a(), "ana@example.com", "192.0.2.7").ok());
+  EXPECT_TRUE(outbox_rows(t).empty());
+  EXPECT_TRUE(send_login_link(a(), "ana@example.com", "192.0.2.8").ok());
+  EXPECT_EQ(outbox_rows(t).size(), 1u);
+  // A malformed email is refused before it counts.
+  for (int i = 0; i < 20; ++i)
+    EXPECT_TRUE(fails_with(send_login_link(a(), "pas un courriel", "192.0.2.9"),
+                           error_code::invalid_field, "email"));
+  EXPECT_TRUE(send_login_link(a(), "ana@example.com", "192.0.2.9").ok());
+  EXPECT_EQ(outbox_rows(t).size(), 2u);
 }
 
 // --- personal tokens ---

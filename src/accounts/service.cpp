@@ -111,11 +111,16 @@ void log_out(app& app, const caller& who) {
       [&](db::transaction& tx) { store::revoke_session(tx, *who.session_id, app.clock.now()); });
 }
 
-outcome send_login_link(app& app, const std::string& raw_email) {
+outcome send_login_link(app& app, const std::string& raw_email, const std::string& ip) {
   const std::string email = text::to_lower_ascii(text::trim(raw_email));
   if (email.empty()) return errors::invalid("email", field_problem::required);
   if (!text::looks_like_email(email))
     return errors::invalid("email", field_problem::invalid_format);
+  // Counted before the account is looked up, so that the limit is the same for every email;
+  // past it, nothing is sent and the answer is the same (the caller learns nothing).
+  const rate_check checks[] = {{limits::login_links_per_email, email},
+                               {limits::login_links_per_address, network_of(ip)}};
+  if (app.throttle.acquire(checks) > 0) return done;
   const millis now = app.clock.now();
   app.db.write([&](db::transaction& tx) {
     auto found = store::account_by_email(tx, email);

@@ -1,11 +1,13 @@
-"""Security basics: CSRF, security headers, body size, unknown routes, log-in rate limits."""
+"""Security basics: CSRF, security headers, body size, unknown routes, log-in and login-link
+rate limits."""
 
 import socket
+import time
 
 import pytest
 
 from conftest import (API, PASSWORD, Client, assert_error, from_address, login_token_from,
-                      signup, unique_email, wait_for_mail)
+                      read_maildir, signup, unique_email, wait_for_mail)
 
 
 # --- CSRF -----------------------------------------------------------------------------------
@@ -268,6 +270,47 @@ def test_failures_from_many_addresses_reach_the_per_email_ceiling(server_factory
     _assert_rate_limited(_login(srv, victim.email, PASSWORD, "127.0.2.1"))
     other = signup(srv)
     assert _login(srv, other.email, PASSWORD, "127.0.1.1").status_code == 200
+
+
+# --- login-link rate limits -----------------------------------------------------------------
+
+def _mail_to(maildir, addr):
+    return [m for m in read_maildir(maildir) if addr.lower() in str(m.get("To", "")).lower()]
+
+
+def test_login_link_requests_are_limited_per_email_silently(server_factory):
+    """Issue 8, item 5: 30 requests for one email answer 202 each, and send 3 emails."""
+    srv = server_factory()
+    victim = signup(srv)
+    for _ in range(30):
+        r = Client(srv).post(f"{API}/login-links", json={"email": victim.email})
+        assert r.status_code == 202, r.text
+        assert r.json() == {}
+    wait_for_mail(srv.maildir, victim.email, count=1)
+    time.sleep(1.5)  # the outbox sends within a second: anything more would be there by now
+    assert len(_mail_to(srv.maildir, victim.email)) == 3
+    # From another address too: the limit is the email's.
+    for _ in range(3):
+        c = from_address(Client(srv), "127.0.0.2")
+        assert c.post(f"{API}/login-links", json={"email": victim.email}).status_code == 202
+    time.sleep(1.5)
+    assert len(_mail_to(srv.maildir, victim.email)) == 3
+
+
+def test_login_link_requests_are_limited_per_address_silently(server_factory):
+    """20 requests per address in 15 minutes, over any emails; other addresses are not affected."""
+    srv = server_factory()
+    people = [signup(srv) for _ in range(22)]
+    for p in people[:21]:
+        c = from_address(Client(srv), "127.0.0.2")
+        assert c.post(f"{API}/login-links", json={"email": p.email}).status_code == 202
+    wait_for_mail(srv.maildir, people[0].email)
+    time.sleep(1.5)
+    sent = [p for p in people[:21] if _mail_to(srv.maildir, p.email)]
+    assert len(sent) == 20, len(sent)
+    c = from_address(Client(srv), "127.0.0.3")
+    assert c.post(f"{API}/login-links", json={"email": people[21].email}).status_code == 202
+    wait_for_mail(srv.maildir, people[21].email)
 
 
 def test_cookie_patch_and_put_without_json_are_csrf_rejected(server):
