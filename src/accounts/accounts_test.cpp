@@ -461,9 +461,44 @@ TEST_F(AccountsService, ChangePasswordRevokesTheOtherSessions) {
   ASSERT_TRUE(change_password(a(), *who, good_password, "un tout nouveau mot").ok());
   EXPECT_TRUE(authenticate(a(), cookie(here->session_token)).has_value());
   EXPECT_FALSE(authenticate(a(), cookie(elsewhere->session_token)).has_value());
+  EXPECT_FALSE(authenticate(a(), bearer(tok->secret)).has_value());
+  EXPECT_TRUE(list_tokens(a(), *who).empty());
   EXPECT_TRUE(fails_with(log_in(a(), "ana@example.com", good_password, "10.0.0.1"),
                          error_code::invalid_credentials));
   EXPECT_TRUE(log_in(a(), "ana@example.com", "un tout nouveau mot", "10.0.0.1").ok());
+}
+
+TEST_F(AccountsService, ChangePasswordEndsLoginLinksAskedForBeforeIt) {
+  auto here = sign_up(a(), form(), locale::fr);
+  ASSERT_TRUE(here.ok());
+  ASSERT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
+  ASSERT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
+  auto used = redeem_login_link(a(), link_token(outbox_rows(t)[1].body, t.cfg.public_url));
+  ASSERT_TRUE(used.ok());
+  const std::string unused = link_token(outbox_rows(t)[0].body, t.cfg.public_url);
+  t.clock.advance(minute);
+  auto who = authenticate(a(), cookie(here->session_token));
+  ASSERT_TRUE(who.has_value());
+  ASSERT_TRUE(change_password(a(), *who, good_password, "un tout nouveau mot").ok());
+  EXPECT_TRUE(fails_with(redeem_login_link(a(), unused), error_code::invalid_credentials));
+  // A link asked for after the change works, and later tokens do.
+  ASSERT_TRUE(send_login_link(a(), "ana@example.com", "10.0.0.1").ok());
+  EXPECT_TRUE(redeem_login_link(a(), link_token(outbox_rows(t)[2].body, t.cfg.public_url)).ok());
+  auto tok = create_token(a(), *who, "après");
+  ASSERT_TRUE(tok.ok());
+  EXPECT_TRUE(authenticate(a(), bearer(tok->secret)).has_value());
+}
+
+TEST_F(AccountsService, ChangePasswordWithATokenEndsEverySessionAndToken) {
+  auto s = sign_up(a(), form(), locale::fr);
+  ASSERT_TRUE(s.ok());
+  auto tok = create_token(a(), caller{s->acct.id, locale::fr, std::nullopt}, "script");
+  ASSERT_TRUE(tok.ok());
+  auto who = authenticate(a(), bearer(tok->secret));
+  ASSERT_TRUE(who.has_value());
+  ASSERT_TRUE(change_password(a(), *who, good_password, "un tout nouveau mot").ok());
+  EXPECT_FALSE(authenticate(a(), bearer(tok->secret)).has_value());
+  EXPECT_FALSE(authenticate(a(), cookie(s->session_token)).has_value());
 }
 
 TEST_F(AccountsService, UpdateProfileChangesNameAndLocale) {

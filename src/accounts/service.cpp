@@ -199,9 +199,15 @@ outcome change_password(app& app, const caller& who, const std::string& current,
   if (!secrets::verify_password(current, found->password_hash))
     return errors::make(error_code::invalid_credentials);
   const std::string hash = secrets::hash_password(replacement, app.cfg.fast_password_hashing);
+  const millis now = app.clock.now();
+  // A new password ends every way in that the old one could have opened (by whoever knew it):
+  // other sessions, personal tokens and unused login links. Only the session making the change
+  // stays; a change made with a token keeps nothing.
   app.db.write([&](db::transaction& tx) {
     store::update_password(tx, who.account_id, hash);
-    store::revoke_sessions_except(tx, who.account_id, who.session_id, app.clock.now());
+    store::revoke_sessions_except(tx, who.account_id, who.session_id, now);
+    store::revoke_tokens_of(tx, who.account_id, now);
+    store::end_login_links_of(tx, who.account_id, now);
   });
   return done;
 }

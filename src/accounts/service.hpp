@@ -46,6 +46,8 @@ result<signed_in> redeem_login_link(app& app, const std::string& token);
 result<account> profile(app& app, const caller& who);
 result<account> update_profile(app& app, const caller& who, const std::optional<std::string>& display_name,
                                const std::optional<std::string>& locale);
+// Ends every other credential of the account: sessions but the caller's, personal tokens,
+// unused login links.
 outcome change_password(app& app, const caller& who, const std::string& current,
                         const std::string& replacement);
 
