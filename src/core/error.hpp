@@ -22,6 +22,7 @@ enum class error_code {
   invitation_expired,
   invitation_used_up,
   invitation_revoked,
+  removed_from_community,
   payload_too_large,
   unsupported_media_type,
   invalid_field,
