@@ -69,7 +69,7 @@ void add_routes(http::router& r) {
     http::fields::reader f(*body);
     auto email = f.text("email");
     if (f.error()) return *f.error();
-    if (auto sent = send_login_link(c.app, email); !sent) return sent.error();
+    if (auto sent = send_login_link(c.app, email, c.req.remote_address); !sent) return sent.error();
     return http::json_response(202, json::object());
   });
 

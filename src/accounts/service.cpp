@@ -76,10 +76,16 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
   if (email.empty()) return errors::invalid("email", field_problem::required);
   if (password.empty()) return errors::invalid("password", field_problem::required);
   const millis now = app.clock.now();
-  const std::string email_key = "email:" + email, ip_key = "ip:" + ip;
-  const int wait =
-      std::max(app.throttle.retry_after(email_key, now), app.throttle.retry_after(ip_key, now));
-  if (wait > 0) return errors::rate_limited(wait);
+  // Failures count per email+address pair, per address and per email (accounts/throttle.hpp):
+  // a guesser's address is stopped long before the email is, so the member still gets in.
+  const std::string network = network_of(ip);
+  const rate_check checks[] = {
+      {limits::log_in_failures_per_email_and_address, email + " " + network},
+      {limits::log_in_failures_per_address, network},
+      {limits::log_in_failures_per_email, email},
+  };
+  if (const int wait = app.throttle.retry_after(checks); wait > 0)
+    return errors::rate_limited(wait, rate_limited_action::log_in);
 
   auto found = app.db.read([&](db::session& s) { return store::account_by_email(s, email); });
   bool good = false;
@@ -90,11 +96,12 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
     (void)secrets::hash_password(password, app.cfg.fast_password_hashing);
   }
   if (!good) {
-    app.throttle.record_failure(email_key, now);
-    app.throttle.record_failure(ip_key, now);
+    app.throttle.record(checks);
     return errors::make(error_code::invalid_credentials);
   }
-  app.throttle.forget(email_key);
+  // The pair is forgiven; the address and the email are not: logging into one's own account
+  // between guesses must not reset a guesser's count.
+  app.throttle.forget(checks[0]);
   return app.db.write([&](db::transaction& tx) { return open_session(tx, found->acct, now); });
 }
 
@@ -104,11 +111,16 @@ void log_out(app& app, const caller& who) {
       [&](db::transaction& tx) { store::revoke_session(tx, *who.session_id, app.clock.now()); });
 }
 
-outcome send_login_link(app& app, const std::string& raw_email) {
+outcome send_login_link(app& app, const std::string& raw_email, const std::string& ip) {
   const std::string email = text::to_lower_ascii(text::trim(raw_email));
   if (email.empty()) return errors::invalid("email", field_problem::required);
   if (!text::looks_like_email(email))
     return errors::invalid("email", field_problem::invalid_format);
+  // Counted before the account is looked up, so that the limit is the same for every email;
+  // past it, nothing is sent and the answer is the same (the caller learns nothing).
+  const rate_check checks[] = {{limits::login_links_per_email, email},
+                               {limits::login_links_per_address, network_of(ip)}};
+  if (app.throttle.acquire(checks) > 0) return done;
   const millis now = app.clock.now();
   app.db.write([&](db::transaction& tx) {
     auto found = store::account_by_email(tx, email);
@@ -187,9 +199,15 @@ outcome change_password(app& app, const caller& who, const std::string& current,
   if (!secrets::verify_password(current, found->password_hash))
     return errors::make(error_code::invalid_credentials);
   const std::string hash = secrets::hash_password(replacement, app.cfg.fast_password_hashing);
+  const millis now = app.clock.now();
+  // A new password ends every way in that the old one could have opened (by whoever knew it):
+  // other sessions, personal tokens and unused login links. Only the session making the change
+  // stays; a change made with a token keeps nothing.
   app.db.write([&](db::transaction& tx) {
     store::update_password(tx, who.account_id, hash);
-    store::revoke_sessions_except(tx, who.account_id, who.session_id, app.clock.now());
+    store::revoke_sessions_except(tx, who.account_id, who.session_id, now);
+    store::revoke_tokens_of(tx, who.account_id, now);
+    store::end_login_links_of(tx, who.account_id, now);
   });
   return done;
 }

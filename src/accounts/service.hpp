@@ -37,14 +37,17 @@ result<signed_in> log_in(app& app, const std::string& email, const std::string& 
                          const std::string& ip);
 void log_out(app& app, const caller& who);
 
-// Queues an email with a one-time link when the account exists; silent otherwise, so that
-// nobody learns which emails have an account.
-outcome send_login_link(app& app, const std::string& email);
+// Queues an email with a one-time link when the account exists and the limits per email and
+// per address (`ip`) allow it; silent otherwise, so that nobody learns which emails have an
+// account.
+outcome send_login_link(app& app, const std::string& email, const std::string& ip);
 result<signed_in> redeem_login_link(app& app, const std::string& token);
 
 result<account> profile(app& app, const caller& who);
 result<account> update_profile(app& app, const caller& who, const std::optional<std::string>& display_name,
                                const std::optional<std::string>& locale);
+// Ends every other credential of the account: sessions but the caller's, personal tokens,
+// unused login links.
 outcome change_password(app& app, const caller& who, const std::string& current,
                         const std::string& replacement);
 

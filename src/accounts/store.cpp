@@ -97,6 +97,13 @@ std::optional<std::int64_t> consume_login_link(db::transaction& tx, const std::s
   return r->integer(0);
 }
 
+void end_login_links_of(db::transaction& tx, std::int64_t account_id, millis now) {
+  tx.execute(
+      "UPDATE login_links SET expires_at = $1 WHERE account_id = $2 AND used_at IS NULL "
+      "AND expires_at > $1",
+      now, account_id);
+}
+
 std::int64_t insert_token(db::transaction& tx, const std::string& token_hash, std::int64_t account_id,
                           const std::string& name, millis now) {
   return tx.query_one(
@@ -151,6 +158,12 @@ bool revoke_token(db::transaction& tx, std::int64_t account_id, std::int64_t tok
              "UPDATE personal_tokens SET revoked_at = $1 WHERE account_id = $2 AND id = $3 "
              "AND revoked_at IS NULL",
              now, account_id, token_id) > 0;
+}
+
+void revoke_tokens_of(db::transaction& tx, std::int64_t account_id, millis now) {
+  tx.execute(
+      "UPDATE personal_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+      now, account_id);
 }
 
 }  // namespace ps::accounts::store

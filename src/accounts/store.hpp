@@ -41,6 +41,8 @@ void insert_login_link(db::transaction& tx, const std::string& token_hash, std::
                        millis now, millis expires_at);
 // Marks a live link used and returns its account; nothing when unknown, used or expired.
 std::optional<std::int64_t> consume_login_link(db::transaction& tx, const std::string& token_hash, millis now);
+// Makes every unused link of the account expire now.
+void end_login_links_of(db::transaction& tx, std::int64_t account_id, millis now);
 
 std::int64_t insert_token(db::transaction& tx, const std::string& token_hash, std::int64_t account_id,
                           const std::string& name, millis now);
@@ -49,5 +51,6 @@ void touch_token(db::transaction& tx, std::int64_t token_id, millis now);
 std::vector<token_info> tokens_of(db::session& s, std::int64_t account_id);
 std::optional<token_info> token_of(db::session& s, std::int64_t account_id, std::int64_t token_id);
 bool revoke_token(db::transaction& tx, std::int64_t account_id, std::int64_t token_id, millis now);
+void revoke_tokens_of(db::transaction& tx, std::int64_t account_id, millis now);
 
 }  // namespace ps::accounts::store

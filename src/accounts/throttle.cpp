@@ -1,38 +1,29 @@
 #include "accounts/throttle.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <iterator>
+
 namespace ps::accounts {
 
-void login_throttle::prune(std::deque<millis>& times, millis now) const {
-  while (!times.empty() && times.front() <= now - window_) times.pop_front();
-}
-
-int login_throttle::retry_after(const std::string& key, millis now) {
-  std::lock_guard lock(mutex_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return 0;
-  prune(it->second, now);
-  if (static_cast<int>(it->second.size()) < max_failures_) return 0;
-  const millis wait = it->second.front() + window_ - now;
-  return static_cast<int>((wait + 999) / 1000);
-}
-
-void login_throttle::record_failure(const std::string& key, millis now) {
-  std::lock_guard lock(mutex_);
-  // Bound memory under a flood of distinct keys: drop keys whose failures have all aged out.
-  if (failures_.size() > 100000) {
-    for (auto it = failures_.begin(); it != failures_.end();) {
-      prune(it->second, now);
-      it = it->second.empty() ? failures_.erase(it) : std::next(it);
-    }
+std::string network_of(std::string_view address) {
+  const std::string text(address);
+  std::array<unsigned char, 16> bytes{};
+  if (text.find(':') == std::string::npos || inet_pton(AF_INET6, text.c_str(), bytes.data()) != 1)
+    return text;  // IPv4, or anything that is not an IPv6 address: kept whole
+  static constexpr unsigned char mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(std::begin(mapped_prefix), std::end(mapped_prefix), bytes.begin())) {
+    char v4[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, bytes.data() + 12, v4, sizeof v4)) return v4;
   }
-  auto& times = failures_[key];
-  prune(times, now);
-  times.push_back(now);
-}
-
-void login_throttle::forget(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  failures_.erase(key);
+  char prefix[40];
+  std::snprintf(prefix, sizeof prefix, "%x:%x:%x:%x::/64", unsigned{bytes[0]} << 8 | bytes[1],
+                unsigned{bytes[2]} << 8 | bytes[3], unsigned{bytes[4]} << 8 | bytes[5],
+                unsigned{bytes[6]} << 8 | bytes[7]);
+  return prefix;
 }
 
 }  // namespace ps::accounts

@@ -1,34 +1,34 @@
 #pragma once
-#include <cstdint>
-#include <deque>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
-#include "core/clock.hpp"
+#include "core/rate_limiter.hpp"
 
+// The limits that guard log-in and login links, counted by the app's one rate_limiter.
+//
+// A guesser is slowed per address and per email+address pair, so that failures from the
+// guesser's address never stop the member logging in from their own; a much higher ceiling
+// per email stops a guess spread over many addresses, and even then an emailed link still
+// works. Login links are limited per email (nobody fills a member's inbox) and per address,
+// silently: the answer stays the same 202, so the limit tells nobody which emails have an
+// account.
 namespace ps::accounts {
 
-// Counts failed log-in attempts per key (an email, an IP address) in a sliding window.
-// Kept in memory: a restart forgives everyone, which is an acceptable trade for no writes
-// on the log-in path. Several nodes each keep their own count.
-class login_throttle {
- public:
-  login_throttle(int max_failures = 10, millis window = 15 * 60 * 1000)
-      : max_failures_(max_failures), window_(window) {}
+namespace limits {
+inline constexpr millis window = 15 * 60 * 1000;
+// Failed log-ins (wrong password or unknown email), in 15 minutes.
+inline constexpr rate_limit log_in_failures_per_email_and_address{"log_in.email+address", 10,
+                                                                  window};
+inline constexpr rate_limit log_in_failures_per_address{"log_in.address", 30, window};
+inline constexpr rate_limit log_in_failures_per_email{"log_in.email", 100, window};
+// Login links asked for, in 15 minutes, whether or not the email has an account.
+inline constexpr rate_limit login_links_per_email{"login_link.email", 3, window};
+inline constexpr rate_limit login_links_per_address{"login_link.address", 20, window};
+}  // namespace limits
 
-  // Seconds to wait before another attempt is allowed for this key; 0 when allowed.
-  int retry_after(const std::string& key, millis now);
-  void record_failure(const std::string& key, millis now);
-  void forget(const std::string& key);
-
- private:
-  void prune(std::deque<millis>& times, millis now) const;
-
-  int max_failures_;
-  millis window_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<millis>> failures_;
-};
+// The part of a client's address that names one client: an IPv4 address whole (an IPv4-mapped
+// IPv6 address as its IPv4 address), an IPv6 address by its /64, which one home or one phone
+// gets whole (counting its 2^64 addresses one by one would let one client pass as many).
+std::string network_of(std::string_view address);
 
 }  // namespace ps::accounts

@@ -14,14 +14,13 @@ class hub;
 namespace ps::mail {
 class outbox;
 }
-namespace ps::accounts {
-class login_throttle;
-}
 namespace ps::chat {
 class history_cache;
 }
 
 namespace ps {
+
+class rate_limiter;
 
 // Counters exported at /metrics.
 struct metrics {
@@ -39,7 +38,7 @@ struct app {
   const ps::clock& clock;
   mail::outbox& outbox;
   metrics& stats;
-  accounts::login_throttle& throttle;
+  rate_limiter& throttle;        // the limits of accounts/throttle.hpp (log-ins, login links)
   chat::history_cache& history;  // the latest page of busy channels, as JSON
 };
 

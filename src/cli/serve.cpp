@@ -6,9 +6,9 @@
 #include <chrono>
 #include <iostream>
 
-#include "accounts/throttle.hpp"
 #include "chat/history_cache.hpp"
 #include "cli/commands.hpp"
+#include "core/rate_limiter.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite.hpp"
 #include "http/dispatcher.hpp"
@@ -73,7 +73,7 @@ int serve(const config& cfg) {
   system_clock clock;
   realtime::hub hub;
   metrics stats;
-  accounts::login_throttle throttle;
+  rate_limiter throttle(clock);
   mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
   chat::history_cache history;
   app application{cfg, *db, hub, clock, outbox, stats, throttle, history};

@@ -309,6 +309,119 @@ TEST_F(CommunitiesService, AnyoneButTheOwnerCanLeave) {
   EXPECT_EQ(list_members(a(), owner, slug)->size(), 3u);
 }
 
+// --- removal bars rejoining until a host lets the person back ---
+
+TEST_F(CommunitiesService, ARemovedMemberCannotRejoinByAnyLinkUntilLetBackIn) {
+  const auto [owner, host, other_host, member_a, member_b, slug] = with_roles();
+  auto link = invitations::create_invitation(a(), owner, slug, {});
+  ASSERT_TRUE(link.ok());
+  const std::int64_t first_number = member_in(owner, slug, member_a.account_id)->member_number;
+  t.clock.advance(60'000);
+  ASSERT_TRUE(remove_member(a(), host, slug, member_a.account_id).ok());
+
+  EXPECT_TRUE(fails_with(invitations::accept_invitation(a(), member_a, link->code),
+                         error_code::removed_from_community));
+  EXPECT_TRUE(fails_with(invitations::preview_invitation(a(), link->code, member_a),
+                         error_code::removed_from_community));
+  EXPECT_TRUE(invitations::preview_invitation(a(), link->code).ok());  // signed out: the preview
+  EXPECT_TRUE(invitations::preview_invitation(a(), link->code, member_b).ok());
+  auto later = invitations::create_invitation(a(), owner, slug, {});
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(fails_with(invitations::accept_invitation(a(), member_a, later->code),
+                         error_code::removed_from_community));
+  EXPECT_FALSE(is_member(slug, member_a.account_id));
+
+  auto removed = list_removed(a(), owner, slug);
+  ASSERT_TRUE(removed.ok());
+  ASSERT_EQ(removed->size(), 1u);
+  const removal& r = removed->front();
+  EXPECT_EQ(r.account_id, member_a.account_id);
+  EXPECT_EQ(r.display_name, "Mia");
+  EXPECT_EQ(r.member_number, first_number);
+  EXPECT_EQ(r.member_role, role::member);
+  EXPECT_EQ(r.removed_by, host.account_id);
+  EXPECT_EQ(r.removed_by_name, "Hugo");
+  EXPECT_EQ(r.removed_at, testing::test_epoch + 60'000);
+
+  ASSERT_TRUE(let_back_in(a(), other_host, slug, member_a.account_id).ok());
+  EXPECT_TRUE(list_removed(a(), owner, slug)->empty());
+  auto back = invitations::accept_invitation(a(), member_a, link->code);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->is_new);
+  EXPECT_GT(back->membership.member_number, first_number);  // numbers are never reused
+  EXPECT_EQ(back->membership.member_role, role::member);
+}
+
+TEST_F(CommunitiesService, LeavingBarsNothing) {
+  const auto [owner, host, other_host, member_a, member_b, slug] = with_roles();
+  auto link = invitations::create_invitation(a(), owner, slug, {});
+  ASSERT_TRUE(link.ok());
+  ASSERT_TRUE(remove_member(a(), member_a, slug, member_a.account_id).ok());  // leaves
+  EXPECT_TRUE(list_removed(a(), owner, slug)->empty());
+  EXPECT_TRUE(invitations::preview_invitation(a(), link->code, member_a).ok());
+  EXPECT_TRUE(invitations::accept_invitation(a(), member_a, link->code).ok());
+}
+
+TEST_F(CommunitiesService, RemovalRevokesTheRemovedMembersOwnInvitationsOnly) {
+  const auto [owner, host, other_host, member_a, member_b, slug] = with_roles();
+  ASSERT_TRUE(update_community(a(), owner, slug, community_changes{{}, {}, {}, {}, true, {}}).ok());
+  auto own = invitations::create_invitation(a(), member_a, slug, {});
+  auto others = invitations::create_invitation(a(), member_b, slug, {});
+  ASSERT_TRUE(own.ok() && others.ok());
+  const caller stranger = t.person("Sam");
+  ASSERT_TRUE(remove_member(a(), owner, slug, member_a.account_id).ok());
+  EXPECT_TRUE(fails_with(invitations::accept_invitation(a(), stranger, own->code),
+                         error_code::invitation_revoked));
+  EXPECT_TRUE(
+      fails_with(invitations::preview_invitation(a(), own->code), error_code::invitation_revoked));
+  EXPECT_TRUE(invitations::accept_invitation(a(), stranger, others->code).ok());
+  // Leaving keeps one's links alive (they are revocable by the hosts).
+  auto leaver_link = invitations::create_invitation(a(), member_b, slug, {});
+  ASSERT_TRUE(leaver_link.ok());
+  ASSERT_TRUE(remove_member(a(), member_b, slug, member_b.account_id).ok());
+  EXPECT_TRUE(invitations::preview_invitation(a(), leaver_link->code).ok());
+}
+
+TEST_F(CommunitiesService, OnlyHostsSeeAndLiftRemovalsAndOnlyTheOwnerForAHost) {
+  const auto [owner, host, other_host, member_a, member_b, slug] = with_roles();
+  ASSERT_TRUE(remove_member(a(), owner, slug, other_host.account_id).ok());
+  ASSERT_TRUE(remove_member(a(), host, slug, member_b.account_id).ok());
+  EXPECT_TRUE(fails_with(list_removed(a(), member_a, slug), error_code::forbidden));
+  EXPECT_TRUE(fails_with(list_removed(a(), member_b, slug), error_code::not_found));
+  auto seen = list_removed(a(), host, slug);
+  ASSERT_TRUE(seen.ok());
+  ASSERT_EQ(seen->size(), 2u);
+  EXPECT_EQ(seen->at(0).account_id, member_b.account_id);  // most recent first
+  EXPECT_EQ(seen->at(1).member_role, role::host);
+
+  EXPECT_TRUE(
+      fails_with(let_back_in(a(), member_a, slug, member_b.account_id), error_code::forbidden));
+  EXPECT_TRUE(
+      fails_with(let_back_in(a(), member_b, slug, member_b.account_id), error_code::not_found));
+  EXPECT_TRUE(
+      fails_with(let_back_in(a(), host, slug, other_host.account_id), error_code::forbidden));
+  EXPECT_TRUE(fails_with(let_back_in(a(), host, slug, member_a.account_id), error_code::not_found));
+  EXPECT_EQ(list_removed(a(), owner, slug)->size(), 2u);
+  ASSERT_TRUE(let_back_in(a(), owner, slug, other_host.account_id).ok());
+  ASSERT_TRUE(let_back_in(a(), host, slug, member_b.account_id).ok());
+  EXPECT_TRUE(fails_with(let_back_in(a(), host, slug, member_b.account_id), error_code::not_found));
+}
+
+TEST_F(CommunitiesService, RemovalsBelongToTheirCommunity) {
+  const auto [owner, host, other_host, member_a, member_b, slug] = with_roles();
+  const caller zoe = t.person("Zoe");
+  const std::string elsewhere = t.community(zoe, "Le club");
+  ASSERT_TRUE(remove_member(a(), owner, slug, member_a.account_id).ok());
+  EXPECT_TRUE(fails_with(list_removed(a(), zoe, slug), error_code::not_found));
+  EXPECT_TRUE(fails_with(let_back_in(a(), zoe, slug, member_a.account_id), error_code::not_found));
+  EXPECT_TRUE(
+      fails_with(let_back_in(a(), zoe, elsewhere, member_a.account_id), error_code::not_found));
+  EXPECT_TRUE(list_removed(a(), zoe, elsewhere)->empty());
+  // Removed from one community, welcome in another.
+  join(zoe, elsewhere, member_a);
+  EXPECT_EQ(list_removed(a(), owner, slug)->size(), 1u);
+}
+
 // --- roles and settings ---
 
 TEST_F(CommunitiesService, OnlyTheOwnerChangesRoles) {

@@ -57,4 +57,13 @@ nlohmann::json to_json(const member& m) {
           {"invited_by", optional_id(m.invited_by)}};
 }
 
+nlohmann::json to_json(const removal& r) {
+  return {{"account_id", r.account_id},
+          {"display_name", r.display_name},
+          {"member_number", r.member_number},
+          {"role", role_name(r.member_role)},
+          {"removed_at", iso8601(r.removed_at)},
+          {"removed_by", {{"id", r.removed_by}, {"display_name", r.removed_by_name}}}};
+}
+
 }  // namespace ps::communities

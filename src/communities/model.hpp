@@ -52,6 +52,18 @@ struct member {
   std::optional<std::int64_t> invited_by;
 };
 
+// A person a host removed, who may not rejoin until a host lets them back: as the hosts' list
+// shows them, with the number and role they had.
+struct removal {
+  std::int64_t account_id = 0;
+  std::string display_name;
+  std::int64_t member_number = 0;
+  role member_role = role::member;
+  millis removed_at = 0;
+  std::int64_t removed_by = 0;
+  std::string removed_by_name;
+};
+
 // Proof that the caller is a current member of a community: only access_community() makes one,
 // so a function that takes a member_ref cannot be reached by a non-member.
 struct member_ref {
@@ -63,5 +75,6 @@ struct member_ref {
 nlohmann::json to_json(const community& c);
 nlohmann::json to_json(const membership& m);
 nlohmann::json to_json(const member& m);
+nlohmann::json to_json(const removal& r);
 
 }  // namespace ps::communities

@@ -93,6 +93,26 @@ void add_routes(http::router& r) {
     if (auto ok = remove_member(c.app, *who, c.param("slug"), *id); !ok) return ok.error();
     return http::no_content();
   });
+
+  r.add(verb::get, "/api/v1/communities/{slug}/removed", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto removed = list_removed(c.app, *who, c.param("slug"));
+    if (!removed) return removed.error();
+    json list = json::array();
+    for (const auto& r : *removed) list.push_back(to_json(r));
+    return http::json_response(200, {{"removed", list}});
+  });
+
+  r.add(verb::del, "/api/v1/communities/{slug}/removed/{account_id}",
+        [](context& c) -> result<response> {
+          auto who = c.caller();
+          if (!who) return who.error();
+          auto id = c.id_param("account_id", "removal");
+          if (!id) return id.error();
+          if (auto ok = let_back_in(c.app, *who, c.param("slug"), *id); !ok) return ok.error();
+          return http::no_content();
+        });
 }
 
 }  // namespace ps::communities

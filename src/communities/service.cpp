@@ -6,6 +6,7 @@
 
 #include "communities/store.hpp"
 #include "core/text.hpp"
+#include "invitations/store.hpp"
 #include "realtime/events.hpp"
 
 namespace ps::communities {
@@ -161,6 +162,12 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
       // Hosts remove members; only the owner removes another host.
       if (target->member_role == role::host && ref->self.member_role != role::owner) return errors::forbidden();
     }
+    if (!leaving) {
+      // Removed, not left: barred from every link until a host lets them back, and the links
+      // they made (which they could no longer revoke) stop working.
+      store::insert_removal(tx, ref->place.id, account_id, who.account_id, now);
+      invitations::store::revoke_all_by_creator(tx, ref->place.id, account_id, now);
+    }
     store::end_membership(tx, ref->place.id, account_id, now);
     tx.after_commit([&app, community_id = ref->place.id, account_id] {
       // Everyone, the removed person included, learns of it; then their connections stop.
@@ -169,6 +176,31 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
                                                                        {"account_id", account_id}}));
       app.hub.leave(account_id, community_id);
     });
+    return done;
+  });
+}
+
+result<std::vector<removal>> list_removed(app& app, const caller& who, const std::string& slug) {
+  return app.db.read([&](db::session& s) -> result<std::vector<removal>> {
+    auto ref = access_community(s, who, slug);
+    if (!ref) return ref.error();
+    if (!ref->is_host()) return errors::forbidden();
+    return store::current_removals(s, ref->place.id);
+  });
+}
+
+outcome let_back_in(app& app, const caller& who, const std::string& slug, std::int64_t account_id) {
+  const millis now = app.clock.now();
+  return app.db.write([&](db::transaction& tx) -> outcome {
+    auto ref = access_community(tx, who, slug);
+    if (!ref) return ref.error();
+    if (!ref->is_host()) return errors::forbidden();
+    auto removed = store::current_removal(tx, ref->place.id, account_id);
+    if (!removed) return errors::not_found("removal");
+    // As with removing: only the owner decides about a host.
+    if (removed->member_role == role::host && ref->self.member_role != role::owner)
+      return errors::forbidden();
+    store::lift_removal(tx, ref->place.id, account_id, who.account_id, now);
     return done;
   });
 }

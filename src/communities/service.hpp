@@ -43,8 +43,14 @@ result<community> update_community(app& app, const caller& who, const std::strin
 std::vector<membership> memberships_of(app& app, const caller& who);
 result<std::vector<member>> list_members(app& app, const caller& who, const std::string& slug);
 // Hosts remove members; anyone but the owner may leave. The person's live connections stop
-// receiving the community at once.
+// receiving the community at once. A removed person (not one who left) may not rejoin by any
+// link until a host lets them back, and the invitations they made are revoked.
 outcome remove_member(app& app, const caller& who, const std::string& slug, std::int64_t account_id);
+// The people removed and not let back yet, most recent first (hosts).
+result<std::vector<removal>> list_removed(app& app, const caller& who, const std::string& slug);
+// Lets a removed person join again by an invitation (hosts; only the owner for a removed host).
+// They come back as a member, with a new number.
+outcome let_back_in(app& app, const caller& who, const std::string& slug, std::int64_t account_id);
 result<member> change_role(app& app, const caller& who, const std::string& slug, std::int64_t account_id,
                            const std::string& role_text);
 

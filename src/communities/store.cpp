@@ -54,6 +54,23 @@ member read_member(const db::row& r) {
   return m;
 }
 
+constexpr const char* removal_select =
+    "SELECT r.account_id, a.display_name, m.member_number, m.role, r.removed_at, r.removed_by, "
+    "b.display_name FROM removals r JOIN accounts a ON a.id = r.account_id "
+    "JOIN memberships m ON m.id = r.membership_id JOIN accounts b ON b.id = r.removed_by ";
+
+removal read_removal(const db::row& r) {
+  removal out;
+  out.account_id = r.integer(0);
+  out.display_name = r.text(1);
+  out.member_number = r.integer(2);
+  parse_role(r.text(3), out.member_role);
+  out.removed_at = r.integer(4);
+  out.removed_by = r.integer(5);
+  out.removed_by_name = r.text(6);
+  return out;
+}
+
 }  // namespace
 
 std::optional<community> community_by_slug(db::session& s, const std::string& slug) {
@@ -162,6 +179,49 @@ void end_membership(db::transaction& tx, std::int64_t community_id, std::int64_t
 void set_role(db::transaction& tx, std::int64_t community_id, std::int64_t account_id, role r) {
   tx.execute("UPDATE memberships SET role = $1 WHERE community_id = $2 AND account_id = $3 AND left_at IS NULL",
              role_name(r), community_id, account_id);
+}
+
+void insert_removal(db::transaction& tx, std::int64_t community_id, std::int64_t account_id,
+                    std::int64_t removed_by, millis now) {
+  tx.execute(
+      "INSERT INTO removals (community_id, account_id, membership_id, removed_by, removed_at) "
+      "SELECT community_id, account_id, id, $3, $4 FROM memberships "
+      "WHERE community_id = $1 AND account_id = $2 AND left_at IS NULL",
+      community_id, account_id, removed_by, now);
+}
+
+bool is_removed(db::session& s, std::int64_t community_id, std::int64_t account_id) {
+  auto r = s.query_one(
+      "SELECT 1 FROM removals WHERE community_id = $1 AND account_id = $2 AND lifted_at IS NULL",
+      community_id, account_id);
+  return r.has_value();
+}
+
+std::vector<removal> current_removals(db::session& s, std::int64_t community_id) {
+  static const std::string sql =
+      std::string(removal_select) +
+      "WHERE r.community_id = $1 AND r.lifted_at IS NULL ORDER BY r.removed_at DESC, r.id DESC";
+  std::vector<removal> out;
+  for (auto& r : s.query(sql, community_id)) out.push_back(read_removal(r));
+  return out;
+}
+
+std::optional<removal> current_removal(db::session& s, std::int64_t community_id,
+                                       std::int64_t account_id) {
+  static const std::string sql =
+      std::string(removal_select) +
+      "WHERE r.community_id = $1 AND r.account_id = $2 AND r.lifted_at IS NULL";
+  auto r = s.query_one(sql, community_id, account_id);
+  if (!r) return std::nullopt;
+  return read_removal(*r);
+}
+
+void lift_removal(db::transaction& tx, std::int64_t community_id, std::int64_t account_id,
+                  std::int64_t lifted_by, millis now) {
+  tx.execute(
+      "UPDATE removals SET lifted_at = $1, lifted_by = $2 "
+      "WHERE community_id = $3 AND account_id = $4 AND lifted_at IS NULL",
+      now, lifted_by, community_id, account_id);
 }
 
 }  // namespace ps::communities::store

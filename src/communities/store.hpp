@@ -31,4 +31,15 @@ membership insert_membership(db::transaction& tx, const community& c, std::int64
 void end_membership(db::transaction& tx, std::int64_t community_id, std::int64_t account_id, millis now);
 void set_role(db::transaction& tx, std::int64_t community_id, std::int64_t account_id, role r);
 
+// Records that a host removed a current member (call before end_membership).
+void insert_removal(db::transaction& tx, std::int64_t community_id, std::int64_t account_id,
+                    std::int64_t removed_by, millis now);
+// Whether the person is removed from the community and not let back yet.
+bool is_removed(db::session& s, std::int64_t community_id, std::int64_t account_id);
+std::vector<removal> current_removals(db::session& s, std::int64_t community_id);
+std::optional<removal> current_removal(db::session& s, std::int64_t community_id,
+                                       std::int64_t account_id);
+void lift_removal(db::transaction& tx, std::int64_t community_id, std::int64_t account_id,
+                  std::int64_t lifted_by, millis now);
+
 }  // namespace ps::communities::store

@@ -12,7 +12,8 @@ int http_status(error_code code) {
     case error_code::unauthenticated:
     case error_code::invalid_credentials: return 401;
     case error_code::forbidden:
-    case error_code::csrf_rejected: return 403;
+    case error_code::csrf_rejected:
+    case error_code::removed_from_community: return 403;
     case error_code::not_found: return 404;
     case error_code::method_not_allowed: return 405;
     case error_code::email_taken:
@@ -47,6 +48,7 @@ std::string_view code_name(error_code code) {
     case error_code::invitation_expired: return "invitation_expired";
     case error_code::invitation_used_up: return "invitation_used_up";
     case error_code::invitation_revoked: return "invitation_revoked";
+    case error_code::removed_from_community: return "removed_from_community";
     case error_code::payload_too_large: return "payload_too_large";
     case error_code::unsupported_media_type: return "unsupported_media_type";
     case error_code::invalid_field: return "invalid_field";
@@ -91,6 +93,7 @@ std::string_view what_fr(std::string_view what) {
   if (what == "invitation") return "Cette invitation est introuvable.";
   if (what == "member") return "Cette personne n’est pas membre ici.";
   if (what == "token") return "Ce jeton est introuvable.";
+  if (what == "removal") return "Cette personne n’est pas retirée de cette communauté.";
   return "Rien ici : cette adresse n’existe pas.";
 }
 
@@ -101,6 +104,7 @@ std::string_view what_en(std::string_view what) {
   if (what == "invitation") return "This invitation could not be found.";
   if (what == "member") return "This person is not a member here.";
   if (what == "token") return "This token could not be found.";
+  if (what == "removal") return "This person is not removed from this community.";
   return "Nothing here: this address does not exist.";
 }
 
@@ -150,6 +154,11 @@ std::string error_message(const api_error& e, locale lang) {
                 : "This invitation has been used as many times as it allows.";
     case error_code::invitation_revoked:
       return fr ? "Cette invitation a été révoquée." : "This invitation has been revoked.";
+    case error_code::removed_from_community:
+      return fr ? "Ton accès à cette communauté a été retiré. Tu pourras la rejoindre de nouveau "
+                  "quand une personne hôte t’aura laissé revenir."
+                : "You were removed from this community. You can join it again once a host lets "
+                  "you back in.";
     case error_code::payload_too_large: {
       const std::string most = size_text(e.limit > 0 ? e.limit : 1024 * 1024, lang);
       return fr ? fmt::format("La requête est trop grosse ({} au plus).", most)
@@ -160,6 +169,15 @@ std::string error_message(const api_error& e, locale lang) {
                 : "The request body must be JSON (Content-Type: application/json).";
     case error_code::invalid_field: return field_message(e, lang);
     case error_code::rate_limited:
+      if (e.limited == rate_limited_action::log_in)
+        return fr ? fmt::format(
+                        "Trop d’essais de connexion. Réessaie dans {} secondes, ou demande un lien "
+                        "de connexion par courriel : il fonctionne encore.",
+                        e.retry_after_seconds)
+                  : fmt::format(
+                        "Too many log-in attempts. Try again in {} seconds, or ask for a log-in "
+                        "link by email: that still works.",
+                        e.retry_after_seconds);
       return fr ? fmt::format("Trop d’essais. Réessaie dans {} secondes.", e.retry_after_seconds)
                 : fmt::format("Too many attempts. Try again in {} seconds.", e.retry_after_seconds);
     case error_code::json_too_deep:

@@ -22,6 +22,7 @@ enum class error_code {
   invitation_expired,
   invitation_used_up,
   invitation_revoked,
+  removed_from_community,
   payload_too_large,
   unsupported_media_type,
   invalid_field,
@@ -36,6 +37,9 @@ enum class error_code {
 // Why a field was refused; the message is composed from it in the caller's language.
 enum class field_problem { required, too_short, too_long, invalid_format, out_of_range, not_allowed };
 
+// What a rate_limited refusal stopped, when its message has more to say than "wait".
+enum class rate_limited_action { other, log_in };
+
 // An error a client sees: a code, and for invalid fields which field and why.
 struct api_error {
   error_code code = error_code::internal;
@@ -43,6 +47,7 @@ struct api_error {
   field_problem problem = field_problem::required;
   long limit = 0;  // the bound broken by too_short / too_long / out_of_range
   int retry_after_seconds = 0;
+  rate_limited_action limited = rate_limited_action::other;
   std::string what;  // for not_found: what was not found ("community", "channel", ...)
 };
 
@@ -76,9 +81,11 @@ inline api_error payload_too_large(long limit_bytes) {
   e.limit = limit_bytes;
   return e;
 }
-inline api_error rate_limited(int retry_after_seconds) {
+inline api_error rate_limited(int retry_after_seconds,
+                              rate_limited_action action = rate_limited_action::other) {
   api_error e = make(error_code::rate_limited);
   e.retry_after_seconds = retry_after_seconds;
+  e.limited = action;
   return e;
 }
 }  // namespace errors

@@ -38,7 +38,10 @@ void add_routes(http::router& r) {
   });
 
   r.add(verb::get, "/api/v1/invitations/{code}", [](context& c) -> result<response> {
-    auto p = preview_invitation(c.app, c.param("code"));
+    // No login needed; a signed-in caller is told if they may not join.
+    auto who = c.caller();
+    auto p = preview_invitation(c.app, c.param("code"),
+                                who ? std::optional<caller>(*who) : std::nullopt);
     if (!p) return p.error();
     const auto& inv = p->inv;
     return http::json_response(

@@ -57,11 +57,15 @@ result<std::vector<invitation>> list_invitations(app& app, const caller& who, co
   });
 }
 
-result<preview> preview_invitation(app& app, const std::string& code) {
+result<preview> preview_invitation(app& app, const std::string& code,
+                                   const std::optional<caller>& who) {
   const millis now = app.clock.now();
   return app.db.read([&](db::session& s) -> result<preview> {
     auto inv = store::by_code(s, code);
     if (!inv) return errors::not_found("invitation");
+    // Not an invitation to join for someone removed from the community: they see why instead.
+    if (who && communities::store::is_removed(s, inv->community_id, who->account_id))
+      return errors::make(error_code::removed_from_community);
     if (auto dead = why_unusable(*inv, now)) return *dead;
     auto place = communities::store::community_by_id(s, inv->community_id);
     auto inviter = accounts::store::account_by_id(s, inv->created_by);
@@ -79,6 +83,9 @@ result<joined> accept_invitation(app& app, const caller& who, const std::string&
     if (!place) return errors::not_found("invitation");
     if (auto existing = communities::store::current_membership(tx, place->id, who.account_id))
       return joined{*existing, false};
+    // A removed person stays out, by this link or any other, until a host lets them back.
+    if (communities::store::is_removed(tx, place->id, who.account_id))
+      return errors::make(error_code::removed_from_community);
     if (auto dead = why_unusable(*inv, now)) return *dead;
     if (!store::take_one_use(tx, inv->id)) return errors::make(error_code::invitation_used_up);
     auto m = communities::store::insert_membership(tx, *place, who.account_id, communities::role::member,

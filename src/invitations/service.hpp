@@ -36,8 +36,11 @@ result<invitation> create_invitation(app& app, const caller& who, const std::str
                                      const invitation_form& form);
 // Hosts see every invitation of the community; members see their own.
 result<std::vector<invitation>> list_invitations(app& app, const caller& who, const std::string& slug);
-// 404 for an unknown code, 410 with the reason for a dead one.
-result<preview> preview_invitation(app& app, const std::string& code);
+// 404 for an unknown code, 410 with the reason for a dead one. Anyone may look; when the one
+// looking is signed in (`who`) and was removed from the community, 403 removed_from_community.
+result<preview> preview_invitation(app& app, const std::string& code,
+                                   const std::optional<caller>& who = std::nullopt);
+// 403 removed_from_community for a person removed from the community and not let back.
 result<joined> accept_invitation(app& app, const caller& who, const std::string& code);
 // Hosts, or the member who made it.
 outcome revoke_invitation(app& app, const caller& who, const std::string& code);

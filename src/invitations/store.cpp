@@ -62,4 +62,12 @@ void revoke(db::transaction& tx, std::int64_t id, millis now) {
   tx.execute("UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", now, id);
 }
 
+void revoke_all_by_creator(db::transaction& tx, std::int64_t community_id, std::int64_t account_id,
+                           millis now) {
+  tx.execute(
+      "UPDATE invitations SET revoked_at = $1 WHERE community_id = $2 AND created_by = $3 "
+      "AND revoked_at IS NULL",
+      now, community_id, account_id);
+}
+
 }  // namespace ps::invitations::store

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "accounts/service.hpp"
-#include "accounts/throttle.hpp"
 #include "app/app.hpp"
 #include "chat/history_cache.hpp"
 #include "communities/service.hpp"
+#include "core/rate_limiter.hpp"
 #include "db/migrations.hpp"
 #include "db/sqlite.hpp"
 #include "mail/outbox.hpp"
@@ -71,7 +71,7 @@ struct test_app {
   manual_clock clock{test_epoch};
   realtime::hub hub;
   metrics stats;
-  accounts::login_throttle throttle;
+  rate_limiter throttle{clock};
   chat::history_cache history;
   std::unique_ptr<mail::outbox> outbox;
   std::unique_ptr<ps::app> app_ptr;

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
+import requests.adapters
 import websocket
 
 API = "/api/v1"
@@ -347,6 +348,25 @@ class Client(requests.Session):
 
     def ws(self, **kw):
         return WS.connect(self.server, cookie=self.cookie, **kw)
+
+
+class _SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connects from a chosen local address (Linux routes all of 127.0.0.0/8 to lo)."""
+
+    def __init__(self, source_ip, **kw):
+        self.source_ip = source_ip
+        super().__init__(**kw)
+
+    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
+        pool_kwargs["source_address"] = (self.source_ip, 0)
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+
+
+def from_address(client, source_ip):
+    """Makes `client` connect from `source_ip` (e.g. "127.0.0.2"), as a person on another
+    network would reach the server; returns the client."""
+    client.mount("http://", _SourceAddressAdapter(source_ip))
+    return client
 
 
 def unique_email(prefix="user"):

@@ -144,6 +144,31 @@ def test_change_password_revokes_other_sessions(server):
                                                "password": "another good one"}).status_code == 200
 
 
+def test_change_password_ends_personal_tokens_and_earlier_login_links(server):
+    """Issue 8, item 3: a password change ends every credential but the session that made it."""
+    a = signup(server)
+    token = a.new_token("old script")
+    bot = Client(server, token=token, csrf_header=False)
+    assert bot.get(f"{API}/me").status_code == 200
+    _request_link(server, a.email)
+    link = login_token_from(wait_for_mail(server.maildir, a.email)[-1], server.url)
+
+    r = a.put(f"{API}/me/password", json={"current_password": PASSWORD,
+                                          "new_password": "another good one"})
+    assert r.status_code == 204, r.text
+    assert a.get(f"{API}/me").status_code == 200, "the session that changed it stays"
+    assert_error(bot.get(f"{API}/me"), 401, "unauthenticated")
+    assert a.get(f"{API}/tokens").json()["tokens"] == [], "the ended token is still listed"
+    assert_error(Client(server).post(f"{API}/login-links/{link}", json={}), 401,
+                 "invalid_credentials")
+    # Credentials made after the change work.
+    assert Client(server, token=a.new_token(), csrf_header=False).get(f"{API}/me").status_code == 200
+    _request_link(server, a.email)
+    [fresh] = {login_token_from(m, server.url)
+               for m in wait_for_mail(server.maildir, a.email, count=2)} - {link}
+    assert Client(server).post(f"{API}/login-links/{fresh}", json={}).status_code == 200
+
+
 # --- login links ----------------------------------------------------------------------------
 
 def _request_link(server, addr):

@@ -219,3 +219,133 @@ def test_times_are_utc_iso_with_milliseconds_and_emails_stay_private(community):
         assert "email" not in mem, "the member list shows no email"
     assert "email" not in m["author"]
     assert member.get(f"{API}/me").json()["account"]["email"] == member.email
+
+
+# --- removal bars rejoining until a host lets the person back (issue 8, item 7) ---------------
+
+def _remove(host, slug, who):
+    r = host.delete(f"{API}/communities/{slug}/members/{who.id}")
+    assert r.status_code == 204, r.text
+
+
+def _removed(viewer, slug):
+    r = viewer.get(f"{API}/communities/{slug}/removed")
+    assert r.status_code == 200, r.text
+    return r.json()["removed"]
+
+
+def test_a_removed_member_cannot_rejoin_by_the_link_they_used(community, make_user):
+    slug = community.slug
+    victim = make_user()
+    code = community.owner.invite(slug)["code"]  # no limit: it would let anyone in again
+    victim.accept(code)
+    _remove(community.owner, slug, victim)
+    assert_error(victim.post(f"{API}/invitations/{code}/accept", json={}), 403,
+                 "removed_from_community")
+    assert_error(victim.get(f"{API}/communities/{slug}"), 404, "not_found")
+    # A fresh link from a host does not let them in either, until a host lets them back.
+    fresh = community.owner.invite(slug)["code"]
+    assert_error(victim.post(f"{API}/invitations/{fresh}/accept", json={}), 403,
+                 "removed_from_community")
+    # The preview does not invite them to join; others still see it.
+    assert_error(victim.get(f"{API}/invitations/{code}"), 403, "removed_from_community")
+    assert Client(victim.server).get(f"{API}/invitations/{code}").status_code == 200
+    assert make_user().post(f"{API}/invitations/{code}/accept", json={}).status_code == 201
+
+
+def test_a_removed_members_own_links_stop_working(community, make_user):
+    slug, owner = community.slug, community.owner
+    r = owner.patch(f"{API}/communities/{slug}", json={"members_can_invite": True})
+    assert r.status_code == 200, r.text
+    victim = community.add_member(make_user)
+    own = victim.invite(slug)["code"]
+    _remove(owner, slug, victim)
+    # Their link was revoked with the removal: nobody joins by it, themself included.
+    assert_error(Client(owner.server).get(f"{API}/invitations/{own}"), 410, "invitation_revoked")
+    assert_error(make_user().post(f"{API}/invitations/{own}/accept", json={}), 410,
+                 "invitation_revoked")
+    assert_error(victim.post(f"{API}/invitations/{own}/accept", json={}), 403,
+                 "removed_from_community")
+    listed = owner.get(f"{API}/communities/{slug}/invitations").json()["invitations"]
+    assert [i["revoked"] for i in listed if i["code"] == own] == [True]
+
+
+def test_leaving_does_not_bar_rejoining(community, make_user):
+    slug = community.slug
+    leaver = make_user()
+    code = community.owner.invite(slug)["code"]
+    first = leaver.accept(code)
+    _remove(leaver, slug, leaver)  # leaves on their own
+    assert _removed(community.owner, slug) == []
+    back = leaver.accept(code)
+    assert back["member_number"] > first["member_number"]
+
+
+def test_hosts_list_removals_and_let_people_back_in(community, make_user):
+    slug, owner, member = community.slug, community.owner, community.member
+    host = community.add_member(make_user)
+    assert owner.patch(f"{API}/communities/{slug}/members/{host.id}",
+                       json={"role": "host"}).status_code == 200
+    victim = make_user(display_name="Victime")
+    code = owner.invite(slug)["code"]
+    first = victim.accept(code)
+    _remove(host, slug, victim)
+
+    [entry] = _removed(owner, slug)
+    assert entry["account_id"] == victim.id
+    assert entry["display_name"] == "Victime"
+    assert entry["member_number"] == first["member_number"]
+    assert entry["role"] == "member"
+    assert entry["removed_by"] == {"id": host.id, "display_name": host.account["display_name"]}
+    assert entry["removed_at"].endswith("Z")
+    assert _removed(host, slug) == [entry]
+    # Members neither see the list nor lift a removal; the removed person neither.
+    assert_error(member.get(f"{API}/communities/{slug}/removed"), 403, "forbidden")
+    assert_error(member.delete(f"{API}/communities/{slug}/removed/{victim.id}"), 403, "forbidden")
+    assert_error(victim.get(f"{API}/communities/{slug}/removed"), 404, "not_found")
+    assert_error(victim.delete(f"{API}/communities/{slug}/removed/{victim.id}"), 404, "not_found")
+    # Someone who was not removed: 404.
+    assert_error(host.delete(f"{API}/communities/{slug}/removed/{member.id}"), 404, "not_found")
+
+    r = host.delete(f"{API}/communities/{slug}/removed/{victim.id}")
+    assert r.status_code == 204, r.text
+    assert _removed(owner, slug) == []
+    assert_error(host.delete(f"{API}/communities/{slug}/removed/{victim.id}"), 404, "not_found")
+    # Let back in, they join again by the link they had, with a new number (never reused).
+    back = victim.accept(code)
+    assert back["member_number"] > first["member_number"]
+    assert victim.get(f"{API}/communities/{slug}").status_code == 200
+
+
+def test_only_the_owner_lets_a_removed_host_back_in(community, make_user):
+    slug, owner = community.slug, community.owner
+    hosts = [community.add_member(make_user) for _ in range(2)]
+    for h in hosts:
+        assert owner.patch(f"{API}/communities/{slug}/members/{h.id}",
+                           json={"role": "host"}).status_code == 200
+    kept, removed = hosts
+    _remove(owner, slug, removed)
+    [entry] = _removed(kept, slug)
+    assert entry["role"] == "host"
+    assert_error(kept.delete(f"{API}/communities/{slug}/removed/{removed.id}"), 403, "forbidden")
+    assert owner.delete(f"{API}/communities/{slug}/removed/{removed.id}").status_code == 204
+    # They come back as a member: the host role is for the owner to give again.
+    back = removed.accept(owner.invite(slug)["code"])
+    assert back["role"] == "member"
+
+
+def test_a_host_of_another_community_cannot_see_or_lift_removals(community, make_user):
+    slug, owner = community.slug, community.owner
+    victim = community.add_member(make_user)
+    _remove(owner, slug, victim)
+    other_owner = make_user()
+    other = other_owner.create_community()
+    assert_error(other_owner.get(f"{API}/communities/{slug}/removed"), 404, "not_found")
+    assert_error(other_owner.delete(f"{API}/communities/{slug}/removed/{victim.id}"), 404,
+                 "not_found")
+    # Their own community has no such removal.
+    assert_error(other_owner.delete(f"{API}/communities/{other['slug']}/removed/{victim.id}"),
+                 404, "not_found")
+    assert [e["account_id"] for e in _removed(owner, slug)] == [victim.id]
+    # And the removal from one community bars nothing elsewhere.
+    victim.accept(other_owner.invite(other["slug"])["code"])

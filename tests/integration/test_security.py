@@ -1,10 +1,13 @@
-"""Security basics: CSRF, security headers, body size, unknown routes, log-in rate limits."""
+"""Security basics: CSRF, security headers, body size, unknown routes, log-in and login-link
+rate limits."""
 
 import socket
+import time
 
 import pytest
 
-from conftest import API, PASSWORD, Client, assert_error, signup, unique_email
+from conftest import (API, PASSWORD, Client, assert_error, from_address, login_token_from,
+                      read_maildir, signup, unique_email, wait_for_mail)
 
 
 # --- CSRF -----------------------------------------------------------------------------------
@@ -188,15 +191,19 @@ def test_body_just_under_1_mib_is_not_413(server):
 
 # --- log-in rate limits (fresh servers: the per-IP counter is shared by every test) ----------
 
-def _login(server, addr, password):
-    return Client(server).post(f"{API}/sessions", json={"email": addr, "password": password})
+def _login(server, addr, password, source_ip=None, accept_language="en"):
+    c = Client(server, accept_language=accept_language)
+    if source_ip:
+        from_address(c, source_ip)
+    return c.post(f"{API}/sessions", json={"email": addr, "password": password})
 
 
 def _assert_rate_limited(r):
-    assert_error(r, 429, "rate_limited")
+    err = assert_error(r, 429, "rate_limited")
     retry = r.headers.get("Retry-After")
     assert retry is not None, r.headers
     assert retry.isdigit() and 0 < int(retry) <= 15 * 60, retry  # the window is 15 minutes
+    return err
 
 
 def test_too_many_failed_log_ins_for_one_email_is_429(server_factory):
@@ -212,11 +219,98 @@ def test_too_many_failed_log_ins_for_one_email_is_429(server_factory):
 
 
 def test_too_many_failed_log_ins_from_one_ip_is_429(server_factory):
+    """30 failures from one address over 30 emails (docs/api.md), then 429 for any email."""
     srv = server_factory()
-    for i in range(10):
+    for i in range(30):
         assert_error(_login(srv, unique_email(f"n{i}"), "wrong password"), 401,
                      "invalid_credentials")
-    _assert_rate_limited(_login(srv, unique_email("n11"), "wrong password"))
+    _assert_rate_limited(_login(srv, unique_email("n31"), "wrong password"))
+
+
+def test_failures_from_one_address_do_not_lock_the_member_out_elsewhere(server_factory):
+    """Issue 8, item 4: ten wrong passwords from an attacker's address slow the attacker down,
+    not the member, who logs in with the right password from their own address."""
+    srv = server_factory()
+    victim = signup(srv)
+    for i in range(10):
+        assert_error(_login(srv, victim.email, f"guess {i}", "127.0.0.2"), 401,
+                     "invalid_credentials")
+    # The attacker's address is stopped for this email, even with the right password...
+    _assert_rate_limited(_login(srv, victim.email, PASSWORD, "127.0.0.2"))
+    # ...and the member, from elsewhere, is not.
+    r = _login(srv, victim.email, PASSWORD, "127.0.0.3")
+    assert r.status_code == 200, r.text
+    assert r.json()["account"]["id"] == victim.id
+
+
+def test_a_log_in_429_says_an_emailed_link_still_works(server_factory):
+    srv = server_factory()
+    victim = signup(srv)
+    for i in range(10):
+        assert_error(_login(srv, victim.email, f"guess {i}"), 401, "invalid_credentials")
+    en = _assert_rate_limited(_login(srv, victim.email, PASSWORD))
+    fr = _assert_rate_limited(_login(srv, victim.email, PASSWORD, accept_language="fr"))
+    assert "link" in en["message"] and "email" in en["message"], en
+    assert "lien" in fr["message"] and "courriel" in fr["message"], fr
+    # And it does: a link asked for now logs in.
+    assert Client(srv).post(f"{API}/login-links", json={"email": victim.email}).status_code == 202
+    token = login_token_from(wait_for_mail(srv.maildir, victim.email)[-1], srv.url)
+    assert Client(srv).post(f"{API}/login-links/{token}", json={}).status_code == 200
+
+
+def test_failures_from_many_addresses_reach_the_per_email_ceiling(server_factory):
+    """10 addresses x 10 failures = the per-email ceiling of 100 in 15 minutes: then the email
+    waits, from every address (the emailed link still works)."""
+    srv = server_factory()
+    victim = signup(srv)
+    for a in range(10):
+        for i in range(10):
+            assert_error(_login(srv, victim.email, f"guess {a}.{i}", f"127.0.1.{a + 1}"), 401,
+                         "invalid_credentials")
+    _assert_rate_limited(_login(srv, victim.email, PASSWORD, "127.0.2.1"))
+    other = signup(srv)
+    assert _login(srv, other.email, PASSWORD, "127.0.1.1").status_code == 200
+
+
+# --- login-link rate limits -----------------------------------------------------------------
+
+def _mail_to(maildir, addr):
+    return [m for m in read_maildir(maildir) if addr.lower() in str(m.get("To", "")).lower()]
+
+
+def test_login_link_requests_are_limited_per_email_silently(server_factory):
+    """Issue 8, item 5: 30 requests for one email answer 202 each, and send 3 emails."""
+    srv = server_factory()
+    victim = signup(srv)
+    for _ in range(30):
+        r = Client(srv).post(f"{API}/login-links", json={"email": victim.email})
+        assert r.status_code == 202, r.text
+        assert r.json() == {}
+    wait_for_mail(srv.maildir, victim.email, count=1)
+    time.sleep(1.5)  # the outbox sends within a second: anything more would be there by now
+    assert len(_mail_to(srv.maildir, victim.email)) == 3
+    # From another address too: the limit is the email's.
+    for _ in range(3):
+        c = from_address(Client(srv), "127.0.0.2")
+        assert c.post(f"{API}/login-links", json={"email": victim.email}).status_code == 202
+    time.sleep(1.5)
+    assert len(_mail_to(srv.maildir, victim.email)) == 3
+
+
+def test_login_link_requests_are_limited_per_address_silently(server_factory):
+    """20 requests per address in 15 minutes, over any emails; other addresses are not affected."""
+    srv = server_factory()
+    people = [signup(srv) for _ in range(22)]
+    for p in people[:21]:
+        c = from_address(Client(srv), "127.0.0.2")
+        assert c.post(f"{API}/login-links", json={"email": p.email}).status_code == 202
+    wait_for_mail(srv.maildir, people[0].email)
+    time.sleep(1.5)
+    sent = [p for p in people[:21] if _mail_to(srv.maildir, p.email)]
+    assert len(sent) == 20, len(sent)
+    c = from_address(Client(srv), "127.0.0.3")
+    assert c.post(f"{API}/login-links", json={"email": people[21].email}).status_code == 202
+    wait_for_mail(srv.maildir, people[21].email)
 
 
 def test_cookie_patch_and_put_without_json_are_csrf_rejected(server):

@@ -42,6 +42,15 @@ export interface Member {
   joined_at: string;
   invited_by: number | null;
 }
+/** A person a host removed, who may not rejoin until a host lets them back in (hosts see it). */
+export interface Removal {
+  account_id: number;
+  display_name: string;
+  member_number: number;
+  role: Role;
+  removed_at: string;
+  removed_by: { id: number; display_name: string };
+}
 export interface Invitation {
   code: string;
   url: string;
@@ -193,6 +202,9 @@ export const set_member_role = (slug: string, account_id: number, role: 'host' |
   call<{ member: Member }>('PATCH', `/communities/${enc(slug)}/members/${account_id}`, { role });
 export const remove_member = (slug: string, account_id: number) =>
   call<void>('DELETE', `/communities/${enc(slug)}/members/${account_id}`);
+export const list_removed = (slug: string) => call<{ removed: Removal[] }>('GET', `/communities/${enc(slug)}/removed`);
+export const let_back_in = (slug: string, account_id: number) =>
+  call<void>('DELETE', `/communities/${enc(slug)}/removed/${account_id}`);
 export const create_invitation = (slug: string, b: { max_uses?: number; expires_in_hours?: number; note?: string }) =>
   call<{ invitation: Invitation }>('POST', `/communities/${enc(slug)}/invitations`, b);
 export const list_invitations = (slug: string) =>

@@ -15,6 +15,7 @@ const T = {
     react: 'Réagir', react_with: 'Réagir avec 👍', reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
     members: 'Membres', founding: 'Première génération', invited_by: (n) => `grâce à ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
+    removed_title: 'Tu ne peux pas rejoindre cette communauté', removed_list: 'Retirés', let_back_in: (n) => `Laisser revenir ${n}`, let_back_done: (n) => `C’est fait : ${n} peut revenir avec un lien d’invitation.`, join: (c) => `Rejoindre ${c}`, member3: 'membre nº 3',
     community: 'Les Fidèles du Quai', channel2: 'annonces', news1: 'Nouvelle torréfaction lundi', news2: 'Les billets sont en vente', description: 'Le petit monde du café du quai : les habitués, les musiciens du jeudi, la gang.', channel: 'jasette',
     host: 'Ana Tremblay', guest: 'Béa Gagnon',
     hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', deleted: 'Ce message a été supprimé.',
@@ -28,6 +29,7 @@ const T = {
     react: 'React', react_with: 'React with 👍', reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
     members: 'Members', founding: 'First generation', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
+    removed_title: 'You can’t join this community', removed_list: 'Removed', let_back_in: (n) => `Let ${n} back in`, let_back_done: (n) => `Done: ${n} can come back with an invitation link.`, join: (c) => `Join ${c}`, member3: 'member #3',
     community: 'Harbour Café Regulars', channel2: 'news', news1: 'New roast on Monday', news2: 'Tickets are on sale', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
     host: 'Sam Leblanc', guest: 'Jo Roy',
     hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', deleted: 'This message was deleted.',
@@ -459,6 +461,27 @@ async function story(browser, server, lang) {
       await guest.getByRole('heading', { name: t.no_community }).waitFor();
       const r = await guest_ctx.request.get(`${base}/api/v1/communities/${slug}`);
       if (r.status() !== 404) throw new Error(`the removed guest still gets ${r.status()} for the community`);
+    });
+
+    await check('the removed guest cannot rejoin by their link; the host lets them back in; they rejoin with a new number', async () => {
+      await guest.goto(invite_url);
+      await guest.getByRole('heading', { name: t.removed_title }).waitFor();
+      if (await guest.getByRole('button', { name: t.join(t.community) }).count()) throw new Error('the removed guest is offered to join');
+      await a11y(guest, 'invitation for a removed person');
+      await shots(guest, `${lang}-14-invitation-removed`);
+      await host.goto(`${base}/c/${slug}/members`);
+      await host.getByRole('heading', { name: t.removed_list }).waitFor();
+      const row = host.locator('.removed .member', { hasText: t.guest });
+      await row.waitFor();
+      await a11y(host, 'members with the removed list');
+      await shots(host, `${lang}-15-removed-list`);
+      await row.getByRole('button', { name: t.let_back_in(t.guest) }).click();
+      await host.getByText(t.let_back_done(t.guest)).waitFor();
+      await row.waitFor({ state: 'detached' });
+      await guest.goto(invite_url);
+      await guest.getByRole('button', { name: t.join(t.community) }).click();
+      await guest.waitForURL(new RegExp(`/c/${slug}$`));
+      await guest.getByTestId('member-number').filter({ hasText: t.member3 }).waitFor();
     });
   } catch (e) {
     console.log(`  ${e.message}`);

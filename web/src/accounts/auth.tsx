@@ -1,7 +1,7 @@
 // Welcome, sign up, log in (password or emailed link), and the /login/<token> landing.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import { locale, t, error_text } from '../i18n';
+import { locale, log_in_error_text, t, error_text } from '../i18n';
 import { navigate, remember_next, session, take_next } from '../state';
 import { Field, FormError, Notice, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
@@ -77,11 +77,15 @@ export function LogInForm({ after }: { after: () => Promise<void> | void }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void submit(f, async () => {
-          const { account } = await api.log_in(f.values);
-          await signed_in(account);
-          await after();
-        });
+        void submit(
+          f,
+          async () => {
+            const { account } = await api.log_in(f.values);
+            await signed_in(account);
+            await after();
+          },
+          log_in_error_text,
+        );
       }}
     >
       <FormError error={f.errors['']} />

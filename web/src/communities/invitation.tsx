@@ -10,7 +10,15 @@ import { Link } from '../ui/link';
 import { LogInForm, SignUpForm } from '../accounts/auth';
 import { load_me } from '../accounts/session';
 
-type Dead = 'invitation_expired' | 'invitation_used_up' | 'invitation_revoked' | 'not_found';
+type Dead = 'invitation_expired' | 'invitation_used_up' | 'invitation_revoked' | 'removed_from_community' | 'not_found';
+
+/** The refusals that end the visit: a dead link, or a person removed from the community. */
+function dead_reason(e: unknown): Dead | null {
+  if (!(e instanceof api.ApiError)) return null;
+  if (e.status === 404) return 'not_found';
+  if (e.status === 410 || e.code === 'removed_from_community') return e.code as Dead;
+  return null;
+}
 
 export function InvitationPage({ code }: { code: string }) {
   const [preview, set_preview] = useState<InvitationPreview | null>(null);
@@ -21,7 +29,8 @@ export function InvitationPage({ code }: { code: string }) {
 
   useEffect(() => {
     api.get_invitation(code).then(set_preview, (e) => {
-      if (e instanceof api.ApiError && (e.status === 410 || e.status === 404)) set_dead(e.status === 404 ? 'not_found' : (e.code as Dead));
+      const reason = dead_reason(e);
+      if (reason) set_dead(reason);
       else set_error(error_text(e));
     });
   }, [code]);
@@ -35,7 +44,8 @@ export function InvitationPage({ code }: { code: string }) {
       sessionStorage.setItem('ps_welcome', `${membership.community.slug}:${membership.member_number}`);
       navigate(`/c/${membership.community.slug}`, { replace: true });
     } catch (e) {
-      if (e instanceof api.ApiError && e.status === 410) set_dead(e.code as Dead);
+      const reason = e instanceof api.ApiError && e.status !== 404 ? dead_reason(e) : null;
+      if (reason) set_dead(reason);
       else set_error(error_text(e));
     } finally {
       set_busy(false);
@@ -86,6 +96,7 @@ function DeadInvitation({ reason }: { reason: Dead }) {
     reason === 'invitation_expired' ? [t('invite_expired_title'), t('invite_expired_body')]
     : reason === 'invitation_used_up' ? [t('invite_used_up_title'), t('invite_used_up_body')]
     : reason === 'invitation_revoked' ? [t('invite_revoked_title'), t('invite_revoked_body')]
+    : reason === 'removed_from_community' ? [t('invite_removed_title'), t('invite_removed_body')]
     : [t('invite_not_found_title'), t('invite_not_found_body')];
   return (
     <Page narrow>

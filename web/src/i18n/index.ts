@@ -42,6 +42,7 @@ export function error_text(e: unknown): string {
     case 'slug_taken': return t('err_slug_taken');
     case 'rate_limited': return t('err_rate_limited', { seconds: e.retry_after ?? 60 });
     case 'forbidden': return t('err_forbidden');
+    case 'removed_from_community': return t('err_removed_from_community');
     case 'not_found': return t('err_not_found');
     case 'channel_archived': return t('err_channel_archived');
     case 'payload_too_large': return t('err_payload_too_large');
@@ -50,6 +51,12 @@ export function error_text(e: unknown): string {
     case 'invalid_field': return e.message || t('err_invalid_field');
     default: return e.message || t('err_generic', { message: e.code });
   }
+}
+
+/** A refused log-in: too many attempts also says that an emailed link still works. */
+export function log_in_error_text(e: unknown): string {
+  if (e instanceof ApiError && e.code === 'rate_limited') return t('err_rate_limited_log_in', { seconds: e.retry_after ?? 60 });
+  return error_text(e);
 }
 
 /** Which form field an error belongs to, so it can be shown next to it. */

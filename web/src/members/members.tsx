@@ -1,12 +1,13 @@
-// The directory: member numbers, roles, who invited whom; the founding members marked.
+// The directory: member numbers, roles, who invited whom; the founding members marked. Hosts
+// also see the people removed, and let them back in.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { Member } from '../api';
+import type { Member, Removal } from '../api';
 import { error_text, format_date, t } from '../i18n';
 import { session } from '../state';
 import { communities, is_host, load_members, members_by_slug, membership_of } from '../communities/state';
 import { PaneHead } from '../communities/layout';
-import { FormError } from '../ui/form';
+import { FormError, Notice } from '../ui/form';
 import { hue, initials } from '../ui/shell';
 import { InvitationsCard } from '../host/host';
 
@@ -15,6 +16,8 @@ export const FOUNDING = 10;
 
 export function MembersPage({ slug }: { slug: string }) {
   const [error, set_error] = useState('');
+  // Bumped by a removal, so that the hosts' list of removed people loads again.
+  const [removals, set_removals] = useState(0);
   useEffect(() => {
     load_members(slug).catch((e) => set_error(error_text(e)));
   }, [slug]);
@@ -29,6 +32,7 @@ export function MembersPage({ slug }: { slug: string }) {
     try {
       await api.remove_member(slug, m.account_id);
       members_by_slug.set(slug, members.filter((x) => x.account_id !== m.account_id));
+      set_removals((n) => n + 1);
       await load_members(slug);
     } catch (e) {
       set_error(error_text(e));
@@ -85,7 +89,65 @@ export function MembersPage({ slug }: { slug: string }) {
             );
           })}
         </ul>
+        {host && <RemovedCard slug={slug} reload={removals} />}
       </div>
+    </section>
+  );
+}
+
+/** The people hosts removed, who may not rejoin by any link until a host lets them back in. */
+function RemovedCard({ slug, reload }: { slug: string; reload: number }) {
+  const [list, set_list] = useState<Removal[] | null>(null);
+  const [error, set_error] = useState('');
+  const [done, set_done] = useState('');
+  const owner = membership_of(slug)?.role === 'owner';
+  const tz = communities.get(slug)?.timezone;
+  useEffect(() => {
+    api.list_removed(slug).then((r) => set_list(r.removed), (e) => set_error(error_text(e)));
+  }, [slug, reload]);
+
+  const let_back = async (r: Removal) => {
+    if (!confirm(t('let_back_in_confirm', { name: r.display_name }))) return;
+    set_error('');
+    set_done('');
+    try {
+      await api.let_back_in(slug, r.account_id);
+      set_list((l) => (l ?? []).filter((x) => x.account_id !== r.account_id));
+      set_done(t('let_back_in_done', { name: r.display_name }));
+    } catch (e) {
+      set_error(error_text(e));
+    }
+  };
+
+  return (
+    <section class="card removed" aria-labelledby="h-removed">
+      <h2 id="h-removed">{t('removed_title')}</h2>
+      <p class="muted small">{t('removed_hint')}</p>
+      <FormError error={error} />
+      {done && <Notice>{done}</Notice>}
+      {list && list.length === 0 && <p class="muted">{t('no_removed')}</p>}
+      <ul class="members">
+        {(list ?? []).map((r) => (
+          <li class="member" key={r.account_id} data-removed={r.account_id}>
+            <span class="avatar" style={{ '--h': hue(r.account_id) } as any} aria-hidden="true">{initials(r.display_name)}</span>
+            <div class="member__main">
+              <div class="member__line">
+                <strong>{r.display_name}</strong>
+                <span class="number">{t('was_number', { number: r.member_number })}</span>
+                {r.role === 'host' && <span class="tag">{t('role_host')}</span>}
+              </div>
+              <p class="muted small">{t('removed_by', { name: r.removed_by.display_name, date: format_date(r.removed_at, tz) })}</p>
+            </div>
+            {(r.role !== 'host' || owner) && (
+              <div class="member__actions">
+                <button type="button" class="btn btn--small" onClick={() => void let_back(r)}>
+                  {t('let_back_in', { name: r.display_name })}
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

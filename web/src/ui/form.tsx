@@ -121,14 +121,14 @@ export function use_form<T extends Record<string, string>>(initial: T) {
 type FormLike = { set_busy: (b: boolean) => void; set_errors: (e: Record<string, string>) => void };
 
 /** Runs a submit: errors go next to their field (or above the form); typed values are kept. */
-export async function submit(form: FormLike, fn: () => Promise<void>) {
+export async function submit(form: FormLike, fn: () => Promise<void>, text: (e: unknown) => string = error_text) {
   form.set_busy(true);
   form.set_errors({});
   try {
     await fn();
   } catch (e) {
     const field = error_field(e);
-    form.set_errors(field ? { [field]: error_text(e) } : { '': error_text(e) });
+    form.set_errors(field ? { [field]: text(e) } : { '': text(e) });
   } finally {
     form.set_busy(false);
   }

@@ -37,6 +37,32 @@ test('errors: server codes become sentences in the person’s language, next to 
   assert.match(i18n.error_text(new api.ApiError(429, 'rate_limited', 'x', undefined, 42)), /42 secondes/);
 });
 
+test('errors: a refused log-in says an emailed link still works; a removed person is told why', () => {
+  const limited = new api.ApiError(429, 'rate_limited', 'x', undefined, 42);
+  assert.match(i18n.log_in_error_text(limited), /42 secondes/);
+  assert.match(i18n.log_in_error_text(limited), /lien par courriel/);
+  assert.doesNotMatch(i18n.error_text(limited), /courriel/);
+  const wrong = new api.ApiError(401, 'invalid_credentials', 'x');
+  assert.equal(i18n.log_in_error_text(wrong), i18n.error_text(wrong));
+  assert.match(i18n.error_text(new api.ApiError(403, 'removed_from_community', 'x')), /personne hôte/);
+  i18n.set_locale('en');
+  assert.match(i18n.log_in_error_text(limited), /link by email/);
+  assert.match(i18n.error_text(new api.ApiError(403, 'removed_from_community', 'x')), /host/);
+  i18n.set_locale('fr');
+});
+
+test('api: the removed list and letting someone back in', async () => {
+  http.queue.push([200, { removed: [] }]);
+  assert.deepEqual(await api.list_removed('les-voisins'), { removed: [] });
+  assert.equal(http.requests.at(-1).method, 'GET');
+  assert.equal(http.requests.at(-1).url, '/api/v1/communities/les-voisins/removed');
+  http.queue.push([204, null]);
+  await api.let_back_in('les-voisins', 5);
+  assert.equal(http.requests.at(-1).method, 'DELETE');
+  assert.equal(http.requests.at(-1).url, '/api/v1/communities/les-voisins/removed/5');
+  assert.equal(http.requests.at(-1).headers['Content-Type'], 'application/json');
+});
+
 test('api: state-changing requests are JSON (CSRF rule); errors are parsed', async () => {
   http.queue.push([422, { error: { code: 'invalid_field', message: 'bad', field: 'name' } }]);
   await assert.rejects(api.create_channel('les-voisins', ''), (e) => e.status === 422 && e.code === 'invalid_field' && e.field === 'name');
