@@ -377,6 +377,24 @@ TEST_F(ChatService, InvalidEmojiIsRefused) {
   EXPECT_TRUE(react(a(), bea, m.id, ":+1:", true).ok());
 }
 
+TEST_F(ChatService, NamesAndBodiesRefuseControlAndDirectionCharacters) {
+  auto bad_name = create_channel(a(), ana, slug, "an\u202Enonces", "chat");
+  ASSERT_TRUE(
+      fails_with(bad_name, error_code::invalid_field, "name", field_problem::forbidden_characters));
+  EXPECT_EQ(bad_name.error().character, U'\u202E');
+  EXPECT_TRUE(fails_with(create_channel(a(), ana, slug, "a\nb", "chat"), error_code::invalid_field,
+                         "name", field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(update_channel(a(), ana, general, std::string("g\x00n", 3), std::nullopt),
+                         error_code::invalid_field, "name", field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(post(bea, general, "salut\u202Dtoi"), error_code::invalid_field, "body",
+                         field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(post(bea, general, std::string("a\0b", 3)), error_code::invalid_field,
+                         "body", field_problem::forbidden_characters));
+  const message m = posted(bea, general, "ligne 1\nligne 2\tfin \u2067مرحبا\u2069");
+  EXPECT_TRUE(fails_with(edit_message(a(), bea, m.id, "x\u202Ey"), error_code::invalid_field,
+                         "body", field_problem::forbidden_characters));
+}
+
 // --- archived channels ---
 
 TEST_F(ChatService, ArchivedChannelRefusesPostsEditsAndReactions) {

@@ -20,6 +20,7 @@ result<std::string> check_body(const std::string& raw) {
   if (body.empty()) return errors::invalid("body", field_problem::required);
   if (text::utf8_length(body) > max_body_length)
     return errors::invalid("body", field_problem::too_long, max_body_length);
+  if (auto bad = text::forbidden_in_text(body)) return errors::forbidden_character("body", *bad);
   return body;
 }
 
@@ -27,6 +28,7 @@ result<std::string> check_channel_name(const std::string& raw) {
   const std::string name(text::trim(raw));
   if (name.empty()) return errors::invalid("name", field_problem::required);
   if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  if (auto bad = text::forbidden_in_name(name)) return errors::forbidden_character("name", *bad);
   return name;
 }
 
