@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build ccache g++ pkg-config libboost-dev libsqlite3-dev libpq-dev libsodium-dev
   libcurl4-openssl-dev libmd4c-dev libmd4c-html0-dev libspdlog-dev libfmt-dev libcli11-dev
-  libtomlplusplus-dev nlohmann-json3-dev libhowardhinnant-date-dev libgtest-dev libbenchmark-dev
+  libtomlplusplus-dev nlohmann-json3-dev libhowardhinnant-date-dev libgtest-dev libbenchmark-dev libicu-dev
   postgresql python3-aiosmtpd python3-pytest python3-requests python3-websocket chromium tzdata ca-certificates
 )
 # Node.js may come from elsewhere than Debian (a newer one is fine): ask apt only when absent.

@@ -131,6 +131,22 @@ TEST_F(AccountsService, SignUpRefusesAMissingOrLongDisplayName) {
   EXPECT_EQ(ok->acct.display_name, accented);
 }
 
+TEST_F(AccountsService, NamesRefuseControlAndDirectionCharacters) {
+  auto spoof = sign_up(a(), form("ana@example.com", good_password, "Ana\u202Egpj.exe"), locale::fr);
+  ASSERT_TRUE(fails_with(spoof, error_code::invalid_field, "display_name",
+                         field_problem::forbidden_characters));
+  EXPECT_EQ(spoof.error().character, U'\u202E');
+  EXPECT_TRUE(fails_with(
+      sign_up(a(), form("ana@example.com", good_password, std::string("A\0na", 4)), locale::fr),
+      error_code::invalid_field, "display_name", field_problem::forbidden_characters));
+  const caller ana = t.person("Ana");
+  EXPECT_TRUE(fails_with(update_profile(a(), ana, std::string("Ana\nLopez"), std::nullopt),
+                         error_code::invalid_field, "display_name",
+                         field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(create_token(a(), ana, "script\u2066"), error_code::invalid_field, "name",
+                         field_problem::forbidden_characters));
+}
+
 TEST_F(AccountsService, SignUpRefusesAnUnknownLocaleAndDefaultsToTheFallback) {
   EXPECT_TRUE(
       fails_with(sign_up(a(), form("ana@example.com", good_password, "Ana", "de"), locale::fr),

@@ -18,6 +18,8 @@ result<std::string> check_display_name(const std::string& raw) {
   if (name.empty()) return errors::invalid("display_name", field_problem::required);
   if (text::utf8_length(name) > 80)
     return errors::invalid("display_name", field_problem::too_long, 80);
+  if (auto bad = text::forbidden_in_name(name))
+    return errors::forbidden_character("display_name", *bad);
   return name;
 }
 
@@ -216,6 +218,7 @@ result<new_token> create_token(app& app, const caller& who, const std::string& r
   const std::string name(text::trim(raw_name));
   if (name.empty()) return errors::invalid("name", field_problem::required);
   if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  if (auto bad = text::forbidden_in_name(name)) return errors::forbidden_character("name", *bad);
   const std::string secret = "psat_" + secrets::random_token();
   const millis now = app.clock.now();
   const auto id = app.db.write([&](db::transaction& tx) {

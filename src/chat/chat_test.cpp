@@ -363,18 +363,100 @@ TEST_F(ChatService, ReactionsAreIdempotentAndRemovable) {
                                       "reaction.added", "reaction.removed"}));
 }
 
-TEST_F(ChatService, InvalidEmojiIsRefused) {
+TEST_F(ChatService, OnlyOneEmojiIsAReaction) {
+  auto sub = listen(max);
   const message m = posted(max, general, "bonne nouvelle");
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, "", true), error_code::invalid_field, "emoji"));
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, "👍 👍", true), error_code::invalid_field, "emoji"));
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, " ", true), error_code::invalid_field, "emoji"));
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, std::string(33, 'a'), true),
-                         error_code::invalid_field, "emoji"));
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, repeat("👍", 8) + "a", true),
-                         error_code::invalid_field, "emoji"));
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, "\xff", true), error_code::invalid_field, "emoji"));
-  EXPECT_TRUE(react(a(), bea, m.id, repeat("👍", 8), true).ok());  // exactly 32 bytes
-  EXPECT_TRUE(react(a(), bea, m.id, ":+1:", true).ok());
+  for (const std::string& bad :
+       std::vector<std::string>{"", " ", "👍 👍", "👍👍", repeat("👍", 8), ":+1:", "+1", "a",
+                                std::string(33, 'a'), "\xff", "\u202E", "👍\u202E"}) {
+    EXPECT_TRUE(fails_with(react(a(), bea, m.id, bad, true), error_code::invalid_field, "emoji",
+                           field_problem::invalid_format))
+        << bad;
+    EXPECT_TRUE(fails_with(react(a(), bea, m.id, bad, false), error_code::invalid_field, "emoji"))
+        << bad;
+  }
+  EXPECT_TRUE(all_messages(bea, general).at(0).reactions.empty());
+  EXPECT_EQ(types_of(*sub), (std::vector<std::string>{"message.created"}));
+  auto kiss =
+      react(a(), bea, m.id, "👩🏻‍❤️‍💋‍👨🏼", true);  // 35 bytes: one emoji
+  ASSERT_TRUE(kiss.ok());
+  EXPECT_EQ(kiss->reactions.at(0).emoji, "👩🏻‍❤️‍💋‍👨🏼");
+}
+
+TEST_F(ChatService, AnUnqualifiedEmojiIsStoredFullyQualified) {
+  auto sub = listen(max);
+  const message m = posted(max, general, "bonne nouvelle");
+  auto heart = react(a(), bea, m.id, "\u2764", true);  // ❤ from an older keyboard
+  ASSERT_TRUE(heart.ok());
+  ASSERT_EQ(heart->reactions.size(), 1u);
+  EXPECT_EQ(heart->reactions[0].emoji, "\u2764\uFE0F");
+  auto again = react(a(), bea, m.id, "\u2764\uFE0F", true);  // the same reaction
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->reactions.size(), 1u);
+  auto removed = react(a(), bea, m.id, "\u2764", false);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_TRUE(removed->reactions.empty());
+  const auto events = sub->texts();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(events[1]).at("emoji"), "\u2764\uFE0F");
+  EXPECT_EQ(nlohmann::json::parse(events[2]).at("emoji"), "\u2764\uFE0F");
+}
+
+TEST_F(ChatService, AMemberPutsAtMostTwentyDistinctReactionsOnAMessage) {
+  const message m = posted(max, general, "la fête");
+  std::vector<std::string> faces;
+  for (char32_t c = U'\U0001F600'; faces.size() < max_reactions_per_member + 1; ++c) {
+    std::string e;
+    text::append_utf8(e, c);
+    faces.push_back(e);
+  }
+  for (std::size_t i = 0; i < max_reactions_per_member; ++i)
+    ASSERT_TRUE(react(a(), bea, m.id, faces[i], true).ok()) << i;
+  auto sub = listen(max);
+  auto refused = react(a(), bea, m.id, faces.back(), true);
+  ASSERT_TRUE(fails_with(refused, error_code::limit_reached));
+  EXPECT_EQ(refused.error().what, "reactions");
+  EXPECT_EQ(refused.error().limit, 20);
+  EXPECT_TRUE(react(a(), bea, m.id, faces[0], true).ok());      // one already there: idempotent
+  EXPECT_TRUE(react(a(), max, m.id, faces.back(), true).ok());  // another member is not limited
+  EXPECT_TRUE(react(a(), bea, m.id, faces[0], false).ok());     // taking one back makes room
+  EXPECT_TRUE(react(a(), bea, m.id, faces.back(), true).ok());
+  EXPECT_TRUE(fails_with(react(a(), bea, m.id, faces[0], true), error_code::limit_reached));
+  EXPECT_EQ(types_of(*sub),
+            (std::vector<std::string>{"reaction.added", "reaction.removed", "reaction.added"}));
+}
+
+TEST_F(ChatService, AReactionStoredBeforeEmojiWereCheckedCanBeTakenBack) {
+  const message m = posted(max, general, "ancien");
+  t.db->write([&](db::transaction& tx) {
+    tx.execute(
+        "INSERT INTO reactions (message_id, account_id, emoji, created_at) "
+        "VALUES ($1, $2, '+1', 0)",
+        m.id, bea.account_id);
+  });
+  EXPECT_TRUE(fails_with(react(a(), bea, m.id, "+1", true), error_code::invalid_field, "emoji"));
+  EXPECT_TRUE(fails_with(react(a(), max, m.id, "+1", false), error_code::invalid_field, "emoji"));
+  auto removed = react(a(), bea, m.id, "+1", false);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_TRUE(removed->reactions.empty());
+}
+
+TEST_F(ChatService, NamesAndBodiesRefuseControlAndDirectionCharacters) {
+  auto bad_name = create_channel(a(), ana, slug, "an\u202Enonces", "chat");
+  ASSERT_TRUE(
+      fails_with(bad_name, error_code::invalid_field, "name", field_problem::forbidden_characters));
+  EXPECT_EQ(bad_name.error().character, U'\u202E');
+  EXPECT_TRUE(fails_with(create_channel(a(), ana, slug, "a\nb", "chat"), error_code::invalid_field,
+                         "name", field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(update_channel(a(), ana, general, std::string("g\x00n", 3), std::nullopt),
+                         error_code::invalid_field, "name", field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(post(bea, general, "salut\u202Dtoi"), error_code::invalid_field, "body",
+                         field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(post(bea, general, std::string("a\0b", 3)), error_code::invalid_field,
+                         "body", field_problem::forbidden_characters));
+  const message m = posted(bea, general, "ligne 1\nligne 2\tfin \u2067مرحبا\u2069");
+  EXPECT_TRUE(fails_with(edit_message(a(), bea, m.id, "x\u202Ey"), error_code::invalid_field,
+                         "body", field_problem::forbidden_characters));
 }
 
 // --- archived channels ---

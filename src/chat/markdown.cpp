@@ -22,25 +22,8 @@ constexpr unsigned parser_flags = MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRI
                                   MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS |
                                   MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
 
+using text::append_utf8;
 using text::replacement_char;
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Escapes for both text and double-quoted attribute values.
 void append_escaped(std::string& out, std::string_view text) {
@@ -195,11 +178,9 @@ std::string decode_url(const MD_ATTRIBUTE& attr) {
   return url;
 }
 
-// Only http:, https:, mailto: and relative URLs. Browsers drop leading
-// controls and spaces and every tab and newline before reading the scheme,
-// so we do too; anything that looks like another scheme (a ':' before any
-// '/', '?' or '#') is refused, which is stricter than the URL standard.
-bool is_allowed_url(std::string_view url) {
+// The URL as a browser reads it to find its scheme and host: leading controls and spaces
+// dropped, every tab and newline removed; lower-cased.
+std::string cleaned_url(std::string_view url) {
   std::string cleaned;
   std::size_t i = 0;
   while (i < url.size() && static_cast<unsigned char>(url[i]) <= 0x20) ++i;
@@ -208,10 +189,27 @@ bool is_allowed_url(std::string_view url) {
       cleaned += to_ascii_lower(url[i]);
     }
   }
+  return cleaned;
+}
+
+// Only http:, https:, mailto: and relative URLs. Anything that looks like another scheme (a ':'
+// before any '/', '?' or '#') is refused, which is stricter than the URL standard.
+bool is_allowed_url(std::string_view url) {
+  const std::string cleaned = cleaned_url(url);
   const std::size_t end = cleaned.find_first_of(":/?#");
   if (end == std::string::npos || cleaned[end] != ':') return true;
   const std::string_view scheme = std::string_view(cleaned).substr(0, end);
   return scheme == "http" || scheme == "https" || scheme == "mailto";
+}
+
+// Whether a browser would fetch `url` from another server than ours: any URL with a scheme,
+// and "//host/..." (or "/\\host/...": browsers read a backslash as a slash in http URLs).
+bool is_remote_url(std::string_view url) {
+  const std::string cleaned = cleaned_url(url);
+  const auto is_slash = [](char c) { return c == '/' || c == '\\'; };
+  if (cleaned.size() >= 2 && is_slash(cleaned[0]) && is_slash(cleaned[1])) return true;
+  const std::size_t end = cleaned.find_first_of(":/?#");
+  return end != std::string::npos && cleaned[end] == ':';
 }
 
 // Percent-encodes like md4c-html; '&' becomes "&amp;" so the attribute
@@ -390,9 +388,7 @@ class html_renderer {
 
   void leave_span(MD_SPANTYPE type, void* detail) {
     if (type == MD_SPAN_IMG) {
-      if (--image_depth_ == 0 && image_allowed_) {
-        close_image(*static_cast<MD_SPAN_IMG_DETAIL*>(detail));
-      }
+      if (--image_depth_ == 0) close_image(*static_cast<MD_SPAN_IMG_DETAIL*>(detail));
       return;
     }
     if (image_depth_ > 0) return;
@@ -478,21 +474,58 @@ class html_renderer {
     out_ += " rel=\"noopener noreferrer nofollow\" target=\"_blank\">";
   }
 
-  // A refused image shows its alt text as plain text.
+  // A refused image shows its alt text as plain text. A remote image becomes a link to it with
+  // its alt text: an <img> would make every reader's browser fetch it, telling its server who
+  // reads the channel and when. Inside a link (where an <a> may not nest) it is only its alt
+  // text, marked so the web app shows it as an image. Only an image of this server stays <img>.
   void open_image(const MD_SPAN_IMG_DETAIL& img) {
     ++image_depth_;
     const std::string url = decode_url(img.src);
-    image_allowed_ = is_allowed_url(url);
-    if (!image_allowed_) return;
-    out_ += "<img src=\"";
-    append_url(out_, url);
-    out_ += "\" alt=\"";
+    if (!is_allowed_url(url)) {
+      image_ = image_kind::refused;
+    } else if (!is_remote_url(url)) {
+      image_ = image_kind::local;
+      out_ += "<img src=\"";
+      append_url(out_, url);
+      out_ += "\" alt=\"";
+    } else if (inside_link()) {
+      image_ = image_kind::remote_in_link;
+      out_ += "<span class=\"remote-image\">";
+    } else {
+      image_ = image_kind::remote;
+      out_ += "<a href=\"";
+      append_url(out_, url);
+      out_ += '"';
+      append_title(img.title);
+      out_ += " class=\"remote-image\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">";
+    }
+    alt_start_ = out_.size();
   }
 
   void close_image(const MD_SPAN_IMG_DETAIL& img) {
-    out_ += '"';
-    append_title(img.title);
-    out_ += '>';
+    switch (image_) {
+      case image_kind::refused:
+        break;
+      case image_kind::local:
+        out_ += '"';
+        append_title(img.title);
+        out_ += '>';
+        break;
+      case image_kind::remote_in_link:
+        out_ += "</span>";
+        break;
+      case image_kind::remote:
+        // Without alt text the link shows where it leads.
+        if (out_.size() == alt_start_) append_escaped(out_, decode_url(img.src));
+        out_ += "</a>";
+        break;
+    }
+  }
+
+  bool inside_link() const {
+    for (const bool open : links_allowed_)
+      if (open) return true;
+    return false;
   }
 
   void append_title(const MD_ATTRIBUTE& title) {
@@ -506,7 +539,10 @@ class html_renderer {
   std::exception_ptr error_;
   std::vector<bool> links_allowed_;  // one per open link
   int image_depth_ = 0;              // images nest inside alt text
-  bool image_allowed_ = false;       // for the outermost open image
+  // How the outermost open image is written.
+  enum class image_kind { refused, local, remote, remote_in_link };
+  image_kind image_ = image_kind::refused;
+  std::size_t alt_start_ = 0;  // where its alt text begins in out_
 };
 
 // What a reader should still see when md4c gives up (it only fails when

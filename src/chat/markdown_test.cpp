@@ -193,6 +193,66 @@ TEST(render_markdown, image_inside_link) {
             "<p>" + link("http://b", "<img src=\"a.png\" alt=\"i\">") + "</p>\n");
 }
 
+// A remote image would load in every reader's browser, telling its server who reads and when:
+// it becomes a link the reader may follow, with its alt text.
+std::string remote_image(std::string_view href, std::string_view text,
+                         std::string_view title = "") {
+  std::string out = "<a href=\"" + std::string(href) + "\"";
+  if (!title.empty()) out += " title=\"" + std::string(title) + "\"";
+  return out + " class=\"remote-image\"" + std::string(link_attrs) + ">" + std::string(text) +
+         "</a>";
+}
+
+TEST(render_markdown, remote_images_are_links) {
+  EXPECT_EQ(render_markdown("![a *cat*](https://tracker.example/a.png \"Tom\")"),
+            "<p>" + remote_image("https://tracker.example/a.png", "a cat", "Tom") + "</p>\n");
+  EXPECT_EQ(render_markdown("see ![x](http://t.example/a.png) here"),
+            "<p>see " + remote_image("http://t.example/a.png", "x") + " here</p>\n");
+  EXPECT_EQ(render_markdown("![x](HTTPS://T.example/a.png)"),
+            "<p>" + remote_image("HTTPS://T.example/a.png", "x") + "</p>\n");
+  EXPECT_EQ(
+      render_markdown("![say \"<hi>\"](https://t.example/a.png)"),
+      "<p>" + remote_image("https://t.example/a.png", "say &quot;&lt;hi&gt;&quot;") + "</p>\n");
+  EXPECT_EQ(render_markdown("![x][r]\n\n[r]: https://t.example/a.png"),
+            "<p>" + remote_image("https://t.example/a.png", "x") + "</p>\n");
+}
+
+TEST(render_markdown, protocol_relative_and_disguised_images_are_remote) {
+  // "//host" and "/\\host" lead to another server; so does a scheme behind an entity or a tab.
+  EXPECT_EQ(render_markdown("![x](//t.example/a.png)"),
+            "<p>" + remote_image("//t.example/a.png", "x") + "</p>\n");
+  EXPECT_EQ(render_markdown("![x](/\\t.example/a.png)"),
+            "<p>" + remote_image("/%5Ct.example/a.png", "x") + "</p>\n");
+  EXPECT_EQ(render_markdown("![x](&#47;&#47;t.example/a.png)"),
+            "<p>" + remote_image("//t.example/a.png", "x") + "</p>\n");
+  EXPECT_EQ(render_markdown("![x](<ht\ttps://t.example/a.png>)").find("<img"), std::string::npos);
+  EXPECT_EQ(render_markdown("![x](<&#32;//t.example/a.png>)").find("<img"), std::string::npos);
+  EXPECT_EQ(render_markdown("![x](https:t.example/a.png)").find("<img"), std::string::npos);
+  EXPECT_EQ(render_markdown("![x](mailto:a@b.c)").find("<img"), std::string::npos);
+}
+
+TEST(render_markdown, remote_image_without_alt_text_shows_its_address) {
+  EXPECT_EQ(render_markdown("![](https://t.example/a.png?x=1&y=2)"),
+            "<p>" +
+                remote_image("https://t.example/a.png?x=1&amp;y=2",
+                             "https://t.example/a.png?x=1&amp;y=2") +
+                "</p>\n");
+}
+
+TEST(render_markdown, nested_remote_images_flatten_into_one_link) {
+  EXPECT_EQ(render_markdown("![a ![b](https://t.example/b.png) c](https://t.example/y.png)"),
+            "<p>" + remote_image("https://t.example/y.png", "a b c") + "</p>\n");
+  EXPECT_EQ(render_markdown("![a ![b](https://t.example/b.png) c](y.png)"),
+            "<p><img src=\"y.png\" alt=\"a b c\"></p>\n");
+}
+
+TEST(render_markdown, remote_image_inside_a_link_is_its_alt_text) {
+  // A link may not hold a link: the image is its alt text, marked as an image.
+  EXPECT_EQ(
+      render_markdown("[![badge](https://t.example/b.svg)](https://example.com)"),
+      "<p>" + link("https://example.com", "<span class=\"remote-image\">badge</span>") + "</p>\n");
+}
+
 TEST(render_markdown, hard_and_soft_breaks) {
   EXPECT_EQ(render_markdown("a  \nb\\\nc\nd"), "<p>a<br>\nb<br>\nc\nd</p>\n");
 }
@@ -296,7 +356,7 @@ TEST(render_markdown, refused_image_inside_allowed_link) {
 const std::set<std::string> known_tags = {
     "p",  "h1", "h2", "h3",     "h4",   "h5",    "h6",    "blockquote", "ul",
     "ol", "li", "hr", "pre",    "code", "table", "thead", "tbody",      "tr",
-    "th", "td", "em", "strong", "del",  "a",     "img",   "br"};
+    "th", "td", "em", "strong", "del",  "a",     "img",   "br",         "span"};
 
 void expect_safe_html(const std::string& input, const std::string& html) {
   ASSERT_TRUE(is_valid_utf8(html)) << testing::PrintToString(input);
@@ -321,6 +381,15 @@ void expect_safe_html(const std::string& input, const std::string& html) {
     ASSERT_TRUE(scheme == "http" || scheme == "https" || scheme == "mailto")
         << testing::PrintToString(input) << " gave " << value;
   }
+  // No image loads from another server: an <img> has a relative URL, not "//host".
+  static const std::regex img(R"(<img src="([^"]*)\")");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), img); it != std::sregex_iterator();
+       ++it) {
+    const std::string value = (*it)[1];
+    ASSERT_FALSE(std::regex_search(value, std::regex(R"(^[A-Za-z][A-Za-z0-9+.-]*:)")))
+        << testing::PrintToString(input) << " gave " << value;
+    ASSERT_FALSE(value.starts_with("//")) << testing::PrintToString(input) << " gave " << value;
+  }
 }
 
 TEST(render_markdown, random_bytes_never_crash) {
@@ -338,13 +407,17 @@ TEST(render_markdown, random_markdown_pieces_stay_safe) {
   // Markdown syntax and URL tricks shuffled together find far more paths
   // through the parser than uniform random bytes do.
   const std::vector<std::string> pieces = {
-      "[",       "]",       "(",        ")",        "![",    "](",          "<",
-      ">",       "*",       "_",        "~~",       "`",     "```",         "\n",
-      "\n\n",    " ",       "  \n",     "\\",       "|",     "|---|",       "- ",
-      "1. ",     "> ",      "#",        "&",        ";",     "&#9;",        "&#x6A;",
-      "&colon;", "&amp;",   "&#0;",     "\"",       "'",     "javascript:", "JAVASCRIPT:",
-      "data:",   "http://", "mailto:",  "www.",     "a@b.c", "x",           "\t",
-      "\x01",    "\xFF",    "\xC3\xA9", "<script>", "=",     "[r]: ",       "[r]"};
+      "[",        "]",       "(",       ")",           "![",
+      "](",       "<",       ">",       "*",           "_",
+      "~~",       "`",       "```",     "\n",          "\n\n",
+      " ",        "  \n",    "\\",      "|",           "|---|",
+      "- ",       "1. ",     "> ",      "#",           "&",
+      ";",        "&#9;",    "&#x6A;",  "&colon;",     "&amp;",
+      "&#0;",     "\"",      "'",       "javascript:", "JAVASCRIPT:",
+      "data:",    "http://", "mailto:", "www.",        "a@b.c",
+      "x",        "\t",      "\x01",    "\xFF",        "\xC3\xA9",
+      "<script>", "=",       "[r]: ",   "[r]",         "https://t.example/",
+      "//",       "/\\",     "&#47;",   "](//"};
   std::mt19937 rng(42);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> count(1, 60);

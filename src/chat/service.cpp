@@ -1,11 +1,13 @@
 #include "chat/service.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "chat/history_cache.hpp"
 #include "chat/markdown.hpp"
 #include "chat/store.hpp"
 #include "communities/service.hpp"
+#include "core/emoji.hpp"
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "realtime/events.hpp"
@@ -20,6 +22,7 @@ result<std::string> check_body(const std::string& raw) {
   if (body.empty()) return errors::invalid("body", field_problem::required);
   if (text::utf8_length(body) > max_body_length)
     return errors::invalid("body", field_problem::too_long, max_body_length);
+  if (auto bad = text::forbidden_in_text(body)) return errors::forbidden_character("body", *bad);
   return body;
 }
 
@@ -27,14 +30,8 @@ result<std::string> check_channel_name(const std::string& raw) {
   const std::string name(text::trim(raw));
   if (name.empty()) return errors::invalid("name", field_problem::required);
   if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  if (auto bad = text::forbidden_in_name(name)) return errors::forbidden_character("name", *bad);
   return name;
-}
-
-bool valid_emoji(const std::string& emoji) {
-  if (emoji.empty() || emoji.size() > 32 || !text::is_valid_utf8(emoji)) return false;
-  for (unsigned char c : emoji)
-    if (c <= ' ' || c == 0x7F) return false;
-  return true;
 }
 
 // Publishes a change of one channel's messages to its community, after the commit.
@@ -326,14 +323,25 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
 }
 
 result<message> react(app& app, const caller& who, std::int64_t message_id,
-                      const std::string& emoji, bool add) {
-  if (!valid_emoji(emoji)) return errors::invalid("emoji", field_problem::invalid_format);
+                      const std::string& raw_emoji, bool add) {
+  // Stored fully qualified, so "❤" and "❤️" are one reaction.
+  const std::optional<std::string> qualified = emoji::fully_qualified(raw_emoji);
+  if (!qualified && add) return errors::invalid("emoji", field_problem::invalid_format);
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> result<message> {
     auto ref = access_message(tx, who, message_id);
     if (!ref) return ref.error();
     if (ref->msg.deleted_at) return errors::not_found("message");
     if (ref->where.place.archived_at) return errors::make(error_code::channel_archived);
+    const auto mine = store::reactions_by(tx, message_id, who.account_id);
+    const auto has = [&](const std::string& e) { return std::ranges::find(mine, e) != mine.end(); };
+    // A reaction stored before only emoji were taken can still be taken back by its author.
+    if (!qualified && !has(raw_emoji))
+      return errors::invalid("emoji", field_problem::invalid_format);
+    const std::string& emoji = qualified ? *qualified : raw_emoji;
+    // Bounded per member, so that one person cannot fill every reader's page and events.
+    if (add && !has(emoji) && mine.size() >= max_reactions_per_member)
+      return errors::limit_reached("reactions", max_reactions_per_member);
     const bool changed = add ? store::add_reaction(tx, message_id, who.account_id, emoji, now)
                              : store::remove_reaction(tx, message_id, who.account_id, emoji);
     message m = reload(tx, message_id);

@@ -19,6 +19,8 @@ namespace ps::chat {
 inline constexpr std::size_t max_body_length = 4000;  // Unicode code points
 inline constexpr std::size_t max_client_id_length = 64;
 inline constexpr int max_page = 200;
+// Distinct emoji one member may put on one message.
+inline constexpr std::size_t max_reactions_per_member = 20;
 
 struct new_message {
   std::string body;
@@ -66,6 +68,8 @@ result<thread> thread_of(app& app, const caller& who, std::int64_t message_id);
 result<message> edit_message(app& app, const caller& who, std::int64_t message_id,
                              const std::string& body);
 outcome delete_message(app& app, const caller& who, std::int64_t message_id);
+// `emoji` must be one RGI emoji (stored fully qualified, see core/emoji.hpp); adding a 21st
+// distinct one to a message is refused (limit_reached), adding one again changes nothing.
 result<message> react(app& app, const caller& who, std::int64_t message_id,
                       const std::string& emoji, bool add);
 result<channel> mark_read(app& app, const caller& who, std::int64_t channel_id, std::int64_t seq);

@@ -248,6 +248,15 @@ void with_reactions(db::session& s, std::vector<message>& messages) {
   }
 }
 
+std::vector<std::string> reactions_by(db::session& s, std::int64_t message_id,
+                                      std::int64_t account_id) {
+  std::vector<std::string> out;
+  for (auto& r : s.query("SELECT emoji FROM reactions WHERE message_id = $1 AND account_id = $2",
+                         message_id, account_id))
+    out.push_back(r.text(0));
+  return out;
+}
+
 bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
                   const std::string& emoji, millis now) {
   return tx.execute(

@@ -53,6 +53,9 @@ std::vector<message> replies_to(db::session& s, std::int64_t parent_id);
 // Fills the reactions of messages that all belong to one channel.
 void with_reactions(db::session& s, std::vector<message>& messages);
 
+// The emoji one account has put on one message.
+std::vector<std::string> reactions_by(db::session& s, std::int64_t message_id,
+                                      std::int64_t account_id);
 // True when the reaction was new.
 bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
                   const std::string& emoji, millis now);

@@ -188,6 +188,20 @@ TEST_F(CommunitiesService, CreateValidatesNameDescriptionTimezoneAndLocale) {
   EXPECT_EQ(good->place.timezone, "Europe/Paris");
 }
 
+TEST_F(CommunitiesService, NameAndDescriptionRefuseControlAndDirectionCharacters) {
+  const caller ana = t.person("Ana");
+  EXPECT_TRUE(fails_with(create_community(a(), ana, named("Les voisins\u202E")),
+                         error_code::invalid_field, "name", field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(create_community(a(), ana, named("Les\nvoisins")),
+                         error_code::invalid_field, "name", field_problem::forbidden_characters));
+  EXPECT_TRUE(fails_with(create_community(a(), ana, community_form{"Ok", {}, "a\u202Db", {}, {}}),
+                         error_code::invalid_field, "description",
+                         field_problem::forbidden_characters));
+  auto good = create_community(a(), ana, community_form{"Ok", {}, "Ligne 1\nLigne 2", {}, {}});
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good->place.description, "Ligne 1\nLigne 2");
+}
+
 // --- who sees what ---
 
 TEST_F(CommunitiesService, NonMemberGetsNotFoundNeverForbidden) {

@@ -23,12 +23,15 @@ bool is_known_timezone(const std::string& name) {
 outcome check_name(const std::string& name) {
   if (name.empty()) return errors::invalid("name", field_problem::required);
   if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  if (auto bad = text::forbidden_in_name(name)) return errors::forbidden_character("name", *bad);
   return done;
 }
 
 outcome check_description(const std::string& description) {
   if (text::utf8_length(description) > 2000)
     return errors::invalid("description", field_problem::too_long, 2000);
+  if (auto bad = text::forbidden_in_text(description))
+    return errors::forbidden_character("description", *bad);
   return done;
 }
 

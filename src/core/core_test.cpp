@@ -56,6 +56,80 @@ TEST(Errors, MessagesInBothLanguagesNameTheField) {
   EXPECT_NE(error_message(errors::rate_limited(42), locale::en).find("42"), std::string::npos);
 }
 
+TEST(Text, NamesRefuseControlsLineBreaksAndDirectionChanges) {
+  for (const char32_t bad :
+       {U'\0',     U'\t',     U'\n',     U'\r',     U'\x1B',   U'\x7F',   U'\x85',
+        U'\x9B',   U'\u2028', U'\u2029', U'\u061C', U'\u200E', U'\u200F', U'\u202A',
+        U'\u202B', U'\u202C', U'\u202D', U'\u202E', U'\u2066', U'\u2067', U'\u2068',
+        U'\u2069', U'\u200B', U'\u2060', U'\u2064', U'\uFEFF'}) {
+    std::string name = "Ana";
+    text::append_utf8(name, bad);
+    name += "gpj.exe";
+    EXPECT_EQ(text::forbidden_in_name(name), bad) << static_cast<std::uint32_t>(bad);
+  }
+  // The first one found is the one named.
+  EXPECT_EQ(text::forbidden_in_name("a\u202Eb\x01"), U'\u202E');
+  for (const std::string ok :
+       {"Ana", "Béatrice Côté-Lévesque", "محمد", "李小龍", "O’Brien", "Ana 👩🏽\u200D💻",
+        "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645",
+        "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", ""}) {
+    EXPECT_EQ(text::forbidden_in_name(ok), std::nullopt) << ok;  // ZWJ, ZWNJ, tags stay
+  }
+}
+
+TEST(Text, LongTextsKeepLineBreaksAndIsolatesButNotNulOrOverrides) {
+  EXPECT_EQ(text::forbidden_in_text("Ligne 1\nLigne 2\r\n\tfin \u2067مرحبا\u2069 \u200F! \u2028"),
+            std::nullopt);
+  for (const char32_t bad : {U'\0', U'\x01', U'\x0B', U'\x0C', U'\x1B', U'\x7F', U'\x85', U'\x9F',
+                             U'\u202A', U'\u202B', U'\u202C', U'\u202D', U'\u202E'}) {
+    std::string body = "Bonjour ";
+    text::append_utf8(body, bad);
+    EXPECT_EQ(text::forbidden_in_text(body), bad) << static_cast<std::uint32_t>(bad);
+  }
+}
+
+TEST(Text, EmailsRefuseWhatNamesRefuse) {
+  EXPECT_FALSE(text::looks_like_email("ana\u202E@example.com"));
+  EXPECT_FALSE(text::looks_like_email("ana@exa\xC2\x85mple.com"));
+  EXPECT_TRUE(text::looks_like_email("andré@example.com"));
+}
+
+TEST(Errors, AForbiddenCharacterIsNamedWithItsKind) {
+  const auto message = [](char32_t c, locale lang) {
+    return error_message(errors::forbidden_character("display_name", c), lang);
+  };
+  EXPECT_EQ(message(U'\0', locale::en),
+            "The field “display_name” contains a control character (U+0000), which is not "
+            "allowed here.");
+  EXPECT_EQ(message(U'\0', locale::fr),
+            "Le champ « display_name » contient un caractère de contrôle (U+0000), qui n’est pas "
+            "permis ici.");
+  EXPECT_NE(message(U'\n', locale::en).find("a line break (U+000A)"), std::string::npos);
+  EXPECT_NE(message(U'\u2028', locale::fr).find("un saut de ligne (U+2028)"), std::string::npos);
+  EXPECT_NE(message(U'\u202E', locale::en).find("changes the direction of the text (U+202E)"),
+            std::string::npos);
+  EXPECT_NE(message(U'\u2066', locale::fr).find("change le sens d’écriture du texte (U+2066)"),
+            std::string::npos);
+  EXPECT_NE(message(U'\u200B', locale::en).find("an invisible character (U+200B)"),
+            std::string::npos);
+  const api_error e = errors::forbidden_character("name", U'\u202E');
+  EXPECT_EQ(e.code, error_code::invalid_field);
+  EXPECT_EQ(e.field, "name");
+  EXPECT_EQ(e.problem, field_problem::forbidden_characters);
+}
+
+TEST(Errors, ALimitReachedSaysWhatAndHowMany) {
+  const api_error e = errors::limit_reached("reactions", 20);
+  EXPECT_EQ(http_status(e.code), 409);
+  EXPECT_EQ(code_name(e.code), "limit_reached");
+  EXPECT_EQ(error_message(e, locale::fr),
+            "Tu as déjà mis 20 réactions différentes sur ce message : retires-en une pour en "
+            "ajouter une autre.");
+  EXPECT_EQ(error_message(e, locale::en),
+            "You have already put 20 different reactions on this message: remove one to add "
+            "another.");
+}
+
 TEST(Locale, AcceptLanguage) {
   EXPECT_EQ(locale_from_accept_language("en-CA,en;q=0.9,fr;q=0.8"), locale::en);
   EXPECT_EQ(locale_from_accept_language("fr-CA,en;q=0.5"), locale::fr);

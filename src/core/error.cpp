@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 namespace ps {
 
 int http_status(error_code code) {
@@ -18,7 +20,8 @@ int http_status(error_code code) {
     case error_code::method_not_allowed: return 405;
     case error_code::email_taken:
     case error_code::slug_taken:
-    case error_code::channel_archived: return 409;
+    case error_code::channel_archived:
+    case error_code::limit_reached: return 409;
     case error_code::invitation_expired:
     case error_code::invitation_used_up:
     case error_code::invitation_revoked: return 410;
@@ -45,6 +48,7 @@ std::string_view code_name(error_code code) {
     case error_code::email_taken: return "email_taken";
     case error_code::slug_taken: return "slug_taken";
     case error_code::channel_archived: return "channel_archived";
+    case error_code::limit_reached: return "limit_reached";
     case error_code::invitation_expired: return "invitation_expired";
     case error_code::invitation_used_up: return "invitation_used_up";
     case error_code::invitation_revoked: return "invitation_revoked";
@@ -64,6 +68,25 @@ std::string_view code_name(error_code code) {
 
 namespace {
 
+// What kind of character text::forbidden_in_name / _in_text refused, for a person: the lists
+// themselves live there.
+std::string character_description(char32_t c, bool fr) {
+  const std::string code = fmt::format("U+{:04X}", static_cast<std::uint32_t>(c));
+  if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0x85 || c == 0x2028 || c == 0x2029)
+    return fr ? fmt::format("un saut de ligne ({})", code) : fmt::format("a line break ({})", code);
+  if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+    return fr ? fmt::format("un caractère de contrôle ({})", code)
+              : fmt::format("a control character ({})", code);
+  if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+      (c >= 0x2066 && c <= 0x2069))
+    return fr ? fmt::format("un caractère invisible qui change le sens d’écriture du texte ({})",
+                            code)
+              : fmt::format("an invisible character that changes the direction of the text ({})",
+                            code);
+  return fr ? fmt::format("un caractère invisible ({})", code)
+            : fmt::format("an invisible character ({})", code);
+}
+
 std::string field_message(const api_error& e, locale lang) {
   const bool fr = lang == locale::fr;
   std::string head = fr ? fmt::format("Le champ « {} »", e.field) : fmt::format("The field “{}”", e.field);
@@ -82,6 +105,11 @@ std::string field_message(const api_error& e, locale lang) {
       return head + (fr ? " est hors des limites permises." : " is outside the allowed range.");
     case field_problem::not_allowed:
       return head + (fr ? " contient une valeur non permise." : " has a value that is not allowed.");
+    case field_problem::forbidden_characters:
+      return head + (fr ? fmt::format(" contient {}, qui n’est pas permis ici.",
+                                      character_description(e.character, true))
+                        : fmt::format(" contains {}, which is not allowed here.",
+                                      character_description(e.character, false)));
   }
   return head;
 }
@@ -147,6 +175,18 @@ std::string error_message(const api_error& e, locale lang) {
                 : "This community address is already taken.";
     case error_code::channel_archived:
       return fr ? "Ce canal est archivé." : "This channel is archived.";
+    case error_code::limit_reached:
+      if (e.what == "reactions")
+        return fr ? fmt::format(
+                        "Tu as déjà mis {} réactions différentes sur ce message : "
+                        "retires-en une pour en ajouter une autre.",
+                        e.limit)
+                  : fmt::format(
+                        "You have already put {} different reactions on this message: "
+                        "remove one to add another.",
+                        e.limit);
+      return fr ? fmt::format("Tu as atteint la limite permise ({}).", e.limit)
+                : fmt::format("You have reached the allowed limit ({}).", e.limit);
     case error_code::invitation_expired:
       return fr ? "Cette invitation a expiré." : "This invitation has expired.";
     case error_code::invitation_used_up:

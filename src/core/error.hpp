@@ -19,6 +19,7 @@ enum class error_code {
   email_taken,
   slug_taken,
   channel_archived,
+  limit_reached,
   invitation_expired,
   invitation_used_up,
   invitation_revoked,
@@ -35,7 +36,15 @@ enum class error_code {
 };
 
 // Why a field was refused; the message is composed from it in the caller's language.
-enum class field_problem { required, too_short, too_long, invalid_format, out_of_range, not_allowed };
+enum class field_problem {
+  required,
+  too_short,
+  too_long,
+  invalid_format,
+  out_of_range,
+  not_allowed,
+  forbidden_characters,
+};
 
 // What a rate_limited refusal stopped, when its message has more to say than "wait".
 enum class rate_limited_action { other, log_in };
@@ -45,10 +54,12 @@ struct api_error {
   error_code code = error_code::internal;
   std::string field;
   field_problem problem = field_problem::required;
-  long limit = 0;  // the bound broken by too_short / too_long / out_of_range
+  long limit = 0;  // the bound broken by too_short / too_long / out_of_range / limit_reached
+  char32_t character = 0;  // for forbidden_characters: the first one found
   int retry_after_seconds = 0;
   rate_limited_action limited = rate_limited_action::other;
-  std::string what;  // for not_found: what was not found ("community", "channel", ...)
+  std::string what;  // for not_found: what was not found ("community", "channel", ...);
+                     // for limit_reached: what there are too many of ("reactions")
 };
 
 int http_status(error_code code);
@@ -79,6 +90,19 @@ inline api_error invalid(std::string field, field_problem problem, long limit = 
 inline api_error payload_too_large(long limit_bytes) {
   api_error e = make(error_code::payload_too_large);
   e.limit = limit_bytes;
+  return e;
+}
+// A text holding a character its field may not hold (text::forbidden_in_name / _in_text).
+inline api_error forbidden_character(std::string field, char32_t character) {
+  api_error e = invalid(std::move(field), field_problem::forbidden_characters);
+  e.character = character;
+  return e;
+}
+// One person has as many of `what` as they may have (e.g. distinct reactions on one message).
+inline api_error limit_reached(std::string what, long limit) {
+  api_error e = make(error_code::limit_reached);
+  e.what = std::move(what);
+  e.limit = limit;
   return e;
 }
 inline api_error rate_limited(int retry_after_seconds,

@@ -66,11 +66,102 @@ std::string to_valid_utf8(std::string_view s) {
   return out;
 }
 
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 std::string to_lower_ascii(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+namespace {
+
+// The code point of the well-formed sequence of `n` bytes at the start of `s`.
+char32_t decode(std::string_view s, std::size_t n) {
+  const auto b = [&](std::size_t i) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[i]));
+  };
+  switch (n) {
+    case 1:
+      return b(0);
+    case 2:
+      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3:
+      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default:
+      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+}
+
+bool is_control(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
+
+// UAX #9's directional marks (ALM, LRM, RLM) and isolates (LRI, RLI, FSI, PDI).
+bool is_direction_mark_or_isolate(char32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x2066 && c <= 0x2069);
+}
+// Its embeddings and overrides (LRE, RLE, PDF, LRO, RLO).
+bool is_embedding_or_override(char32_t c) {
+  return c >= 0x202A && c <= 0x202E;
+}
+
+// Invisible characters with no use in a name: zero-width space, word joiner and the invisible
+// operators, the byte-order mark.
+bool is_invisible(char32_t c) {
+  return c == 0x200B || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF;
+}
+
+bool forbidden_name_character(char32_t c) {
+  return is_control(c) || c == 0x2028 || c == 0x2029 || is_direction_mark_or_isolate(c) ||
+         is_embedding_or_override(c) || is_invisible(c);
+}
+
+bool forbidden_text_character(char32_t c) {
+  if (c == '\t' || c == '\n' || c == '\r') return false;
+  return is_control(c) || is_embedding_or_override(c);
+}
+
+template <typename Forbidden>
+std::optional<char32_t> first_forbidden(std::string_view s, Forbidden forbidden) {
+  while (!s.empty()) {
+    const std::size_t n = valid_utf8_length(s);
+    if (n == 0) {  // not ours to judge: UTF-8 is checked where text enters
+      s.remove_prefix(1);
+      continue;
+    }
+    const char32_t c = decode(s, n);
+    if (forbidden(c)) return c;
+    s.remove_prefix(n);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<char32_t> forbidden_in_name(std::string_view s) {
+  return first_forbidden(s, forbidden_name_character);
+}
+
+std::optional<char32_t> forbidden_in_text(std::string_view s) {
+  return first_forbidden(s, forbidden_text_character);
 }
 
 bool looks_like_email(std::string_view s) {
@@ -83,7 +174,7 @@ bool looks_like_email(std::string_view s) {
   if (dot == std::string_view::npos || dot == 0 || dot == domain.size() - 1) return false;
   for (unsigned char c : s)
     if (c <= ' ' || c == 0x7F || c == '<' || c == '>' || c == ',' || c == ';') return false;
-  return true;
+  return !forbidden_in_name(s);
 }
 
 namespace {

@@ -62,7 +62,7 @@ void add_security_headers(response& res, const config& cfg) {
   res.headers.emplace_back(
       "Content-Security-Policy",
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-      "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+      "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
       "frame-ancestors 'none'; form-action 'self'");
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("Referrer-Policy", "same-origin");

@@ -130,6 +130,9 @@ TEST_F(InvitationsService, CreateChecksTheBounds) {
   EXPECT_TRUE(create_invitation(a(), ana, slug, invitation_form{{}, {}, note}).ok());
   EXPECT_TRUE(fails_with(create_invitation(a(), ana, slug, invitation_form{{}, {}, note + "e"}),
                          error_code::invalid_field, "note"));
+  EXPECT_TRUE(fails_with(
+      create_invitation(a(), ana, slug, invitation_form{{}, {}, std::string("pour\x00toi", 8)}),
+      error_code::invalid_field, "note", field_problem::forbidden_characters));
 }
 
 TEST_F(InvitationsService, NonMembersCannotCreateOrList) {

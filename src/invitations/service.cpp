@@ -25,6 +25,7 @@ result<invitation> create_invitation(app& app, const caller& who, const std::str
     return errors::invalid("expires_in_hours", field_problem::out_of_range);
   const std::string note(text::trim(form.note.value_or("")));
   if (text::utf8_length(note) > 500) return errors::invalid("note", field_problem::too_long, 500);
+  if (auto bad = text::forbidden_in_text(note)) return errors::forbidden_character("note", *bad);
   const millis now = app.clock.now();
 
   return app.db.write([&](db::transaction& tx) -> result<invitation> {

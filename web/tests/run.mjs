@@ -12,7 +12,7 @@ const T = {
     create_community: 'Créer une communauté', community_name: 'Nom de la communauté', community_description: 'Description', create: 'Créer',
     channel_name: 'Nom du canal', create_channel: 'Créer le canal', max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', note: 'Note privée', create_invitation: 'Créer le lien',
     invites: (n) => `${n} t’invite`, session_expired: 'Ta session a pris fin', members_can_invite: 'Les membres peuvent inviter du monde', rename: 'Renommer', rename_label: (n) => `Nouveau nom pour #${n}`, save_btn: 'Enregistrer', revoke: 'Annuler le lien', revoked_title: 'Cette invitation a été annulée', remove: (n) => `Retirer ${n}`, no_community: 'Tu n’as pas encore de communauté', language: 'Langue', other_account: 'My account', after_expiry: 'Toujours là?', member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
-    react: 'Réagir', react_with: 'Réagir avec 👍', reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
+    react: 'Réagir', react_with: 'Réagir avec 👍', poster: 'Voici l’affiche du show', poster_alt: 'L’affiche', image_words: ['"Image :"', '"— touche pour l’ouvrir"'], reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
     members: 'Membres', founding: 'Première génération', invited_by: (n) => `grâce à ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
     removed_title: 'Tu ne peux pas rejoindre cette communauté', removed_list: 'Retirés', let_back_in: (n) => `Laisser revenir ${n}`, let_back_done: (n) => `C’est fait : ${n} peut revenir avec un lien d’invitation.`, join: (c) => `Rejoindre ${c}`, member3: 'membre nº 3',
@@ -26,7 +26,7 @@ const T = {
     create_community: 'Create a community', community_name: 'Community name', community_description: 'Description', create: 'Create',
     channel_name: 'Channel name', create_channel: 'Create channel', max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', note: 'Private note', create_invitation: 'Create link',
     invites: (n) => `${n} invites you`, session_expired: 'Your session ended', members_can_invite: 'Members can invite people', rename: 'Rename', rename_label: (n) => `New name for #${n}`, save_btn: 'Save', revoke: 'Withdraw link', revoked_title: 'This invitation was withdrawn', remove: (n) => `Remove ${n}`, no_community: 'You don’t have a community yet', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
-    react: 'React', react_with: 'React with 👍', reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
+    react: 'React', react_with: 'React with 👍', poster: 'Here is the show’s poster', poster_alt: 'The poster', image_words: ['"Image:"', '"— tap to open"'], reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
     members: 'Members', founding: 'First generation', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
     removed_title: 'You can’t join this community', removed_list: 'Removed', let_back_in: (n) => `Let ${n} back in`, let_back_done: (n) => `Done: ${n} can come back with an invitation link.`, join: (c) => `Join ${c}`, member3: 'member #3',
@@ -218,6 +218,28 @@ async function story(browser, server, lang) {
       await m.getByRole('button', { name: t.react_with }).click();
       await m.locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
       await msg(guest, t.reply).locator('.reaction[data-emoji="👍"]').filter({ hasText: '1' }).waitFor();
+    });
+
+    await check('a remote image in a message is a link to open, never loaded by itself', async () => {
+      const asked = [];
+      const watch = (r) => r.url().includes('tracker.example') && asked.push(r.url());
+      host.on('request', watch);
+      guest.on('request', watch);
+      const box = host.getByLabel(t.message, { exact: true });
+      await box.fill(`${t.poster} ![${t.poster_alt}](https://tracker.example/poster.png)`);
+      await box.press('Enter');
+      const link = msg(guest, t.poster).locator('a.remote-image');
+      await link.waitFor();
+      if ((await link.innerText()).trim() !== t.poster_alt) throw new Error(`the link reads ${JSON.stringify(await link.innerText())}`);
+      if ((await link.getAttribute('href')) !== 'https://tracker.example/poster.png') throw new Error('the link does not lead to the image');
+      const words = await link.evaluate((a) => [getComputedStyle(a, '::before').content, getComputedStyle(a, '::after').content]);
+      if (JSON.stringify(words) !== JSON.stringify(t.image_words)) throw new Error(`the link says ${JSON.stringify(words)}, not ${JSON.stringify(t.image_words)}`);
+      if (await msg(guest, t.poster).locator('img').count()) throw new Error('the remote image is an <img>');
+      await a11y(guest, 'remote image (phone)');
+      await guest.waitForTimeout(300);
+      host.off('request', watch);
+      guest.off('request', watch);
+      if (asked.length) throw new Error(`the browser asked tracker.example for ${asked.join(', ')}`);
     });
 
     await check('keyboard only: skip link, then react to a message without a mouse', async () => {

@@ -5,9 +5,7 @@ import type { Message as Msg, Member } from '../api';
 import { error_text, format_clock, format_time, t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
-import { replace } from './state';
-
-export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '🙏'];
+import { QUICK_EMOJI, replace } from './state';
 
 interface Props {
   m: Msg;

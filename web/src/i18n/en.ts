@@ -107,6 +107,8 @@ export const en: Dict = {
   delete_confirm: 'Delete this message for good?',
   react: 'React',
   react_with: 'React with {emoji}',
+  remote_image: 'Image:',
+  remote_image_open: 'tap to open',
   reaction_count: '{emoji}: {count}, {names}',
   reply_in_thread: 'Reply in thread',
   replies: '{count} replies',

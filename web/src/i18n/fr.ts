@@ -109,6 +109,8 @@ export const fr = {
   delete_confirm: 'Supprimer ce message pour de bon?',
   react: 'Réagir',
   react_with: 'Réagir avec {emoji}',
+  remote_image: 'Image :',
+  remote_image_open: 'touche pour l’ouvrir',
   reaction_count: '{emoji} : {count}, {names}',
   reply_in_thread: 'Répondre dans un fil',
   replies: '{count} réponses',

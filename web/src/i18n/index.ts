@@ -23,6 +23,16 @@ export function set_locale(l: Locale) {
   current = l;
   localStorage.setItem('ps_locale', l);
   document.documentElement.lang = l;
+  // Words that the style sheet puts around server-rendered HTML, whose text is the same for
+  // every reader (a remote image's link: "Image : alt — touche pour l’ouvrir").
+  const style = document.documentElement.style;
+  style?.setProperty('--remote-image', css_string(t('remote_image')));
+  style?.setProperty('--remote-image-open', css_string(t('remote_image_open')));
+}
+
+/** A CSS string literal: content: var(--x) shows it. */
+function css_string(s: string): string {
+  return `"${s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\a ' : '\\' + c))}"`;
 }
 
 /** Translates a key, filling {placeholders} from vars. */

@@ -27,6 +27,24 @@ test('i18n: t() fills placeholders; the browser language picks the default', () 
   i18n.set_locale('fr');
 });
 
+test('i18n: the words the style sheet puts around a remote image follow the language', () => {
+  const props = {};
+  document.documentElement.style = { setProperty: (k, v) => (props[k] = v) };
+  i18n.set_locale('en');
+  assert.equal(props['--remote-image'], '"Image:"');
+  assert.equal(props['--remote-image-open'], '"tap to open"');
+  i18n.set_locale('fr');
+  assert.equal(props['--remote-image'], '"Image :"');
+  assert.equal(props['--remote-image-open'], '"touche pour l’ouvrir"');
+  delete document.documentElement.style;
+});
+
+test('chat: the reaction picker offers only what the server takes: single RGI emoji, fully qualified', () => {
+  assert.ok(chat.QUICK_EMOJI.length > 0 && chat.QUICK_EMOJI.length <= 20);
+  for (const e of chat.QUICK_EMOJI) assert.match(e, /^\p{RGI_Emoji}$/v, `${e} is not one RGI emoji`);
+  assert.equal(new Set(chat.QUICK_EMOJI).size, chat.QUICK_EMOJI.length);
+});
+
 test('errors: server codes become sentences in the person’s language, next to the right field', () => {
   const taken = new api.ApiError(409, 'email_taken', 'x');
   assert.equal(i18n.error_field(taken), 'email');
