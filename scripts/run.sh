@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The Node that install-deps.sh chose (and said so), for the web build too.
+source scripts/node.sh
+use_node --quiet --no-install
 (cd web && npm run build)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)"
