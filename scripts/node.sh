@@ -1,9 +1,9 @@
 # Sourced by the scripts (install-deps.sh, run.sh, test.sh, with-node.sh): chooses the Node.js
 # that builds and tests the web app and puts it first on PATH, so that every npm, node and npm
-# script (vite, tsc, rolldown, playwright) runs on it.
+# script (vite, tsc, rolldown, playwright, the OpenAPI validator) runs on it.
 #
 # The required range is stated once, in web/package.json's "engines.node": the range that every
-# npm package of the lock file accepts (today @axe-core/playwright's is the narrowest).
+# npm package of the lock file accepts (today @apidevtools/swagger-parser's is the narrowest).
 # web/.npmrc sets engine-strict, so npm refuses a Node outside it rather than warning. Debian
 # 12's own Node is 18.20, too old: then the scripts bring the npm registry's `node` package (a
 # linux-x64 Node binary that Debian's npm installs) into .tools/node, once.
@@ -112,7 +112,7 @@ use_node() {
   done
   local range
   range=$(ps_required_node_range) || return 1
-  local required="  required: $range (web/package.json's engines.node: what every npm package of the web app accepts; Vite 8's rolldown, Playwright and axe set it)"
+  local required="  required: $range (web/package.json's engines.node: what every npm package of the web app accepts; Vite 8's rolldown, Playwright, axe and the OpenAPI validator set it)"
 
   # The system's Node: the first on PATH once the project-local one is left out.
   local system_path system_node system_version="" system
