@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Petite Salle needs to build, run and test on Debian 12 (run as root), then the
-# web app's npm packages from the lock file. Skips apt when everything is already there.
+# Installs what Petite Salle needs to build, run and test on Debian 12 (run as root): Debian's
+# packages, a Node.js that the web app's packages accept (scripts/node.sh: the system's when new
+# enough, else one in .tools/node), then the web app's npm packages from the lock file. Skips
+# what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,9 @@ packages=(
   postgresql python3-aiosmtpd python3-pytest python3-requests python3-websocket chromium tzdata ca-certificates
 )
 # Node.js may come from elsewhere than Debian (a newer one is fine): ask apt only when absent.
-command -v npm >/dev/null || packages+=(nodejs npm)
+# Debian 12's is too old for the web app, but its npm installs the Node that scripts/node.sh
+# brings.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,4 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
 fi
 
-(cd web && npm ci --no-audit --no-fund --loglevel=error)
+source scripts/node.sh
+use_node
+# No --loglevel=error: npm's warnings stay visible, and web/.npmrc's engine-strict makes a
+# package whose engines refuse this Node an error.
+(cd web && npm ci --no-audit --no-fund)

@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/install-deps.sh
+# The Node that install-deps.sh chose (and said so), for every npm and node below, the OpenAPI
+# validator that the integration tests run included.
+source scripts/node.sh
+use_node --quiet --no-install
 (cd web && npm run build)
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPS_SANITIZE=ON
