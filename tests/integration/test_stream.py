@@ -46,11 +46,11 @@ def test_upgrade_from_a_foreign_origin_is_403(community):
                                 origin="http://evil.example") == 403
     token = community.member.new_token()
     assert ws_status_of_refused(server, token=token, origin="http://evil.example") == 403
-    # the public URL is fine, and so is the Host the server was reached by
+    # the public URL is fine; the Host header does not count (the client chooses it)
     assert ws_status_of_refused(server, cookie=community.member.cookie, origin=server.url) == 101
     assert ws_status_of_refused(server, cookie=community.member.cookie,
                                 host=f"localhost:{server.port}",
-                                origin=f"http://localhost:{server.port}") == 101
+                                origin=f"http://localhost:{server.port}") == 403
     # a look-alike is not
     assert ws_status_of_refused(server, cookie=community.member.cookie,
                                 origin=f"{server.url}.evil.example") == 403
@@ -280,7 +280,8 @@ def test_stream_with_two_connections_of_one_account(community):
 
 
 def test_a_client_too_slow_to_read_is_closed_and_does_not_slow_others(community, make_user):
-    """More than 1,024 frames waiting: closed with 1008; a reading member keeps up meanwhile."""
+    """More than 1,024 frames waiting: the socket is closed outright (a close frame would wait
+    behind what the client does not read); a reading member keeps up meanwhile."""
     owner, member = community.owner, community.member
     # a small receive buffer (set before connecting) so that frames pile up on the server
     slow = WS.connect(member.server, cookie=member.cookie,
@@ -323,20 +324,21 @@ def test_a_client_too_slow_to_read_is_closed_and_does_not_slow_others(community,
         assert not errors, errors[:3]
         assert got == n_threads * per_thread, f"the reading member got {got} messages"
 
-    # the slow one: whatever was buffered, then a close frame 1008
+    # the slow one: whatever was buffered, then the end of the connection (no close frame)
     slow.conn.settimeout(10)
-    code = None
+    ended = None
     try:
         while True:
             opcode, frame = slow.conn.recv_data_frame(True)
-            if opcode == websocket.ABNF.OPCODE_CLOSE:
-                code = struct.unpack("!H", frame.data[:2])[0] if len(frame.data) >= 2 else None
-                break
-    except (websocket.WebSocketException, OSError) as e:
-        pytest.fail(f"no close frame for the slow client ({e!r})")
+            assert opcode != websocket.ABNF.OPCODE_CLOSE or len(frame.data) < 2 or \
+                struct.unpack("!H", frame.data[:2])[0] != 1000, "closed as if all was well"
+    except websocket.WebSocketTimeoutException as e:
+        pytest.fail(f"the slow client's connection is still open ({e!r})")
+    except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError) as e:
+        ended = e
     finally:
         slow.close()
-    assert code == 1008, code
+    assert ended is not None
 
 
 def _post_concurrently(owner, channel_id, n_threads, per_thread, tag):
