@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accounts/auth.hpp"
+#include "accounts/throttle.hpp"
 #include "http/asio.hpp"
 #include "http/connection_limits.hpp"
 #include "http/dispatcher.hpp"
@@ -224,7 +225,9 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
   beast::error_code ec;
   const std::string remote = socket.remote_endpoint(ec).address().to_string();
   if (ec) co_return;
-  auto address_ticket = s.limits.connection_from(remote);
+  // Counted per client network as the log-in throttle counts them (an IPv6 client by its /64,
+  // which it holds whole): one phone must not pass for 2^64 addresses of 128 connections each.
+  auto address_ticket = s.limits.connection_from(accounts::network_of(remote));
   if (!address_ticket) {
     // This address holds its share already: nothing is read, nothing is kept.
     socket.close(ec);
