@@ -460,7 +460,7 @@ TEST_F(AccountsService, ChangePasswordRevokesTheOtherSessions) {
   auto here = sign_up(a(), form(), locale::fr);
   auto elsewhere = log_in(a(), "ana@example.com", good_password, "10.0.0.1");
   ASSERT_TRUE(here.ok() && elsewhere.ok());
-  auto tok = create_token(a(), caller{here->acct.id, locale::fr, std::nullopt}, "script");
+  auto tok = create_token(a(), caller{here->acct.id, locale::fr, std::nullopt, std::nullopt}, "script");
   ASSERT_TRUE(tok.ok());
   auto who = authenticate(a(), cookie(here->session_token));
   ASSERT_TRUE(who.has_value());
@@ -508,7 +508,7 @@ TEST_F(AccountsService, ChangePasswordEndsLoginLinksAskedForBeforeIt) {
 TEST_F(AccountsService, ChangePasswordWithATokenEndsEverySessionAndToken) {
   auto s = sign_up(a(), form(), locale::fr);
   ASSERT_TRUE(s.ok());
-  auto tok = create_token(a(), caller{s->acct.id, locale::fr, std::nullopt}, "script");
+  auto tok = create_token(a(), caller{s->acct.id, locale::fr, std::nullopt, std::nullopt}, "script");
   ASSERT_TRUE(tok.ok());
   auto who = authenticate(a(), bearer(tok->secret));
   ASSERT_TRUE(who.has_value());

@@ -18,13 +18,13 @@ std::optional<caller> authenticate(app& app, const http::request& req) {
     if (!owner->last_used_at || *owner->last_used_at < now - 60'000) {
       app.db.write_later([id = owner->credential_id, now](db::transaction& tx) { store::touch_token(tx, id, now); });
     }
-    return caller{owner->account_id, owner->lang, std::nullopt};
+    return caller{owner->account_id, owner->lang, std::nullopt, owner->credential_id};
   }
   auto cookie = req.cookie(session_cookie);
   if (!cookie || cookie->empty()) return std::nullopt;
   auto owner = app.db.read([&](db::session& s) { return store::live_session(s, secrets::token_digest(*cookie)); });
   if (!owner) return std::nullopt;
-  return caller{owner->account_id, owner->lang, owner->credential_id};
+  return caller{owner->account_id, owner->lang, owner->credential_id, std::nullopt};
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "accounts/store.hpp"
+#include "realtime/hub.hpp"
 #include "accounts/throttle.hpp"
 #include "chat/history_cache.hpp"
 #include "core/secrets.hpp"
@@ -109,8 +110,13 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
 
 void log_out(app& app, const caller& who) {
   if (!who.session_id) return;
-  app.db.write(
-      [&](db::transaction& tx) { store::revoke_session(tx, *who.session_id, app.clock.now()); });
+  app.db.write([&](db::transaction& tx) {
+    store::revoke_session(tx, *who.session_id, app.clock.now());
+    // Streams opened with this session end too (close_session_ended), not only its requests.
+    tx.after_commit([&app, account = who.account_id, session = *who.session_id] {
+      app.hub.end_session(account, session);
+    });
+  });
 }
 
 outcome send_login_link(app& app, const std::string& raw_email, const std::string& ip) {
@@ -210,6 +216,9 @@ outcome change_password(app& app, const caller& who, const std::string& current,
     store::revoke_sessions_except(tx, who.account_id, who.session_id, now);
     store::revoke_tokens_of(tx, who.account_id, now);
     store::end_login_links_of(tx, who.account_id, now);
+    tx.after_commit([&app, account = who.account_id, keep = who.session_id] {
+      app.hub.end_account_streams(account, keep);
+    });
   });
   return done;
 }
@@ -233,7 +242,12 @@ std::vector<token_info> list_tokens(app& app, const caller& who) {
 
 outcome revoke_token(app& app, const caller& who, std::int64_t token_id) {
   const bool revoked = app.db.write([&](db::transaction& tx) {
-    return store::revoke_token(tx, who.account_id, token_id, app.clock.now());
+    const bool ended = store::revoke_token(tx, who.account_id, token_id, app.clock.now());
+    if (ended)
+      tx.after_commit([&app, account = who.account_id, token_id] {
+        app.hub.end_token(account, token_id);
+      });
+    return ended;
   });
   if (!revoked) return errors::not_found("token");
   return done;

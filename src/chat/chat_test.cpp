@@ -53,6 +53,7 @@ class probing_subscriber final : public realtime::subscriber {
     std::lock_guard lock(mutex_);
     seen_.push_back({nlohmann::json::parse(frame->text), seen});
   }
+  void end(int) override {}
   std::vector<std::pair<nlohmann::json, std::int64_t>> seen() const {
     std::lock_guard lock(mutex_);
     return seen_;
@@ -127,7 +128,7 @@ class ChatService : public ::testing::Test {
 
   std::shared_ptr<testing::recording_subscriber> listen(const caller& who) {
     auto sub = std::make_shared<testing::recording_subscriber>();
-    t.hub.attach(sub, who.account_id, {community_id()});
+    t.hub.attach(sub, {who.account_id}, {community_id()});
     return sub;
   }
 };
@@ -619,7 +620,7 @@ TEST_F(ChatService, RemovedMemberLosesAccessAtOnce) {
 TEST_F(ChatService, EveryWritePublishesItsEventToTheCommunity) {
   auto sub = listen(max);
   auto outsider = std::make_shared<testing::recording_subscriber>();
-  t.hub.attach(outsider, eve.account_id, {});
+  t.hub.attach(outsider, {eve.account_id}, {});
 
   const message m = posted(bea, general, "salut");
   ASSERT_TRUE(edit_message(a(), bea, m.id, "salut !").ok());
@@ -661,7 +662,7 @@ TEST_F(ChatService, RefusedWritesPublishNothing) {
 
 TEST_F(ChatService, EventsAreSentAfterTheCommit) {
   auto probe = std::make_shared<probing_subscriber>(t.db.operator*(), general);
-  t.hub.attach(probe, max.account_id, {community_id()});
+  t.hub.attach(probe, {max.account_id}, {community_id()});
   posted(bea, general, "un");
   posted(ana, general, "deux");
   auto seen = probe->seen();

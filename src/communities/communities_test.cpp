@@ -522,8 +522,8 @@ TEST_F(CommunitiesService, RemovedMemberGetsMemberRemovedThenNothingMore) {
 
   auto bea_sub = std::make_shared<testing::recording_subscriber>();
   auto ana_sub = std::make_shared<testing::recording_subscriber>();
-  t.hub.attach(bea_sub, bea.account_id, {community_id, other_id});
-  t.hub.attach(ana_sub, ana.account_id, {community_id});
+  t.hub.attach(bea_sub, {bea.account_id}, {community_id, other_id});
+  t.hub.attach(ana_sub, {ana.account_id}, {community_id});
 
   ASSERT_TRUE(remove_member(a(), ana, slug, bea.account_id).ok());
   ASSERT_EQ(bea_sub->count(), 1u);
@@ -551,7 +551,7 @@ TEST_F(CommunitiesService, JoiningStartsTheEventsOfTheCommunity) {
   auto channel = chat::create_channel(a(), ana, slug, "général", "chat");
   ASSERT_TRUE(channel.ok());
   auto bea_sub = std::make_shared<testing::recording_subscriber>();
-  t.hub.attach(bea_sub, bea.account_id, {});  // connected before belonging anywhere
+  t.hub.attach(bea_sub, {bea.account_id}, {});  // connected before belonging anywhere
   join(ana, slug, bea);
   ASSERT_TRUE(
       chat::post_message(a(), ana, channel->id, chat::new_message{"bienvenue", {}, {}}).ok());

@@ -13,6 +13,7 @@ struct caller {
   std::int64_t account_id = 0;
   locale lang = locale::fr;
   std::optional<std::int64_t> session_id;  // set for cookie sessions, not for tokens
+  std::optional<std::int64_t> token_id;    // set for personal tokens
 };
 
 }  // namespace ps

@@ -27,7 +27,7 @@ class connection final : public realtime::subscriber,
              beast::http::request<beast::http::string_body> upgrade, stream_tickets tickets)
       : tickets_(std::move(tickets)),
         app_(app),
-        account_id_(who.account_id),
+        owner_{who.account_id, who.session_id, who.token_id},
         shard_(shard),
         protocol_(app, who),
         ws_(std::move(socket)),
@@ -66,8 +66,20 @@ class connection final : public realtime::subscriber,
   // Once the handshake is done: the hello, and the hub starts sending.
   void start() {
     send(protocol_.hello());
-    app_.hub.attach(shared_from_this(), account_id_, protocol_.communities(), shard_);
+    app_.hub.attach(shared_from_this(), owner_, protocol_.communities(), shard_);
     app_.stats.ws_connections.fetch_add(1);
+  }
+
+  // The session or token behind this stream has ended: what waits is dropped and the close frame
+  // goes out as soon as the socket is free (one write at a time, Beast's rule). The reader then
+  // ends with the close, and stop() follows.
+  void end(int close_code) override {
+    if (closed_) return;
+    closed_ = true;
+    ending_with_ = close_code;
+    queue_.clear();
+    held_.clear();
+    if (!writing_) send_close();
   }
 
   // Once the reader has ended: nothing more is sent.
@@ -109,6 +121,15 @@ class connection final : public realtime::subscriber,
     ws_.next_layer().close(ec);  // the write in flight and the reader end with an error
   }
 
+  void send_close() {
+    writing_ = true;
+    const websocket::close_reason reason(static_cast<websocket::close_code>(ending_with_),
+                                         "session_ended");
+    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
+      self->writing_ = false;
+    });
+  }
+
   // The writer, as plain callbacks: one completion per frame, no coroutine and no post. (A
   // coroutine woken by a timer cost several handler runs per frame, which is what the fan-out
   // to thousands of connections pays for.)
@@ -138,6 +159,7 @@ class connection final : public realtime::subscriber,
                         self->writing_ = false;
                         return;
                       }
+                      if (self->ending_with_) return self->send_close();
                       ++self->next_in_batch_;
                       self->write_one();
                     });
@@ -173,7 +195,8 @@ class connection final : public realtime::subscriber,
 
   stream_tickets tickets_;
   ps::app& app_;
-  std::int64_t account_id_;
+  realtime::stream_owner owner_;
+  int ending_with_ = 0;  // the close code to send once the write in flight is done
   std::size_t shard_;
   realtime::stream_protocol protocol_;
   websocket::stream<tcp_socket> ws_;

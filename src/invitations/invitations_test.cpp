@@ -286,8 +286,8 @@ TEST_F(InvitationsService, MemberJoinedIsPublishedToTheCommunity) {
   const std::int64_t other_id = communities::access_community(a(), eve, elsewhere)->place.id;
   auto ana_sub = std::make_shared<testing::recording_subscriber>();
   auto eve_sub = std::make_shared<testing::recording_subscriber>();
-  t.hub.attach(ana_sub, ana.account_id, {community_id});
-  t.hub.attach(eve_sub, eve.account_id, {other_id});
+  t.hub.attach(ana_sub, {ana.account_id}, {community_id});
+  t.hub.attach(eve_sub, {eve.account_id}, {other_id});
 
   const invitation inv = make(ana);
   ASSERT_EQ(ana_sub->count(), 0u);

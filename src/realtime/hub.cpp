@@ -25,12 +25,12 @@ void hub::stop_delivering() {
   delivering_ = false;
 }
 
-void hub::attach(const std::shared_ptr<subscriber>& sub, std::int64_t account_id,
+void hub::attach(const std::shared_ptr<subscriber>& sub, const stream_owner& owner,
                  const std::vector<std::int64_t>& communities, std::size_t shard_index) {
   auto& s = *shards_.at(shard_index);
   std::lock_guard lock(s.mutex);
-  s.connections[sub.get()] = connection{sub, account_id, communities};
-  s.by_account[account_id].insert(sub.get());
+  s.connections.insert_or_assign(sub.get(), connection{sub, owner, communities});
+  s.by_account[owner.account_id].insert(sub.get());
   for (auto c : communities) s.by_community[c].insert(sub.get());
   connections_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -47,7 +47,7 @@ void hub::detach(const subscriber* sub, std::size_t shard_index) {
     members->second.erase(key);
     if (members->second.empty()) s.by_community.erase(members);
   }
-  auto mine = s.by_account.find(it->second.account_id);
+  auto mine = s.by_account.find(it->second.owner.account_id);
   if (mine != s.by_account.end()) {
     mine->second.erase(key);
     if (mine->second.empty()) s.by_account.erase(mine);
@@ -114,6 +114,31 @@ void hub::publish_to_community(std::int64_t community_id, const frame_ptr& frame
 
 void hub::publish_to_account(std::int64_t account_id, const frame_ptr& frame) {
   on_every_shard([account_id, frame](shard& s) { send_to(s, s.by_account, account_id, frame); });
+}
+
+void hub::end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends) {
+  on_every_shard([account_id, ends = std::move(ends)](shard& s) {
+    std::lock_guard lock(s.mutex);
+    auto acc = s.by_account.find(account_id);
+    if (acc == s.by_account.end()) return;
+    // end() only closes: the connection detaches itself later, once its reader has stopped.
+    for (auto* sub : acc->second)
+      if (ends(s.connections.at(sub).owner)) sub->end(close_session_ended);
+  });
+}
+
+void hub::end_session(std::int64_t account_id, std::int64_t session_id) {
+  end_where(account_id, [session_id](const stream_owner& o) { return o.session_id == session_id; });
+}
+
+void hub::end_token(std::int64_t account_id, std::int64_t token_id) {
+  end_where(account_id, [token_id](const stream_owner& o) { return o.token_id == token_id; });
+}
+
+void hub::end_account_streams(std::int64_t account_id, std::optional<std::int64_t> keep_session) {
+  end_where(account_id, [keep_session](const stream_owner& o) {
+    return !keep_session || o.session_id != keep_session;
+  });
 }
 
 void hub::clear() {

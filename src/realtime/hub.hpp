@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -22,13 +23,30 @@ using frame_ptr = std::shared_ptr<const event_frame>;
 
 frame_ptr make_frame(std::string text, std::int64_t channel_id = 0, std::int64_t seq = 0);
 
-// A live connection as the hub sees it. The hub calls send() only on the thread of the
-// connection's shard (see hub::use_shards), never while the connection is being destroyed,
-// and send() must not call back into the hub.
+// The close code of a stream whose session or token has ended (logged out, password changed,
+// ended from another device, token revoked): the web app goes back to its log-in screen
+// instead of reconnecting.
+inline constexpr int close_session_ended = 4401;
+
+// Who opened a connection: the account, and the cookie session or personal token it showed.
+struct stream_owner {
+  stream_owner(std::int64_t account, std::optional<std::int64_t> session = std::nullopt,
+               std::optional<std::int64_t> token = std::nullopt)
+      : account_id(account), session_id(session), token_id(token) {}
+  std::int64_t account_id;
+  std::optional<std::int64_t> session_id;
+  std::optional<std::int64_t> token_id;
+};
+
+// A live connection as the hub sees it. The hub calls send() and end() only on the thread of
+// the connection's shard (see hub::use_shards), never while the connection is being destroyed,
+// and neither may call back into the hub.
 class subscriber {
  public:
   virtual ~subscriber() = default;
   virtual void send(frame_ptr frame) = 0;
+  // Drops what waits and closes the stream with `close_code`; nothing more is sent.
+  virtual void end(int close_code) = 0;
 };
 
 // Who listens to what: live connections by community and by account. Events are published
@@ -54,9 +72,9 @@ class hub {
   // threads that ran the shards are gone.
   void stop_delivering();
 
-  // A new connection of `account_id` on `shard`, receiving the events of `communities`.
+  // A new connection of `owner` on `shard`, receiving the events of `communities`.
   // Called on the shard's thread.
-  void attach(const std::shared_ptr<subscriber>& sub, std::int64_t account_id,
+  void attach(const std::shared_ptr<subscriber>& sub, const stream_owner& owner,
               const std::vector<std::int64_t>& communities, std::size_t shard = 0);
   void detach(const subscriber* sub, std::size_t shard = 0);
 
@@ -67,6 +85,13 @@ class hub {
   void publish_to_community(std::int64_t community_id, const frame_ptr& frame);
   void publish_to_account(std::int64_t account_id, const frame_ptr& frame);
 
+  // Ends (close_session_ended) the streams opened with one session, one token, or every stream
+  // of an account but those of `keep_session`. Called after the commit that ended them, so a
+  // stream reconnecting with the same credential is refused.
+  void end_session(std::int64_t account_id, std::int64_t session_id);
+  void end_token(std::int64_t account_id, std::int64_t token_id);
+  void end_account_streams(std::int64_t account_id, std::optional<std::int64_t> keep_session);
+
   std::size_t connection_count() const { return connections_.load(std::memory_order_relaxed); }
   // Forgets every connection: at shutdown, so that none outlives the network it belongs to.
   void clear();
@@ -74,7 +99,7 @@ class hub {
  private:
   struct connection {
     std::shared_ptr<subscriber> sub;
-    std::int64_t account_id;
+    stream_owner owner;
     std::vector<std::int64_t> communities;
   };
   using audience = std::unordered_set<subscriber*>;
@@ -89,6 +114,8 @@ class hub {
 
   // Runs work(shard) on every shard's thread.
   void on_every_shard(const std::function<void(shard&)>& work);
+  // Ends the account's connections for which `ends(owner)` is true.
+  void end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends);
   static void send_to(shard& s, const std::unordered_map<std::int64_t, audience>& index,
                       std::int64_t key, const frame_ptr& frame);
 

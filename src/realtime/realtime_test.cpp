@@ -17,8 +17,8 @@ using ps::testing::recording_subscriber;
 TEST(Hub, PublishesToTheCommunityAndTheAccount) {
   hub h;
   auto a = std::make_shared<recording_subscriber>(), b = std::make_shared<recording_subscriber>();
-  h.attach(a, 1, {10});
-  h.attach(b, 2, {10, 20});
+  h.attach(a, {1}, {10});
+  h.attach(b, {2}, {10, 20});
   h.publish_to_community(10, make_frame("x"));
   h.publish_to_community(20, make_frame("y"));
   h.publish_to_account(1, make_frame("z"));
@@ -30,7 +30,7 @@ TEST(Hub, PublishesToTheCommunityAndTheAccount) {
 TEST(Hub, LeaveStopsAtOnceAndJoinStarts) {
   hub h;
   auto a = std::make_shared<recording_subscriber>();
-  h.attach(a, 1, {10});
+  h.attach(a, {1}, {10});
   h.leave(1, 10);
   h.publish_to_community(10, make_frame("gone"));
   EXPECT_EQ(a->count(), 0u);
@@ -39,10 +39,39 @@ TEST(Hub, LeaveStopsAtOnceAndJoinStarts) {
   EXPECT_EQ(a->texts(), (std::vector<std::string>{"new"}));
 }
 
+TEST(Hub, EndsTheStreamsOfOneSessionOneTokenOrAllButOne) {
+  hub h;
+  auto phone = std::make_shared<recording_subscriber>();   // session 7
+  auto laptop = std::make_shared<recording_subscriber>();  // session 8
+  auto script = std::make_shared<recording_subscriber>();  // token 3
+  auto other = std::make_shared<recording_subscriber>();   // account 2's session 9
+  h.attach(phone, {1, 7, std::nullopt}, {10});
+  h.attach(laptop, {1, 8, std::nullopt}, {10});
+  h.attach(script, {1, std::nullopt, 3}, {10});
+  h.attach(other, {2, 9, std::nullopt}, {10});
+  h.end_session(1, 7);
+  EXPECT_EQ(phone->ended_with(), close_session_ended);
+  EXPECT_EQ(laptop->ended_with(), 0);
+  EXPECT_EQ(script->ended_with(), 0);
+  h.end_session(1, 9);  // not account 1's: nothing happens
+  EXPECT_EQ(other->ended_with(), 0);
+  h.end_token(1, 3);
+  EXPECT_EQ(script->ended_with(), close_session_ended);
+  EXPECT_EQ(laptop->ended_with(), 0);
+  auto tablet = std::make_shared<recording_subscriber>();  // session 11
+  h.attach(tablet, {1, 11, std::nullopt}, {10});
+  h.end_account_streams(1, 8);  // a password change made on the laptop
+  EXPECT_EQ(tablet->ended_with(), close_session_ended);
+  EXPECT_EQ(laptop->ended_with(), 0);
+  h.end_account_streams(1, std::nullopt);  // a change made with a token keeps nothing
+  EXPECT_EQ(laptop->ended_with(), close_session_ended);
+  EXPECT_EQ(other->ended_with(), 0);
+}
+
 TEST(Hub, DetachForgetsTheConnection) {
   hub h;
   auto a = std::make_shared<recording_subscriber>();
-  h.attach(a, 1, {10});
+  h.attach(a, {1}, {10});
   h.detach(a.get());
   h.publish_to_community(10, make_frame("x"));
   h.publish_to_account(1, make_frame("y"));
@@ -53,8 +82,8 @@ TEST(Hub, DetachForgetsTheConnection) {
 TEST(Hub, SharesOneFrameBetweenRecipients) {
   hub h;
   auto a = std::make_shared<recording_subscriber>(), b = std::make_shared<recording_subscriber>();
-  h.attach(a, 1, {10});
-  h.attach(b, 2, {10});
+  h.attach(a, {1}, {10});
+  h.attach(b, {2}, {10});
   auto frame = make_frame("same");
   h.publish_to_community(10, frame);
   EXPECT_EQ(frame.use_count(), 3);  // ours and one per recipient: serialised once
@@ -152,8 +181,8 @@ TEST(Hub, ShardsRunPublicationsAndMembershipChangesInOrder) {
     queued.at(shard).push_back(std::move(work));
   });
   auto a = std::make_shared<recording_subscriber>(), b = std::make_shared<recording_subscriber>();
-  h.attach(a, 1, {10}, 0);
-  h.attach(b, 2, {10}, 1);
+  h.attach(a, {1}, {10}, 0);
+  h.attach(b, {2}, {10}, 1);
   EXPECT_EQ(h.connection_count(), 2u);
   for (int i = 0; i < 100; ++i) h.publish_to_community(10, make_frame(std::to_string(i)));
   h.leave(1, 10);
@@ -175,7 +204,7 @@ TEST(Hub, ShardsRunPublicationsAndMembershipChangesInOrder) {
 TEST(Hub, DropsPublicationsOnceStopped) {
   hub h;
   auto a = std::make_shared<recording_subscriber>();
-  h.attach(a, 1, {10});
+  h.attach(a, {1}, {10});
   h.stop_delivering();
   h.publish_to_community(10, make_frame("late"));
   EXPECT_EQ(a->count(), 0u);

@@ -56,10 +56,20 @@ class recording_subscriber final : public realtime::subscriber {
     std::lock_guard lock(mutex_);
     return frames_.size();
   }
+  void end(int close_code) override {
+    std::lock_guard lock(mutex_);
+    ended_with_ = close_code;
+  }
+  // The close code the hub ended it with, 0 while it is live.
+  int ended_with() const {
+    std::lock_guard lock(mutex_);
+    return ended_with_;
+  }
 
  private:
   mutable std::mutex mutex_;
   std::vector<realtime::frame_ptr> frames_;
+  int ended_with_ = 0;
 };
 
 inline constexpr millis test_epoch = 1'790'000'000'000;  // 2026-09-21
@@ -98,7 +108,7 @@ struct test_app {
     auto s = accounts::sign_up(
         app(), {email, "un mot de passe sûr", name, std::string(locale_name(lang))}, lang);
     if (!s) throw std::runtime_error("sign up failed: " + std::string(code_name(s.error().code)));
-    return caller{s->acct.id, lang, std::nullopt};
+    return caller{s->acct.id, lang, std::nullopt, std::nullopt};
   }
 
   // Creates a community owned by `owner` and returns its slug.
