@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "accounts/store.hpp"
+#include "communities/service.hpp"
 #include "realtime/hub.hpp"
 #include "accounts/throttle.hpp"
 #include "chat/history_cache.hpp"
@@ -192,8 +193,12 @@ result<account> update_profile(app& app, const caller& who,
   const bool renamed = next.display_name != current->display_name;
   app.db.write([&](db::transaction& tx) {
     store::update_profile(tx, next.id, next.display_name, next.lang);
+    if (!renamed) return;
     // Author names are in every cached page of history.
-    if (renamed) tx.after_commit([&app] { app.history.everything_changed(); });
+    tx.after_commit([&app] { app.history.everything_changed(); });
+    // Everyone who sees the name learns the new one: one event in each community of theirs.
+    for (auto community_id : access::communities_of(tx, next.id))
+      communities::record_member_event(app, tx, community_id, "member.renamed", next.id);
   });
   return next;
 }

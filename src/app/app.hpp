@@ -10,6 +10,7 @@ class database;
 }
 namespace ps::realtime {
 class hub;
+class event_catalog;
 }
 namespace ps::mail {
 class outbox;
@@ -40,6 +41,7 @@ struct app {
   metrics& stats;
   rate_limiter& throttle;        // the limits of accounts/throttle.hpp (log-ins, login links)
   chat::history_cache& history;  // the latest page of busy channels, as JSON
+  const realtime::event_catalog& events;  // how each logged event type is replayed
 };
 
 }  // namespace ps

@@ -13,6 +13,9 @@ struct config {
   int threads = 0;  // network threads; 0 = one per core
   // Minimum argon2id limits: only for test suites, where hundreds of accounts are made.
   bool fast_password_hashing = false;
+  // Room kinds that exist only for tests (a room only its participants see, before private
+  // rooms come): never set in production.
+  bool test_room_kinds = false;
   // "full": every acknowledged write survives a power cut (an fsync per group commit).
   // "normal": it survives a crash of the process but maybe not of the machine; faster on slow
   // disks.

@@ -13,6 +13,7 @@ json to_shared_json(const channel& c) {
           {"community_id", c.community_id},
           {"name", c.name},
           {"kind", c.kind},
+          {"visibility", c.visibility},
           {"archived", c.archived_at.has_value()},
           {"last_seq", c.last_seq},
           {"created_at", iso8601(c.created_at)}};
@@ -89,11 +90,13 @@ std::string message_list_json(std::string_view key, const std::vector<message>& 
   return out;
 }
 
-std::string message_event_json(std::string_view type, const message& m) {
+std::string message_event_json(std::string_view type, std::int64_t community_id,
+                               std::int64_t pos, const message& m) {
   std::string out;
   out.reserve(600 + m.body.size() + m.html.size());
   json_text::object_writer w(out);
-  w.field("type", type).field("channel_id", m.channel_id).field("seq", m.seq);
+  w.field("type", type).field("community_id", community_id).field("pos", pos);
+  w.field("channel_id", m.channel_id).field("seq", m.seq);
   append_json(w.raw_field("message"), m);
   w.close();
   return out;

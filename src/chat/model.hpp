@@ -6,7 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include "communities/model.hpp"
 #include "core/clock.hpp"
 
 namespace ps::chat {
@@ -17,6 +16,7 @@ struct channel {
   std::int64_t community_id = 0;
   std::string name;
   std::string kind = "chat";
+  std::string visibility = "community";  // or "participants" (access/policy.hpp)
   std::optional<millis> archived_at;
   std::int64_t last_seq = 0;
   millis created_at = 0;
@@ -47,12 +47,6 @@ struct message {
   std::vector<reaction> reactions;
 };
 
-// Proof that the caller belongs to the channel's community (see communities::member_ref).
-struct channel_ref {
-  channel place;
-  communities::member_ref member;
-};
-
 inline constexpr std::int64_t unread_cap = 1000;
 
 nlohmann::json to_json(const channel& c);
@@ -64,7 +58,9 @@ void append_json(std::string& out, const message& m);
 std::string to_json_text(const message& m);
 // {"<key>":[m, …]}
 std::string message_list_json(std::string_view key, const std::vector<message>& messages);
-// {"type":…,"channel_id":…,"seq":…,"message":{…}} for message.created and message.edited.
-std::string message_event_json(std::string_view type, const message& m);
+// {"type":…,"community_id":…,"pos":…,"channel_id":…,"seq":…,"message":{…}} for message.created
+// and message.edited; community_id and pos are the event's place in the log.
+std::string message_event_json(std::string_view type, std::int64_t community_id,
+                               std::int64_t pos, const message& m);
 
 }  // namespace ps::chat

@@ -35,6 +35,20 @@ response one_message(int status, const message& m) {
   return http::raw_json_response(status, std::move(body));
 }
 
+// "participants": [account ids], for the rooms only participants see.
+result<std::vector<std::int64_t>> participant_ids(const json& body) {
+  std::vector<std::int64_t> out;
+  const auto field = body.find("participants");
+  if (field == body.end() || field->is_null()) return out;
+  if (!field->is_array() || field->size() > max_participants)
+    return errors::invalid("participants", field_problem::invalid_format);
+  for (const auto& id : *field) {
+    if (!id.is_number_integer()) return errors::invalid("participants", field_problem::invalid_format);
+    out.push_back(id.get<std::int64_t>());
+  }
+  return out;
+}
+
 result<response> react_route(context& c, bool add) {
   auto who = c.caller();
   if (!who) return who.error();
@@ -57,7 +71,9 @@ void add_routes(http::router& r) {
     auto name = f.text("name");
     auto kind = f.maybe_text("kind").value_or("chat");
     if (f.error()) return *f.error();
-    auto ch = create_channel(c.app, *who, c.param("slug"), name, kind);
+    auto participants = participant_ids(*body);
+    if (!participants) return participants.error();
+    auto ch = create_channel(c.app, *who, c.param("slug"), name, kind, *participants);
     if (!ch) return ch.error();
     return http::json_response(201, {{"channel", to_json(*ch)}});
   });

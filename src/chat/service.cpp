@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "access/store.hpp"
+#include "chat/events.hpp"
 #include "chat/history_cache.hpp"
 #include "chat/markdown.hpp"
 #include "chat/store.hpp"
-#include "communities/service.hpp"
+#include "communities/store.hpp"
 #include "core/emoji.hpp"
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
-#include "realtime/events.hpp"
+#include "realtime/event_log.hpp"
 
 namespace ps::chat {
 namespace {
@@ -34,11 +36,26 @@ result<std::string> check_channel_name(const std::string& raw) {
   return name;
 }
 
-// Publishes a change of one channel's messages to its community, after the commit.
-void publish(app& app, db::transaction& tx, std::int64_t community_id, realtime::frame_ptr frame) {
-  tx.after_commit([&app, community_id, frame = std::move(frame)] {
-    app.hub.publish_to_community(community_id, frame);
-  });
+// Logs one event of a room, in the writing transaction; its frame goes out after the commit.
+realtime::logged_event log_event(const channel& room, std::string type,
+                                 std::optional<std::int64_t> subject, millis now) {
+  realtime::logged_event e;
+  e.community_id = room.community_id;
+  e.type = std::move(type);
+  e.channel_id = room.id;
+  e.subject_id = subject;
+  e.created_at = now;
+  return e;
+}
+
+// Writes the event and hands its frame (built by `text` once the position is known) to whoever
+// may see the room, after the commit.
+template <class TextOf>
+void record(app& app, db::transaction& tx, const channel& room, realtime::logged_event e,
+            TextOf text, std::int64_t seq = 0) {
+  realtime::append(tx, e);
+  realtime::publish_after_commit(tx, app.hub, access::audience_of(tx, room),
+                                 realtime::logged_frame(text(e), e, seq));
 }
 
 // After the commit of a change to one channel's messages, before anyone is told of it: the
@@ -47,24 +64,9 @@ void messages_changed(app& app, db::transaction& tx, std::int64_t channel_id) {
   tx.after_commit([&app, channel_id] { app.history.channel_changed(channel_id); });
 }
 
-void publish_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
-  publish(app, tx, c.community_id,
-          realtime::make_event(
-              {{"type", type}, {"community_id", c.community_id}, {"channel", to_shared_json(c)}}));
-}
-
-std::string reaction_event_json(std::string_view type, const message& m, const std::string& emoji,
-                                std::int64_t account_id) {
-  std::string out;
-  json_text::object_writer w(out);
-  w.field("type", type)
-      .field("channel_id", m.channel_id)
-      .field("message_id", m.id)
-      .field("emoji", emoji);
-  w.field("account_id", account_id);
-  append_json(w.raw_field("message"), m);
-  w.close();
-  return out;
+void record_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
+  record(app, tx, c, log_event(c, type, c.id, app.clock.now()),
+         [&](const realtime::logged_event& e) { return channel_event_json(type, e, c); });
 }
 
 // Loads a message the caller may act on, with its channel.
@@ -76,7 +78,7 @@ struct message_ref {
 result<message_ref> access_message(db::session& s, const caller& who, std::int64_t message_id) {
   auto msg = store::message_by_id(s, message_id);
   if (!msg) return errors::not_found("message");
-  auto where = access_channel(s, who, msg->channel_id);
+  auto where = access::channel_for(s, who, msg->channel_id);
   if (!where) return errors::not_found("message");
   return message_ref{std::move(*msg), std::move(*where)};
 }
@@ -89,39 +91,51 @@ message reload(db::session& s, std::int64_t id) {
 
 }  // namespace
 
-result<channel_ref> access_channel(db::session& s, const caller& who, std::int64_t channel_id) {
-  auto place = store::channel_by_id(s, channel_id);
-  if (!place) return errors::not_found("channel");
-  auto member = communities::access_community_by_id(s, who, place->community_id);
-  if (!member) return errors::not_found("channel");
-  return channel_ref{std::move(*place), std::move(*member)};
-}
-
 result<channel> create_channel(app& app, const caller& who, const std::string& slug,
-                               const std::string& raw_name, const std::string& kind) {
+                               const std::string& raw_name, const std::string& kind,
+                               const std::vector<std::int64_t>& participants) {
   auto name = check_channel_name(raw_name);
   if (!name) return name.error();
-  if (kind != "chat") return errors::invalid("kind", field_problem::not_allowed);
+  // A room only its participants see exists for tests of the access policy until private rooms
+  // come (test_room_kinds, never set in production).
+  const bool private_room = kind == test_private_kind && app.cfg.test_room_kinds;
+  if (kind != "chat" && !private_room) return errors::invalid("kind", field_problem::not_allowed);
+  if (!private_room && !participants.empty())
+    return errors::invalid("participants", field_problem::not_allowed);
+  if (participants.size() > max_participants)
+    return errors::invalid("participants", field_problem::too_long, max_participants);
   return app.db.write([&](db::transaction& tx) -> result<channel> {
-    auto ref = communities::access_community(tx, who, slug);
+    auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
     if (!ref->is_host()) return errors::forbidden();
     channel c;
     c.community_id = ref->place.id;
     c.name = *name;
     c.kind = kind;
+    c.visibility = private_room ? access::participants_only : access::everyone_in_community;
     c.created_at = app.clock.now();
     c.id = store::insert_channel(tx, c, who.account_id);
-    publish_channel_event(app, tx, "channel.created", c);
+    if (private_room) {
+      access::store::add_participant(tx, c.id, who.account_id, c.created_at);
+      for (auto id : participants) {
+        if (!communities::store::current_membership(tx, c.community_id, id))
+          return errors::invalid("participants", field_problem::not_allowed);
+        access::store::add_participant(tx, c.id, id, c.created_at);
+      }
+    }
+    record_channel_event(app, tx, "channel.created", c);
     return c;
   });
 }
 
 result<std::vector<channel>> list_channels(app& app, const caller& who, const std::string& slug) {
   return app.db.read([&](db::session& s) -> result<std::vector<channel>> {
-    auto ref = communities::access_community(s, who, slug);
+    auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
-    return store::channels_for_reader(s, ref->place.id, who.account_id);
+    std::vector<channel> out;
+    for (auto& listed : store::channels_for_reader(s, ref->place.id, who.account_id))
+      if (access::may_see(listed.room, listed.participant)) out.push_back(std::move(listed.room));
+    return out;
   });
 }
 
@@ -135,21 +149,21 @@ result<channel> update_channel(app& app, const caller& who, std::int64_t channel
     name = *checked;
   }
   return app.db.write([&](db::transaction& tx) -> result<channel> {
-    auto ref = access_channel(tx, who, channel_id);
+    auto ref = access::channel_for(tx, who, channel_id);
     if (!ref) return ref.error();
-    if (!ref->member.is_host()) return errors::forbidden();
+    if (!ref->is_host()) return errors::forbidden();
     channel c = ref->place;
     if (name && *name != c.name) {
       store::rename_channel(tx, c.id, *name);
       c.name = *name;
-      publish_channel_event(app, tx, "channel.renamed", c);
+      record_channel_event(app, tx, "channel.renamed", c);
     }
     if (archived && *archived != c.archived_at.has_value()) {
       c.archived_at = *archived ? std::optional<millis>(app.clock.now()) : std::nullopt;
       store::set_archived(tx, c.id, c.archived_at);
-      publish_channel_event(app, tx, *archived ? "channel.archived" : "channel.unarchived", c);
+      record_channel_event(app, tx, *archived ? "channel.archived" : "channel.unarchived", c);
     }
-    return *store::channel_for_reader(tx, c.id, who.account_id);
+    return store::channel_for_reader(tx, c.id, who.account_id)->room;
   });
 }
 
@@ -170,12 +184,12 @@ result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_
   std::string html = render_markdown(*body);
   const millis now = app.clock.now();
 
-  // The write path runs on the single writer: one query for membership, archive state and the
-  // author's name, then the sequence number, the row and the author's read marker.
+  // The write path runs on the single writer: one query for access, archive state and the
+  // author's name, then the sequence number, the row, the author's read marker and the event.
   return post_job([&app, who, channel_id, input, body = std::move(*body), html = std::move(html),
                    now](db::transaction& tx) -> result<message> {
-    auto place = store::posting_place_of(tx, channel_id, who.account_id);
-    if (!place) return errors::not_found("channel");
+    auto place = access::channel_for(tx, who, channel_id);
+    if (!place) return place.error();
     if (input.client_id) {
       if (auto first =
               store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id)) {
@@ -184,7 +198,7 @@ result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_
         return std::move(one.front());
       }
     }
-    if (place->archived_at) return errors::make(error_code::channel_archived);
+    if (place->place.archived_at) return errors::make(error_code::channel_archived);
     if (input.parent_id) {
       auto parent = store::message_by_id(tx, *input.parent_id);
       if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)
@@ -195,7 +209,7 @@ result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_
     m.channel_id = channel_id;
     m.seq = store::next_seq(tx, channel_id);
     m.author_id = who.account_id;
-    m.author_name = place->author_name;
+    m.author_name = place->member_name;
     m.body = body;
     m.html = html;
     m.parent_id = input.parent_id;
@@ -203,9 +217,13 @@ result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_
     m.created_at = now;
     m.id = store::insert_message(tx, m);
     store::mark_read(tx, channel_id, who.account_id, m.seq);
-    auto frame = realtime::make_frame(message_event_json("message.created", m), channel_id, m.seq);
     messages_changed(app, tx, channel_id);
-    publish(app, tx, place->community_id, std::move(frame));
+    record(
+        app, tx, place->place, log_event(place->place, "message.created", m.id, now),
+        [&](const realtime::logged_event& e) {
+          return message_event_json(e.type, e.community_id, e.pos, m);
+        },
+        m.seq);
     tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
     return m;
   });
@@ -236,8 +254,7 @@ result<std::vector<message>> history(app& app, const caller& who, std::int64_t c
   if ((page.before && *page.before < 0) || (page.after && *page.after < 0))
     return errors::invalid(page.before ? "before" : "after", field_problem::out_of_range);
   return app.db.read([&](db::session& s) -> result<std::vector<message>> {
-    if (!store::channel_if_member(s, channel_id, who.account_id))
-      return errors::not_found("channel");
+    if (auto ref = access::channel_for(s, who, channel_id); !ref) return ref.error();
     std::vector<message> out =
         page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
         : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
@@ -251,8 +268,7 @@ result<std::string> latest_page_json(app& app, const caller& who, std::int64_t c
                                      int limit) {
   if (limit < 1 || limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
   return app.db.read([&](db::session& s) -> result<std::string> {
-    if (!store::channel_if_member(s, channel_id, who.account_id))
-      return errors::not_found("channel");
+    if (auto ref = access::channel_for(s, who, channel_id); !ref) return ref.error();
     if (auto cached = app.history.find(channel_id, limit)) return std::string(*cached);
     // Taken before the page is read: a change committed after this makes the copy stale.
     const auto ticket = app.history.current(channel_id);
@@ -297,8 +313,10 @@ result<message> edit_message(app& app, const caller& who, std::int64_t message_i
     store::update_body(tx, message_id, *body, html, now);
     message m = reload(tx, message_id);
     messages_changed(app, tx, m.channel_id);
-    publish(app, tx, ref->where.place.community_id,
-            realtime::make_frame(message_event_json("message.edited", m)));
+    record(app, tx, ref->where.place, log_event(ref->where.place, "message.edited", m.id, now),
+           [&](const realtime::logged_event& e) {
+             return message_event_json(e.type, e.community_id, e.pos, m);
+           });
     return m;
   });
 }
@@ -308,16 +326,14 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
   return app.db.write([&](db::transaction& tx) -> outcome {
     auto ref = access_message(tx, who, message_id);
     if (!ref) return ref.error();
-    if (ref->msg.author_id != who.account_id && !ref->where.member.is_host())
+    if (ref->msg.author_id != who.account_id && !ref->where.is_host())
       return errors::forbidden();
     if (ref->msg.deleted_at) return done;  // deleting twice is harmless
     store::mark_deleted(tx, message_id, now);
     messages_changed(app, tx, ref->msg.channel_id);
-    publish(app, tx, ref->where.place.community_id,
-            realtime::make_event({{"type", "message.deleted"},
-                                  {"channel_id", ref->msg.channel_id},
-                                  {"seq", ref->msg.seq},
-                                  {"message_id", message_id}}));
+    record(app, tx, ref->where.place,
+           log_event(ref->where.place, "message.deleted", message_id, now),
+           [&](const realtime::logged_event& e) { return deleted_event_json(e, ref->msg); });
     return done;
   });
 }
@@ -346,25 +362,34 @@ result<message> react(app& app, const caller& who, std::int64_t message_id,
                              : store::remove_reaction(tx, message_id, who.account_id, emoji);
     message m = reload(tx, message_id);
     if (changed) messages_changed(app, tx, m.channel_id);
-    if (changed)
-      publish(app, tx, ref->where.place.community_id,
-              realtime::make_frame(reaction_event_json(add ? "reaction.added" : "reaction.removed",
-                                                       m, emoji, who.account_id)));
+    if (changed) {
+      auto e = log_event(ref->where.place, add ? "reaction.added" : "reaction.removed", m.id,
+                         now);
+      e.actor_id = who.account_id;
+      e.detail = emoji;
+      record(app, tx, ref->where.place, std::move(e),
+             [&](const realtime::logged_event& logged) { return reaction_event_json(logged, m); });
+    }
     return m;
   });
 }
 
 result<channel> mark_read(app& app, const caller& who, std::int64_t channel_id, std::int64_t seq) {
   if (seq < 0) return errors::invalid("seq", field_problem::out_of_range);
+  const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> result<channel> {
-    auto ref = access_channel(tx, who, channel_id);
+    auto ref = access::channel_for(tx, who, channel_id);
     if (!ref) return ref.error();
     store::mark_read(tx, channel_id, who.account_id, std::min(seq, ref->place.last_seq));
-    channel c = *store::channel_for_reader(tx, channel_id, who.account_id);
-    auto frame = realtime::make_event(
-        {{"type", "channel.read"}, {"channel_id", channel_id}, {"last_read_seq", c.last_read_seq}});
-    tx.after_commit(
-        [&app, account = who.account_id, frame] { app.hub.publish_to_account(account, frame); });
+    auto listed = store::channel_for_reader(tx, channel_id, who.account_id);
+    channel c = listed->room;
+    // Only the reader's own devices learn of it.
+    auto e = log_event(ref->place, "channel.read", channel_id, now);
+    e.only_account_id = who.account_id;
+    e.detail = std::to_string(c.last_read_seq);
+    realtime::append(tx, e);
+    realtime::publish_after_commit(tx, app.hub, access::just(c.community_id, who.account_id),
+                                   realtime::logged_frame(read_event_json(e, c.last_read_seq), e));
     return c;
   });
 }

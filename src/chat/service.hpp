@@ -4,16 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "access/policy.hpp"
 #include "app/app.hpp"
 #include "chat/model.hpp"
 #include "core/caller.hpp"
 #include "core/continuation.hpp"
-#include "core/continuation.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 
-// The rules of chat: channels, messages, threads, reactions, read markers. Every write
-// publishes its event after commit to the channel's community.
+// The rules of chat: channels, messages, threads, reactions, read markers. Every write logs its
+// event (realtime/event_log.hpp) and publishes it after commit to whoever may see the room.
 namespace ps::chat {
 
 inline constexpr std::size_t max_body_length = 4000;  // Unicode code points
@@ -39,11 +39,16 @@ struct thread {
   std::vector<message> replies;
 };
 
-// Loads a channel whose community the caller belongs to; 404 otherwise.
-result<channel_ref> access_channel(db::session& s, const caller& who, std::int64_t channel_id);
+using access::channel_ref;
+
+// A room only the participants named at its creation see: accepted only when the server runs
+// with test_room_kinds, to test the access policy until private rooms exist.
+inline constexpr std::string_view test_private_kind = "test_private";
+inline constexpr std::size_t max_participants = 1000;
 
 result<channel> create_channel(app& app, const caller& who, const std::string& slug,
-                               const std::string& name, const std::string& kind);
+                               const std::string& name, const std::string& kind,
+                               const std::vector<std::int64_t>& participants = {});
 result<std::vector<channel>> list_channels(app& app, const caller& who, const std::string& slug);
 result<channel> update_channel(app& app, const caller& who, std::int64_t channel_id,
                                const std::optional<std::string>& name,

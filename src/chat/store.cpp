@@ -7,7 +7,8 @@ namespace ps::chat::store {
 namespace {
 
 constexpr const char* channel_select =
-    "SELECT id, community_id, name, kind, archived_at, last_seq, created_at FROM channels ";
+    "SELECT id, community_id, name, kind, archived_at, last_seq, created_at, visibility FROM "
+    "channels ";
 
 channel read_channel(const db::row& r) {
   channel c;
@@ -18,6 +19,7 @@ channel read_channel(const db::row& r) {
   c.archived_at = r.maybe_integer(4);
   c.last_seq = r.integer(5);
   c.created_at = r.integer(6);
+  c.visibility = r.text(7);
   return c;
 }
 
@@ -25,17 +27,19 @@ channel read_channel(const db::row& r) {
 // opened a busy channel costs one bounded index range, not a scan.
 constexpr const char* reader_select =
     "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, ch.created_at, "
-    "COALESCE(rm.last_read_seq, 0), "
+    "ch.visibility, COALESCE(rm.last_read_seq, 0), "
     "(SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE m.channel_id = ch.id "
     "AND m.seq > COALESCE(rm.last_read_seq, 0) AND m.author_id <> $2 AND m.deleted_at IS NULL "
-    "LIMIT 1000) AS u) "
+    "LIMIT 1000) AS u), "
+    "EXISTS (SELECT 1 FROM channel_participants p WHERE p.channel_id = ch.id AND p.account_id = "
+    "$2) "
     "FROM channels ch LEFT JOIN read_markers rm ON rm.channel_id = ch.id AND rm.account_id = $2 ";
 
-channel read_reader_channel(const db::row& r) {
-  channel c = read_channel(r);
-  c.last_read_seq = r.integer(7);
-  c.unread = r.integer(8);
-  return c;
+listed_channel read_reader_channel(const db::row& r) {
+  listed_channel out{read_channel(r), r.boolean(10)};
+  out.room.last_read_seq = r.integer(8);
+  out.room.unread = r.integer(9);
+  return out;
 }
 
 constexpr const char* message_select =
@@ -75,38 +79,12 @@ std::string sql(const char* head, const char* tail) {
 
 }  // namespace
 
-std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id,
-                                              std::int64_t account_id) {
-  auto r = s.query_one(
-      "SELECT ch.community_id, ch.archived_at, a.display_name FROM channels ch "
-      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at "
-      "IS NULL "
-      "JOIN accounts a ON a.id = m.account_id WHERE ch.id = $1",
-      channel_id, account_id);
-  if (!r) return std::nullopt;
-  return posting_place{r->integer(0), r->maybe_integer(1), r->text(2)};
-}
-
-std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id,
-                                         std::int64_t account_id) {
-  auto r = s.query_one(
-      "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, ch.created_at "
-      "FROM channels ch "
-      "JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND m.left_at "
-      "IS NULL "
-      "WHERE ch.id = $1",
-      channel_id, account_id);
-  if (!r) return std::nullopt;
-  return read_channel(*r);
-}
-
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by) {
   return tx
       .query_one(
-          "INSERT INTO channels (community_id, name, kind, created_by, created_at) VALUES ($1, $2, "
-          "$3, $4, $5) "
-          "RETURNING id",
-          c.community_id, c.name, c.kind, created_by, c.created_at)
+          "INSERT INTO channels (community_id, name, kind, visibility, created_by, created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+          c.community_id, c.name, c.kind, c.visibility, created_by, c.created_at)
       ->integer(0);
 }
 
@@ -117,18 +95,18 @@ std::optional<channel> channel_by_id(db::session& s, std::int64_t id) {
   return read_channel(*r);
 }
 
-std::vector<channel> channels_for_reader(db::session& s, std::int64_t community_id,
-                                         std::int64_t reader_id) {
+std::vector<listed_channel> channels_for_reader(db::session& s, std::int64_t community_id,
+                                                std::int64_t reader_id) {
   static const std::string q = sql(reader_select,
                                    "WHERE ch.community_id = $1 ORDER BY CASE WHEN ch.archived_at "
                                    "IS NULL THEN 0 ELSE 1 END, ch.id");
-  std::vector<channel> out;
+  std::vector<listed_channel> out;
   for (auto& r : s.query(q, community_id, reader_id)) out.push_back(read_reader_channel(r));
   return out;
 }
 
-std::optional<channel> channel_for_reader(db::session& s, std::int64_t channel_id,
-                                          std::int64_t reader_id) {
+std::optional<listed_channel> channel_for_reader(db::session& s, std::int64_t channel_id,
+                                                 std::int64_t reader_id) {
   static const std::string q = sql(reader_select, "WHERE ch.id = $1");
   auto r = s.query_one(q, channel_id, reader_id);
   if (!r) return std::nullopt;

@@ -9,26 +9,19 @@
 // The SQL of channels, messages, reactions and read markers.
 namespace ps::chat::store {
 
-// What posting needs to know, in one query: the channel, if the account is a current member of
-// its community, and the author's display name.
-struct posting_place {
-  std::int64_t community_id;
-  std::optional<millis> archived_at;
-  std::string author_name;
-};
-std::optional<posting_place> posting_place_of(db::session& s, std::int64_t channel_id,
-                                              std::int64_t account_id);
-// The channel, only if the account is a current member of its community (one query).
-std::optional<channel> channel_if_member(db::session& s, std::int64_t channel_id,
-                                         std::int64_t account_id);
-
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by);
 std::optional<channel> channel_by_id(db::session& s, std::int64_t id);
-// With the reader's read marker and unread count; archived channels last.
-std::vector<channel> channels_for_reader(db::session& s, std::int64_t community_id,
-                                         std::int64_t reader_id);
-std::optional<channel> channel_for_reader(db::session& s, std::int64_t channel_id,
-                                          std::int64_t reader_id);
+// A room with the reader's read marker and unread count, and whether the reader is one of its
+// participants (for access::may_see, which decides what the reader is shown).
+struct listed_channel {
+  channel room;
+  bool participant = false;
+};
+// Every room of the community, archived ones last: the caller filters with access::may_see.
+std::vector<listed_channel> channels_for_reader(db::session& s, std::int64_t community_id,
+                                                std::int64_t reader_id);
+std::optional<listed_channel> channel_for_reader(db::session& s, std::int64_t channel_id,
+                                                 std::int64_t reader_id);
 void rename_channel(db::transaction& tx, std::int64_t id, const std::string& name);
 void set_archived(db::transaction& tx, std::int64_t id, std::optional<millis> archived_at);
 

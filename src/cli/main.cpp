@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                    "Live streams (WebSockets) one account may hold open at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  serve->add_flag("--test-room-kinds", cfg.test_room_kinds,
+                  "Accept room kinds made for tests (test_private); never in production");
   serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
                   "Minimum argon2id limits: for test suites only, never in production");
 

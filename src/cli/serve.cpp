@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "app/capabilities.hpp"
 #include "chat/history_cache.hpp"
 #include "cli/commands.hpp"
 #include "core/rate_limiter.hpp"
@@ -14,6 +15,7 @@
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "mail/outbox.hpp"
+#include "realtime/event_log.hpp"
 #include "realtime/hub.hpp"
 
 namespace ps::cli {
@@ -76,7 +78,8 @@ int serve(const config& cfg) {
   rate_limiter throttle(clock);
   mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
   chat::history_cache history;
-  app application{cfg, *db, hub, clock, outbox, stats, throttle, history};
+  const realtime::event_catalog events = event_types();
+  app application{cfg, *db, hub, clock, outbox, stats, throttle, history, events};
   http::dispatcher routes(application, cfg.web_root);
   http::server server(application, routes, cfg.listen, cfg.threads);
   // Each network thread fans events out to its own connections (see realtime/hub.hpp).

@@ -64,13 +64,6 @@ struct removal {
   std::string removed_by_name;
 };
 
-// Proof that the caller is a current member of a community: only access_community() makes one,
-// so a function that takes a member_ref cannot be reached by a non-member.
-struct member_ref {
-  community place;
-  membership self;
-  bool is_host() const { return communities::is_host(self.member_role); }
-};
 
 nlohmann::json to_json(const community& c);
 nlohmann::json to_json(const membership& m);

@@ -7,7 +7,8 @@
 #include "communities/store.hpp"
 #include "core/text.hpp"
 #include "invitations/store.hpp"
-#include "realtime/events.hpp"
+#include "communities/events.hpp"
+#include "realtime/event_log.hpp"
 
 namespace ps::communities {
 namespace {
@@ -37,29 +38,13 @@ outcome check_description(const std::string& description) {
 
 }  // namespace
 
-result<member_ref> access_community(db::session& s, const caller& who, const std::string& slug) {
-  auto place = store::community_by_slug(s, slug);
-  if (!place) return errors::not_found("community");
-  auto self = store::current_membership(s, place->id, who.account_id);
-  if (!self) return errors::not_found("community");
-  return member_ref{std::move(*place), std::move(*self)};
-}
-
-result<member_ref> access_community_by_id(db::session& s, const caller& who, std::int64_t community_id) {
-  auto place = store::community_by_id(s, community_id);
-  if (!place) return errors::not_found("community");
-  auto self = store::current_membership(s, place->id, who.account_id);
-  if (!self) return errors::not_found("community");
-  return member_ref{std::move(*place), std::move(*self)};
-}
-
 result<member_ref> access_community(app& app, const caller& who, const std::string& slug) {
-  return app.db.read([&](db::session& s) { return access_community(s, who, slug); });
+  return app.db.read([&](db::session& s) { return access::community_for(s, who, slug); });
 }
 
 result<member_ref> community_details(app& app, const caller& who, const std::string& slug) {
   return app.db.read([&](db::session& s) -> result<member_ref> {
-    auto ref = access_community(s, who, slug);
+    auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
     ref->place.member_count = store::member_count(s, ref->place.id);
     return ref;
@@ -98,10 +83,12 @@ result<member_ref> create_community(app& app, const caller& who, const community
         }
       }
       c.id = store::insert_community(tx, c);
-      auto self = store::insert_membership(tx, c, who.account_id, role::owner, std::nullopt, std::nullopt,
-                                           c.created_at);
+      store::insert_membership(tx, c, who.account_id, role::owner, std::nullopt, std::nullopt,
+                               c.created_at);
       tx.after_commit([&app, account = who.account_id, id = c.id] { app.hub.join(account, id); });
-      return member_ref{c, self};
+      auto made = access::community_for(tx, who, c.id);
+      if (made) made->place.member_count = 1;
+      return made;
     });
     return created;
   } catch (const db::constraint_violation&) {
@@ -145,7 +132,7 @@ std::vector<membership> memberships_of(app& app, const caller& who) {
 
 result<std::vector<member>> list_members(app& app, const caller& who, const std::string& slug) {
   return app.db.read([&](db::session& s) -> result<std::vector<member>> {
-    auto ref = access_community(s, who, slug);
+    auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
     return store::current_members(s, ref->place.id);
   });
@@ -154,7 +141,7 @@ result<std::vector<member>> list_members(app& app, const caller& who, const std:
 outcome remove_member(app& app, const caller& who, const std::string& slug, std::int64_t account_id) {
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> outcome {
-    auto ref = access_community(tx, who, slug);
+    auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
     auto target = store::current_member(tx, ref->place.id, account_id);
     if (!target) return errors::not_found("member");
@@ -172,11 +159,10 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
       invitations::store::revoke_all_by_creator(tx, ref->place.id, account_id, now);
     }
     store::end_membership(tx, ref->place.id, account_id, now);
+    // Everyone, the removed person included, learns of it; then their connections stop
+    // receiving the community (in that order on every shard).
+    record_member_event(app, tx, ref->place.id, "member.removed", account_id);
     tx.after_commit([&app, community_id = ref->place.id, account_id] {
-      // Everyone, the removed person included, learns of it; then their connections stop.
-      app.hub.publish_to_community(community_id, realtime::make_event({{"type", "member.removed"},
-                                                                       {"community_id", community_id},
-                                                                       {"account_id", account_id}}));
       app.hub.leave(account_id, community_id);
     });
     return done;
@@ -185,7 +171,7 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
 
 result<std::vector<removal>> list_removed(app& app, const caller& who, const std::string& slug) {
   return app.db.read([&](db::session& s) -> result<std::vector<removal>> {
-    auto ref = access_community(s, who, slug);
+    auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
     if (!ref->is_host()) return errors::forbidden();
     return store::current_removals(s, ref->place.id);
@@ -195,7 +181,7 @@ result<std::vector<removal>> list_removed(app& app, const caller& who, const std
 outcome let_back_in(app& app, const caller& who, const std::string& slug, std::int64_t account_id) {
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> outcome {
-    auto ref = access_community(tx, who, slug);
+    auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
     if (!ref->is_host()) return errors::forbidden();
     auto removed = store::current_removal(tx, ref->place.id, account_id);
@@ -213,7 +199,7 @@ result<member> change_role(app& app, const caller& who, const std::string& slug,
   role next;
   if (!parse_role(role_text, next) || next == role::owner) return errors::invalid("role", field_problem::not_allowed);
   return app.db.write([&](db::transaction& tx) -> result<member> {
-    auto ref = access_community(tx, who, slug);
+    auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
     if (ref->self.member_role != role::owner) return errors::forbidden();
     auto target = store::current_member(tx, ref->place.id, account_id);
@@ -221,19 +207,32 @@ result<member> change_role(app& app, const caller& who, const std::string& slug,
     if (target->member_role == role::owner) return errors::forbidden();
     store::set_role(tx, ref->place.id, account_id, next);
     target->member_role = next;
+    record_member_event(app, tx, ref->place.id, "member.role_changed", account_id);
     return *target;
   });
 }
 
 void publish_member_joined(app& app, db::transaction& tx, const membership& m) {
-  auto joined = store::current_member(tx, m.community_id, m.account_id);
-  if (!joined) return;
-  auto frame = realtime::make_event(
-      {{"type", "member.joined"}, {"community_id", m.community_id}, {"member", to_json(*joined)}});
-  tx.after_commit([&app, frame, community_id = m.community_id, account_id = m.account_id] {
+  // Their connections receive the community first, so that they see their own arrival.
+  tx.after_commit([&app, community_id = m.community_id, account_id = m.account_id] {
     app.hub.join(account_id, community_id);
-    app.hub.publish_to_community(community_id, frame);
   });
+  record_member_event(app, tx, m.community_id, "member.joined", m.account_id);
+}
+
+void record_member_event(app& app, db::transaction& tx, std::int64_t community_id,
+                         const char* type, std::int64_t account_id) {
+  realtime::logged_event e;
+  e.community_id = community_id;
+  e.type = type;
+  e.subject_id = account_id;
+  e.created_at = app.clock.now();
+  realtime::append(tx, e);
+  // Rendered inside the transaction, from what it has just written, as a replay would render it.
+  auto text = render_member_event(tx, e);
+  if (!text) return;
+  realtime::publish_after_commit(tx, app.hub, access::whole_community(community_id),
+                                 realtime::logged_frame(std::move(*text), e));
 }
 
 }  // namespace ps::communities

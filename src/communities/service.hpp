@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "access/policy.hpp"
 #include "app/app.hpp"
 #include "communities/model.hpp"
 #include "core/caller.hpp"
@@ -29,10 +30,9 @@ struct community_changes {
   std::optional<std::int64_t> member_invite_quota;
 };
 
-// Loads a community the caller belongs to; 404 when it does not exist or they are not in it,
-// so that a non-member learns nothing, not even that it exists.
-result<member_ref> access_community(db::session& s, const caller& who, const std::string& slug);
-result<member_ref> access_community_by_id(db::session& s, const caller& who, std::int64_t community_id);
+using access::member_ref;
+
+// Loads a community the caller belongs to (access::community_for decides), in a read.
 result<member_ref> access_community(app& app, const caller& who, const std::string& slug);
 
 // The community as its page shows it, with its member count.
@@ -54,7 +54,12 @@ outcome let_back_in(app& app, const caller& who, const std::string& slug, std::i
 result<member> change_role(app& app, const caller& who, const std::string& slug, std::int64_t account_id,
                            const std::string& role_text);
 
-// Publishes member.joined after a new membership commits (used by invitations too).
+// Logs member.joined with a new membership and publishes it after the commit (used by
+// invitations too).
 void publish_member_joined(app& app, db::transaction& tx, const membership& m);
+// Logs a member.* event about `account_id` (communities/events.hpp) and publishes it to the
+// community after the commit.
+void record_member_event(app& app, db::transaction& tx, std::int64_t community_id,
+                         const char* type, std::int64_t account_id);
 
 }  // namespace ps::communities

@@ -190,7 +190,8 @@ awaitable<bool> upgrade_to_stream(http_stream& stream,
   asio::co_spawn(
       executor,
       run_websocket(s.app, *who, stream.release_socket(), shard, parser.release(),
-                    stream_tickets{std::move(address_ticket), std::move(account_ticket)}),
+                    stream_tickets{std::move(address_ticket), std::move(account_ticket)},
+                    s.blocking),
       log_failure);
   co_return true;
 }

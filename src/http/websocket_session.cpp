@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "realtime/hub.hpp"
+#include "realtime/event_log.hpp"
 #include "realtime/stream_protocol.hpp"
 
 namespace ps::http {
@@ -24,8 +25,10 @@ class connection final : public realtime::subscriber,
                          public std::enable_shared_from_this<connection> {
  public:
   connection(ps::app& app, caller who, tcp_socket socket, std::size_t shard,
-             beast::http::request<beast::http::string_body> upgrade, stream_tickets tickets)
+             beast::http::request<beast::http::string_body> upgrade, stream_tickets tickets,
+             asio::thread_pool& blocking)
       : tickets_(std::move(tickets)),
+        blocking_(blocking),
         app_(app),
         owner_{who.account_id, who.session_id, who.token_id},
         shard_(shard),
@@ -63,11 +66,19 @@ class connection final : public realtime::subscriber,
     co_return !ec;
   }
 
-  // Once the handshake is done: the hello, and the hub starts sending.
-  void start() {
-    send(protocol_.hello());
-    app_.hub.attach(shared_from_this(), owner_, protocol_.communities(), shard_);
+  // Once the handshake is done, with what prepare() read on the blocking pool: the hello, and
+  // the hub starts sending.
+  void start(const realtime::stream_protocol::start& state) {
+    send(protocol_.hello(state));
+    app_.hub.attach(shared_from_this(), owner_, state.communities, shard_);
     app_.stats.ws_connections.fetch_add(1);
+  }
+
+  awaitable<realtime::stream_protocol::start> prepare() {
+    co_return co_await asio::co_spawn(
+        blocking_,
+        [this]() -> awaitable<realtime::stream_protocol::start> { co_return protocol_.prepare(); },
+        use_awaitable);
   }
 
   // The session or token behind this stream has ended: what waits is dropped and the close frame
@@ -104,7 +115,20 @@ class connection final : public realtime::subscriber,
             R"({"type":"error","error":{"code":"malformed_json","message":"Text frames only."}})"));
         continue;
       }
-      handle(text);
+      if (!realtime::stream_protocol::needs_database(text)) {
+        deliver(answer_to(text), false);
+        continue;
+      }
+      // A resume reads the database: on the blocking pool, while live events are held back.
+      // The next frame is read only once it is answered.
+      holding_ = true;
+      auto answer = co_await asio::co_spawn(
+          blocking_,
+          [this, &text]() -> awaitable<realtime::stream_protocol::answer> {
+            co_return answer_to(text);
+          },
+          use_awaitable);
+      deliver(std::move(answer), true);
     }
   }
 
@@ -165,35 +189,47 @@ class connection final : public realtime::subscriber,
                     });
   }
 
-  void handle(const std::string& text) {
-    // A resume holds live events back while the missed ones are read, then lets through only
-    // those that were not replayed: the client gets every message once, in order.
-    const bool maybe_resume = text.find("resume") != std::string::npos;
-    if (maybe_resume) holding_ = true;
-    realtime::stream_protocol::answer answer;
+  realtime::stream_protocol::answer answer_to(const std::string& text) {
     try {
-      answer = protocol_.on_text(text);
+      return protocol_.on_text(text);
     } catch (const std::exception& e) {
       spdlog::error("stream: {}", e.what());
+      return {};
     }
+  }
+
+  // Queues an answer; after a resume, lets through the live events held meanwhile that it did
+  // not replay: the client gets every event once, in order.
+  void deliver(realtime::stream_protocol::answer answer, bool was_holding) {
+    if (was_holding) holding_ = false;
     if (closed_) return;
     for (auto& f : answer.frames) queue_.push_back(std::move(f));
-    if (maybe_resume) {
-      holding_ = false;
-      for (auto& f : held_) {
-        auto it = answer.replayed_up_to.find(f->channel_id);
-        if (f->seq > 0 && it != answer.replayed_up_to.end() && f->seq <= it->second) continue;
-        queue_.push_back(std::move(f));
-      }
+    if (was_holding) {
+      for (auto& f : held_)
+        if (!replayed(*f, answer)) queue_.push_back(std::move(f));
       held_.clear();
     }
-    if (queue_.size() > max_queued_frames + static_cast<std::size_t>(realtime::resume_page) * 64)
+    if (queue_.size() > max_queued_frames + static_cast<std::size_t>(realtime::max_replay_total))
       overflow();
     else if (!queue_.empty() && !writing_)
       write_next();
   }
 
+  static bool replayed(const realtime::event_frame& f,
+                       const realtime::stream_protocol::answer& answer) {
+    if (f.pos > 0) {
+      auto it = answer.replayed_pos.find(f.community_id);
+      if (it != answer.replayed_pos.end() && f.pos <= it->second) return true;
+    }
+    if (f.seq > 0) {
+      auto it = answer.replayed_up_to.find(f.channel_id);
+      if (it != answer.replayed_up_to.end() && f.seq <= it->second) return true;
+    }
+    return false;
+  }
+
   stream_tickets tickets_;
+  asio::thread_pool& blocking_;
   ps::app& app_;
   realtime::stream_owner owner_;
   int ending_with_ = 0;  // the close code to send once the write in flight is done
@@ -214,14 +250,15 @@ class connection final : public realtime::subscriber,
 
 awaitable<void> run_websocket(ps::app& app, caller who, tcp_socket socket, std::size_t shard,
                               beast::http::request<beast::http::string_body> upgrade,
-                              stream_tickets tickets) {
+                              stream_tickets tickets, asio::thread_pool& blocking) {
   // The steps are awaited from here, one level deep: with GCC 12, a member coroutine that
   // awaited another member coroutine (run() awaiting accept()) was resumed with a corrupt
   // frame once the stream took a bare socket (SIGILL at its first resumption).
   auto conn = std::make_shared<connection>(app, who, std::move(socket), shard, std::move(upgrade),
-                                           std::move(tickets));
+                                           std::move(tickets), blocking);
   if (!co_await conn->accept()) co_return;
-  conn->start();
+  const auto state = co_await conn->prepare();
+  conn->start(state);
   co_await conn->read_loop();
   conn->stop();
 }

@@ -29,7 +29,7 @@ result<invitation> create_invitation(app& app, const caller& who, const std::str
   const millis now = app.clock.now();
 
   return app.db.write([&](db::transaction& tx) -> result<invitation> {
-    auto ref = communities::access_community(tx, who, slug);
+    auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
     if (!ref->is_host()) {
       if (!ref->place.members_can_invite) return errors::forbidden();
@@ -51,7 +51,7 @@ result<invitation> create_invitation(app& app, const caller& who, const std::str
 
 result<std::vector<invitation>> list_invitations(app& app, const caller& who, const std::string& slug) {
   return app.db.read([&](db::session& s) -> result<std::vector<invitation>> {
-    auto ref = communities::access_community(s, who, slug);
+    auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
     if (ref->is_host()) return store::of_community(s, ref->place.id);
     return store::of_creator(s, ref->place.id, who.account_id);
@@ -101,7 +101,7 @@ outcome revoke_invitation(app& app, const caller& who, const std::string& code) 
   return app.db.write([&](db::transaction& tx) -> outcome {
     auto inv = store::by_code(tx, code);
     if (!inv) return errors::not_found("invitation");
-    auto ref = communities::access_community_by_id(tx, who, inv->community_id);
+    auto ref = access::community_for(tx, who, inv->community_id);
     if (!ref) return errors::not_found("invitation");
     if (!ref->is_host() && inv->created_by != who.account_id) return errors::forbidden();
     store::revoke(tx, inv->id, now);

@@ -4,8 +4,10 @@
 
 namespace ps::realtime {
 
-frame_ptr make_frame(std::string text, std::int64_t channel_id, std::int64_t seq) {
-  return std::make_shared<const event_frame>(event_frame{std::move(text), channel_id, seq});
+frame_ptr make_frame(std::string text, std::int64_t channel_id, std::int64_t seq,
+                     std::int64_t community_id, std::int64_t pos) {
+  return std::make_shared<const event_frame>(
+      event_frame{std::move(text), channel_id, seq, community_id, pos});
 }
 
 hub::hub() {
@@ -114,6 +116,13 @@ void hub::publish_to_community(std::int64_t community_id, const frame_ptr& frame
 
 void hub::publish_to_account(std::int64_t account_id, const frame_ptr& frame) {
   on_every_shard([account_id, frame](shard& s) { send_to(s, s.by_account, account_id, frame); });
+}
+
+void hub::publish_to_accounts(const std::vector<std::int64_t>& account_ids,
+                              const frame_ptr& frame) {
+  on_every_shard([account_ids, frame](shard& s) {
+    for (auto account : account_ids) send_to(s, s.by_account, account, frame);
+  });
 }
 
 void hub::end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends) {

@@ -13,15 +13,19 @@
 namespace ps::realtime {
 
 // One event, serialised once and shared by every connection that sends it.
-// channel_id and seq let a resuming connection drop live events it has just replayed.
+// community_id and pos (its place in the event log), or channel_id and seq for a connection
+// resuming by channel, let a resuming connection drop live events it has just replayed.
 struct event_frame {
   std::string text;
   std::int64_t channel_id = 0;
   std::int64_t seq = 0;  // set on message.created only
+  std::int64_t community_id = 0;
+  std::int64_t pos = 0;  // 0: not a logged event (hello, pong, errors)
 };
 using frame_ptr = std::shared_ptr<const event_frame>;
 
-frame_ptr make_frame(std::string text, std::int64_t channel_id = 0, std::int64_t seq = 0);
+frame_ptr make_frame(std::string text, std::int64_t channel_id = 0, std::int64_t seq = 0,
+                     std::int64_t community_id = 0, std::int64_t pos = 0);
 
 // The close code of a stream whose session or token has ended (logged out, password changed,
 // ended from another device, token revoked): the web app goes back to its log-in screen
@@ -84,6 +88,7 @@ class hub {
 
   void publish_to_community(std::int64_t community_id, const frame_ptr& frame);
   void publish_to_account(std::int64_t account_id, const frame_ptr& frame);
+  void publish_to_accounts(const std::vector<std::int64_t>& account_ids, const frame_ptr& frame);
 
   // Ends (close_session_ended) the streams opened with one session, one token, or every stream
   // of an account but those of `keep_session`. Called after the commit that ended them, so a

@@ -103,10 +103,16 @@ class StreamProtocol : public ::testing::Test {
   }
 };
 
-TEST_F(StreamProtocol, HelloNamesTheAccountAndCommunities) {
+TEST_F(StreamProtocol, HelloNamesTheAccountAndWhereEachCommunitysLogStands) {
   stream_protocol p(t.app(), host);
-  EXPECT_EQ(json::parse(p.hello()->text)["account_id"], host.account_id);
-  EXPECT_EQ(p.communities().size(), 1u);
+  const auto start = p.prepare();
+  const auto hello = json::parse(p.hello(start)->text);
+  EXPECT_EQ(hello["account_id"], host.account_id);
+  ASSERT_EQ(start.communities.size(), 1u);
+  const auto community = std::to_string(start.communities[0]);
+  EXPECT_EQ(hello["communities"][community], 1);  // channel.created
+  ASSERT_TRUE(chat::post_message(t.app(), host, channel_id, {"un", {}, {}}).ok());
+  EXPECT_EQ(json::parse(p.hello(p.prepare())->text)["communities"][community], 2);
 }
 
 TEST_F(StreamProtocol, PingGetsPong) {

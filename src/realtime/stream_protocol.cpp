@@ -1,26 +1,62 @@
 #include "realtime/stream_protocol.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "access/policy.hpp"
 #include "chat/service.hpp"
-#include "communities/store.hpp"
 #include "core/json_input.hpp"
 #include "db/database.hpp"
+#include "realtime/event_log.hpp"
 #include "realtime/events.hpp"
+#include "realtime/log_store.hpp"
 
 namespace ps::realtime {
 
 using nlohmann::json;
 
-frame_ptr stream_protocol::hello() const {
-  return make_event({{"type", "hello"}, {"account_id", who_.account_id}});
+namespace {
+
+json positions_json(const std::map<std::int64_t, std::int64_t>& positions) {
+  json out = json::object();
+  for (auto [id, pos] : positions) out[std::to_string(id)] = pos;
+  return out;
 }
 
-std::vector<std::int64_t> stream_protocol::communities() const {
-  return app_.db.read([&](db::session& s) {
-    return communities::store::community_ids_of_account(s, who_.account_id);
+frame_ptr resync(std::int64_t community_id, std::int64_t pos) {
+  return make_event({{"type", "resync"}, {"community_id", community_id}, {"pos", pos}});
+}
+
+// {"<id>": <integer>, …} with at most max_resume_entries entries; false when it is not that.
+bool read_id_map(const json& field, std::map<std::int64_t, std::int64_t>& out) {
+  if (!field.is_object() || field.size() > max_resume_entries) return false;
+  for (const auto& [key, value] : field.items()) {
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
+    if (ec != std::errc{} || end != key.data() + key.size() || !value.is_number_integer())
+      return false;
+    out[id] = value.get<std::int64_t>();
+  }
+  return true;
+}
+
+}  // namespace
+
+stream_protocol::start stream_protocol::prepare() {
+  start out;
+  app_.db.read([&](db::session& s) {
+    out.communities = access::communities_of(s, who_.account_id);
+    for (auto id : out.communities) out.positions[id] = log_store::last_pos(s, id);
   });
+  hello_positions_ = out.positions;
+  return out;
+}
+
+frame_ptr stream_protocol::hello(const start& s) const {
+  return make_event({{"type", "hello"},
+                     {"account_id", who_.account_id},
+                     {"communities", positions_json(s.positions)}});
 }
 
 frame_ptr stream_protocol::error(std::string_view code) const {
@@ -35,10 +71,15 @@ frame_ptr stream_protocol::error(std::string_view code) const {
     message = fr ? "Type de message inconnu (attendu : resume ou ping)."
                  : "Unknown type (expected: resume or ping).";
   else
-    message =
-        fr ? "Le champ « channels » doit associer des numéros de canal à des numéros de séquence."
-           : "The field “channels” must map channel ids to sequence numbers.";
+    message = fr ? "Le champ « communities » (ou « channels ») doit associer des numéros à des "
+                   "positions, 1 000 au plus."
+                 : "The field “communities” (or “channels”) must map ids to positions, 1,000 at "
+                   "most.";
   return make_event({{"type", "error"}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+bool stream_protocol::needs_database(std::string_view text) {
+  return text.find("resume") != std::string_view::npos;
 }
 
 stream_protocol::answer stream_protocol::on_text(std::string_view text) {
@@ -65,42 +106,94 @@ stream_protocol::answer stream_protocol::on_text(std::string_view text) {
     out.frames.push_back(error("unknown_type"));
     return out;
   }
-  const auto channels = parsed.find("channels");
-  if (channels == parsed.end() || !channels->is_object() ||
-      channels->size() > max_resume_channels) {
-    out.frames.push_back(error("invalid_field"));
-    return out;
-  }
   std::map<std::int64_t, std::int64_t> wanted;
-  for (const auto& [key, value] : channels->items()) {
-    std::int64_t id = 0;
-    auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
-    if (ec != std::errc{} || end != key.data() + key.size() || !value.is_number_integer()) {
+  // The log's form names communities; the first form (channels → seq) stays for older clients.
+  if (const auto communities = parsed.find("communities"); communities != parsed.end()) {
+    if (!read_id_map(*communities, wanted)) {
       out.frames.push_back(error("invalid_field"));
       return out;
     }
-    wanted[id] = value.get<std::int64_t>();
+    return resume_communities(wanted);
   }
-  return resume(wanted);
+  const auto channels = parsed.find("channels");
+  if (channels == parsed.end() || !read_id_map(*channels, wanted)) {
+    out.frames.push_back(error("invalid_field"));
+    return out;
+  }
+  return resume_channels(wanted);
 }
 
-stream_protocol::answer stream_protocol::resume(
+// Every event after each position, in order, as its subject is now; a community too far
+// behind (or ahead: a position the log never had) gets one resync instead. The work is bounded
+// whatever the client sends: at most max_resume_entries communities, each answered from its
+// counter when it is too far behind, and at most max_replay_total events read in all.
+stream_protocol::answer stream_protocol::resume_communities(
+    const std::map<std::int64_t, std::int64_t>& wanted) {
+  answer out;
+  out.is_resume = true;
+  app_.db.read([&](db::session& s) {
+    const auto mine = access::communities_of(s, who_.account_id);
+    std::map<std::int64_t, std::int64_t> from = wanted;
+    for (auto [id, pos] : hello_positions_) from.emplace(id, pos);  // what the client did not name
+    access::room_filter rooms(s, who_);
+    std::int64_t budget = max_replay_total;
+    for (auto [community_id, pos] : from) {
+      if (std::ranges::find(mine, community_id) == mine.end()) {
+        // Not theirs (any more): nothing of it is replayed, and the client learns to drop it.
+        out.frames.push_back(resync(community_id, 0));
+        continue;
+      }
+      const std::int64_t last = log_store::last_pos(s, community_id);
+      out.replayed_pos[community_id] = last;
+      if (pos == last) continue;
+      if (pos < 0 || pos > last || last - pos > std::min(max_replay, budget)) {
+        out.frames.push_back(resync(community_id, last));
+        continue;
+      }
+      const auto events = log_store::events_after(s, community_id, pos, last - pos);
+      budget -= static_cast<std::int64_t>(events.size());
+      if (events.empty() || events.front().pos != pos + 1) {  // forgotten: past the retention
+        out.frames.push_back(resync(community_id, last));
+        continue;
+      }
+      for (const auto& e : events) {
+        if (e.only_account_id && *e.only_account_id != who_.account_id) continue;
+        if (e.channel_id && !rooms.may_see(*e.channel_id)) continue;
+        const auto* render = app_.events.find(e.type);
+        if (!render) continue;
+        if (auto text = (*render)(s, e)) out.frames.push_back(logged_frame(std::move(*text), e));
+      }
+    }
+  });
+  out.frames.push_back(make_event({{"type", "resumed"}, {"communities", positions_json(out.replayed_pos)}}));
+  return out;
+}
+
+// The first form: new messages only, per channel, at most max_replay per channel and
+// max_replay_total in all (older clients reload what they show after a gap). Its frames carry
+// no place in the log ("community_id":0,"pos":0).
+stream_protocol::answer stream_protocol::resume_channels(
     const std::map<std::int64_t, std::int64_t>& channels) {
   answer out;
   out.is_resume = true;
   json last = json::object();
+  std::int64_t budget = max_replay_total;
   for (auto [channel_id, seq] : channels) {
     std::int64_t up_to = seq;
-    // Page through everything missed, oldest first; a channel the caller may not see is skipped.
+    std::int64_t replayed = 0;
     for (;;) {
-      auto missed = chat::missed_messages(app_, who_, channel_id, up_to, resume_page);
-      if (!missed) break;
+      if (budget <= 0 || replayed >= max_replay) break;
+      const int page = static_cast<int>(std::min<std::int64_t>({resume_page, budget, max_replay - replayed}));
+      auto missed = chat::missed_messages(app_, who_, channel_id, up_to, page);
+      if (!missed) break;  // a channel the caller may not see is skipped
       for (const auto& m : *missed) {
-        out.frames.push_back(
-            make_frame(chat::message_event_json("message.created", m), channel_id, m.seq));
+        out.frames.push_back(make_frame(chat::message_event_json("message.created", 0, 0, m),
+                                        channel_id, m.seq));
         up_to = m.seq;
       }
-      if (missed->size() < static_cast<std::size_t>(resume_page)) break;
+      replayed += static_cast<std::int64_t>(missed->size());
+      budget -= static_cast<std::int64_t>(missed->size());
+      if (missed->size() < static_cast<std::size_t>(page)) break;
     }
     out.replayed_up_to[channel_id] = up_to;
     last[std::to_string(channel_id)] = up_to;

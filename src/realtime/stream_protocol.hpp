@@ -13,33 +13,49 @@ namespace ps::realtime {
 
 // What one stream connection says, apart from sockets: the hello, and the answers to the
 // client's frames (resume, ping, and errors for anything else). Unit-tested without a network.
+// Everything that reads the database (prepare, a resume) is run by the connection on the
+// blocking pool, never on its network thread.
 class stream_protocol {
  public:
   stream_protocol(app& app, caller who) : app_(app), who_(who) {}
 
+  // Read before the connection attaches to the hub: its communities and where their logs stand.
+  struct start {
+    std::vector<std::int64_t> communities;
+    std::map<std::int64_t, std::int64_t> positions;  // community → last position
+  };
+  start prepare();
+  // {"type":"hello","account_id":…,"communities":{"<id>":pos,…}}
+  frame_ptr hello(const start& s) const;
+
   struct answer {
     std::vector<frame_ptr> frames;
-    // For a resume: the last seq replayed per channel, so live events already replayed can be
-    // dropped (see http/websocket_session.cpp).
+    // What a resume replayed, so that live events held meanwhile are not sent twice
+    // (see http/websocket_session.cpp): the last position per community, or for the first
+    // form of resume the last seq per channel.
+    std::map<std::int64_t, std::int64_t> replayed_pos;
     std::map<std::int64_t, std::int64_t> replayed_up_to;
     bool is_resume = false;
   };
 
-  frame_ptr hello() const;
-  // The communities whose events this connection receives.
-  std::vector<std::int64_t> communities() const;
+  // Whether answering `text` reads the database (a resume).
+  static bool needs_database(std::string_view text);
   answer on_text(std::string_view text);
 
  private:
-  answer resume(const std::map<std::int64_t, std::int64_t>& channels);
+  answer resume_communities(const std::map<std::int64_t, std::int64_t>& wanted);
+  answer resume_channels(const std::map<std::int64_t, std::int64_t>& channels);
   frame_ptr error(std::string_view code) const;
 
   app& app_;
   caller who_;
+  // From the hello: a resume that does not name one of these communities continues from here,
+  // so that nothing committed between the hello and the attach is missed.
+  std::map<std::int64_t, std::int64_t> hello_positions_;
 };
 
 inline constexpr int resume_page = 200;  // chat::max_page
-// A resume names the channels it follows; more than any community has is not a client's.
-inline constexpr std::size_t max_resume_channels = 1000;
+// A resume names the channels or communities it follows; more than anyone has is not a client's.
+inline constexpr std::size_t max_resume_entries = 1000;
 
 }  // namespace ps::realtime

@@ -8,6 +8,7 @@
 
 #include "accounts/service.hpp"
 #include "app/app.hpp"
+#include "app/capabilities.hpp"
 #include "chat/history_cache.hpp"
 #include "communities/service.hpp"
 #include "core/rate_limiter.hpp"
@@ -83,6 +84,7 @@ struct test_app {
   metrics stats;
   rate_limiter throttle{clock};
   chat::history_cache history;
+  realtime::event_catalog events = event_types();
   std::unique_ptr<mail::outbox> outbox;
   std::unique_ptr<ps::app> app_ptr;
 
@@ -96,7 +98,7 @@ struct test_app {
                                             mail::make_maildir_transport(dir.path() / "mail"),
                                             "Petite Salle <noreply@petite.test>");
     app_ptr =
-        std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history});
+        std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history, events});
   }
 
   ps::app& app() { return *app_ptr; }

@@ -1,0 +1,76 @@
+#include "access/policy.hpp"
+
+#include "access/store.hpp"
+#include "communities/store.hpp"
+
+namespace ps::access {
+
+// The only maker of refs (see refs.hpp): defined here and nowhere else.
+class gate {
+ public:
+  static member_ref member(communities::community c, communities::membership m) {
+    return member_ref(std::move(c), std::move(m));
+  }
+  static channel_ref room(chat::channel c, communities::role r, std::string name) {
+    return channel_ref(std::move(c), r, std::move(name));
+  }
+};
+
+namespace {
+
+result<member_ref> member_of(db::session& s, const caller& who,
+                             std::optional<communities::community> place) {
+  if (!place) return errors::not_found("community");
+  auto self = communities::store::current_membership(s, place->id, who.account_id);
+  if (!self) return errors::not_found("community");
+  return gate::member(std::move(*place), std::move(*self));
+}
+
+}  // namespace
+
+result<member_ref> community_for(db::session& s, const caller& who, const std::string& slug) {
+  return member_of(s, who, communities::store::community_by_slug(s, slug));
+}
+
+result<member_ref> community_for(db::session& s, const caller& who, std::int64_t community_id) {
+  return member_of(s, who, communities::store::community_by_id(s, community_id));
+}
+
+bool may_see(const chat::channel& room, bool participant) {
+  return room.visibility == everyone_in_community || participant;
+}
+
+result<channel_ref> channel_for(db::session& s, const caller& who, std::int64_t channel_id) {
+  auto facts = store::room_facts_of(s, channel_id, who.account_id);
+  // A room the caller may not see answers as one that does not exist.
+  if (!facts || !facts->is_member || !may_see(facts->room, facts->participant))
+    return errors::not_found("channel");
+  return gate::room(std::move(facts->room), facts->member_role, std::move(facts->member_name));
+}
+
+audience whole_community(std::int64_t community_id) {
+  return audience{community_id, std::nullopt};
+}
+
+audience just(std::int64_t community_id, std::int64_t account_id) {
+  return audience{community_id, std::vector<std::int64_t>{account_id}};
+}
+
+audience audience_of(db::session& s, const chat::channel& room) {
+  if (room.visibility == everyone_in_community) return whole_community(room.community_id);
+  return audience{room.community_id, store::current_participants(s, room.id)};
+}
+
+std::vector<std::int64_t> communities_of(db::session& s, std::int64_t account_id) {
+  return communities::store::community_ids_of_account(s, account_id);
+}
+
+bool room_filter::may_see(std::int64_t channel_id) {
+  auto known = known_.find(channel_id);
+  if (known != known_.end()) return known->second;
+  const bool visible = channel_for(s_, who_, channel_id).ok();
+  known_.emplace(channel_id, visible);
+  return visible;
+}
+
+}  // namespace ps::access

@@ -1,0 +1,31 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/model.hpp"
+#include "communities/model.hpp"
+#include "db/database.hpp"
+
+// The facts the access policy decides on, each in one query. Nothing here decides: policy.cpp
+// does, so that the rule is written once.
+namespace ps::access::store {
+
+struct room_facts {
+  chat::channel room;
+  bool is_member = false;  // of the room's community, now
+  communities::role member_role = communities::role::member;
+  std::string member_name;
+  bool participant = false;  // listed in channel_participants
+};
+// Nothing when the room does not exist; is_member false when the account is not in it.
+std::optional<room_facts> room_facts_of(db::session& s, std::int64_t channel_id,
+                                        std::int64_t account_id);
+
+// The room's participants who are still members of its community.
+std::vector<std::int64_t> current_participants(db::session& s, std::int64_t channel_id);
+void add_participant(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,
+                     millis now);
+
+}  // namespace ps::access::store

@@ -1,0 +1,40 @@
+#include "realtime/event_log.hpp"
+
+#include "realtime/log_store.hpp"
+
+namespace ps::realtime {
+
+std::int64_t append(db::transaction& tx, logged_event& e) {
+  e.pos = log_store::next_pos(tx, e.community_id);
+  log_store::insert(tx, e);
+  // The log is pruned as it grows, in the same transaction, a thousand rows at a time: no timer,
+  // and the cost is spread evenly over the writes that made it.
+  if (e.pos % 1000 == 0 && e.pos > retained_events)
+    log_store::forget_up_to(tx, e.community_id, e.pos - retained_events);
+  return e.pos;
+}
+
+void event_catalog::add(std::string type, replay_renderer render) {
+  renderers_.insert_or_assign(std::move(type), std::move(render));
+}
+
+const replay_renderer* event_catalog::find(std::string_view type) const {
+  auto it = renderers_.find(type);
+  return it == renderers_.end() ? nullptr : &it->second;
+}
+
+frame_ptr logged_frame(std::string text, const logged_event& e, std::int64_t seq) {
+  return make_frame(std::move(text), e.channel_id.value_or(0), seq, e.community_id, e.pos);
+}
+
+void publish_after_commit(db::transaction& tx, hub& to, access::audience audience,
+                          frame_ptr frame) {
+  tx.after_commit([&to, audience = std::move(audience), frame = std::move(frame)] {
+    if (audience.only)
+      to.publish_to_accounts(*audience.only, frame);
+    else
+      to.publish_to_community(audience.community_id, frame);
+  });
+}
+
+}  // namespace ps::realtime

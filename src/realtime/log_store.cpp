@@ -1,0 +1,53 @@
+#include "realtime/log_store.hpp"
+
+namespace ps::realtime::log_store {
+
+std::int64_t next_pos(db::transaction& tx, std::int64_t community_id) {
+  return tx
+      .query_one(
+          "UPDATE communities SET last_event_pos = last_event_pos + 1 WHERE id = $1 RETURNING "
+          "last_event_pos",
+          community_id)
+      ->integer(0);
+}
+
+void insert(db::transaction& tx, const logged_event& e) {
+  tx.execute(
+      "INSERT INTO events (community_id, pos, type, channel_id, subject_id, actor_id, "
+      "only_account_id, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      e.community_id, e.pos, e.type, e.channel_id, e.subject_id, e.actor_id, e.only_account_id,
+      e.detail, e.created_at);
+}
+
+void forget_up_to(db::transaction& tx, std::int64_t community_id, std::int64_t pos) {
+  tx.execute("DELETE FROM events WHERE community_id = $1 AND pos <= $2", community_id, pos);
+}
+
+std::int64_t last_pos(db::session& s, std::int64_t community_id) {
+  auto r = s.query_one("SELECT last_event_pos FROM communities WHERE id = $1", community_id);
+  return r ? r->integer(0) : 0;
+}
+
+std::vector<logged_event> events_after(db::session& s, std::int64_t community_id,
+                                       std::int64_t pos, std::int64_t limit) {
+  std::vector<logged_event> out;
+  for (auto& r : s.query(
+           "SELECT pos, type, channel_id, subject_id, actor_id, only_account_id, detail, "
+           "created_at FROM events WHERE community_id = $1 AND pos > $2 ORDER BY pos LIMIT $3",
+           community_id, pos, limit)) {
+    logged_event e;
+    e.community_id = community_id;
+    e.pos = r.integer(0);
+    e.type = r.text(1);
+    e.channel_id = r.maybe_integer(2);
+    e.subject_id = r.maybe_integer(3);
+    e.actor_id = r.maybe_integer(4);
+    e.only_account_id = r.maybe_integer(5);
+    e.detail = r.text(6);
+    e.created_at = r.integer(7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace ps::realtime::log_store

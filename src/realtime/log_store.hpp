@@ -1,0 +1,22 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "db/database.hpp"
+#include "realtime/event_log.hpp"
+
+// The SQL of the event log.
+namespace ps::realtime::log_store {
+
+// Takes the community's next position (communities.last_event_pos), inside the transaction.
+std::int64_t next_pos(db::transaction& tx, std::int64_t community_id);
+void insert(db::transaction& tx, const logged_event& e);
+// Forgets the community's events at or before `pos`.
+void forget_up_to(db::transaction& tx, std::int64_t community_id, std::int64_t pos);
+// The community's last position; 0 before its first event.
+std::int64_t last_pos(db::session& s, std::int64_t community_id);
+// Events after `pos`, oldest first, at most `limit`.
+std::vector<logged_event> events_after(db::session& s, std::int64_t community_id,
+                                       std::int64_t pos, std::int64_t limit);
+
+}  // namespace ps::realtime::log_store
