@@ -9,3 +9,4 @@ export * as communities from '../../src/communities/state';
 export { dispatch, positions, resume_frame, forget_positions, start_stream, stop_stream } from '../../src/stream';
 export * as journal from '../../src/journal';
 export * as account_session from '../../src/accounts/session';
+export * as sessions_ui from '../../src/accounts/sessions';
