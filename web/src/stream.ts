@@ -12,6 +12,7 @@
 // since), it takes the hello's: if it already shows something of that community, fetched
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
+import * as api from './api';
 import type { Channel, Member, Message } from './api';
 import { changed, navigate, session } from './state';
 import * as chat from './chat/state';
@@ -227,7 +228,9 @@ function connect() {
   const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/stream';
   const ws = new WebSocket(url);
   socket = ws;
+  let opened = false;
   ws.onopen = () => {
+    opened = true;
     attempt = 0;
     ws.send(resume_frame());
     set_connection('online');
@@ -255,6 +258,10 @@ function connect() {
       on_session_ended();
       return;
     }
+    // Refused before opening: perhaps the session ended while the socket was down (the upgrade
+    // then gets 401, which a browser does not show). Asking /me settles it: a 401 there ends the
+    // session the usual way; anything else, and the app keeps trying.
+    if (!opened && navigator.onLine) void api.get_me().catch(() => {});
     set_connection(navigator.onLine ? 'connecting' : 'offline');
     schedule_reconnect();
   };

@@ -89,3 +89,21 @@ test('stream: close code 4401 (session ended elsewhere): back to log in with the
   assert.deepEqual(JSON.parse(again.sent[0]), { type: 'resume', communities: { 1: 47 } });
   stream.stop_stream();
 });
+
+test('stream: refused before opening (the session ended while the socket was down): /me says so, back to log in', async () => {
+  state.session.me = { id: 2, display_name: 'Béa', locale: 'fr', created_at: '' };
+  state.session.expired = false;
+  location.pathname = '/c/les-voisins';
+  stream.start_stream();
+  const socket = FakeSocket.made.at(-1);
+  const count = FakeSocket.made.length;
+  http.queue.push([401, { error: { code: 'unauthenticated', message: 'x' } }]);
+  socket.closed_by_server(1006); // a failed upgrade: the browser only says 1006
+  await wait(50);
+  assert.equal(http.requests.at(-1).url, '/api/v1/me');
+  assert.equal(state.session.me, null);
+  assert.equal(state.session.expired, true);
+  assert.equal(location.pathname, '/login');
+  await wait(1200);
+  assert.equal(FakeSocket.made.length, count, 'no reconnect');
+});
