@@ -105,6 +105,17 @@ export interface PersonalToken {
   last_used_at?: string | null;
 }
 
+/** One of the caller's live sessions (a browser or app signed in), most recently used first. */
+export interface SessionInfo {
+  id: number;
+  /** Said by the server from the browser's User-Agent: "Firefox on Linux". */
+  device: string;
+  created_at: string;
+  last_used_at: string | null;
+  /** The session making this request: this device. */
+  current: boolean;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -178,6 +189,10 @@ export const sign_up = (b: { email: string; password: string; display_name: stri
   call<{ account: Account }>('POST', '/accounts', b);
 export const log_in = (b: { email: string; password: string }) => call<{ account: Account }>('POST', '/sessions', b);
 export const log_out = () => call<void>('DELETE', '/sessions/current');
+export const list_sessions = () => call<{ sessions: SessionInfo[] }>('GET', '/sessions');
+/** Ends another session of mine (its live streams close with 4401); 404 if not mine or ended already. */
+export const end_session = (id: number) => call<void>('DELETE', `/sessions/${id}`);
+export const end_other_sessions = () => call<{ ended: number }>('POST', '/sessions/end-others');
 export const request_login_link = (email: string) => call<{}>('POST', '/login-links', { email });
 export const use_login_link = (token: string) => call<{ account: Account }>('POST', `/login-links/${enc(token)}`);
 export const get_me = () => call<{ account: Account; memberships: Membership[] }>('GET', '/me');

@@ -1,33 +1,99 @@
-// The one WebSocket to /api/v1/stream and the one dispatch(event) switch.
-// On every (re)connect it sends {"type":"resume","channels":{id: last_seq}} so what was missed
-// comes back in order; the chat state ignores a seq it already holds, so nothing is doubled.
+// The one WebSocket to /api/v1/stream and the one dispatch(event) switch (protocol v2,
+// docs/api.md "The stream").
+//
+// Every event a community logs carries its `community_id` and `pos`, a position in that
+// community's event log. The app keeps, per community, the highest pos it has applied, and
+// sends them as the first frame of every (re)connect: {"type":"resume","communities":{id: pos}}.
+// The server replays every event after each pos, in order, each carrying the current state of
+// its subject, then {"type":"resumed"}. Every event is applied idempotently and none is dropped
+// for an old pos, so a replay of what the app already shows changes nothing.
+//
+// Where the app has no position for a community (the very first connect, a community joined
+// since), it takes the hello's: if it already shows something of that community, fetched
+// before that position was known, it fetches it again. A `resync` (too far behind) does the
+// same for one community. Close code 4401: the session ended, back to log in, no reconnect.
+import * as api from './api';
 import type { Channel, Member, Message } from './api';
 import { changed, navigate, session } from './state';
 import * as chat from './chat/state';
 import * as communities from './communities/state';
+import * as journal from './journal';
 
-type Event =
-  | { type: 'hello'; account_id: number }
-  | { type: 'resumed'; channels: Record<string, number> }
+/** The fields every event of a community's log carries. */
+interface At {
+  community_id: number;
+  pos: number;
+}
+
+export type LoggedEvent = At &
+  (
+    | { type: 'message.created' | 'message.edited'; channel_id: number; seq: number; message: Message }
+    | { type: 'message.deleted'; channel_id: number; seq: number; message_id: number }
+    | { type: 'reaction.added' | 'reaction.removed'; channel_id: number; message_id: number; emoji: string; account_id: number; message: Message }
+    | { type: 'channel.created' | 'channel.renamed' | 'channel.archived' | 'channel.unarchived'; channel: Channel }
+    | { type: 'channel.read'; channel_id: number; last_read_seq: number }
+    | { type: 'member.joined' | 'member.role_changed'; member: Member }
+    | { type: 'member.removed'; account_id: number }
+    | { type: 'member.renamed'; account_id: number; display_name: string }
+  );
+
+export type Event =
+  | LoggedEvent
+  | { type: 'hello'; account_id: number; communities?: Record<string, number> }
+  | { type: 'resumed'; communities?: Record<string, number> }
+  | { type: 'resync'; community_id: number; pos: number }
   | { type: 'pong' }
-  | { type: 'error'; error: { code: string; message: string } }
-  | { type: 'message.created' | 'message.edited'; channel_id: number; seq: number; message: Message }
-  | { type: 'message.deleted'; channel_id: number; seq: number; message_id: number }
-  | { type: 'reaction.added' | 'reaction.removed'; channel_id: number; message_id: number; emoji: string; account_id: number; message: Message }
-  | { type: 'channel.created' | 'channel.renamed' | 'channel.archived' | 'channel.unarchived'; community_id: number; channel: Channel }
-  | { type: 'channel.read'; channel_id: number; last_read_seq: number }
-  | { type: 'member.joined'; community_id: number; member: Member }
-  | { type: 'member.removed'; community_id: number; account_id: number };
+  | { type: 'error'; error: { code: string; message: string } };
+
+/** The close code of a stream whose session ended (logged out elsewhere, password changed …). */
+export const SESSION_ENDED = 4401;
+
+/** Per community, the highest pos applied: what the next resume asks to continue from. */
+export const positions = new Map<number, number>();
+
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed']);
+
+function is_logged(e: Event): e is LoggedEvent {
+  return LOGGED.has(e.type);
+}
 
 export function dispatch(e: Event) {
+  if (is_logged(e)) {
+    // An event without a position (a server older than v2) is still applied; it just moves none.
+    if (typeof e.pos === 'number' && typeof e.community_id === 'number' && !journal.is_replaying()) {
+      journal.record(e);
+      // Never lowered, and never a reason to skip: applying an event again is harmless.
+      positions.set(e.community_id, Math.max(positions.get(e.community_id) ?? 0, e.pos));
+    }
+    apply(e);
+    return;
+  }
   switch (e.type) {
     case 'hello':
+      if (e.communities) adopt(e.communities);
+      return;
     case 'resumed':
+      for (const [id, pos] of Object.entries(e.communities ?? {})) {
+        const c = Number(id);
+        if (positions.has(c)) positions.set(c, Math.max(positions.get(c)!, pos));
+      }
+      return;
+    case 'resync':
+      // Nothing was replayed for this community: fetch again what is shown of it.
+      positions.set(e.community_id, e.pos);
+      resync(e.community_id);
+      return;
     case 'pong':
       return;
     case 'error':
       console.warn('stream error', e.error);
       return;
+  }
+}
+journal.set_replayer((e) => apply(e as LoggedEvent));
+
+function apply(e: LoggedEvent) {
+  switch (e.type) {
     case 'message.created':
     case 'message.edited':
     case 'reaction.added':
@@ -41,22 +107,76 @@ export function dispatch(e: Event) {
     case 'channel.renamed':
     case 'channel.archived':
     case 'channel.unarchived':
-      communities.upsert_channel(e.channel, true);
+      communities.channel_event(e.channel);
       return;
     case 'channel.read':
-      communities.set_read(e.channel_id, e.last_read_seq);
+      communities.set_read(e.channel_id, e.last_read_seq, chat.count_unread(e.channel_id));
       return;
     case 'member.joined':
       communities.member_joined(e.community_id, e.member);
       return;
-    case 'member.removed': {
-      const slug = communities.slug_of_community(e.community_id);
-      communities.member_removed(e.community_id, e.account_id);
-      if (e.account_id === session.me?.id && slug && location.pathname.startsWith(`/c/${slug}`)) navigate('/', { replace: true });
+    case 'member.role_changed':
+      communities.member_role_changed(e.community_id, e.member);
       return;
-    }
+    case 'member.renamed':
+      communities.member_renamed(e.account_id, e.display_name);
+      chat.rename_author(e.account_id, e.display_name);
+      return;
+    case 'member.removed':
+      if (e.account_id === session.me?.id) leave(e.community_id);
+      else communities.member_removed(e.community_id, e.account_id);
+      return;
   }
 }
+
+/**
+ * The hello's positions, for the communities the app has none for. What the app already shows
+ * of such a community was fetched before that position: it is fetched again. A community the
+ * app followed (it has a position) that the hello does not list is no longer ours (removed, or
+ * left, while away); one the hello lists that our memberships do not is new (joined on another
+ * device). Memberships without a position are not compared: one made over HTTP a moment ago may
+ * postdate the hello.
+ */
+function adopt(now: Record<string, number>) {
+  const listed = new Set<number>();
+  let joined_elsewhere = false;
+  for (const [id, pos] of Object.entries(now)) {
+    const c = Number(id);
+    listed.add(c);
+    if (!session.memberships.some((m) => m.community.id === c)) joined_elsewhere = true;
+    if (positions.has(c)) continue; // the resume we sent continues from ours
+    positions.set(c, pos);
+    if (communities.holds_community(c) || chat.holds_logs(c)) resync(c);
+  }
+  for (const c of [...positions.keys()]) {
+    if (listed.has(c)) continue;
+    leave(c);
+  }
+  if (joined_elsewhere) void communities.refresh_memberships().catch(() => {});
+}
+
+/** We are no longer a member (removed, or left): forget the community, its messages, its position. */
+function leave(community_id: number) {
+  const slug = communities.slug_of_community(community_id);
+  const channel_ids = [...communities.channels_by_id.values()].filter((c) => c.community_id === community_id).map((c) => c.id);
+  chat.forget_channels(channel_ids);
+  communities.forget_community(community_id);
+  positions.delete(community_id);
+  if (slug && location.pathname.startsWith(`/c/${slug}`)) navigate('/', { replace: true });
+}
+
+function resync(community_id: number) {
+  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id)]) void p.catch(() => {});
+  changed();
+}
+
+/** On log out, or when another account signs in on this device. */
+export function forget_positions() {
+  positions.clear();
+  journal.forget_all();
+}
+
+// ---- The connection.
 
 let socket: WebSocket | null = null;
 let wanted = false;
@@ -64,7 +184,12 @@ let attempt = 0;
 let retry_timer = 0;
 let ping_timer = 0;
 let pong_deadline = 0;
-let connected_once = false;
+let on_session_ended: () => void = () => {};
+
+/** Called when the server closes the stream with 4401: the session behind it has ended. */
+export function set_session_ended_handler(fn: () => void) {
+  on_session_ended = fn;
+}
 
 function set_connection(c: typeof session.connection) {
   if (session.connection !== c) {
@@ -81,15 +206,17 @@ export function start_stream() {
 export function stop_stream() {
   wanted = false;
   clearTimeout(retry_timer);
-  socket?.close();
+  clearInterval(ping_timer);
+  const ws = socket;
   socket = null;
+  ws?.close();
 }
 
-function resume_frame(): string {
-  const channels: Record<string, number> = {};
-  for (const id of communities.channels_by_id.keys()) channels[id] = chat.known_seq(id);
-  for (const id of chat.logs.keys()) channels[id] = chat.known_seq(id);
-  return JSON.stringify({ type: 'resume', channels });
+/** The first frame of every connection: where the app is in each community's log. */
+export function resume_frame(): string {
+  const held: Record<string, number> = {};
+  for (const [id, pos] of positions) held[id] = pos;
+  return JSON.stringify({ type: 'resume', communities: held });
 }
 
 function connect() {
@@ -101,28 +228,40 @@ function connect() {
   const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/stream';
   const ws = new WebSocket(url);
   socket = ws;
+  let opened = false;
   ws.onopen = () => {
+    opened = true;
     attempt = 0;
     ws.send(resume_frame());
     set_connection('online');
-    if (connected_once) refresh_after_gap();
-    connected_once = true;
     chat.flush_pending();
     clearInterval(ping_timer);
     ping_timer = window.setInterval(() => keepalive(ws), 25000);
   };
   ws.onmessage = (msg) => {
     pong_deadline = 0;
+    if (socket !== ws) return;
     try {
       dispatch(JSON.parse(msg.data));
     } catch (e) {
       console.warn('bad frame', e);
     }
   };
-  ws.onclose = () => {
+  ws.onclose = (e) => {
     if (socket !== ws) return;
     socket = null;
     clearInterval(ping_timer);
+    if (e.code === SESSION_ENDED) {
+      // Logged out elsewhere, password changed, ended from another device: reconnecting would
+      // only be refused. Back to log in, keeping what is held for when the person comes back.
+      wanted = false;
+      on_session_ended();
+      return;
+    }
+    // Refused before opening: perhaps the session ended while the socket was down (the upgrade
+    // then gets 401, which a browser does not show). Asking /me settles it: a 401 there ends the
+    // session the usual way; anything else, and the app keeps trying.
+    if (!opened && navigator.onLine) void api.get_me().catch(() => {});
     set_connection(navigator.onLine ? 'connecting' : 'offline');
     schedule_reconnect();
   };
@@ -146,15 +285,6 @@ function schedule_reconnect() {
   const delay = Math.min(30000, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
   attempt += 1;
   retry_timer = window.setTimeout(connect, delay);
-}
-
-/** After a gap, channels may have been created or renamed: refresh the lists we show. */
-function refresh_after_gap() {
-  const slugs = new Set(communities.channels_by_slug.keys());
-  // The community on screen may have failed to load while offline.
-  const shown = /^\/c\/([a-z0-9-]+)/.exec(location.pathname)?.[1];
-  if (shown) slugs.add(shown);
-  for (const slug of slugs) void communities.load_community(slug, true).catch(() => {});
 }
 
 window.addEventListener('offline', () => {

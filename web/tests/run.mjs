@@ -18,6 +18,8 @@ const T = {
     removed_title: 'Tu ne peux pas rejoindre cette communauté', removed_list: 'Retirés', let_back_in: (n) => `Laisser revenir ${n}`, let_back_done: (n) => `C’est fait : ${n} peut revenir avec un lien d’invitation.`, join: (c) => `Rejoindre ${c}`, member3: 'membre nº 3',
     community: 'Les Fidèles du Quai', channel2: 'annonces', news1: 'Nouvelle torréfaction lundi', news2: 'Les billets sont en vente', description: 'Le petit monde du café du quai : les habitués, les musiciens du jeudi, la gang.', channel: 'jasette',
     host: 'Ana Tremblay', guest: 'Béa Gagnon',
+    this_device: 'Cet appareil', end_session_on: 'Fermer la session sur', end_session_done: 'C’est fait : la session sur', end_others: 'Fermer toutes les autres sessions', others_ended: '2 sessions fermées. Il ne reste que celle-ci.',
+    away_1: 'Qui apporte les chaises?', away_1_edited: 'Qui apporte les chaises? Et les tables?', away_2: 'Oups, mauvais canal', host_renamed: 'Ana T.',
     hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', deleted: 'Ce message a été supprimé.',
   },
   en: {
@@ -32,11 +34,45 @@ const T = {
     removed_title: 'You can’t join this community', removed_list: 'Removed', let_back_in: (n) => `Let ${n} back in`, let_back_done: (n) => `Done: ${n} can come back with an invitation link.`, join: (c) => `Join ${c}`, member3: 'member #3',
     community: 'Harbour Café Regulars', channel2: 'news', news1: 'New roast on Monday', news2: 'Tickets are on sale', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
     host: 'Sam Leblanc', guest: 'Jo Roy',
+    this_device: 'This device', end_session_on: 'End the session on', end_session_done: 'Done: the session on', end_others: 'End all other sessions', others_ended: '2 sessions ended. Only this one is left.',
+    away_1: 'Who brings the chairs?', away_1_edited: 'Who brings the chairs? And the tables?', away_2: 'Oops, wrong channel', host_renamed: 'Sam L.',
     hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', deleted: 'This message was deleted.',
   },
 };
 
 const PASSWORD = 'correct horse battery';
+
+/** A request of the real API from a browser context's cookie session (Origin set: the server's same-origin rule). */
+async function call(ctx, base, method, path, data) {
+  const r = await ctx.request.fetch(base + '/api/v1' + path, { method, headers: { Origin: base }, ...(data === undefined ? {} : { data }) });
+  if (r.status() >= 400) throw new Error(`${method} ${path}: ${r.status()} ${await r.text()}`);
+  return r.status() === 204 ? null : r.json();
+}
+
+/**
+ * What the guest's chat screen shows, read from the page: the sidebar's channels and badges,
+ * the channel's title, and every message (who and when as read out, text, edited, reactions
+ * with who reacted, replies).
+ */
+function screen_of(page) {
+  return page.evaluate(() => ({
+    channels: [...document.querySelectorAll('.sidebar .channel')].map((a) => ({
+      name: a.querySelector('.channel__name')?.textContent,
+      archived: !!a.querySelector('.channel__tag'),
+      unread: a.querySelector('[data-testid=unread]')?.textContent ?? '',
+    })),
+    title: document.querySelector('#chat-title')?.textContent,
+    messages: [...document.querySelectorAll('.messages [data-seq]')].map((el) => ({
+      seq: Number(el.getAttribute('data-seq')),
+      who: el.getAttribute('aria-label'),
+      text: el.querySelector('.msg__body')?.innerText,
+      edited: !!el.querySelector('.msg__edited'),
+      deleted: el.classList.contains('msg--deleted'),
+      reactions: [...el.querySelectorAll('.reaction')].map((r) => r.getAttribute('aria-label')),
+      replies: el.querySelector('.thread-link')?.textContent ?? '',
+    })),
+  }));
+}
 
 async function story(browser, server, lang) {
   const t = T[lang];
@@ -314,7 +350,7 @@ async function story(browser, server, lang) {
       const channel_url = host.url();
       const channel_id = channel_url.split('/ch/')[1];
       for (let i = 1; i <= 60; i++) {
-        const r = await host_ctx.request.post(`${base}/api/v1/channels/${channel_id}/messages`, { data: { body: `${lang} backlog ${i}` } });
+        const r = await host_ctx.request.post(`${base}/api/v1/channels/${channel_id}/messages`, { data: { body: `${lang} backlog ${i}` }, headers: { Origin: base } });
         if (r.status() !== 201) throw new Error(`POST message: ${r.status()}`);
       }
       await guest.goto(channel_url);
@@ -364,6 +400,50 @@ async function story(browser, server, lang) {
       await guest.locator('#chat-title', { hasText: `${t.channel2}-2026` }).waitFor();
     });
 
+
+    await check('guest offline while the host posts, edits, deletes, reacts, renames a channel and changes their name: back online, the screen is what a reload shows', async () => {
+      const { channels } = await call(host_ctx, base, 'GET', `/communities/${slug}/channels`);
+      const channel_id = channels.find((c) => c.name === t.channel).id;
+      const second = channels.find((c) => c.name === `${t.channel2}-2026`);
+      await guest.goto(`${base}/c/${slug}/ch/${channel_id}`);
+      await msg(guest, `${lang} latest`).waitFor();
+      await guest_ctx.setOffline(true);
+      await guest.getByTestId('connection').filter({ hasText: t.offline }).waitFor();
+      const one = (await call(host_ctx, base, 'POST', `/channels/${channel_id}/messages`, { body: t.away_1 })).message;
+      const two = (await call(host_ctx, base, 'POST', `/channels/${channel_id}/messages`, { body: t.away_2 })).message;
+      await call(host_ctx, base, 'PATCH', `/messages/${one.id}`, { body: t.away_1_edited });
+      await call(host_ctx, base, 'DELETE', `/messages/${two.id}`);
+      await call(host_ctx, base, 'PUT', `/messages/${one.id}/reactions/${encodeURIComponent('🎉')}`);
+      await call(host_ctx, base, 'PATCH', `/channels/${second.id}`, { name: `${t.channel2}-bis` });
+      await call(host_ctx, base, 'PATCH', '/me', { display_name: t.host_renamed });
+      await guest_ctx.setOffline(false);
+      await guest.getByTestId('connection').waitFor({ state: 'detached', timeout: 20000 });
+      const edited = msg(guest, t.away_1_edited);
+      await edited.getByText(t.edited).waitFor({ timeout: 20000 });
+      await edited.locator('.reaction[data-emoji="🎉"]').waitFor();
+      await guest.waitForFunction((n) => document.querySelector('.messages article.msg:last-of-type')?.getAttribute('aria-label')?.startsWith(n) ?? false, t.host_renamed);
+      await guest.locator('.sidebar .channel', { hasText: `${t.channel2}-bis` }).waitFor();
+      await guest.locator(`.messages [data-seq="${two.seq}"].msg--deleted`).waitFor();
+      if (await msg(guest, t.away_2).count()) throw new Error('the message deleted while the guest was away is still shown');
+      await guest.waitForTimeout(1000);
+      const before = await screen_of(guest);
+      await shots(guest, `${lang}-096-after-offline`);
+      await guest.reload();
+      await msg(guest, t.away_1_edited).waitFor();
+      await guest.waitForTimeout(500);
+      const after = await screen_of(guest);
+      // The reload shows the latest page; what the guest held above it must match too, seq by seq.
+      const from = Math.min(...after.messages.map((m) => m.seq));
+      const held = { ...before, messages: before.messages.filter((m) => m.seq >= from) };
+      if (JSON.stringify(held) !== JSON.stringify(after)) {
+        const diff = after.messages.map((m, i) => [m, held.messages[i]]).filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b)).slice(0, 3);
+        throw new Error(`the screen differs from a reload:\n${JSON.stringify({ channels: [held.channels, after.channels], title: [held.title, after.title], first_messages_that_differ: diff })}`);
+      }
+      // The host takes their name back, live this time: the guest sees it on their messages.
+      await call(host_ctx, base, 'PATCH', '/me', { display_name: t.host });
+      await guest.waitForFunction((n) => document.querySelector('.messages article.msg:last-of-type')?.getAttribute('aria-label')?.startsWith(n + ',') ?? false, t.host);
+    });
+
     await check('members directory: numbers, founding members, who invited whom', async () => {
       await guest.goto(`${base}/c/${slug}/members`);
       const two = guest.locator('.member[data-number="2"]');
@@ -379,6 +459,85 @@ async function story(browser, server, lang) {
       await guest.getByRole('heading', { name: t.account, level: 1 }).waitFor();
       await a11y(guest, 'account');
       await shots(guest, `${lang}-11-account`);
+    });
+
+    await check('active sessions: the account page lists them, this device marked', async () => {
+      await guest.getByTestId('sessions').locator('li[data-current]').getByText(t.this_device).waitFor();
+    });
+
+    await check('active sessions: ending another one takes it off the list and signs that device out', async () => {
+      const other = await browser.newContext(ctx_opts(DESKTOP));
+      try {
+        const r = await other.request.post(`${base}/api/v1/sessions`, { data: { email: guest_email, password: PASSWORD } });
+        if (r.status() !== 200) throw new Error(`log in from another device: ${r.status()}`);
+        await guest.reload();
+        const others = guest.getByTestId('sessions').locator('li:not([data-current])');
+        await others.first().waitFor();
+        if ((await others.count()) !== 1) throw new Error(`${await others.count()} other sessions listed, not 1`);
+        await a11y(guest, 'account with two sessions');
+        await shots(guest, `${lang}-115-sessions`);
+        await others.first().getByRole('button', { name: new RegExp('^' + t.end_session_on) }).click();
+        await guest.getByText(t.end_session_done).waitFor();
+        await others.first().waitFor({ state: 'detached' });
+        const me = await other.request.get(`${base}/api/v1/me`);
+        if (me.status() !== 401) throw new Error(`the ended session still gets ${me.status()} for /me`);
+      } finally {
+        await other.close();
+      }
+    });
+
+    await check('active sessions: « end all other sessions » leaves this device only', async () => {
+      const others = [await browser.newContext(ctx_opts(DESKTOP)), await browser.newContext(ctx_opts(PHONE))];
+      try {
+        for (const o of others) {
+          const r = await o.request.post(`${base}/api/v1/sessions`, { data: { email: guest_email, password: PASSWORD } });
+          if (r.status() !== 200) throw new Error(`log in from another device: ${r.status()}`);
+        }
+        await guest.reload();
+        await guest.waitForFunction(() => document.querySelectorAll('[data-testid=sessions] li').length === 3);
+        await guest.getByRole('button', { name: t.end_others }).click(); // the confirm is accepted
+        await guest.getByText(t.others_ended).waitFor();
+        const rows = guest.getByTestId('sessions').locator('li');
+        if ((await rows.count()) !== 1 || !(await rows.first().getAttribute('data-current'))) throw new Error('more than this device is listed');
+        for (const o of others) {
+          const me = await o.request.get(`${base}/api/v1/me`);
+          if (me.status() !== 401) throw new Error(`an ended session still gets ${me.status()} for /me`);
+        }
+        await guest.reload();
+        await guest.getByTestId('sessions').locator('li[data-current]').waitFor();
+        if ((await guest.getByTestId('sessions').locator('li').count()) !== 1) throw new Error('after a reload, other sessions are listed again');
+      } finally {
+        for (const o of others) await o.close();
+      }
+    });
+
+    await check('a session ended from another device: its open page goes to log in at once (stream closed with 4401), then back', async () => {
+      const where = guest.url();
+      const other = await browser.newContext(ctx_opts(DESKTOP));
+      try {
+        const r = await other.request.post(`${base}/api/v1/sessions`, { data: { email: guest_email, password: PASSWORD } });
+        if (r.status() !== 200) throw new Error(`log in from another device: ${r.status()}`);
+        const { sessions } = await call(other, base, 'GET', '/sessions');
+        const target = sessions.find((x) => !x.current);
+        if (!target || sessions.length !== 2) throw new Error(`sessions seen from the other device: ${JSON.stringify(sessions)}`);
+        let sockets = 0;
+        const opened = () => (sockets += 1);
+        guest.on('websocket', opened);
+        await call(other, base, 'DELETE', `/sessions/${target.id}`);
+        await guest.getByText(t.session_expired).waitFor({ timeout: 10000 });
+        await guest.waitForURL(/\/login$/);
+        await guest.waitForTimeout(1500);
+        guest.off('websocket', opened);
+        if (sockets) throw new Error(`the app opened ${sockets} new stream(s) after its session ended`);
+        await a11y(guest, 'log in after the session ended');
+      } finally {
+        await other.close();
+      }
+      await guest.getByLabel(t.email).fill(guest_email);
+      await guest.getByLabel(t.password).fill(PASSWORD);
+      await guest.getByRole('button', { name: t.log_in, exact: true }).click();
+      await guest.waitForURL(where);
+      await guest.getByTestId('sessions').locator('li[data-current]').waitFor();
     });
 
     await check('language switch changes the interface and is remembered by the account', async () => {

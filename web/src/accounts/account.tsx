@@ -1,4 +1,4 @@
-// The account page: display name, language, password, personal access tokens, log out.
+// The account page: display name, language, password, active sessions, personal access tokens, log out.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { PersonalToken } from '../api';
@@ -7,6 +7,7 @@ import { changed, session } from '../state';
 import { CopyButton, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
 import { change_locale, log_out } from './session';
+import { SessionsCard } from './sessions';
 
 export function AccountPage() {
   const me = session.me!;
@@ -14,6 +15,8 @@ export function AccountPage() {
   const [profile_saved, set_profile_saved] = useState(false);
   const pw = use_form({ current_password: '', new_password: '' });
   const [pw_done, set_pw_done] = useState(false);
+  // A password change ends the other sessions: the list is fetched again.
+  const [pw_changes, set_pw_changes] = useState(0);
   const tok = use_form({ name: '' });
   const [tokens, set_tokens] = useState<PersonalToken[] | null>(null);
   const [secret, set_secret] = useState('');
@@ -64,6 +67,7 @@ export function AccountPage() {
               await api.change_password(pw.values);
               pw.set_values({ current_password: '', new_password: '' });
               set_pw_done(true);
+              set_pw_changes((n) => n + 1);
             });
           }}
         >
@@ -75,6 +79,8 @@ export function AccountPage() {
           {pw_done && <Notice>{t('password_changed')}</Notice>}
         </form>
       </section>
+
+      <SessionsCard reload={pw_changes} />
 
       <section class="card" aria-labelledby="tok-h">
         <h2 id="tok-h">{t('tokens')}</h2>

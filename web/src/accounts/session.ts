@@ -3,7 +3,7 @@ import * as api from '../api';
 import type { Account, Locale, Membership } from '../api';
 import { changed, navigate, remember_next, session } from '../state';
 import { locale, set_locale } from '../i18n';
-import { start_stream, stop_stream } from '../stream';
+import { forget_positions, set_session_ended_handler, start_stream, stop_stream } from '../stream';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
 
@@ -56,6 +56,7 @@ export async function signed_in(account: Account) {
   if (previous_account_id !== null && previous_account_id !== account.id) {
     chat.forget_all();
     communities.forget_all();
+    forget_positions();
   }
   previous_account_id = account.id;
   api.new_session_epoch();
@@ -79,6 +80,7 @@ export async function log_out() {
   session.me = null;
   session.memberships = [];
   communities.forget_all();
+  forget_positions();
   navigate('/');
 }
 
@@ -96,8 +98,14 @@ export async function change_locale(l: Locale) {
   }
 }
 
-// An expired session anywhere: back to log in, then back to where the person was.
-api.set_unauthenticated_handler(() => {
+/**
+ * The session ended without us (expired; a request got 401; or the stream closed with 4401:
+ * logged out elsewhere, password changed, ended from another device): back to log in, with
+ * « Ta session a pris fin », then back to where the person was. What is held is kept: the same
+ * person logging in again continues from it (the stream resumes), another person does not see it
+ * (signed_in forgets it).
+ */
+export function session_ended() {
   if (!session.me) return;
   api.new_session_epoch();
   stop_stream();
@@ -106,4 +114,7 @@ api.set_unauthenticated_handler(() => {
   session.expired = true;
   remember_next(location.pathname + location.search);
   navigate('/login', { replace: true });
-});
+  changed();
+}
+api.set_unauthenticated_handler(session_ended);
+set_session_ended_handler(session_ended);

@@ -13,7 +13,7 @@ import { Composer } from './composer';
 import { Message } from './message';
 import { ThreadPanel } from './thread';
 import { PendingList } from './pending';
-import { load_older, logs, open_channel, sorted, viewing } from './state';
+import { count_unread, load_older, logs, open_channel, sorted, viewing } from './state';
 
 const GROUP_MS = 5 * 60 * 1000;
 
@@ -78,7 +78,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
     if (!channel || !log?.loaded || !viewing.at_bottom) return;
     const newest = log.newest;
     if (newest > channel.last_read_seq && document.visibilityState === 'visible') {
-      set_read(channel_id, newest);
+      set_read(channel_id, newest, count_unread(channel_id));
       api.mark_read(channel_id, newest).catch(() => {});
     }
   });

@@ -1,11 +1,13 @@
 // The messages the app holds per channel, keyed by seq so that nothing is shown twice, and the
 // messages written but not yet acknowledged (pending), each with a client_id so a retry never
-// creates a second message.
+// creates a second message. Every event is applied idempotently (a replay may bring what a
+// fetch already showed): a message is replaced by its newer state, never counted twice.
 import * as api from '../api';
 import { ApiError, type Message } from '../api';
 import { changed, session } from '../state';
 import { error_text } from '../i18n';
-import { channels_by_id, note_message } from '../communities/state';
+import { channels_by_id, note_deleted, note_message } from '../communities/state';
+import { fetching, in_step } from '../journal';
 
 /**
  * The reactions the picker offers. The server takes only RGI emoji (Unicode's emoji keyboards'
@@ -27,7 +29,7 @@ export interface Pending {
 
 export interface Log {
   by_seq: Map<number, Message>;
-  oldest: number; // smallest seq held (Infinity when empty)
+  oldest: number; // smallest seq of the contiguous range held (Infinity when empty)
   newest: number; // largest seq held (0 when empty)
   has_more: boolean; // older messages exist on the server
   loaded: boolean;
@@ -40,6 +42,8 @@ export const logs = new Map<number, Log>();
 export let pending: Pending[] = load_pending();
 /** Which channel is on screen and scrolled to the bottom (its new messages count as read). */
 export const viewing = { channel_id: 0, at_bottom: true };
+/** The thread panel on screen, if any: a resync fetches it again. */
+export let open_thread: { channel_id: number; parent_id: number } | null = null;
 
 const PAGE = 50;
 
@@ -52,14 +56,17 @@ function log_of(channel_id: number): Log {
   return l;
 }
 
-/** Adds or replaces a message; returns true when its seq was new. */
-function put(m: Message): boolean {
+/**
+ * Adds or replaces a message; returns the one it replaced. `extend` false (a thread's messages)
+ * leaves the held range as it is: a thread's parent may lie above it.
+ */
+function put(m: Message, extend = true): Message | undefined {
   const l = log_of(m.channel_id);
-  const fresh = !l.by_seq.has(m.seq);
+  const before = l.by_seq.get(m.seq);
   l.by_seq.set(m.seq, m);
-  if (m.seq < l.oldest) l.oldest = m.seq;
+  if (extend && m.seq < l.oldest) l.oldest = m.seq;
   if (m.seq > l.newest) l.newest = m.seq;
-  return fresh;
+  return before;
 }
 
 export function sorted(channel_id: number): Message[] {
@@ -75,9 +82,24 @@ export function find_message(channel_id: number, id: number): Message | undefine
   return undefined;
 }
 
-/** The last seq we have seen in a channel, for the stream's resume. */
-export function known_seq(channel_id: number): number {
-  return Math.max(logs.get(channel_id)?.newest ?? 0, channels_by_id.get(channel_id)?.last_seq ?? 0);
+function community_of(channel_id: number): number | undefined {
+  return channels_by_id.get(channel_id)?.community_id;
+}
+
+/** A latest page replaces what was held of the channel (a first open, or a resync). */
+function install_page(channel_id: number, messages: Message[]) {
+  const l = log_of(channel_id);
+  l.by_seq.clear();
+  l.oldest = Infinity;
+  l.newest = 0;
+  for (const m of messages) put(m);
+  l.has_more = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1;
+  l.loaded = true;
+  changed();
+}
+
+function fetch_latest(channel_id: number) {
+  return in_step(`log:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { limit: PAGE }), ({ messages }) => install_page(channel_id, messages));
 }
 
 export async function open_channel(channel_id: number) {
@@ -86,11 +108,7 @@ export async function open_channel(channel_id: number) {
   // The "new messages" divider goes after what was read when the channel is opened.
   l.divider_after = ch && ch.unread > 0 ? ch.last_read_seq : Infinity;
   if (l.loaded) return changed();
-  const { messages } = await api.list_messages(channel_id, { limit: PAGE });
-  for (const m of messages) put(m);
-  l.has_more = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1;
-  l.loaded = true;
-  changed();
+  await fetch_latest(channel_id);
 }
 
 export async function load_older(channel_id: number) {
@@ -100,48 +118,116 @@ export async function load_older(channel_id: number) {
   changed();
   try {
     const before = Number.isFinite(l.oldest) ? l.oldest : undefined;
-    const { messages } = await api.list_messages(channel_id, { before, limit: PAGE });
-    for (const m of messages) put(m);
-    l.has_more = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1;
+    await in_step(`older:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { before, limit: PAGE }), ({ messages }) => {
+      for (const m of messages) put(m);
+      l.has_more = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1;
+    });
   } finally {
     l.loading_older = false;
     changed();
   }
 }
 
-/** From the stream (live or resumed) or from our own POST: the one way a message comes in. */
+/** Whether the held log holds every message with a seq in (after, upto]. */
+function covers(l: Log | undefined, after: number, upto: number): l is Log {
+  return !!l && l.loaded && (after + 1 >= l.oldest || !l.has_more) && l.newest >= upto;
+}
+
+/** Others' messages in (after, upto] that are not deleted, when the held log covers them. */
+export function count_unread(channel_id: number) {
+  return (after: number, upto: number): number | undefined => {
+    const l = logs.get(channel_id);
+    if (!covers(l, after, upto)) return undefined;
+    let n = 0;
+    for (const m of l.by_seq.values()) if (m.seq > after && m.seq <= upto && !m.deleted && m.author.id !== session.me?.id) n += 1;
+    return n;
+  };
+}
+
+/**
+ * From the stream (live or replayed: `message.created`, `.edited`, `reaction.*`) or from our own
+ * request: the one way a message comes in. The message is as it is now; applying it twice, or
+ * after a fetch that already showed it, changes nothing.
+ */
 export function apply_message(m: Message) {
   const l = logs.get(m.channel_id);
   // Only a channel whose latest page is held keeps messages: an edit or reaction to a message
   // above the held range is left for when the person scrolls up to it (else it would show out of
   // place and the next page would skip what lies between).
   const holds = !!l && l.loaded && (m.seq >= l.oldest || !l.has_more);
-  const fresh = holds && put(m);
+  const before = holds ? put(m) : undefined;
   if (m.client_id) drop_pending(m.client_id);
-  if (fresh && m.parent_id) {
+  if (holds && !before && m.parent_id) {
     const parent = find_message(m.channel_id, m.parent_id);
     if (parent && !replies_seen.has(m.id)) parent.reply_count += 1;
   }
   if (m.parent_id) replies_seen.add(m.id);
+  // A message deleted since (a replay says so): it no longer waits to be read. Known exactly
+  // when the held copy was not deleted yet; unknown when there was no held copy.
+  if (m.deleted && !before?.deleted) note_deleted(m.channel_id, m.seq, before ? m.author.id : undefined);
   // Counts as unread only a seq beyond the channel's last one (note_message checks).
   const looking = viewing.channel_id === m.channel_id && viewing.at_bottom && document.visibilityState === 'visible';
-  note_message(m.channel_id, m.seq, m.author.id, looking);
+  note_message(m.channel_id, m.seq, m.author.id, m.deleted, looking);
   changed();
 }
 const replies_seen = new Set<number>();
 
+/** `message.deleted`: the message keeps its place, without text or reactions. */
 export function apply_deleted(channel_id: number, seq: number, message_id: number) {
   const l = logs.get(channel_id);
   const m = l?.by_seq.get(seq) ?? find_message(channel_id, message_id);
-  if (m) {
-    m.deleted = true;
-    m.body = '';
-    m.html = '';
-    m.reactions = [];
+  if (m && !m.deleted) {
+    put({ ...m, deleted: true, body: '', html: '', reactions: [] }, false);
+    note_deleted(channel_id, seq, m.author.id);
+  } else if (!m) {
+    note_deleted(channel_id, seq, undefined);
   }
   changed();
 }
 
+/** `member.renamed`: the name shows on every message of theirs held. */
+export function rename_author(account_id: number, display_name: string) {
+  for (const l of logs.values()) {
+    for (const [seq, m] of l.by_seq) if (m.author.id === account_id && m.author.display_name !== display_name) l.by_seq.set(seq, { ...m, author: { ...m.author, display_name } });
+  }
+  changed();
+}
+
+/** The thread panel's messages: the parent and its replies, put into the channel's log. */
+export function load_thread(channel_id: number, parent_id: number) {
+  return in_step(`thread:${parent_id}`, community_of(channel_id), () => api.get_thread(parent_id), ({ parent, replies }) => put_many([parent, ...replies]));
+}
+
+export function set_open_thread(t: { channel_id: number; parent_id: number } | null) {
+  open_thread = t;
+}
+
+/** A channel opened before its community's channel list arrived may be of any community. */
+function of_community(channel_id: number, community_id: number): boolean {
+  const c = community_of(channel_id);
+  return c === undefined || c === community_id;
+}
+
+/** Whether anything of the community's channels is held or being fetched. */
+export function holds_logs(community_id: number): boolean {
+  for (const [id, l] of logs) if ((l.loaded || fetching(`log:${id}`)) && of_community(id, community_id)) return true;
+  return !!open_thread && community_of(open_thread.channel_id) === community_id;
+}
+
+/** A community we left or were removed from: its messages go. */
+export function forget_channels(channel_ids: number[]) {
+  for (const id of channel_ids) logs.delete(id);
+  if (open_thread && channel_ids.includes(open_thread.channel_id)) open_thread = null;
+  changed();
+}
+
+/** A resync of a community: the latest page of every channel log held, and the open thread. */
+export function resync_logs(community_id: number): Promise<unknown>[] {
+  const out: Promise<unknown>[] = [];
+  for (const [id, l] of logs) if ((l.loaded || fetching(`log:${id}`)) && of_community(id, community_id)) out.push(fetch_latest(id));
+  if (open_thread && community_of(open_thread.channel_id) === community_id) out.push(load_thread(open_thread.channel_id, open_thread.parent_id));
+  return out;
+}
 
 // ---- Sending, with pending messages that survive being offline (and a reload).
 
@@ -228,6 +314,7 @@ setInterval(() => {
 export function forget_all(account_id?: number) {
   logs.clear();
   replies_seen.clear();
+  open_thread = null;
   if (account_id !== undefined) {
     pending = pending.filter((p) => p.account_id !== account_id);
     save_pending();
@@ -237,7 +324,7 @@ export function forget_all(account_id?: number) {
 /** Puts fetched messages (a thread) into the channel's log without counting them as new. */
 export function put_many(messages: Message[]) {
   for (const m of messages) {
-    put(m);
+    put(m, false);
     if (m.parent_id) replies_seen.add(m.id);
   }
   changed();

@@ -1,13 +1,12 @@
 // The thread panel: a message and its replies, live, with its own composer.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import * as api from '../api';
 import { error_text, t } from '../i18n';
 import { communities, is_host, members_by_slug } from '../communities/state';
 import { FormError } from '../ui/form';
 import { Composer } from './composer';
 import { Message } from './message';
 import { PendingList } from './pending';
-import { find_message, put_many, sorted } from './state';
+import { find_message, load_thread, set_open_thread, sorted } from './state';
 
 export function ThreadPanel(p: { slug: string; channel_id: number; parent_id: number; on_close: () => void }) {
   const [error, set_error] = useState('');
@@ -16,11 +15,11 @@ export function ThreadPanel(p: { slug: string; channel_id: number; parent_id: nu
   const list = useRef<HTMLDivElement>(null);
   useEffect(() => {
     set_loaded(false);
-    api.get_thread(p.parent_id).then(({ parent, replies }) => {
-      put_many([parent, ...replies]);
-      set_loaded(true);
-    }, (e) => set_error(error_text(e)));
+    // Known to the stream, so that a resync fetches the thread again.
+    set_open_thread({ channel_id: p.channel_id, parent_id: p.parent_id });
+    load_thread(p.channel_id, p.parent_id).then(() => set_loaded(true), (e) => set_error(error_text(e)));
     close.current?.focus();
+    return () => set_open_thread(null);
   }, [p.parent_id]);
 
   const parent = find_message(p.channel_id, p.parent_id);

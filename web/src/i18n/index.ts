@@ -127,3 +127,18 @@ export function format_date(iso: string, tz?: string): string {
 export function format_datetime(iso: string, tz?: string): string {
   return fmt({ dateStyle: 'long', timeStyle: 'short' }, tz).format(new Date(iso));
 }
+
+/**
+ * How long ago, in words, in the person's language: « à l’instant », « il y a 5 minutes »,
+ * « hier », "3 days ago". `now` is for the tests.
+ */
+export function format_relative(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (Math.abs(seconds) < 45) return t('just_now');
+  const abs = Math.abs(seconds);
+  const day = 86400;
+  const [unit, size]: [Intl.RelativeTimeFormatUnit, number] =
+    abs < 3600 ? ['minute', 60] : abs < day ? ['hour', 3600] : abs < 30 * day ? ['day', day] : abs < 365 * day ? ['month', 30 * day] : ['year', 365 * day];
+  const rtf = new Intl.RelativeTimeFormat(current === 'fr' ? 'fr-CA' : 'en-CA', { numeric: 'auto' });
+  return rtf.format(Math.round(seconds / size), unit);
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { http } from './dom-stubs.mjs';
 
-const { api, i18n, fr, en, chat, communities, state, dispatch } = await import(process.env.PS_WEB_UNIT_BUNDLE);
+const { api, i18n, fr, en, chat, communities, state, dispatch, positions } = await import(process.env.PS_WEB_UNIT_BUNDLE);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 function message(seq, extra = {}) {
@@ -101,17 +101,18 @@ test('chat: the held history plus the stream’s events equals a fresh fetch, no
   communities.set_channels('les-voisins', [{ id: 7, community_id: 1, name: 'general', kind: 'chat', archived: false, last_seq: 3, last_read_seq: 3, unread: 0, created_at: '' }]);
   http.queue.push([200, { messages: [message(1), message(2), message(3)] }]);
   await chat.open_channel(7);
-  // Live 4, then a reconnect replays 3 and 4 (as they are now: 3 was edited) and brings 5.
-  dispatch({ type: 'message.created', channel_id: 7, seq: 4, message: message(4) });
-  dispatch({ type: 'message.created', channel_id: 7, seq: 3, message: message(3, { body: 'm3 edited', edited_at: '2026-11-27T00:01:00.000Z' }) });
-  dispatch({ type: 'message.created', channel_id: 7, seq: 4, message: message(4) });
-  dispatch({ type: 'message.created', channel_id: 7, seq: 5, message: message(5) });
+  // Live 4, then a reconnect replays 3's edit and 4 (as they are now: 3 was edited) and brings 5.
+  const at = (pos) => ({ community_id: 1, pos });
+  dispatch({ type: 'message.created', ...at(10), channel_id: 7, seq: 4, message: message(4) });
+  dispatch({ type: 'message.edited', ...at(11), channel_id: 7, seq: 3, message: message(3, { body: 'm3 edited', edited_at: '2026-11-27T00:01:00.000Z' }) });
+  dispatch({ type: 'message.created', ...at(10), channel_id: 7, seq: 4, message: message(4) });
+  dispatch({ type: 'message.created', ...at(12), channel_id: 7, seq: 5, message: message(5) });
   const fresh = [1, 2, 3, 4, 5].map((s) => message(s, s === 3 ? { body: 'm3 edited', edited_at: '2026-11-27T00:01:00.000Z' } : {}));
   assert.deepEqual(chat.sorted(7), fresh);
-  assert.equal(chat.known_seq(7), 5);
+  assert.equal(positions.get(1), 12);
   // Two messages from someone else while not looking: two unread.
   assert.equal(communities.channels_by_id.get(7).unread, 2);
-  dispatch({ type: 'channel.read', channel_id: 7, last_read_seq: 5 });
+  dispatch({ type: 'channel.read', ...at(13), channel_id: 7, last_read_seq: 5 });
   assert.equal(communities.channels_by_id.get(7).unread, 0);
 });
 
@@ -119,7 +120,7 @@ test('chat: an edit to a message above the held range is not shown out of place'
   http.queue.push([200, { messages: Array.from({ length: 50 }, (_, i) => message(100 + i, { channel_id: 8, id: 1000 + i })) }]);
   communities.upsert_channel({ id: 8, community_id: 1, name: 'old', kind: 'chat', archived: false, last_seq: 149, last_read_seq: 149, unread: 0, created_at: '' });
   await chat.open_channel(8);
-  dispatch({ type: 'message.edited', channel_id: 8, seq: 3, message: message(3, { channel_id: 8, id: 3 }) });
+  dispatch({ type: 'message.edited', community_id: 1, pos: 20, channel_id: 8, seq: 3, message: message(3, { channel_id: 8, id: 3 }) });
   assert.equal(chat.sorted(8)[0].seq, 100);
 });
 
@@ -138,7 +139,7 @@ test('chat: a message written offline stays pending and is sent once, with its c
   await tick();
   await tick();
   assert.equal(JSON.parse(http.requests.at(-1).body).client_id, p.client_id);
-  dispatch({ type: 'message.created', channel_id: 7, seq: 6, message: sent });
+  dispatch({ type: 'message.created', community_id: 1, pos: 21, channel_id: 7, seq: 6, message: sent });
   assert.deepEqual(chat.pending_for(7, null), []);
   assert.equal(chat.sorted(7).filter((m) => m.client_id === p.client_id).length, 1);
   assert.equal(communities.channels_by_id.get(7).unread, 0, 'one’s own message is not unread');
@@ -157,7 +158,8 @@ test('chat: a refusal by the server marks the pending message failed, keeping it
 });
 
 test('stream: a removed member forgets the community', () => {
-  dispatch({ type: 'member.removed', community_id: 1, account_id: 1 });
+  dispatch({ type: 'member.removed', community_id: 1, pos: 22, account_id: 1 });
   assert.equal(state.session.memberships.length, 0);
   assert.equal(communities.channels_by_slug.has('les-voisins'), false);
+  assert.equal(positions.has(1), false, 'the next resume no longer names it');
 });

@@ -15,11 +15,14 @@ globalThis.document = { visibilityState: 'visible', documentElement: {} };
 globalThis.location = { pathname: '/', search: '', host: '127.0.0.1', protocol: 'http:' };
 globalThis.history = { pushState: (_s, _t, u) => (location.pathname = u), replaceState: (_s, _t, u) => (location.pathname = u) };
 
-/** fetch answers from a queue of [status, body] the test sets; every request is recorded. */
-export const http = { queue: [], requests: [] };
+/**
+ * fetch answers from a queue of [status, body] the test sets, or, when `http.handler` is set,
+ * from handler(url, init) → [status, body] (a fake server); every request is recorded.
+ */
+export const http = { queue: [], requests: [], handler: null };
 globalThis.fetch = async (url, init = {}) => {
   http.requests.push({ url, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body });
-  const next = http.queue.shift();
+  const next = http.handler ? await http.handler(url, init) : http.queue.shift();
   if (!next) throw new TypeError('Failed to fetch');
   if (next === 'offline') throw new TypeError('Failed to fetch');
   const [status, body, headers = {}] = next;

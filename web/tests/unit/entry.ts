@@ -6,4 +6,7 @@ export { en } from '../../src/i18n/en';
 export * as state from '../../src/state';
 export * as chat from '../../src/chat/state';
 export * as communities from '../../src/communities/state';
-export { dispatch } from '../../src/stream';
+export { dispatch, positions, resume_frame, forget_positions, start_stream, stop_stream } from '../../src/stream';
+export * as journal from '../../src/journal';
+export * as account_session from '../../src/accounts/session';
+export * as sessions_ui from '../../src/accounts/sessions';

@@ -1,0 +1,332 @@
+// A model of the server for the replay tests: its state, the JSON it answers over HTTP (the
+// shapes of docs/api.md, checked against docs/openapi.json by replay.test.mjs) and its event log
+// in stream protocol v2. Written from docs/api.md and the server's SQL (src/chat/store.cpp), not
+// from the app's code, so that "held state + events = a fresh fetch" compares two independent
+// accounts of what should be on screen.
+//
+// - Unread: others' messages after the reader's marker that are not deleted, counted up to 1,000.
+//   Posting moves the author's own marker to their message.
+// - A deletion keeps id and seq, empties body and html, drops the reactions; a reply adds one to
+//   its parent's reply_count (a deleted reply still counts).
+// - member_count is the number of members; members are listed by member number.
+// - Every visible change appends an event to its community's log with the next pos (the log
+//   starts at an arbitrary position); events have an audience (channel.read: the reader only), so
+//   a member sees gaps. A live event is the JSON as it was when it happened; a replayed one is
+//   rendered again from the current state of its subject.
+
+const BASE_POS = 1000;
+const PAGE_DEFAULT = 50;
+
+const clone = (x) => JSON.parse(JSON.stringify(x));
+const escape = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+export class FakeServer {
+  constructor() {
+    this.clock = Date.parse('2026-12-01T12:00:00.000Z');
+    this.next_id = { account: 0, community: 0, channel: 0, message: 0 };
+    this.accounts = new Map();
+    this.communities = new Map();
+    this.members = new Map(); // community id → Map(account id → membership row)
+    this.numbers = new Map(); // community id → the last member number given
+    this.channels = new Map();
+    this.messages = new Map();
+    this.reactions = new Map(); // message id → [{emoji, account_id}] in the order they were put
+    this.markers = new Map(); // "channel:account" → last_read_seq
+    this.logs = new Map(); // community id → [{pos, type, audience, render, live}]
+    this.appended = []; // every event in the order appended, for live delivery
+    this.delivered = new Map(); // account id → how many of `appended` were looked at
+  }
+
+  now() {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  // ---- Writes, each publishing its event.
+
+  account(display_name, email) {
+    const id = ++this.next_id.account;
+    this.accounts.set(id, { id, email, display_name, locale: 'fr', created_at: this.now() });
+    return id;
+  }
+
+  community(owner, name, slug) {
+    const id = ++this.next_id.community;
+    this.communities.set(id, { id, slug, name, description: '', locale: 'fr', timezone: 'America/Toronto', created_at: this.now(), members_can_invite: false, member_invite_quota: 5 });
+    this.members.set(id, new Map());
+    this.numbers.set(id, 0);
+    this.logs.set(id, []);
+    this.join(id, owner, null, 'owner');
+    return id;
+  }
+
+  join(community_id, account_id, invited_by = null, role = 'member') {
+    const number = this.numbers.get(community_id) + 1;
+    this.numbers.set(community_id, number);
+    this.members.get(community_id).set(account_id, { account_id, member_number: number, role, joined_at: this.now(), invited_by });
+    const at_join = this.member_json(community_id, account_id);
+    this.publish(community_id, 'member.joined', this.audience(community_id), () => ({ member: this.member_json(community_id, account_id) ?? at_join }));
+  }
+
+  remove(community_id, account_id) {
+    const audience = this.audience(community_id); // the removed person gets it too
+    this.members.get(community_id).delete(account_id);
+    this.publish(community_id, 'member.removed', audience, () => ({ account_id }));
+  }
+
+  set_role(community_id, account_id, role) {
+    this.members.get(community_id).get(account_id).role = role;
+    const then = this.member_json(community_id, account_id);
+    this.publish(community_id, 'member.role_changed', this.audience(community_id), () => ({ member: this.member_json(community_id, account_id) ?? then }));
+  }
+
+  rename_account(account_id, display_name) {
+    this.accounts.get(account_id).display_name = display_name;
+    for (const [cid, members] of this.members) {
+      if (members.has(account_id)) this.publish(cid, 'member.renamed', this.audience(cid), () => ({ account_id, display_name: this.accounts.get(account_id).display_name }));
+    }
+  }
+
+  channel(community_id, name) {
+    const id = ++this.next_id.channel;
+    this.channels.set(id, { id, community_id, name, kind: 'chat', archived: false, last_seq: 0, created_at: this.now() });
+    this.publish_channel(id, 'channel.created');
+    return id;
+  }
+
+  rename_channel(id, name) {
+    this.channels.get(id).name = name;
+    this.publish_channel(id, 'channel.renamed');
+  }
+
+  archive(id, archived = true) {
+    this.channels.get(id).archived = archived;
+    this.publish_channel(id, archived ? 'channel.archived' : 'channel.unarchived');
+  }
+
+  post(author_id, channel_id, body, parent_id = null, client_id = null) {
+    const ch = this.channels.get(channel_id);
+    const id = ++this.next_id.message;
+    ch.last_seq += 1;
+    const seq = ch.last_seq;
+    this.messages.set(id, { id, seq, channel_id, author_id, body, created_at: this.now(), edited_at: null, deleted: false, parent_id, reply_count: 0, client_id });
+    if (parent_id) this.messages.get(parent_id).reply_count += 1;
+    this.set_marker(channel_id, author_id, seq);
+    this.publish_message(id, 'message.created');
+    return id;
+  }
+
+  edit(id, body) {
+    const m = this.messages.get(id);
+    m.body = body;
+    m.edited_at = this.now();
+    this.publish_message(id, 'message.edited');
+  }
+
+  delete(id) {
+    const m = this.messages.get(id);
+    m.deleted = true;
+    m.body = '';
+    this.reactions.delete(id);
+    const ch = this.channels.get(m.channel_id);
+    this.publish(ch.community_id, 'message.deleted', this.audience(ch.community_id), () => ({ channel_id: m.channel_id, seq: m.seq, message_id: id }));
+  }
+
+  react(account_id, message_id, emoji) {
+    const list = this.reactions.get(message_id) ?? [];
+    if (!list.some((r) => r.emoji === emoji && r.account_id === account_id)) list.push({ emoji, account_id });
+    this.reactions.set(message_id, list);
+    this.publish_reaction(message_id, 'reaction.added', emoji, account_id);
+  }
+
+  unreact(account_id, message_id, emoji) {
+    this.reactions.set(message_id, (this.reactions.get(message_id) ?? []).filter((r) => !(r.emoji === emoji && r.account_id === account_id)));
+    this.publish_reaction(message_id, 'reaction.removed', emoji, account_id);
+  }
+
+  /** POST /channels/{id}/read by `account_id` (on some device): never backwards, capped. */
+  mark_read(account_id, channel_id, seq) {
+    const ch = this.channels.get(channel_id);
+    this.set_marker(channel_id, account_id, Math.min(seq, ch.last_seq));
+    this.publish(ch.community_id, 'channel.read', [account_id], () => ({ channel_id, last_read_seq: this.marker(channel_id, account_id) }));
+  }
+
+  set_marker(channel_id, account_id, seq) {
+    const k = `${channel_id}:${account_id}`;
+    this.markers.set(k, Math.max(this.markers.get(k) ?? 0, seq));
+  }
+  marker(channel_id, account_id) {
+    return this.markers.get(`${channel_id}:${account_id}`) ?? 0;
+  }
+
+  audience(community_id) {
+    return [...this.members.get(community_id).keys()];
+  }
+
+  publish(community_id, type, audience, render) {
+    const log = this.logs.get(community_id);
+    const pos = (log.at(-1)?.pos ?? BASE_POS + community_id * 100) + 1;
+    const entry = { community_id, pos, type, audience: new Set(audience), render };
+    entry.live = this.frame(entry);
+    log.push(entry);
+    this.appended.push(entry);
+  }
+  publish_channel(id, type) {
+    const ch = this.channels.get(id);
+    this.publish(ch.community_id, type, this.audience(ch.community_id), () => ({ channel: this.stream_channel_json(id) }));
+  }
+  publish_message(id, type) {
+    const m = this.messages.get(id);
+    const ch = this.channels.get(m.channel_id);
+    this.publish(ch.community_id, type, this.audience(ch.community_id), () => ({ channel_id: m.channel_id, seq: m.seq, message: this.message_json(id) }));
+  }
+  publish_reaction(id, type, emoji, account_id) {
+    const m = this.messages.get(id);
+    const ch = this.channels.get(m.channel_id);
+    this.publish(ch.community_id, type, this.audience(ch.community_id), () => ({ channel_id: m.channel_id, message_id: id, emoji, account_id, message: this.message_json(id) }));
+  }
+  frame(entry) {
+    return clone({ type: entry.type, community_id: entry.community_id, pos: entry.pos, ...entry.render() });
+  }
+
+  // ---- The stream, as one member's connection sees it.
+
+  head(community_id) {
+    return this.logs.get(community_id).at(-1)?.pos ?? BASE_POS + community_id * 100;
+  }
+
+  /** The hello: the position of each of the member's communities now. */
+  hello(account_id) {
+    const communities = {};
+    for (const [cid, members] of this.members) if (members.has(account_id)) communities[cid] = this.head(cid);
+    return { type: 'hello', account_id, communities };
+  }
+
+  /** The events since the last call, as they were sent live (rendered when they happened). */
+  take_live(account_id) {
+    const from = this.delivered.get(account_id) ?? 0;
+    this.delivered.set(account_id, this.appended.length);
+    return this.appended.slice(from).filter((e) => e.audience.has(account_id)).map((e) => clone(e.live));
+  }
+
+  /** Forgets what happened so far for live delivery (a fresh fetch shows it). */
+  skip_live(account_id) {
+    this.delivered.set(account_id, this.appended.length);
+  }
+
+  /**
+   * What a resume from `positions` replays: for each named community the member still belongs
+   * to, its events after the position that were for the member, rendered from the current state.
+   */
+  replay(account_id, positions) {
+    const out = [];
+    for (const [id, pos] of Object.entries(positions)) {
+      const cid = Number(id);
+      if (!this.members.get(cid)?.has(account_id)) continue;
+      for (const e of this.logs.get(cid)) if (e.pos > pos && e.audience.has(account_id)) out.push(this.frame(e));
+    }
+    return out;
+  }
+
+  resumed(account_id, positions) {
+    const communities = {};
+    for (const id of Object.keys(positions)) if (this.members.get(Number(id))?.has(account_id)) communities[id] = this.head(Number(id));
+    return { type: 'resumed', communities };
+  }
+
+  // ---- JSON, as docs/api.md shows it.
+
+  account_json(id) {
+    return clone(this.accounts.get(id));
+  }
+  community_ref(cid) {
+    const c = this.communities.get(cid);
+    return { id: c.id, slug: c.slug, name: c.name };
+  }
+  membership_json(cid, account_id) {
+    const m = this.members.get(cid).get(account_id);
+    return { community: this.community_ref(cid), account_id, member_number: m.member_number, role: m.role, joined_at: m.joined_at, invited_by: m.invited_by };
+  }
+  member_json(cid, account_id) {
+    const m = this.members.get(cid).get(account_id);
+    if (!m) return undefined;
+    return { account_id, display_name: this.accounts.get(account_id).display_name, member_number: m.member_number, role: m.role, joined_at: m.joined_at, invited_by: m.invited_by };
+  }
+  community_json(cid, account_id) {
+    return { ...clone(this.communities.get(cid)), member_count: this.members.get(cid).size, membership: this.membership_json(cid, account_id) };
+  }
+  stream_channel_json(id) {
+    return clone(this.channels.get(id));
+  }
+  channel_json(id, account_id) {
+    const ch = this.channels.get(id);
+    const marker = this.marker(id, account_id);
+    let unread = 0;
+    for (const m of this.messages.values()) if (m.channel_id === id && m.seq > marker && m.author_id !== account_id && !m.deleted) unread += 1;
+    return { ...clone(ch), last_read_seq: marker, unread: Math.min(unread, 1000) };
+  }
+  message_json(id) {
+    const m = this.messages.get(id);
+    const reactions = [];
+    for (const r of this.reactions.get(id) ?? []) {
+      let g = reactions.find((x) => x.emoji === r.emoji);
+      if (!g) reactions.push((g = { emoji: r.emoji, count: 0, account_ids: [] }));
+      g.count += 1;
+      g.account_ids.push(r.account_id);
+    }
+    return {
+      id, seq: m.seq, channel_id: m.channel_id,
+      author: { id: m.author_id, display_name: this.accounts.get(m.author_id).display_name },
+      body: m.body, html: m.deleted ? '' : `<p>${escape(m.body)}</p>\n`,
+      created_at: m.created_at, edited_at: m.edited_at, deleted: m.deleted,
+      parent_id: m.parent_id, reply_count: m.reply_count, client_id: m.client_id, reactions,
+    };
+  }
+
+  // ---- HTTP: the GETs the app makes, answered for `account_id`.
+
+  handle(account_id, method, url) {
+    const u = new URL(url, 'http://x');
+    const p = u.pathname.replace(/^\/api\/v1/, '');
+    const not_found = [404, { error: { code: 'not_found', message: 'not found' } }];
+    if (method !== 'GET') return [405, { error: { code: 'method_not_allowed', message: method } }];
+    let m;
+    const member_of = (cid) => this.members.get(cid)?.has(account_id);
+    const by_slug = (slug) => [...this.communities.values()].find((c) => c.slug === slug && member_of(c.id));
+    if (p === '/me') {
+      const memberships = [...this.members.keys()].filter(member_of).map((cid) => this.membership_json(cid, account_id));
+      return [200, { account: this.account_json(account_id), memberships }];
+    }
+    if ((m = p.match(/^\/communities\/([^/]+)$/))) {
+      const c = by_slug(m[1]);
+      return c ? [200, { community: this.community_json(c.id, account_id) }] : not_found;
+    }
+    if ((m = p.match(/^\/communities\/([^/]+)\/channels$/))) {
+      const c = by_slug(m[1]);
+      if (!c) return not_found;
+      const channels = [...this.channels.values()].filter((ch) => ch.community_id === c.id).sort((a, b) => Number(a.archived) - Number(b.archived) || a.id - b.id);
+      return [200, { channels: channels.map((ch) => this.channel_json(ch.id, account_id)) }];
+    }
+    if ((m = p.match(/^\/communities\/([^/]+)\/members$/))) {
+      const c = by_slug(m[1]);
+      if (!c) return not_found;
+      const members = [...this.members.get(c.id).keys()].map((a) => this.member_json(c.id, a)).sort((a, b) => a.member_number - b.member_number);
+      return [200, { members }];
+    }
+    if ((m = p.match(/^\/channels\/(\d+)\/messages$/))) {
+      const ch = this.channels.get(Number(m[1]));
+      if (!ch || !member_of(ch.community_id)) return not_found;
+      const limit = Number(u.searchParams.get('limit') ?? PAGE_DEFAULT);
+      const before = u.searchParams.has('before') ? Number(u.searchParams.get('before')) : Infinity;
+      const all = [...this.messages.values()].filter((x) => x.channel_id === ch.id && x.seq < before).sort((a, b) => a.seq - b.seq);
+      return [200, { messages: all.slice(-limit).map((x) => this.message_json(x.id)) }];
+    }
+    if ((m = p.match(/^\/messages\/(\d+)\/thread$/))) {
+      const parent = this.messages.get(Number(m[1]));
+      if (!parent || !member_of(this.channels.get(parent.channel_id).community_id)) return not_found;
+      const replies = [...this.messages.values()].filter((x) => x.parent_id === parent.id).sort((a, b) => a.seq - b.seq);
+      return [200, { parent: this.message_json(parent.id), replies: replies.map((x) => this.message_json(x.id)) }];
+    }
+    return not_found;
+  }
+}
