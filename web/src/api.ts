@@ -72,6 +72,8 @@ export interface Channel {
   community_id: number;
   name: string;
   kind: 'chat';
+  /** Who may see the room: every member, or only its participants. */
+  visibility: 'community' | 'participants';
   archived: boolean;
   last_seq: number;
   last_read_seq: number;

@@ -44,7 +44,7 @@ const PASSWORD = 'correct horse battery';
 
 /** A request of the real API from a browser context's cookie session (Origin set: the server's same-origin rule). */
 async function call(ctx, base, method, path, data) {
-  const r = await ctx.request.fetch(base + '/api/v1' + path, { method, headers: { Origin: base }, ...(data === undefined ? {} : { data }) });
+  const r = await ctx.request.fetch(base + '/api/v1' + path, { method, headers: { Origin: base, 'X-Requested-With': 'petitesalle' }, ...(data === undefined ? {} : { data }) });
   if (r.status() >= 400) throw new Error(`${method} ${path}: ${r.status()} ${await r.text()}`);
   return r.status() === 204 ? null : r.json();
 }
@@ -408,15 +408,20 @@ async function story(browser, server, lang) {
       await guest.goto(`${base}/c/${slug}/ch/${channel_id}`);
       await msg(guest, `${lang} latest`).waitFor();
       await guest_ctx.setOffline(true);
-      await guest.getByTestId('connection').filter({ hasText: t.offline }).waitFor();
-      const one = (await call(host_ctx, base, 'POST', `/channels/${channel_id}/messages`, { body: t.away_1 })).message;
-      const two = (await call(host_ctx, base, 'POST', `/channels/${channel_id}/messages`, { body: t.away_2 })).message;
-      await call(host_ctx, base, 'PATCH', `/messages/${one.id}`, { body: t.away_1_edited });
-      await call(host_ctx, base, 'DELETE', `/messages/${two.id}`);
-      await call(host_ctx, base, 'PUT', `/messages/${one.id}/reactions/${encodeURIComponent('🎉')}`);
-      await call(host_ctx, base, 'PATCH', `/channels/${second.id}`, { name: `${t.channel2}-bis` });
-      await call(host_ctx, base, 'PATCH', '/me', { display_name: t.host_renamed });
-      await guest_ctx.setOffline(false);
+      let one;
+      try {
+        await guest.getByTestId('connection').filter({ hasText: t.offline }).waitFor();
+        one = (await call(host_ctx, base, 'POST', `/channels/${channel_id}/messages`, { body: t.away_1 })).message;
+        const two = (await call(host_ctx, base, 'POST', `/channels/${channel_id}/messages`, { body: t.away_2 })).message;
+        await call(host_ctx, base, 'PATCH', `/messages/${one.id}`, { body: t.away_1_edited });
+        await call(host_ctx, base, 'DELETE', `/messages/${two.id}`);
+        await call(host_ctx, base, 'PUT', `/messages/${one.id}/reactions/${encodeURIComponent('🎉')}`);
+        await call(host_ctx, base, 'PATCH', `/channels/${second.id}`, { name: `${t.channel2}-bis` });
+        await call(host_ctx, base, 'PATCH', '/me', { display_name: t.host_renamed });
+      } finally {
+        // whatever failed above, the next steps need the guest back online
+        await guest_ctx.setOffline(false);
+      }
       await guest.getByTestId('connection').waitFor({ state: 'detached', timeout: 20000 });
       const edited = msg(guest, t.away_1_edited);
       await edited.getByText(t.edited).waitFor({ timeout: 20000 });

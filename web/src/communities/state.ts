@@ -102,6 +102,7 @@ export function channel_event(channel: Channel) {
     community_id: channel.community_id,
     name: channel.name,
     kind: channel.kind,
+    visibility: channel.visibility,
     archived: channel.archived,
     created_at: channel.created_at,
     last_seq: old?.last_seq ?? 0,

@@ -98,7 +98,7 @@ test('api: state-changing requests are JSON (CSRF rule); errors are parsed', asy
 test('chat: the held history plus the stream’s events equals a fresh fetch, nothing doubled', async () => {
   state.session.me = { id: 1, display_name: 'Ana', locale: 'fr', created_at: '' };
   state.session.memberships = [{ community: { id: 1, slug: 'les-voisins', name: 'Les voisins' }, member_number: 1, role: 'owner', joined_at: '', invited_by: null }];
-  communities.set_channels('les-voisins', [{ id: 7, community_id: 1, name: 'general', kind: 'chat', archived: false, last_seq: 3, last_read_seq: 3, unread: 0, created_at: '' }]);
+  communities.set_channels('les-voisins', [{ id: 7, community_id: 1, name: 'general', kind: 'chat', visibility: 'community', archived: false, last_seq: 3, last_read_seq: 3, unread: 0, created_at: '' }]);
   http.queue.push([200, { messages: [message(1), message(2), message(3)] }]);
   await chat.open_channel(7);
   // Live 4, then a reconnect replays 3's edit and 4 (as they are now: 3 was edited) and brings 5.
@@ -118,7 +118,7 @@ test('chat: the held history plus the stream’s events equals a fresh fetch, no
 
 test('chat: an edit to a message above the held range is not shown out of place', async () => {
   http.queue.push([200, { messages: Array.from({ length: 50 }, (_, i) => message(100 + i, { channel_id: 8, id: 1000 + i })) }]);
-  communities.upsert_channel({ id: 8, community_id: 1, name: 'old', kind: 'chat', archived: false, last_seq: 149, last_read_seq: 149, unread: 0, created_at: '' });
+  communities.upsert_channel({ id: 8, community_id: 1, name: 'old', kind: 'chat', visibility: 'community', archived: false, last_seq: 149, last_read_seq: 149, unread: 0, created_at: '' });
   await chat.open_channel(8);
   dispatch({ type: 'message.edited', community_id: 1, pos: 20, channel_id: 8, seq: 3, message: message(3, { channel_id: 8, id: 3 }) });
   assert.equal(chat.sorted(8)[0].seq, 100);

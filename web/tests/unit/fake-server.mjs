@@ -89,7 +89,7 @@ export class FakeServer {
 
   channel(community_id, name) {
     const id = ++this.next_id.channel;
-    this.channels.set(id, { id, community_id, name, kind: 'chat', archived: false, last_seq: 0, created_at: this.now() });
+    this.channels.set(id, { id, community_id, name, kind: 'chat', visibility: 'community', archived: false, last_seq: 0, created_at: this.now() });
     this.publish_channel(id, 'channel.created');
     return id;
   }
