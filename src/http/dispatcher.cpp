@@ -46,15 +46,25 @@ bool is_cross_site_risk(const request& req, const config& cfg) {
   // A bearer token is never attached by a browser on its own, so it proves the caller meant it.
   const std::string_view authorization = req.header("authorization");
   if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) return false;
-  // A browser names the page that sent a request; one of another site's never passes, cookie or
-  // not: a foreign page must not log a browser in (to its own account) any more than act in it.
+  // What the browser says about the page that sent the request is checked first, and a foreign
+  // page never passes, cookie or not (a foreign page must not log a browser in to its own
+  // account any more than act in it), whatever else the request carries.
   const std::string_view origin = req.header("origin");
   if (!origin.empty() && !is_own_origin(origin, cfg)) return true;
-  // A foreign form can send neither a JSON content type nor a custom header, and this holds for
-  // requests that carry no cookie yet, such as the ones that set it (sign up, log in).
-  const std::string_view type = req.header("content-type");
-  if (type.starts_with("application/json")) return false;
-  if (!req.header("x-requested-with").empty()) return false;
+  // Sec-Fetch-Site cannot be set by a page either. "same-site" is a sibling subdomain, which
+  // is another origin (another tenant of the same domain, perhaps).
+  const std::string_view fetch_site = req.header("sec-fetch-site");
+  if (fetch_site == "cross-site" || fetch_site == "same-site") return true;
+  // Then a proof that our own app sent it. The content type is no proof: uploads will not be
+  // JSON, and a foreign form can send three types (form-urlencoded, multipart, text/plain) that
+  // a route reading them would accept. Our Origin, or "same-origin", is one. "none" is not: a
+  // browser sends it for what the person starts outside any page (the address bar, a bookmark),
+  // which is a navigation, a GET; no state change of ours comes that way. A custom header is
+  // one: a foreign page cannot add it without a CORS preflight, which we never grant. So a
+  // script or a program without a token (curl signing up) sends X-Requested-With.
+  if (!origin.empty()) return false;  // our own, checked above
+  if (fetch_site == "same-origin") return false;
+  if (req.has_header("x-requested-with")) return false;
   return true;
 }
 

@@ -43,8 +43,9 @@ std::string origin_of(std::string_view url);
 bool is_own_origin(std::string_view origin, const config& cfg);
 
 // True when a state-changing request may come from another site's page: it names a foreign
-// Origin, or it lacks the proof that our own app sent it (a JSON content type, which a foreign
-// form cannot send, or X-Requested-With). Bearer-token requests are exempt.
+// Origin, or Sec-Fetch-Site says cross-site or same-site, or it lacks every proof that our own
+// app sent it (our Origin, Sec-Fetch-Site: same-origin, or an X-Requested-With header). Bearer-
+// token requests are exempt. The content type plays no part.
 bool is_cross_site_risk(const request& req, const config& cfg);
 
 void add_security_headers(response& res, const config& cfg);

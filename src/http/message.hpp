@@ -18,7 +18,10 @@ struct request {
   std::string body;
   std::string remote_address;
 
+  // The first header of that name, empty when absent.
   std::string_view header(std::string_view lower_name) const;
+  // Whether the header was sent at all, even empty.
+  bool has_header(std::string_view lower_name) const;
   std::optional<std::string> query_param(std::string_view key) const;
   std::optional<std::string> cookie(std::string_view name) const;
 };
