@@ -98,11 +98,15 @@ bool is_loopback_address(std::string_view address) {
   return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
 }
 
-runs_on dispatcher::where(const request& req) const {
+route_match dispatcher::match(verb method, std::string_view path) const {
+  if (!path.starts_with("/api/")) return {};
+  return router_.find(method, path);
+}
+
+runs_on dispatcher::where(const request& req, const route_match& m) const {
   // Files read from a folder (development) are read off the network threads.
   if (!req.path.starts_with("/api/"))
     return assets_.reads_disk() ? runs_on::blocking_pool : runs_on::network;
-  auto m = router_.find(req.method, req.path);
   if (!m.found) return runs_on::network;
   if (m.found->where != runs_on::network) return m.found->where;
   const bool writes =
@@ -137,10 +141,9 @@ std::optional<api_error> refusal(const request& req, const config& cfg) {
 
 }  // namespace
 
-void dispatcher::handle_queued(const request& req, std::function<void(response)> reply,
-                               continuation continue_on) {
-  auto m = router_.find(req.method, req.path);
-  if (!m.found || !m.found->queued) return reply(handle(req));
+void dispatcher::handle_queued(const request& req, const route_match& m,
+                               std::function<void(response)> reply, continuation continue_on) {
+  if (!m.found || !m.found->queued) return reply(handle(req, m));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
   if (auto refused = refusal(req, app_.cfg))
@@ -149,7 +152,7 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   // before it queues anything: exactly one of them answers.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   try {
-    context ctx(app_, req, std::move(m.params));
+    context ctx(app_, req, m.params);
     ctx.continue_on = std::move(continue_on);
     (void)ctx.caller();  // resolved once here, so that the reply speaks the account's language
     const locale lang = ctx.lang();
@@ -163,18 +166,18 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   }
 }
 
-response dispatcher::handle(const request& req) {
-  if (where(req) == runs_on::queued_write) {
+response dispatcher::handle(const request& req, const route_match& m) {
+  if (where(req, m) == runs_on::queued_write) {
     // A caller that can wait (a test, for one): the same path, waited for.
     std::promise<response> replied;
     auto answer = replied.get_future();
-    handle_queued(req, [&replied](response r) { replied.set_value(std::move(r)); });
+    handle_queued(req, m, [&replied](response r) { replied.set_value(std::move(r)); });
     return answer.get();
   }
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   response res;
   try {
-    res = route(req);
+    res = route(req, m);
   } catch (const std::exception& e) {
     spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
     res = error_response(errors::make(error_code::internal),
@@ -184,7 +187,7 @@ response dispatcher::handle(const request& req) {
   return res;
 }
 
-response dispatcher::route(const request& req) {
+response dispatcher::route(const request& req, const route_match& m) {
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
   if (req.path == "/healthz") {
     app_.db.read([](db::session& s) { s.query("SELECT 1"); });
@@ -207,21 +210,19 @@ response dispatcher::route(const request& req) {
     return error_response(errors::not_found(""), fallback);
   }
 
-  auto m = router_.find(req.method, req.path);
   if (!m.found) {
+    // No route, or a path parameter that names nothing (path_parameter): 404 either way.
     return error_response(
         errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
         fallback);
   }
   if (auto refused = refusal(req, app_.cfg)) return error_response(*refused, fallback);
-  context ctx(app_, req, std::move(m.params));
+  context ctx(app_, req, m.params);
   auto out = m.found->fn(ctx);  // before ctx.lang(): the handler resolves the caller
   return api_reply(std::move(out), ctx.lang());
 }
 
-std::size_t dispatcher::body_limit(verb method, std::string_view path) const {
-  if (!path.starts_with("/api/")) return max_body;
-  const auto m = router_.find(method, path);
+std::size_t dispatcher::body_limit(const route_match& m) const {
   return m.found ? m.found->body_limit : max_body;
 }
 

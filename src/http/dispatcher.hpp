@@ -15,20 +15,25 @@ class dispatcher {
  public:
   dispatcher(ps::app& app, std::optional<std::filesystem::path> web_root);
 
+  // The API route a request line names (none for other paths), found once per request as soon
+  // as its head is read; every call below takes it instead of looking the route up again.
+  route_match match(verb method, std::string_view path) const;
   // Where the request's handler should run (password hashing goes to the worker pool).
-  runs_on where(const request& req) const;
-  response handle(const request& req);
+  runs_on where(const request& req, const route_match& m) const;
   // The largest body the request's route takes, known from its method and path alone, so that
   // the server refuses a larger one (413) before reading it.
-  std::size_t body_limit(verb method, std::string_view path) const;
+  std::size_t body_limit(const route_match& m) const;
+  response handle(const request& req, const route_match& m);
+  // For a caller holding a whole request (a test): finds its route, then handles it.
+  response handle(const request& req) { return handle(req, match(req.method, req.path)); }
   // For routes that queue their write (runs_on::queued_write): `reply` is called once, on the
   // SQLite writer's thread after the commit, or at once when the request is refused first.
   // The handler's own continuation (building the reply) runs where continue_on puts it.
-  void handle_queued(const request& req, std::function<void(response)> reply,
+  void handle_queued(const request& req, const route_match& m, std::function<void(response)> reply,
                      continuation continue_on = {});
 
  private:
-  response route(const request& req);
+  response route(const request& req, const route_match& m);
   response metrics_text();
 
   ps::app& app_;

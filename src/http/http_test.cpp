@@ -44,6 +44,31 @@ TEST(Router, MatchesParametersAndTellsMethodFromPath) {
   EXPECT_EQ(wrong_method.found, nullptr);
   EXPECT_TRUE(wrong_method.path_exists);
   EXPECT_FALSE(rt.find(verb::get, "/api/v1/channels/42").path_exists);
+  // Parameters are decoded once, here.
+  EXPECT_EQ(rt.find(verb::get, "/api/v1/channels/caf%C3%A9/messages").params.at(0).second, "café");
+}
+
+// A parameter that can name nothing matches no route (404): no handler ever sees it.
+TEST(Router, ParametersThatNameNothingMatchNoRoute) {
+  router rt;
+  rt.add(verb::get, "/api/v1/communities/{slug}/channels",
+         [](context&) -> result<response> { return response{}; });
+  const std::string long_slug(max_path_parameter + 1, 'a');
+  for (const std::string& bad :
+       {std::string("%FF%FE"), std::string("%C0%AF"), std::string("%ED%A0%80"),
+        std::string("a%00b"), std::string("%0A"), std::string("%7F"), long_slug,
+        std::string(10 * 1024, 'a'), std::string(max_path_parameter, 'a') + "%C3%A9"}) {
+    const auto m = rt.find(verb::get, "/api/v1/communities/" + bad + "/channels");
+    EXPECT_EQ(m.found, nullptr) << bad.substr(0, 40);
+    EXPECT_FALSE(m.path_exists) << bad.substr(0, 40);
+  }
+  EXPECT_NE(rt.find(verb::get,
+                    "/api/v1/communities/" + std::string(max_path_parameter, 'a') + "/channels")
+                .found,
+            nullptr);
+  EXPECT_NE(rt.find(verb::get, "/api/v1/communities/%F0%9F%91%8D/channels").found, nullptr);
+  EXPECT_EQ(path_parameter("%E2%82%AC"), "€");
+  EXPECT_EQ(path_parameter("%FF"), std::nullopt);
 }
 
 // What a foreign page's form can send: a cookie, one of three content types, and no custom header.
@@ -273,6 +298,16 @@ TEST_F(Dispatcher, UnknownRoutesAndMethodsAreJsonErrors) {
   EXPECT_EQ(body(m)["error"]["code"], "method_not_allowed");
 }
 
+TEST_F(Dispatcher, BadPathParametersAre404NotFound) {
+  for (const std::string& path : std::vector<std::string>{
+           "/api/v1/communities/%FF%FE/channels", "/api/v1/communities/" + std::string(10240, 'x'),
+           "/api/v1/invitations/a%00b", "/api/v1/messages/1/reactions/%F0%9F"}) {
+    auto r = call(verb::get, path);
+    EXPECT_EQ(r.status, 404) << path.substr(0, 60);
+    EXPECT_EQ(body(r)["error"]["code"], "not_found");
+  }
+}
+
 TEST_F(Dispatcher, MalformedJsonIs400AndMissingFieldIs422) {
   auto bad = call(verb::post, "/api/v1/accounts", "{nope");
   EXPECT_EQ(bad.status, 400);
@@ -349,11 +384,12 @@ TEST_F(Dispatcher, QueuedPostRepliesOnceAfterTheCommit) {
   post.body = R"({"body":"allô **tout le monde**","client_id":"c-1"})";
   post.headers = {
       {"cookie", cookie}, {"content-type", "application/json"}, {"origin", t.cfg.public_url}};
-  EXPECT_EQ(d.where(post), runs_on::queued_write);
+  const route_match m = d.match(post.method, post.path);
+  EXPECT_EQ(d.where(post, m), runs_on::queued_write);
   std::promise<response> replied;
   int replies = 0, continued = 0;
   d.handle_queued(
-      post,
+      post, m,
       [&](response r) {
         ++replies;
         replied.set_value(std::move(r));

@@ -19,13 +19,14 @@ namespace ps::http {
 // lazily (most handlers need one; a few, like the invitation preview, do not).
 class context {
  public:
-  context(ps::app& app, const request& req, std::vector<std::pair<std::string, std::string>> params)
+  using parameters = std::vector<std::pair<std::string, std::string>>;
+  context(ps::app& app, const request& req, parameters params)
       : app(app), req(req), params_(std::move(params)) {}
 
   ps::app& app;
   const request& req;
 
-  // A path parameter, percent-decoded.
+  // A path parameter, percent-decoded (router::find checked it: see path_parameter).
   std::string param(std::string_view name) const;
   // A path parameter that must be a positive integer id; otherwise 404 `what`.
   result<std::int64_t> id_param(std::string_view name, std::string what) const;
@@ -42,7 +43,7 @@ class context {
   continuation continue_on;
 
  private:
-  std::vector<std::pair<std::string, std::string>> params_;
+  parameters params_;
   std::optional<result<ps::caller>> caller_;
 };
 
@@ -75,6 +76,22 @@ struct route {
   std::size_t body_limit = max_body;
 };
 
+// The route a request names and its parameters. Found once per request, from the request line
+// alone, as soon as the head is read (http/server.cpp keeps it with the request): its body
+// limit, the thread its handler runs on and the handler itself all come from it.
+struct route_match {
+  const route* found = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;  // decoded
+  bool path_exists = false;  // some route has this path with another method (405)
+};
+
+// A path parameter as handlers get it: percent-decoded, and only if it can name something: at
+// most 256 bytes, valid UTF-8, no control character (NUL included). Anything else names nothing
+// (nullopt): the route does not match, the request is a 404, and no handler, service or SQL
+// statement ever sees such a value.
+std::optional<std::string> path_parameter(std::string_view raw);
+inline constexpr std::size_t max_path_parameter = 256;
+
 class router {
  public:
   void add(verb method, std::string_view pattern, handler fn, runs_on where = runs_on::network);
@@ -82,12 +99,7 @@ class router {
   // bounds the work done there.
   void add_queued(verb method, std::string_view pattern, queued_handler fn, std::size_t body_limit);
 
-  struct match {
-    const route* found = nullptr;
-    std::vector<std::pair<std::string, std::string>> params;
-    bool path_exists = false;  // some route has this path with another method (405)
-  };
-  match find(verb method, std::string_view path) const;
+  route_match find(verb method, std::string_view path) const;
 
  private:
   std::vector<route> routes_;

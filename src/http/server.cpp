@@ -196,18 +196,19 @@ awaitable<bool> upgrade_to_stream(http_stream& stream,
 }
 
 // Runs the handler where its route says, and waits for its reply without blocking the thread.
-awaitable<response> run_handler(shared& s, request& plain, std::size_t shard) {
-  const runs_on where = s.routes.where(plain);
-  if (where == runs_on::network) co_return s.routes.handle(plain);
+awaitable<response> run_handler(shared& s, request& plain, const route_match& m,
+                                std::size_t shard) {
+  const runs_on where = s.routes.where(plain, m);
+  if (where == runs_on::network) co_return s.routes.handle(plain, m);
   if (where == runs_on::queued_write) {
     // The reply comes from the SQLite writer's thread once the commit is durable; this
     // coroutine is resumed with it on its own thread.
     co_return co_await asio::async_initiate<decltype(use_awaitable), void(response)>(
-        [&s, &plain, shard](auto handler) {
+        [&s, &plain, &m, shard](auto handler) {
           auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
           auto& here = *s.threads[shard];
           s.routes.handle_queued(
-              plain,
+              plain, m,
               [&here, waiting](response r) {
                 here.post([waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
               },
@@ -217,7 +218,7 @@ awaitable<response> run_handler(shared& s, request& plain, std::size_t shard) {
   }
   auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
   co_return co_await asio::co_spawn(
-      pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); },
+      pool, [&s, &plain, &m]() -> awaitable<response> { co_return s.routes.handle(plain, m); },
       use_awaitable);
 }
 
@@ -246,15 +247,17 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
                                       asio::redirect_error(use_awaitable, ec));
     std::optional<api_error> refused;
     std::size_t limit = max_body;
+    route_match m;
     if (ec) {
       refused = read_failure(ec);
     } else if (framing_is_ambiguous(parser.get())) {
       refused = errors::make(error_code::malformed_request);
     } else {
-      // The route's own limit, known before a byte of the body is read.
+      // The route, found once for the whole request, and its own limit, known before a byte
+      // of the body is read.
       const std::string_view target = parser.get().target();
-      limit =
-          s.routes.body_limit(to_verb(parser.get().method()), target.substr(0, target.find('?')));
+      m = s.routes.match(to_verb(parser.get().method()), target.substr(0, target.find('?')));
+      limit = s.routes.body_limit(m);
       const auto declared = parser.content_length();
       if (declared && *declared > limit) {
         ec = bhttp::error::body_limit;
@@ -290,7 +293,7 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
 
     request plain = to_plain(raw, remote);
     const auto started = std::chrono::steady_clock::now();
-    response res = co_await run_handler(s, plain, shard);
+    response res = co_await run_handler(s, plain, m, shard);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();

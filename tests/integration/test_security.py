@@ -435,3 +435,67 @@ def test_stream_refuses_a_logged_out_session(server):
     cookie = user.cookie
     assert user.delete(f"{API}/sessions/current").status_code == 204
     assert ws_status_of_refused(server, cookie=cookie) == 401
+
+
+# --- path parameters that name nothing ------------------------------------------------------
+
+# Each is a value no route parameter can hold: invalid UTF-8 (a lone byte, an overlong "/", a
+# surrogate, a cut sequence), control characters (NUL included), and lengths past 256 bytes.
+BAD_PARAMETERS = ["%FF%FE", "%C0%AF", "%ED%A0%80", "%E2%82", "a%00b", "%00", "%0D%0A", "%7F",
+                  "x" * 257, "x" * 10 * 1024, "%C3%A9" * 200]
+
+
+def _good_parameters(user):
+    """A real value for each parameter name, so that only the one replaced is bad."""
+    com = user.create_community()
+    chan = user.create_channel(com["slug"])
+    msg = user.post_message(chan["id"], "hello")
+    inv = user.invite(com["slug"])
+    token_id = user.get(f"{API}/tokens").json()["tokens"]
+    return com, {"slug": com["slug"], "account_id": str(user.id), "code": inv["code"],
+                 "token": "x" * 20, "emoji": "%F0%9F%91%8D",
+                 "id": {"channels": str(chan["id"]), "messages": str(msg["id"]),
+                        "tokens": str(token_id[0]["id"]) if token_id else "1"}}
+
+
+def _fill(path, good, replaced=None, bad=None):
+    out = []
+    for part in path.split("/"):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            if name == replaced:
+                out.append(bad)
+                continue
+            value = good[name]
+            out.append(value[out[-1]] if isinstance(value, dict) else value)
+        else:
+            out.append(part)
+    return "/".join(out)
+
+
+def test_every_route_answers_bad_path_parameters_with_a_json_404(server):
+    """Walks the documented routes (the served OpenAPI document), puts each bad value in each
+    parameter of each path in turn, for every method the path has: never a 5xx, always JSON."""
+    user = signup(server)
+    user.new_token()
+    doc = user.get(f"{API}/openapi.json").json()
+    com, good = _good_parameters(user)
+    tried = 0
+    for path, operations in doc["paths"].items():
+        names = [p[1:-1] for p in path.split("/") if p.startswith("{")]
+        methods = [m for m in operations if m in ("get", "head", "post", "put", "patch", "delete")]
+        for name in names:
+            for bad in BAD_PARAMETERS:
+                url = _fill(path, good, name, bad)
+                for method in methods:
+                    kw = {} if method == "get" else {"json": {}}
+                    r = user.request(method.upper(), url, **kw)
+                    tried += 1
+                    what = f"{method.upper()} {url[:90]}"
+                    assert r.status_code < 500, f"{what}: {r.status_code} {r.text[:200]}"
+                    assert r.status_code in (404, 422), f"{what}: {r.status_code} {r.text[:200]}"
+                    assert_error(r, r.status_code)
+    assert tried > 300, tried  # the walk did reach the routes
+    # And nothing happened to what the good values name.
+    assert user.get(f"{API}/communities/{com['slug']}").status_code == 200
+    assert user.get(f"{API}/me").status_code == 200
