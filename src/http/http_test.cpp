@@ -55,8 +55,7 @@ TEST(Router, ParametersThatNameNothingMatchNoRoute) {
          [](context&) -> result<response> { return response{}; });
   const std::string long_slug(max_path_parameter + 1, 'a');
   for (const std::string& bad :
-       {std::string("%FF%FE"), std::string("%C0%AF"), std::string("%ED%A0%80"),
-        std::string("a%00b"), std::string("%0A"), std::string("%7F"), long_slug,
+       {std::string("%FF%FE"), std::string("%C0%AF"), std::string("%ED%A0%80"), long_slug,
         std::string(10 * 1024, 'a'), std::string(max_path_parameter, 'a') + "%C3%A9"}) {
     const auto m = rt.find(verb::get, "/api/v1/communities/" + bad + "/channels");
     EXPECT_EQ(m.found, nullptr) << bad.substr(0, 40);
@@ -69,6 +68,8 @@ TEST(Router, ParametersThatNameNothingMatchNoRoute) {
   EXPECT_NE(rt.find(verb::get, "/api/v1/communities/%F0%9F%91%8D/channels").found, nullptr);
   EXPECT_EQ(path_parameter("%E2%82%AC"), "€");
   EXPECT_EQ(path_parameter("%FF"), std::nullopt);
+  // Valid UTF-8: the route decides (an emoji route answers 422 naming the field).
+  EXPECT_EQ(path_parameter("a%00b"), std::string("a\0b", 3));
 }
 
 // What a foreign page's form can send: a cookie, one of three content types, and no custom header.

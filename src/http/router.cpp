@@ -34,8 +34,6 @@ std::optional<std::string> path_parameter(std::string_view raw) {
   if (raw.size() > 3 * max_path_parameter) return std::nullopt;
   std::string decoded = percent_decode(raw, false);
   if (decoded.size() > max_path_parameter || !text::is_valid_utf8(decoded)) return std::nullopt;
-  for (const unsigned char c : decoded)
-    if (c < 0x20 || c == 0x7f) return std::nullopt;
   return decoded;
 }
 

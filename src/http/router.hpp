@@ -86,9 +86,11 @@ struct route_match {
 };
 
 // A path parameter as handlers get it: percent-decoded, and only if it can name something: at
-// most 256 bytes, valid UTF-8, no control character (NUL included). Anything else names nothing
-// (nullopt): the route does not match, the request is a 404, and no handler, service or SQL
-// statement ever sees such a value.
+// most 256 bytes of valid UTF-8. Anything else names nothing (nullopt): the route does not
+// match, the request is a 404, and no handler, service or SQL statement ever sees such a value.
+// Control characters (NUL included) are valid UTF-8 and are left to the route, which answers
+// 404 (a lookup that finds nothing) or 422 naming the field (a route that validates it: an
+// emoji).
 std::optional<std::string> path_parameter(std::string_view raw);
 inline constexpr std::size_t max_path_parameter = 256;
 
