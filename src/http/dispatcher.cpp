@@ -13,6 +13,7 @@
 #include "communities/routes.hpp"
 #include "core/secrets.hpp"
 #include "db/database.hpp"
+#include "http/temp_file.hpp"
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
 #include "realtime/hub.hpp"
@@ -167,6 +168,7 @@ void dispatcher::handle_queued(const request& req, const route_match& m,
 }
 
 response dispatcher::handle(const request& req, const route_match& m) {
+  if (m.found && m.found->upload) return upload_from_memory(req, m);
   if (where(req, m) == runs_on::queued_write) {
     // A caller that can wait (a test, for one): the same path, waited for.
     std::promise<response> replied;
@@ -185,6 +187,55 @@ response dispatcher::handle(const request& req, const route_match& m) {
   }
   add_security_headers(res, app_.cfg);
   return res;
+}
+
+result<caller> dispatcher::admit_upload(const request& head, const route_match&) {
+  if (is_cross_site_risk(head, app_.cfg)) return errors::make(error_code::csrf_rejected);
+  auto who = accounts::authenticate(app_, head);
+  if (!who) return errors::unauthenticated();
+  return *who;
+}
+
+response dispatcher::handle_upload(const request& head, const route_match& m, const caller& who,
+                                   upload body) {
+  app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+  response res;
+  try {
+    context ctx(app_, head, m.params, who);
+    auto out = m.found->upload(ctx, body);
+    res = api_reply(std::move(out), ctx.lang());
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(head.method), head.path,
+                  e.what());
+    res = error_response(errors::make(error_code::internal), who.lang);
+  }
+  add_security_headers(res, app_.cfg);
+  return res;
+}
+
+response dispatcher::upload_from_memory(const request& req, const route_match& m) {
+  const locale fallback = locale_from_accept_language(req.header("accept-language"));
+  auto refuse = [&](const api_error& e) {
+    response res = error_response(e, fallback);
+    add_security_headers(res, app_.cfg);
+    return res;
+  };
+  auto who = admit_upload(req, m);
+  if (!who) return refuse(who.error());
+  if (req.body.size() > m.found->body_limit)
+    return refuse(errors::payload_too_large(static_cast<long>(m.found->body_limit)));
+  try {
+    const auto folder = temp_folder(app_.cfg.data_dir);
+    std::filesystem::create_directories(folder);
+    auto file = temp_file::create(folder);
+    file.append(req.body);
+    file.finish();
+    return handle_upload(req, m, *who,
+                         upload{std::move(file), std::string(req.header("content-type"))});
+  } catch (const std::exception& e) {
+    spdlog::error("upload to a temporary file: {}", e.what());
+    return refuse(errors::make(error_code::internal));
+  }
 }
 
 response dispatcher::route(const request& req, const route_match& m) {

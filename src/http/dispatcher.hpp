@@ -32,8 +32,21 @@ class dispatcher {
   void handle_queued(const request& req, const route_match& m, std::function<void(response)> reply,
                      continuation continue_on = {});
 
+  // An upload route's checks, made from the head alone, before http/server.cpp streams the body
+  // to a file: the CSRF rule and a signed-in caller. The caller, or the error to answer.
+  result<caller> admit_upload(const request& head, const route_match& m);
+  // Runs an upload route's handler (on the blocking pool) once its body is in `body`; the file
+  // goes with `body` when this returns, unless the handler moved it.
+  response handle_upload(const request& head, const route_match& m, const caller& who, upload body);
+
+  // Routes beside the product's, which the constructor adds: for tests.
+  void add_routes(const std::function<void(router&)>& add) { add(router_); }
+
  private:
   response route(const request& req, const route_match& m);
+  // An upload route called with its body in memory (a test without sockets): the same checks
+  // and handler, through a temporary file as the server would.
+  response upload_from_memory(const request& req, const route_match& m);
   response metrics_text();
 
   ps::app& app_;

@@ -76,14 +76,21 @@ locale context::lang() const {
 }
 
 void router::add(verb method, std::string_view pattern, handler fn, runs_on where) {
-  route r{method, {}, std::move(fn), where, {}, max_body};
+  route r{method, {}, std::move(fn), where, {}, max_body, {}};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
 
 void router::add_queued(verb method, std::string_view pattern, queued_handler fn,
                         std::size_t body_limit) {
-  route r{method, {}, {}, runs_on::queued_write, std::move(fn), body_limit};
+  route r{method, {}, {}, runs_on::queued_write, std::move(fn), body_limit, {}};
+  for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
+  routes_.push_back(std::move(r));
+}
+
+void router::add_upload(verb method, std::string_view pattern, upload_handler fn,
+                        std::size_t body_limit) {
+  route r{method, {}, {}, runs_on::blocking_pool, {}, body_limit, std::move(fn)};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }

@@ -12,6 +12,7 @@
 #include "core/continuation.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
+#include "http/temp_file.hpp"
 
 namespace ps::http {
 
@@ -22,6 +23,9 @@ class context {
   using parameters = std::vector<std::pair<std::string, std::string>>;
   context(ps::app& app, const request& req, parameters params)
       : app(app), req(req), params_(std::move(params)) {}
+  // For a request whose caller was resolved already (an upload, checked before its body).
+  context(ps::app& app, const request& req, parameters params, ps::caller known)
+      : app(app), req(req), params_(std::move(params)), caller_(result<ps::caller>(known)) {}
 
   ps::app& app;
   const request& req;
@@ -53,6 +57,15 @@ using handler = std::function<result<response>(context&)>;
 using reply_fn = std::function<void(result<response>)>;
 using queued_handler = std::function<void(context&, reply_fn)>;
 
+// What an upload handler gets beside its context: the body, received into a temporary file in
+// DATA/tmp, and its declared type. The file is removed when the request ends, unless the
+// handler moved it where it belongs (file.move_to).
+struct upload {
+  temp_file file;
+  std::string content_type;
+};
+using upload_handler = std::function<result<response>(context&, upload&)>;
+
 // Where a handler runs. Reads run on the network threads (SQLite reads take microseconds).
 // Writes wait for their group commit (an fsync) on the blocking pool, so the network threads
 // never wait; the more writes wait together, the more share one commit. Handlers that hash
@@ -74,6 +87,7 @@ struct route {
   // A queued_write handler parses its body on a network thread: its limit keeps that parse
   // to microseconds (what one post can hold, not a megabyte).
   std::size_t body_limit = max_body;
+  upload_handler upload;  // for upload routes only: their body is streamed to a file
 };
 
 // The route a request names and its parameters. Found once per request, from the request line
@@ -100,6 +114,11 @@ class router {
   // `body_limit`: the largest body the handler accepts; it runs on a network thread, so this
   // bounds the work done there.
   void add_queued(verb method, std::string_view pattern, queued_handler fn, std::size_t body_limit);
+  // A route whose body is streamed to a temporary file instead of memory (uploads): any content
+  // type, at most `body_limit` bytes; its handler runs on the blocking pool once the whole body
+  // is on disk. Only a signed-in caller from our own app gets that far: the CSRF rule and the
+  // caller are checked from the head, before a byte of the body is read.
+  void add_upload(verb method, std::string_view pattern, upload_handler fn, std::size_t body_limit);
 
   route_match find(verb method, std::string_view path) const;
 
