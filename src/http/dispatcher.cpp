@@ -13,6 +13,7 @@
 #include "communities/routes.hpp"
 #include "core/secrets.hpp"
 #include "db/database.hpp"
+#include "http/temp_file.hpp"
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
 #include "realtime/hub.hpp"
@@ -46,15 +47,25 @@ bool is_cross_site_risk(const request& req, const config& cfg) {
   // A bearer token is never attached by a browser on its own, so it proves the caller meant it.
   const std::string_view authorization = req.header("authorization");
   if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) return false;
-  // A browser names the page that sent a request; one of another site's never passes, cookie or
-  // not: a foreign page must not log a browser in (to its own account) any more than act in it.
+  // What the browser says about the page that sent the request is checked first, and a foreign
+  // page never passes, cookie or not (a foreign page must not log a browser in to its own
+  // account any more than act in it), whatever else the request carries.
   const std::string_view origin = req.header("origin");
   if (!origin.empty() && !is_own_origin(origin, cfg)) return true;
-  // A foreign form can send neither a JSON content type nor a custom header, and this holds for
-  // requests that carry no cookie yet, such as the ones that set it (sign up, log in).
-  const std::string_view type = req.header("content-type");
-  if (type.starts_with("application/json")) return false;
-  if (!req.header("x-requested-with").empty()) return false;
+  // Sec-Fetch-Site cannot be set by a page either. "same-site" is a sibling subdomain, which
+  // is another origin (another tenant of the same domain, perhaps).
+  const std::string_view fetch_site = req.header("sec-fetch-site");
+  if (fetch_site == "cross-site" || fetch_site == "same-site") return true;
+  // Then a proof that our own app sent it. The content type is no proof: uploads will not be
+  // JSON, and a foreign form can send three types (form-urlencoded, multipart, text/plain) that
+  // a route reading them would accept. Our Origin, or "same-origin", is one. "none" is not: a
+  // browser sends it for what the person starts outside any page (the address bar, a bookmark),
+  // which is a navigation, a GET; no state change of ours comes that way. A custom header is
+  // one: a foreign page cannot add it without a CORS preflight, which we never grant. So a
+  // script or a program without a token (curl signing up) sends X-Requested-With.
+  if (!origin.empty()) return false;  // our own, checked above
+  if (fetch_site == "same-origin") return false;
+  if (req.has_header("x-requested-with")) return false;
   return true;
 }
 
@@ -88,11 +99,15 @@ bool is_loopback_address(std::string_view address) {
   return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
 }
 
-runs_on dispatcher::where(const request& req) const {
+route_match dispatcher::match(verb method, std::string_view path) const {
+  if (!path.starts_with("/api/")) return {};
+  return router_.find(method, path);
+}
+
+runs_on dispatcher::where(const request& req, const route_match& m) const {
   // Files read from a folder (development) are read off the network threads.
   if (!req.path.starts_with("/api/"))
     return assets_.reads_disk() ? runs_on::blocking_pool : runs_on::network;
-  auto m = router_.find(req.method, req.path);
   if (!m.found) return runs_on::network;
   if (m.found->where != runs_on::network) return m.found->where;
   const bool writes =
@@ -127,10 +142,9 @@ std::optional<api_error> refusal(const request& req, const config& cfg) {
 
 }  // namespace
 
-void dispatcher::handle_queued(const request& req, std::function<void(response)> reply,
-                               continuation continue_on) {
-  auto m = router_.find(req.method, req.path);
-  if (!m.found || !m.found->queued) return reply(handle(req));
+void dispatcher::handle_queued(const request& req, const route_match& m,
+                               std::function<void(response)> reply, continuation continue_on) {
+  if (!m.found || !m.found->queued) return reply(handle(req, m));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
   if (auto refused = refusal(req, app_.cfg))
@@ -139,7 +153,7 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   // before it queues anything: exactly one of them answers.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   try {
-    context ctx(app_, req, std::move(m.params));
+    context ctx(app_, req, m.params);
     ctx.continue_on = std::move(continue_on);
     (void)ctx.caller();  // resolved once here, so that the reply speaks the account's language
     const locale lang = ctx.lang();
@@ -153,18 +167,19 @@ void dispatcher::handle_queued(const request& req, std::function<void(response)>
   }
 }
 
-response dispatcher::handle(const request& req) {
-  if (where(req) == runs_on::queued_write) {
+response dispatcher::handle(const request& req, const route_match& m) {
+  if (m.found && m.found->upload) return upload_from_memory(req, m);
+  if (where(req, m) == runs_on::queued_write) {
     // A caller that can wait (a test, for one): the same path, waited for.
     std::promise<response> replied;
     auto answer = replied.get_future();
-    handle_queued(req, [&replied](response r) { replied.set_value(std::move(r)); });
+    handle_queued(req, m, [&replied](response r) { replied.set_value(std::move(r)); });
     return answer.get();
   }
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   response res;
   try {
-    res = route(req);
+    res = route(req, m);
   } catch (const std::exception& e) {
     spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
     res = error_response(errors::make(error_code::internal),
@@ -174,7 +189,56 @@ response dispatcher::handle(const request& req) {
   return res;
 }
 
-response dispatcher::route(const request& req) {
+result<caller> dispatcher::admit_upload(const request& head, const route_match&) {
+  if (is_cross_site_risk(head, app_.cfg)) return errors::make(error_code::csrf_rejected);
+  auto who = accounts::authenticate(app_, head);
+  if (!who) return errors::unauthenticated();
+  return *who;
+}
+
+response dispatcher::handle_upload(const request& head, const route_match& m, const caller& who,
+                                   upload body) {
+  app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+  response res;
+  try {
+    context ctx(app_, head, m.params, who);
+    auto out = m.found->upload(ctx, body);
+    res = api_reply(std::move(out), ctx.lang());
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(head.method), head.path,
+                  e.what());
+    res = error_response(errors::make(error_code::internal), who.lang);
+  }
+  add_security_headers(res, app_.cfg);
+  return res;
+}
+
+response dispatcher::upload_from_memory(const request& req, const route_match& m) {
+  const locale fallback = locale_from_accept_language(req.header("accept-language"));
+  auto refuse = [&](const api_error& e) {
+    response res = error_response(e, fallback);
+    add_security_headers(res, app_.cfg);
+    return res;
+  };
+  auto who = admit_upload(req, m);
+  if (!who) return refuse(who.error());
+  if (req.body.size() > m.found->body_limit)
+    return refuse(errors::payload_too_large(static_cast<long>(m.found->body_limit)));
+  try {
+    const auto folder = temp_folder(app_.cfg.data_dir);
+    std::filesystem::create_directories(folder);
+    auto file = temp_file::create(folder);
+    file.append(req.body);
+    file.finish();
+    return handle_upload(req, m, *who,
+                         upload{std::move(file), std::string(req.header("content-type"))});
+  } catch (const std::exception& e) {
+    spdlog::error("upload to a temporary file: {}", e.what());
+    return refuse(errors::make(error_code::internal));
+  }
+}
+
+response dispatcher::route(const request& req, const route_match& m) {
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
   if (req.path == "/healthz") {
     app_.db.read([](db::session& s) { s.query("SELECT 1"); });
@@ -197,21 +261,19 @@ response dispatcher::route(const request& req) {
     return error_response(errors::not_found(""), fallback);
   }
 
-  auto m = router_.find(req.method, req.path);
   if (!m.found) {
+    // No route, or a path parameter that names nothing (path_parameter): 404 either way.
     return error_response(
         errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
         fallback);
   }
   if (auto refused = refusal(req, app_.cfg)) return error_response(*refused, fallback);
-  context ctx(app_, req, std::move(m.params));
+  context ctx(app_, req, m.params);
   auto out = m.found->fn(ctx);  // before ctx.lang(): the handler resolves the caller
   return api_reply(std::move(out), ctx.lang());
 }
 
-std::size_t dispatcher::body_limit(verb method, std::string_view path) const {
-  if (!path.starts_with("/api/")) return max_body;
-  const auto m = router_.find(method, path);
+std::size_t dispatcher::body_limit(const route_match& m) const {
   return m.found ? m.found->body_limit : max_body;
 }
 

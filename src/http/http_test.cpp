@@ -44,29 +44,94 @@ TEST(Router, MatchesParametersAndTellsMethodFromPath) {
   EXPECT_EQ(wrong_method.found, nullptr);
   EXPECT_TRUE(wrong_method.path_exists);
   EXPECT_FALSE(rt.find(verb::get, "/api/v1/channels/42").path_exists);
+  // Parameters are decoded once, here.
+  EXPECT_EQ(rt.find(verb::get, "/api/v1/channels/caf%C3%A9/messages").params.at(0).second, "café");
 }
 
-TEST(Csrf, StateChangesMustBeJsonOrMarked) {
+// A parameter that can name nothing matches no route (404): no handler ever sees it.
+TEST(Router, ParametersThatNameNothingMatchNoRoute) {
+  router rt;
+  rt.add(verb::get, "/api/v1/communities/{slug}/channels",
+         [](context&) -> result<response> { return response{}; });
+  const std::string long_slug(max_path_parameter + 1, 'a');
+  for (const std::string& bad :
+       {std::string("%FF%FE"), std::string("%C0%AF"), std::string("%ED%A0%80"), long_slug,
+        std::string(10 * 1024, 'a'), std::string(max_path_parameter, 'a') + "%C3%A9"}) {
+    const auto m = rt.find(verb::get, "/api/v1/communities/" + bad + "/channels");
+    EXPECT_EQ(m.found, nullptr) << bad.substr(0, 40);
+    EXPECT_FALSE(m.path_exists) << bad.substr(0, 40);
+  }
+  EXPECT_NE(rt.find(verb::get,
+                    "/api/v1/communities/" + std::string(max_path_parameter, 'a') + "/channels")
+                .found,
+            nullptr);
+  EXPECT_NE(rt.find(verb::get, "/api/v1/communities/%F0%9F%91%8D/channels").found, nullptr);
+  EXPECT_EQ(path_parameter("%E2%82%AC"), "€");
+  EXPECT_EQ(path_parameter("%FF"), std::nullopt);
+  // Valid UTF-8: the route decides (an emoji route answers 422 naming the field).
+  EXPECT_EQ(path_parameter("a%00b"), std::string("a\0b", 3));
+}
+
+// What a foreign page's form can send: a cookie, one of three content types, and no custom header.
+TEST(Csrf, AContentTypeIsNoProof) {
   config cfg;
   cfg.public_url = "https://salle.example.com";
   request r;
   r.method = verb::post;
-  r.headers = {{"cookie", "ps_session=abc"}, {"content-type", "text/plain"}};
-  EXPECT_TRUE(is_cross_site_risk(r, cfg));
-  r.headers = {{"cookie", "ps_session=abc"}, {"content-type", "application/json; charset=utf-8"}};
-  EXPECT_FALSE(is_cross_site_risk(r, cfg));
-  r.headers = {{"cookie", "ps_session=abc"}, {"x-requested-with", "petitesalle"}};
-  EXPECT_FALSE(is_cross_site_risk(r, cfg));
-  r.headers = {{"cookie", "ps_session=abc"}, {"authorization", "Basic abcdefgh"}};
-  EXPECT_TRUE(is_cross_site_risk(r, cfg));
-  r.headers = {{"cookie", "ps_session=abc"}, {"authorization", "Bearer psat_x"}};
-  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  for (const char* type : {"application/json", "text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x"}) {
+    r.headers = {{"cookie", "ps_session=abc"}, {"content-type", type}};
+    EXPECT_TRUE(is_cross_site_risk(r, cfg)) << type;
+  }
   // No session yet: a form could still log the browser in to someone else's account.
   r.headers = {{"content-type", "application/x-www-form-urlencoded"}};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
+  r.headers = {{"cookie", "ps_session=abc"}, {"authorization", "Basic abcdefgh"}};
   EXPECT_TRUE(is_cross_site_risk(r, cfg));
   r.method = verb::get;
   r.headers = {{"cookie", "ps_session=abc"}};
   EXPECT_FALSE(is_cross_site_risk(r, cfg));
+}
+
+TEST(Csrf, OurOriginSameOriginOrACustomHeaderProveIt) {
+  config cfg;
+  cfg.public_url = "https://salle.example.com";
+  request r;
+  r.method = verb::post;
+  const std::pair<std::string, std::string> cookie{"cookie", "ps_session=abc"};
+  const std::pair<std::string, std::string> form{"content-type", "text/plain"};
+  r.headers = {cookie, form, {"origin", "https://salle.example.com"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  r.headers = {cookie, form, {"sec-fetch-site", "same-origin"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  r.headers = {cookie, form, {"x-requested-with", "petitesalle"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  r.headers = {cookie, form, {"x-requested-with", ""}};  // any value, even none
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  r.headers = {cookie, {"authorization", "Bearer psat_x"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+  // "none" (the address bar, a bookmark) is a navigation, never one of our state changes.
+  r.headers = {cookie, form, {"sec-fetch-site", "none"}};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
+  r.headers = {cookie, form, {"sec-fetch-site", "none"}, {"x-requested-with", "petitesalle"}};
+  EXPECT_FALSE(is_cross_site_risk(r, cfg));
+}
+
+TEST(Csrf, ABrowserNamingAnotherSiteNeverPasses) {
+  config cfg;
+  cfg.public_url = "https://salle.example.com";
+  request r;
+  r.method = verb::del;
+  const std::pair<std::string, std::string> marked{"x-requested-with", "petitesalle"};
+  for (const char* site : {"cross-site", "same-site"}) {
+    r.headers = {{"cookie", "ps_session=abc"}, {"sec-fetch-site", site}, marked};
+    EXPECT_TRUE(is_cross_site_risk(r, cfg)) << site;
+    // Our Origin does not outweigh it: a browser that says both is not one we understand.
+    r.headers = {{"origin", "https://salle.example.com"}, {"sec-fetch-site", site}};
+    EXPECT_TRUE(is_cross_site_risk(r, cfg)) << site;
+  }
+  r.headers = {{"cookie", "ps_session=abc"}, {"origin", "https://evil.example"}, marked};
+  EXPECT_TRUE(is_cross_site_risk(r, cfg));
 }
 
 TEST(Csrf, AForeignOriginNeverPasses) {
@@ -194,8 +259,10 @@ class Dispatcher : public ::testing::Test {
   testing::test_app t;
   dispatcher d{t.app(), std::nullopt};
 
+  // As the web app calls: with X-Requested-With, unless the test is a foreign page's form.
   response call(verb method, std::string path, std::string body = "",
-                std::vector<std::pair<std::string, std::string>> headers = {}) {
+                std::vector<std::pair<std::string, std::string>> headers = {},
+                bool from_our_app = true) {
     request r;
     r.method = method;
     r.path = std::move(path);
@@ -204,7 +271,12 @@ class Dispatcher : public ::testing::Test {
     r.remote_address = "127.0.0.1";  // as a client on this machine
     if (!r.body.empty() && r.header("content-type").empty())
       r.headers.emplace_back("content-type", "application/json");
+    if (from_our_app) r.headers.emplace_back("x-requested-with", "petitesalle");
     return d.handle(r);
+  }
+  response forged(verb method, std::string path, std::string body,
+                  std::vector<std::pair<std::string, std::string>> headers) {
+    return call(method, std::move(path), std::move(body), std::move(headers), false);
   }
   static json body(const response& r) { return json::parse(r.body); }
 };
@@ -225,6 +297,16 @@ TEST_F(Dispatcher, UnknownRoutesAndMethodsAreJsonErrors) {
   auto m = call(verb::put, "/api/v1/accounts", "{}");
   EXPECT_EQ(m.status, 405);
   EXPECT_EQ(body(m)["error"]["code"], "method_not_allowed");
+}
+
+TEST_F(Dispatcher, BadPathParametersAre404NotFound) {
+  for (const std::string& path : std::vector<std::string>{
+           "/api/v1/communities/%FF%FE/channels", "/api/v1/communities/" + std::string(10240, 'x'),
+           "/api/v1/invitations/a%00b", "/api/v1/messages/1/reactions/%F0%9F"}) {
+    auto r = call(verb::get, path);
+    EXPECT_EQ(r.status, 404) << path.substr(0, 60);
+    EXPECT_EQ(body(r)["error"]["code"], "not_found");
+  }
 }
 
 TEST_F(Dispatcher, MalformedJsonIs400AndMissingFieldIs422) {
@@ -263,12 +345,16 @@ TEST_F(Dispatcher, SignUpSetsAStrictSessionCookieThatAuthenticates) {
   auto me = call(verb::get, "/api/v1/me", "", {{"cookie", session}});
   EXPECT_EQ(me.status, 200);
   EXPECT_EQ(body(me)["account"]["display_name"], "Ana");
-  auto csrf = call(verb::post, "/api/v1/communities", R"({"name":"x"})",
-                   {{"cookie", session}, {"content-type", "text/plain"}});
+  auto csrf = forged(verb::post, "/api/v1/communities", R"({"name":"x"})",
+                     {{"cookie", session}, {"content-type", "application/json"}});
   EXPECT_EQ(csrf.status, 403);
   EXPECT_EQ(body(csrf)["error"]["code"], "csrf_rejected");
-  auto out = call(verb::del, "/api/v1/sessions/current", "",
-                  {{"cookie", session}, {"x-requested-with", "petitesalle"}});
+  // Past the CSRF rule, a JSON route still wants JSON.
+  auto form = call(verb::post, "/api/v1/communities", "name=x",
+                   {{"cookie", session}, {"content-type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 415);
+  EXPECT_EQ(body(form)["error"]["code"], "unsupported_media_type");
+  auto out = call(verb::del, "/api/v1/sessions/current", "", {{"cookie", session}});
   EXPECT_EQ(out.status, 204);
   EXPECT_EQ(call(verb::get, "/api/v1/me", "", {{"cookie", session}}).status, 401);
 }
@@ -297,12 +383,14 @@ TEST_F(Dispatcher, QueuedPostRepliesOnceAfterTheCommit) {
   post.method = verb::post;
   post.path = path;
   post.body = R"({"body":"allô **tout le monde**","client_id":"c-1"})";
-  post.headers = {{"cookie", cookie}, {"content-type", "application/json"}};
-  EXPECT_EQ(d.where(post), runs_on::queued_write);
+  post.headers = {
+      {"cookie", cookie}, {"content-type", "application/json"}, {"origin", t.cfg.public_url}};
+  const route_match m = d.match(post.method, post.path);
+  EXPECT_EQ(d.where(post, m), runs_on::queued_write);
   std::promise<response> replied;
   int replies = 0, continued = 0;
   d.handle_queued(
-      post,
+      post, m,
       [&](response r) {
         ++replies;
         replied.set_value(std::move(r));
@@ -329,8 +417,7 @@ TEST_F(Dispatcher, QueuedPostRepliesOnceAfterTheCommit) {
   EXPECT_EQ(empty.status, 422);
   auto stranger = call(verb::post, path, R"({"body":"x"})");
   EXPECT_EQ(stranger.status, 401);
-  auto csrf = call(verb::post, path, R"({"body":"x"})",
-                   {{"cookie", cookie}, {"content-type", "text/plain"}});
+  auto csrf = forged(verb::post, path, R"({"body":"x"})", {{"cookie", cookie}});
   EXPECT_EQ(csrf.status, 403);
   auto listed = body(call(verb::get, path, "", {{"cookie", cookie}}));
   EXPECT_EQ(listed["messages"].size(), 1u);

@@ -8,6 +8,12 @@ std::string_view request::header(std::string_view lower_name) const {
   return {};
 }
 
+bool request::has_header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lower_name) return true;
+  return false;
+}
+
 std::optional<std::string> request::query_param(std::string_view key) const {
   std::string_view rest = query;
   while (!rest.empty()) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +19,18 @@ struct request {
   std::string body;
   std::string remote_address;
 
+  // The first header of that name, empty when absent.
   std::string_view header(std::string_view lower_name) const;
+  // Whether the header was sent at all, even empty.
+  bool has_header(std::string_view lower_name) const;
   std::optional<std::string> query_param(std::string_view key) const;
   std::optional<std::string> cookie(std::string_view name) const;
+};
+
+// A body read from disk while it is sent, in pieces (http/file_response.hpp).
+struct file_body {
+  std::filesystem::path path;
+  std::string download_name;  // set: sent as an attachment with this name
 };
 
 struct response {
@@ -30,6 +40,8 @@ struct response {
   std::string body;
   // Embedded files are served from the binary without a copy: when set, this is the body.
   std::string_view static_body;
+  // When set, the body is this file, with ETag, Range and 304 (http/file_response.hpp).
+  std::optional<file_body> file;
 };
 
 std::string percent_decode(std::string_view text, bool plus_is_space);

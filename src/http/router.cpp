@@ -5,6 +5,7 @@
 
 #include "accounts/auth.hpp"
 #include "core/json_input.hpp"
+#include "core/text.hpp"
 
 namespace ps::http {
 namespace {
@@ -28,9 +29,17 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
+std::optional<std::string> path_parameter(std::string_view raw) {
+  // Each byte takes at most three characters encoded: a longer segment is too long decoded too.
+  if (raw.size() > 3 * max_path_parameter) return std::nullopt;
+  std::string decoded = percent_decode(raw, false);
+  if (decoded.size() > max_path_parameter || !text::is_valid_utf8(decoded)) return std::nullopt;
+  return decoded;
+}
+
 std::string context::param(std::string_view name) const {
   for (const auto& [key, value] : params_)
-    if (key == name) return percent_decode(value, false);
+    if (key == name) return value;
   return {};
 }
 
@@ -67,20 +76,27 @@ locale context::lang() const {
 }
 
 void router::add(verb method, std::string_view pattern, handler fn, runs_on where) {
-  route r{method, {}, std::move(fn), where, {}, max_body};
+  route r{method, {}, std::move(fn), where, {}, max_body, {}};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
 
 void router::add_queued(verb method, std::string_view pattern, queued_handler fn,
                         std::size_t body_limit) {
-  route r{method, {}, {}, runs_on::queued_write, std::move(fn), body_limit};
+  route r{method, {}, {}, runs_on::queued_write, std::move(fn), body_limit, {}};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
 
-router::match router::find(verb method, std::string_view path) const {
-  match result;
+void router::add_upload(verb method, std::string_view pattern, upload_handler fn,
+                        std::size_t body_limit) {
+  route r{method, {}, {}, runs_on::blocking_pool, {}, body_limit, std::move(fn)};
+  for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
+  routes_.push_back(std::move(r));
+}
+
+route_match router::find(verb method, std::string_view path) const {
+  route_match result;
   const auto segments = split_path(path);
   for (const route& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
@@ -88,10 +104,15 @@ router::match router::find(verb method, std::string_view path) const {
     bool same = true;
     for (std::size_t i = 0; i < segments.size() && same; ++i) {
       const std::string& want = r.segments[i];
-      if (want.size() > 2 && want.front() == '{' && want.back() == '}')
-        params.emplace_back(want.substr(1, want.size() - 2), std::string(segments[i]));
-      else
+      if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+        auto value = path_parameter(segments[i]);
+        if (value)
+          params.emplace_back(want.substr(1, want.size() - 2), std::move(*value));
+        else
+          same = false;
+      } else {
         same = want == segments[i];
+      }
     }
     if (!same) continue;
     result.path_exists = true;

@@ -12,6 +12,7 @@
 #include "core/continuation.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
+#include "http/temp_file.hpp"
 
 namespace ps::http {
 
@@ -19,13 +20,17 @@ namespace ps::http {
 // lazily (most handlers need one; a few, like the invitation preview, do not).
 class context {
  public:
-  context(ps::app& app, const request& req, std::vector<std::pair<std::string, std::string>> params)
+  using parameters = std::vector<std::pair<std::string, std::string>>;
+  context(ps::app& app, const request& req, parameters params)
       : app(app), req(req), params_(std::move(params)) {}
+  // For a request whose caller was resolved already (an upload, checked before its body).
+  context(ps::app& app, const request& req, parameters params, ps::caller known)
+      : app(app), req(req), params_(std::move(params)), caller_(result<ps::caller>(known)) {}
 
   ps::app& app;
   const request& req;
 
-  // A path parameter, percent-decoded.
+  // A path parameter, percent-decoded (router::find checked it: see path_parameter).
   std::string param(std::string_view name) const;
   // A path parameter that must be a positive integer id; otherwise 404 `what`.
   result<std::int64_t> id_param(std::string_view name, std::string what) const;
@@ -42,7 +47,7 @@ class context {
   continuation continue_on;
 
  private:
-  std::vector<std::pair<std::string, std::string>> params_;
+  parameters params_;
   std::optional<result<ps::caller>> caller_;
 };
 
@@ -51,6 +56,15 @@ using handler = std::function<result<response>(context&)>;
 // thread once the commit is durable, or at once when the request is refused before any write.
 using reply_fn = std::function<void(result<response>)>;
 using queued_handler = std::function<void(context&, reply_fn)>;
+
+// What an upload handler gets beside its context: the body, received into a temporary file in
+// DATA/tmp, and its declared type. The file is removed when the request ends, unless the
+// handler moved it where it belongs (file.move_to).
+struct upload {
+  temp_file file;
+  std::string content_type;
+};
+using upload_handler = std::function<result<response>(context&, upload&)>;
 
 // Where a handler runs. Reads run on the network threads (SQLite reads take microseconds).
 // Writes wait for their group commit (an fsync) on the blocking pool, so the network threads
@@ -73,7 +87,26 @@ struct route {
   // A queued_write handler parses its body on a network thread: its limit keeps that parse
   // to microseconds (what one post can hold, not a megabyte).
   std::size_t body_limit = max_body;
+  upload_handler upload;  // for upload routes only: their body is streamed to a file
 };
+
+// The route a request names and its parameters. Found once per request, from the request line
+// alone, as soon as the head is read (http/server.cpp keeps it with the request): its body
+// limit, the thread its handler runs on and the handler itself all come from it.
+struct route_match {
+  const route* found = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;  // decoded
+  bool path_exists = false;  // some route has this path with another method (405)
+};
+
+// A path parameter as handlers get it: percent-decoded, and only if it can name something: at
+// most 256 bytes of valid UTF-8. Anything else names nothing (nullopt): the route does not
+// match, the request is a 404, and no handler, service or SQL statement ever sees such a value.
+// Control characters (NUL included) are valid UTF-8 and are left to the route, which answers
+// 404 (a lookup that finds nothing) or 422 naming the field (a route that validates it: an
+// emoji).
+std::optional<std::string> path_parameter(std::string_view raw);
+inline constexpr std::size_t max_path_parameter = 256;
 
 class router {
  public:
@@ -81,13 +114,13 @@ class router {
   // `body_limit`: the largest body the handler accepts; it runs on a network thread, so this
   // bounds the work done there.
   void add_queued(verb method, std::string_view pattern, queued_handler fn, std::size_t body_limit);
+  // A route whose body is streamed to a temporary file instead of memory (uploads): any content
+  // type, at most `body_limit` bytes; its handler runs on the blocking pool once the whole body
+  // is on disk. Only a signed-in caller from our own app gets that far: the CSRF rule and the
+  // caller are checked from the head, before a byte of the body is read.
+  void add_upload(verb method, std::string_view pattern, upload_handler fn, std::size_t body_limit);
 
-  struct match {
-    const route* found = nullptr;
-    std::vector<std::pair<std::string, std::string>> params;
-    bool path_exists = false;  // some route has this path with another method (405)
-  };
-  match find(verb method, std::string_view path) const;
+  route_match find(verb method, std::string_view path) const;
 
  private:
   std::vector<route> routes_;

@@ -12,9 +12,11 @@
 #include "accounts/auth.hpp"
 #include "accounts/throttle.hpp"
 #include "http/asio.hpp"
+#include "http/body_streaming.hpp"
 #include "http/connection_limits.hpp"
 #include "http/dispatcher.hpp"
 #include "http/network_thread.hpp"
+#include "http/temp_file.hpp"
 #include "http/websocket_session.hpp"
 
 namespace ps::http {
@@ -88,14 +90,10 @@ struct shared {
   asio::thread_pool& hashing;
   std::vector<std::unique_ptr<network_thread>>& threads;
   connection_limits& limits;
+  const server_timeouts& timeouts;
+  std::filesystem::path temp;  // DATA/tmp, for upload bodies
 };
 
-// A connection that has not sent a whole request head by then is closed: slow or silent
-// connections give their descriptor back quickly. Once a request has come, the next one on the
-// same connection may wait longer (a browser keeps connections open between clicks).
-constexpr auto first_header_timeout = std::chrono::seconds(10);
-constexpr auto keep_alive_timeout = std::chrono::seconds(60);
-constexpr auto body_timeout = std::chrono::seconds(60);
 // After refusing a request whose body is still arriving, how long and how much of it is read
 // and thrown away so that the client, still writing, gets to read the answer (a close with
 // unread data would reset the connection and lose it).
@@ -197,18 +195,19 @@ awaitable<bool> upgrade_to_stream(http_stream& stream,
 }
 
 // Runs the handler where its route says, and waits for its reply without blocking the thread.
-awaitable<response> run_handler(shared& s, request& plain, std::size_t shard) {
-  const runs_on where = s.routes.where(plain);
-  if (where == runs_on::network) co_return s.routes.handle(plain);
+awaitable<response> run_handler(shared& s, request& plain, const route_match& m,
+                                std::size_t shard) {
+  const runs_on where = s.routes.where(plain, m);
+  if (where == runs_on::network) co_return s.routes.handle(plain, m);
   if (where == runs_on::queued_write) {
     // The reply comes from the SQLite writer's thread once the commit is durable; this
     // coroutine is resumed with it on its own thread.
     co_return co_await asio::async_initiate<decltype(use_awaitable), void(response)>(
-        [&s, &plain, shard](auto handler) {
+        [&s, &plain, &m, shard](auto handler) {
           auto waiting = std::make_shared<decltype(handler)>(std::move(handler));
           auto& here = *s.threads[shard];
           s.routes.handle_queued(
-              plain,
+              plain, m,
               [&here, waiting](response r) {
                 here.post([waiting, r = std::move(r)]() mutable { (*waiting)(std::move(r)); });
               },
@@ -218,7 +217,7 @@ awaitable<response> run_handler(shared& s, request& plain, std::size_t shard) {
   }
   auto& pool = where == runs_on::hashing_pool ? s.hashing : s.blocking;
   co_return co_await asio::co_spawn(
-      pool, [&s, &plain]() -> awaitable<response> { co_return s.routes.handle(plain); },
+      pool, [&s, &plain, &m]() -> awaitable<response> { co_return s.routes.handle(plain, m); },
       use_awaitable);
 }
 
@@ -242,26 +241,28 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
     // The route's limit is set once the head names the route; until then Beast would apply its
     // own default to Content-Length while reading the head.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream.expires_after(first ? first_header_timeout : keep_alive_timeout);
+    stream.expires_after(first ? s.timeouts.first_header : s.timeouts.keep_alive);
     co_await bhttp::async_read_header(stream, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
     std::optional<api_error> refused;
     std::size_t limit = max_body;
+    route_match m;
     if (ec) {
       refused = read_failure(ec);
     } else if (framing_is_ambiguous(parser.get())) {
       refused = errors::make(error_code::malformed_request);
     } else {
-      // The route's own limit, known before a byte of the body is read.
+      // The route, found once for the whole request, and its own limit, known before a byte
+      // of the body is read.
       const std::string_view target = parser.get().target();
-      limit =
-          s.routes.body_limit(to_verb(parser.get().method()), target.substr(0, target.find('?')));
+      m = s.routes.match(to_verb(parser.get().method()), target.substr(0, target.find('?')));
+      limit = s.routes.body_limit(m);
       const auto declared = parser.content_length();
       if (declared && *declared > limit) {
         ec = bhttp::error::body_limit;
-      } else {
+      } else if (!(m.found && m.found->upload)) {  // an upload's body is read by serve_upload
         parser.body_limit(limit);
-        stream.expires_after(body_timeout);
+        stream.expires_after(s.timeouts.body);
         co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
       }
       if (ec == bhttp::error::body_limit)
@@ -283,24 +284,57 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
     const unsigned version = raw.version();
     const bool keep_alive = raw.keep_alive();
     const bool head = raw.method() == bhttp::verb::head;
+    const std::string method_name(raw.method_string());  // an upload's parser moves on
 
     if (beast::websocket::is_upgrade(raw) && raw.target() == "/api/v1/stream") {
       if (co_await upgrade_to_stream(stream, parser, s, shard, remote, address_ticket)) co_return;
       break;
     }
 
-    request plain = to_plain(raw, remote);
+    request plain = to_plain(raw, remote);  // for an upload, the head: its body is unread
     const auto started = std::chrono::steady_clock::now();
-    response res = co_await run_handler(s, plain, shard);
+    response res;
+    if (m.found && m.found->upload) {
+      auto streamed = co_await streaming::serve_upload(stream, buffer, parser, plain, m, s.routes,
+                                                       s.blocking, s.temp, s.timeouts.body);
+      if (!streamed.reply) {
+        // Cut off, or not valid HTTP (a bad chunk): only the latter is answered.
+        const auto failure = read_failure(streamed.read_error);
+        if (!failure) break;
+        streamed.reply =
+            error_response(*failure, locale_from_accept_language(plain.header("accept-language")));
+        streamed.refused = true;
+      }
+      if (streamed.refused) {
+        co_await write_plain(stream, std::move(*streamed.reply), version, false, s.app.cfg);
+        co_await linger_then_close(stream);
+        co_return;
+      }
+      res = std::move(*streamed.reply);
+    } else {
+      res = co_await run_handler(s, plain, m, shard);
+    }
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-    spdlog::info("request method={} path={} status={} duration_ms={:.3f} remote={}",
-                 std::string_view(raw.method_string()), plain.path, res.status, micros / 1000.0,
-                 remote);
-    auto out = to_beast(std::move(res), version, keep_alive, head);
-    co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
-    if (ec || !keep_alive) break;
+    int status = res.status;
+    bool keep_open = keep_alive;
+    if (res.file) {
+      // Sent in pieces read on the blocking pool; its status (200, 206, 304, 416) comes from
+      // the request's Range and If-None-Match.
+      const auto sent =
+          co_await streaming::send_file(stream, plain, std::move(res), version, keep_alive,
+                                        s.blocking, s.timeouts.body, s.app.cfg);
+      status = sent.status;
+      keep_open = sent.keep_open;
+    } else {
+      auto out = to_beast(std::move(res), version, keep_alive, head);
+      co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
+      keep_open = keep_alive && !ec;
+    }
+    spdlog::info("request method={} path={} status={} duration_ms={:.3f} remote={}", method_name,
+                 plain.path, status, micros / 1000.0, remote);
+    if (!keep_open) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -341,15 +375,21 @@ tcp::endpoint parse_listen(const std::string& listen) {
 }  // namespace
 
 struct server::impl {
-  impl(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
-      : network(make_threads(threads > 0 ? static_cast<unsigned>(threads)
+  impl(ps::app& app, dispatcher& routes, const std::string& listen, int threads,
+       server_timeouts waits)
+      : timeouts(waits),
+        network(make_threads(threads > 0 ? static_cast<unsigned>(threads)
                                          : std::max(1u, std::thread::hardware_concurrency()))),
         blocking(blocking_threads),
         hashing(hashing_threads),
         acceptor(network.front()->context()),
         signals(network.front()->context(), SIGINT, SIGTERM),
         limits(app.cfg.max_connections_per_address, app.cfg.max_streams_per_account),
-        state{app, routes, blocking, hashing, network, limits} {
+        state{app,     routes, blocking, hashing,
+              network, limits, timeouts, temp_folder(app.cfg.data_dir)} {
+    // Before the first connection: what is there now was left by a server that stopped
+    // mid-upload.
+    prepare_temp_folder(state.temp);
     const auto endpoint = parse_listen(listen);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -369,7 +409,9 @@ struct server::impl {
     return out;
   }
 
-  // Declared first: destroyed last, after everything that uses their contexts.
+  server_timeouts timeouts;
+  // Declared first (after the timeouts): destroyed last, after everything that uses their
+  // contexts.
   std::vector<std::unique_ptr<network_thread>> network;
   asio::thread_pool blocking;
   asio::thread_pool hashing;
@@ -379,8 +421,9 @@ struct server::impl {
   shared state;
 };
 
-server::server(ps::app& app, dispatcher& routes, const std::string& listen, int threads)
-    : impl_(std::make_unique<impl>(app, routes, listen, threads)) {}
+server::server(ps::app& app, dispatcher& routes, const std::string& listen, int threads,
+               server_timeouts timeouts)
+    : impl_(std::make_unique<impl>(app, routes, listen, threads, timeouts)) {}
 
 server::~server() = default;
 

@@ -1,7 +1,7 @@
 #include "http/static_assets.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "core/secrets.hpp"
+#include "http/file_response.hpp"
 
 namespace ps::http {
 namespace {
@@ -54,7 +54,14 @@ std::string content_type_for(std::string_view path) {
   return "application/octet-stream";
 }
 
-web_assets::web_assets(std::optional<std::filesystem::path> root) : root_(std::move(root)) {}
+web_assets::web_assets(std::optional<std::filesystem::path> root) : root_(std::move(root)) {
+  if (root_) return;
+  for (const auto& f : embedded_web_files()) {
+    const std::string digest = secrets::token_digest(
+        std::string_view(reinterpret_cast<const char*>(f.raw.data), f.raw.size));
+    etags_.push_back("\"" + digest.substr(0, 32) + "\"");
+  }
+}
 
 std::optional<std::string> clean_asset_path(std::string_view raw) {
   const std::string decoded = percent_decode(raw, false);
@@ -82,8 +89,8 @@ std::optional<response> web_assets::serve(const request& req) const {
   std::string path = std::move(*clean);
   if (path == "/") path = "/index.html";
   if (root_) {
-    if (auto r = from_disk(path, req)) return r;
-    if (is_app_route(path)) return from_disk("/index.html", req);
+    if (auto r = from_disk(path)) return r;
+    if (is_app_route(path)) return from_disk("/index.html");
     return std::nullopt;
   }
   const embedded_file* file = find_embedded(path);
@@ -96,7 +103,18 @@ std::optional<response> web_assets::serve(const request& req) const {
   r.content_type = content_type_for(path);
   r.headers.emplace_back("Cache-Control", cache_control_for(path));
   r.headers.emplace_back("Vary", "Accept-Encoding");
-  if (file->gzip.data && accepts_gzip(req)) {
+  // The gzip copy is another representation, so another (strong) tag.
+  const bool gzip = file->gzip.data && accepts_gzip(req);
+  std::string etag = etags_[static_cast<std::size_t>(file - embedded_web_files().data())];
+  if (gzip) etag.insert(etag.size() - 1, "-gzip");
+  if (none_match_fails(req.header("if-none-match"), etag)) {
+    r.status = 304;
+    r.content_type.clear();
+    r.headers.emplace_back("ETag", std::move(etag));
+    return r;
+  }
+  r.headers.emplace_back("ETag", std::move(etag));
+  if (gzip) {
     r.headers.emplace_back("Content-Encoding", "gzip");
     r.static_body = {reinterpret_cast<const char*>(file->gzip.data), file->gzip.size};
   } else {
@@ -105,7 +123,7 @@ std::optional<response> web_assets::serve(const request& req) const {
   return r;
 }
 
-std::optional<response> web_assets::from_disk(const std::string& path, const request&) const {
+std::optional<response> web_assets::from_disk(const std::string& path) const {
   // `path` is clean (no empty or dot segments), so it is relative to the root; the file it
   // names must still resolve inside the root once symlinks are followed.
   std::error_code ec;
@@ -114,14 +132,9 @@ std::optional<response> web_assets::from_disk(const std::string& path, const req
   const auto file =
       std::filesystem::canonical(root / std::filesystem::path(path).relative_path(), ec);
   if (ec || !inside(root, file) || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  response r;
-  r.content_type = content_type_for(path);
+  // Sent by the server in pieces, with ETag, Range and 304, as any file response.
+  response r = file_response(file, content_type_for(path));
   r.headers.emplace_back("Cache-Control", cache_control_for(path));
-  r.body = content.str();
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "http/message.hpp"
 
@@ -29,7 +30,10 @@ std::string_view openapi_document();
 
 // Serves the web app: hashed assets cached for a year, index.html never cached (so a new
 // version is picked up at once), gzip when the browser accepts it, and index.html for every
-// app route (/i/CODE, /login/TOKEN, /c/slug …) so the app can route on the client.
+// app route (/i/CODE, /login/TOKEN, /c/slug …) so the app can route on the client. Every file
+// has an ETag, and a copy the browser holds already is a 304: embedded files by a hash of
+// their bytes, files from a folder as every file response (http/file_response.hpp, which
+// also answers Range).
 class web_assets {
  public:
   // From the binary, or from a folder on disk when `root` is set (development).
@@ -39,8 +43,11 @@ class web_assets {
   bool reads_disk() const { return root_.has_value(); }
 
  private:
-  std::optional<response> from_disk(const std::string& path, const request& req) const;
+  std::optional<response> from_disk(const std::string& path) const;
   std::optional<std::filesystem::path> root_;
+  // The ETag of each embedded file (in the order of embedded_web_files()), from a hash of its
+  // bytes computed once at start: the files never change while the binary runs.
+  std::vector<std::string> etags_;
 };
 
 std::string content_type_for(std::string_view path);

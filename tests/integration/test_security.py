@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import (API, PASSWORD, Client, assert_error, from_address, login_token_from,
-                      read_maildir, signup, unique_email, wait_for_mail)
+                      read_maildir, signup, uid, unique_email, wait_for_mail)
 
 
 # --- CSRF -----------------------------------------------------------------------------------
@@ -18,46 +18,117 @@ def _cookie_client(user, csrf_header=False):
     return c
 
 
-@pytest.mark.parametrize("ctype,data", [
-    ("text/plain", '{"name": "Forged"}'),
-    ("application/x-www-form-urlencoded", "name=Forged"),
-    ("multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="name"'
-                                          '\r\n\r\nForged\r\n--xyz--\r\n'),
-])
-def test_cookie_post_that_is_not_json_and_without_the_header_is_csrf_rejected(server, ctype, data):
+# The three content types a form on a foreign page can send, each with a body naming "Forged".
+FORM_BODIES = [
+    ("application/x-www-form-urlencoded", "name=Forged&display_name=Forged"),
+    ("multipart/form-data; boundary=xyz",
+     '--xyz\r\nContent-Disposition: form-data; name="name"\r\n\r\nForged\r\n--xyz--\r\n'),
+    ("text/plain", '{"name": "Forged", "display_name": "Forged"}'),
+]
+FORM_IDS = ["urlencoded", "multipart", "text-plain"]
+
+# What the browser says about a foreign page's request: its Origin, or only Sec-Fetch-Site (a
+# browser that leaves Origin out), or nothing at all (an old browser, or a privacy extension).
+FOREIGN = [
+    {"Origin": "http://evil.example"},
+    {"Sec-Fetch-Site": "cross-site"},
+    {},
+]
+FOREIGN_IDS = ["foreign-origin", "sec-fetch-cross-site", "no-origin-header"]
+
+
+def _nothing_forged(user):
+    me = user.get(f"{API}/me").json()
+    assert me["account"]["display_name"] != "Forged", me
+    assert all(m["community"]["name"] != "Forged" for m in me["memberships"]), me
+
+
+@pytest.mark.parametrize("ctype,data", FORM_BODIES, ids=FORM_IDS)
+@pytest.mark.parametrize("foreign", FOREIGN, ids=FOREIGN_IDS)
+def test_a_foreign_form_with_the_session_cookie_is_csrf_rejected(server, ctype, data, foreign):
     user = signup(server)
     c = _cookie_client(user)
-    r = c.post(f"{API}/communities", data=data, headers={"Content-Type": ctype})
+    headers = {"Content-Type": ctype, **foreign}
+    assert_error(c.post(f"{API}/communities", data=data, headers=headers), 403, "csrf_rejected")
+    assert_error(c.patch(f"{API}/me", data=data, headers=headers), 403, "csrf_rejected")
+    assert_error(c.delete(f"{API}/sessions/current", data=data, headers=headers),
+                 403, "csrf_rejected")
+    _nothing_forged(user)
+    assert user.get(f"{API}/me").status_code == 200, "the session must survive a rejected request"
+
+
+@pytest.mark.parametrize("foreign", [{"Origin": "http://evil.example"},
+                                     {"Origin": "null"},
+                                     {"Sec-Fetch-Site": "cross-site"},
+                                     {"Sec-Fetch-Site": "same-site"}],
+                         ids=["foreign-origin", "null-origin", "cross-site", "same-site"])
+def test_a_browser_naming_another_page_is_rejected_even_with_the_custom_header(server, foreign):
+    user = signup(server)
+    c = _cookie_client(user, csrf_header=True)
+    r = c.post(f"{API}/communities", json={"name": "Forged"}, headers=foreign)
     assert_error(r, 403, "csrf_rejected")
-    assert all(m["community"]["name"] != "Forged"
-               for m in user.get(f"{API}/me").json()["memberships"])
+    r = c.patch(f"{API}/me", json={"display_name": "Forged"}, headers=foreign)
+    assert_error(r, 403, "csrf_rejected")
+    _nothing_forged(user)
 
 
-def test_cookie_delete_without_json_or_the_header_is_csrf_rejected(server):
+def test_json_alone_is_no_longer_a_proof(server):
+    user = signup(server)
+    c = _cookie_client(user)  # no X-Requested-With, no Origin, no Sec-Fetch-Site
+    assert_error(c.post(f"{API}/communities", json={"name": "Forged"}), 403, "csrf_rejected")
+    assert_error(c.patch(f"{API}/me", json={"display_name": "Forged"}), 403, "csrf_rejected")
+    _nothing_forged(user)
+    # Nor for a request without a cookie: a foreign page must not sign a browser up either.
+    r = Client(server, csrf_header=False).post(
+        f"{API}/accounts", json={"email": unique_email(), "password": PASSWORD,
+                                 "display_name": "Forged"})
+    assert_error(r, 403, "csrf_rejected")
+    assert "ps_session" not in r.headers.get("Set-Cookie", "")
+
+
+@pytest.mark.parametrize("proof", [{"Origin": "__own__"},
+                                   {"Sec-Fetch-Site": "same-origin"},
+                                   {"X-Requested-With": "petitesalle"},
+                                   {"X-Requested-With": "anything"},
+                                   {"Sec-Fetch-Site": "none", "X-Requested-With": "petitesalle"}],
+                         ids=["own-origin", "same-origin", "custom-header", "any-value",
+                              "typed-url-with-header"])
+def test_our_own_app_passes(server, proof):
+    proof = {k: (server.url if v == "__own__" else v) for k, v in proof.items()}
+    user = signup(server)
+    c = _cookie_client(user)
+    name = f"Ours {uid()}"
+    r = c.post(f"{API}/communities", json={"name": name}, headers=proof)
+    assert r.status_code == 201, r.text
+    r = c.patch(f"{API}/me", json={"display_name": name}, headers=proof)
+    assert r.status_code == 200, r.text
+    me = user.get(f"{API}/me").json()
+    assert me["account"]["display_name"] == name
+    assert any(m["community"]["name"] == name for m in me["memberships"])
+    # A form's content type that passed the CSRF rule is still not JSON: 415, nothing changed.
+    for ctype, data in FORM_BODIES:
+        r = c.post(f"{API}/communities", data=data, headers={"Content-Type": ctype, **proof})
+        assert_error(r, 415, "unsupported_media_type")
+    _nothing_forged(user)
+    assert c.delete(f"{API}/sessions/current", headers=proof).status_code == 204
+    assert user.get(f"{API}/me").status_code == 401
+
+
+def test_sec_fetch_site_none_alone_is_no_proof(server):
+    """A browser sends "none" for what a person starts outside any page (a typed URL), which is
+    a navigation; no state change of the app comes that way."""
+    user = signup(server)
+    c = _cookie_client(user)
+    r = c.patch(f"{API}/me", json={"display_name": "Forged"}, headers={"Sec-Fetch-Site": "none"})
+    assert_error(r, 403, "csrf_rejected")
+    _nothing_forged(user)
+
+
+def test_cookie_delete_without_a_proof_is_csrf_rejected(server):
     user = signup(server)
     c = _cookie_client(user)
     assert_error(c.delete(f"{API}/sessions/current"), 403, "csrf_rejected")
     assert user.get(f"{API}/me").status_code == 200, "the session must survive a rejected request"
-
-
-def test_cookie_post_with_json_content_type_passes_csrf(server):
-    user = signup(server)
-    c = _cookie_client(user)  # no X-Requested-With
-    r = c.post(f"{API}/tokens", json={"name": "json"})
-    assert r.status_code == 201, r.text
-
-
-def test_cookie_request_with_the_csrf_header_passes(server):
-    user = signup(server)
-    c = _cookie_client(user, csrf_header=True)
-    r = c.delete(f"{API}/sessions/current")
-    assert r.status_code == 204, r.text
-    # a non-JSON body with the header is not a CSRF matter (it may be refused as 415)
-    user2 = signup(server)
-    c2 = _cookie_client(user2, csrf_header=True)
-    r = c2.post(f"{API}/tokens", data="name=x",
-                headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert r.status_code != 403, r.text  # 415 is tested below
 
 
 def test_bearer_requests_are_exempt_from_csrf(server):
@@ -313,7 +384,7 @@ def test_login_link_requests_are_limited_per_address_silently(server_factory):
     wait_for_mail(srv.maildir, people[21].email)
 
 
-def test_cookie_patch_and_put_without_json_are_csrf_rejected(server):
+def test_cookie_patch_and_put_without_a_proof_are_csrf_rejected(server):
     user = signup(server)
     c = _cookie_client(user)
     assert_error(c.patch(f"{API}/me", data="display_name=Forged",
@@ -364,3 +435,77 @@ def test_stream_refuses_a_logged_out_session(server):
     cookie = user.cookie
     assert user.delete(f"{API}/sessions/current").status_code == 204
     assert ws_status_of_refused(server, cookie=cookie) == 401
+
+
+# --- path parameters that name nothing ------------------------------------------------------
+
+# Values no route parameter can hold: invalid UTF-8 (a lone byte, an overlong "/", a surrogate, a
+# cut sequence) and lengths past 256 bytes, which match no route (404 from the router); and
+# control characters, NUL included, valid UTF-8 that each route answers as it answers any value
+# that names nothing: 404, 422 where it validates the value (an emoji), 401
+# invalid_credentials for a login link's token (as for any unknown token).
+NOT_A_PARAMETER = ["%FF%FE", "%C0%AF", "%ED%A0%80", "%E2%82", "x" * 257, "x" * 10 * 1024,
+                   "%C3%A9" * 200]
+CONTROLS = ["a%00b", "%00", "%0D%0A", "%7F"]
+BAD_PARAMETERS = NOT_A_PARAMETER + CONTROLS
+
+
+def _good_parameters(user):
+    """A real value for each parameter name, so that only the one replaced is bad."""
+    com = user.create_community()
+    chan = user.create_channel(com["slug"])
+    msg = user.post_message(chan["id"], "hello")
+    inv = user.invite(com["slug"])
+    token_id = user.get(f"{API}/tokens").json()["tokens"]
+    return com, {"slug": com["slug"], "account_id": str(user.id), "code": inv["code"],
+                 "token": "x" * 20, "emoji": "%F0%9F%91%8D",
+                 "id": {"channels": str(chan["id"]), "messages": str(msg["id"]),
+                        "tokens": str(token_id[0]["id"]) if token_id else "1"}}
+
+
+def _fill(path, good, replaced=None, bad=None):
+    out = []
+    for part in path.split("/"):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            if name == replaced:
+                out.append(bad)
+                continue
+            value = good[name]
+            out.append(value[out[-1]] if isinstance(value, dict) else value)
+        else:
+            out.append(part)
+    return "/".join(out)
+
+
+def test_every_route_answers_bad_path_parameters_with_a_json_404(server):
+    """Walks the documented routes (the served OpenAPI document), puts each bad value in each
+    parameter of each path in turn, for every method the path has: never a 5xx, always JSON."""
+    user = signup(server)
+    user.new_token()
+    doc = user.get(f"{API}/openapi.json").json()
+    com, good = _good_parameters(user)
+    tried = 0
+    for path, operations in doc["paths"].items():
+        names = [p[1:-1] for p in path.split("/") if p.startswith("{")]
+        methods = [m for m in operations if m in ("get", "head", "post", "put", "patch", "delete")]
+        for name in names:
+            for bad in BAD_PARAMETERS:
+                url = _fill(path, good, name, bad)
+                for method in methods:
+                    kw = {} if method == "get" else {"json": {}}
+                    r = user.request(method.upper(), url, **kw)
+                    tried += 1
+                    what = f"{method.upper()} {url[:90]}"
+                    assert r.status_code < 500, f"{what}: {r.status_code} {r.text[:200]}"
+                    if bad in NOT_A_PARAMETER:
+                        assert_error(r, 404, "not_found")
+                    else:
+                        assert r.status_code in (401, 404, 422), f"{what}: {r.text[:200]}"
+                        err = assert_error(r, r.status_code)
+                        if r.status_code == 401:
+                            assert err["code"] == "invalid_credentials", f"{what}: {err}"
+    assert tried > 300, tried  # the walk did reach the routes
+    # And nothing happened to what the good values name.
+    assert user.get(f"{API}/communities/{com['slug']}").status_code == 200
+    assert user.get(f"{API}/me").status_code == 200
