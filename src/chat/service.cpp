@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/history_cache.hpp"
-#include "chat/markdown.hpp"
+#include "markdown/markdown.hpp"
 #include "chat/store.hpp"
 #include "communities/service.hpp"
 #include "core/emoji.hpp"
