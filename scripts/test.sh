@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/install-deps.sh
+# The invariants of docs/ARCHITECTURE.md that a script checks (Beast and Asio, SQL): a second,
+# and right after install-deps.sh, which brings the Python it needs, so they fail before the build.
+/usr/bin/python3 scripts/check-invariants.py
 # The Node that install-deps.sh chose (and said so), for every npm and node below, the OpenAPI
 # validator that the integration tests run included.
 source scripts/node.sh

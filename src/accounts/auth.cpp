@@ -6,16 +6,25 @@
 
 namespace ps::accounts {
 
+namespace {
+
+// Last uses are remembered to the minute, off the request's path: a script polling every second,
+// or a page open all day, should not cost a write per request. The write waits for nobody
+// (write_later), so a last use seen within the minute after it may still be the one before.
+bool due_for_touch(const std::optional<millis>& last_used_at, millis now) {
+  return !last_used_at || *last_used_at < now - 60'000;
+}
+
+}  // namespace
+
 std::optional<caller> authenticate(app& app, const http::request& req) {
   const std::string_view authorization = req.header("authorization");
+  const millis now = app.clock.now();
   if (authorization.starts_with("Bearer ") || authorization.starts_with("bearer ")) {
     const std::string token(authorization.substr(7));
     auto owner = app.db.read([&](db::session& s) { return store::live_token(s, secrets::token_digest(token)); });
     if (!owner) return std::nullopt;
-    // Remember the last use to the minute, off the request's path: a script polling every
-    // second should not cost a write per request.
-    const millis now = app.clock.now();
-    if (!owner->last_used_at || *owner->last_used_at < now - 60'000) {
+    if (due_for_touch(owner->last_used_at, now)) {
       app.db.write_later([id = owner->credential_id, now](db::transaction& tx) { store::touch_token(tx, id, now); });
     }
     return caller{owner->account_id, owner->lang, std::nullopt, owner->credential_id};
@@ -24,6 +33,9 @@ std::optional<caller> authenticate(app& app, const http::request& req) {
   if (!cookie || cookie->empty()) return std::nullopt;
   auto owner = app.db.read([&](db::session& s) { return store::live_session(s, secrets::token_digest(*cookie)); });
   if (!owner) return std::nullopt;
+  if (due_for_touch(owner->last_used_at, now)) {
+    app.db.write_later([id = owner->credential_id, now](db::transaction& tx) { store::touch_session(tx, id, now); });
+  }
   return caller{owner->account_id, owner->lang, owner->credential_id, std::nullopt};
 }
 

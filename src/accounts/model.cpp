@@ -19,4 +19,13 @@ nlohmann::json to_json(const token_info& t) {
           {"last_used_at", t.last_used_at ? nlohmann::json(iso8601(*t.last_used_at)) : nlohmann::json()}};
 }
 
+nlohmann::json to_json(const session_info& s) {
+  return {{"id", s.id},
+          {"device", s.device},
+          {"user_agent", s.user_agent},
+          {"created_at", iso8601(s.created_at)},
+          {"last_used_at", s.last_used_at ? nlohmann::json(iso8601(*s.last_used_at)) : nlohmann::json()},
+          {"current", s.current}};
+}
+
 }  // namespace ps::accounts

@@ -33,7 +33,7 @@ void add_routes(http::router& r) {
         http::fields::reader f(*body);
         sign_up_form form{f.text("email"), f.text("password"), f.text("display_name"), f.maybe_text("locale")};
         if (f.error()) return *f.error();
-        auto s = sign_up(c.app, form, c.lang());
+        auto s = sign_up(c.app, form, c.lang(), c.req.header("user-agent"));
         if (!s) return s.error();
         return with_session(201, *s, c.app.cfg);
       },
@@ -48,7 +48,7 @@ void add_routes(http::router& r) {
         auto email = f.text("email");
         auto password = f.text("password");
         if (f.error()) return *f.error();
-        auto s = log_in(c.app, email, password, c.req.remote_address);
+        auto s = log_in(c.app, email, password, c.req.remote_address, c.req.header("user-agent"));
         if (!s) return s.error();
         return with_session(200, *s, c.app.cfg);
       },
@@ -63,6 +63,33 @@ void add_routes(http::router& r) {
     return res;
   });
 
+  r.add(verb::get, "/api/v1/sessions", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    json list = json::array();
+    for (const auto& s : list_sessions(c.app, *who)) list.push_back(to_json(s));
+    return http::json_response(200, {{"sessions", list}});
+  });
+
+  // After /sessions/current, which the router tries first.
+  r.add(verb::del, "/api/v1/sessions/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "session");
+    if (!id) return id.error();
+    if (auto ok = end_session(c.app, *who, *id); !ok) return ok.error();
+    response res = http::no_content();
+    // Ending one's own session this way is logging out: the browser forgets the cookie too.
+    if (who->session_id == *id) res.headers.emplace_back("Set-Cookie", clear_session_cookie_header(c.app.cfg));
+    return res;
+  });
+
+  r.add(verb::post, "/api/v1/sessions/end-others", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    return http::json_response(200, {{"ended", end_other_sessions(c.app, *who)}});
+  });
+
   r.add(verb::post, "/api/v1/login-links", [](context& c) -> result<response> {
     auto body = c.json_body();
     if (!body) return body.error();
@@ -74,7 +101,7 @@ void add_routes(http::router& r) {
   });
 
   r.add(verb::post, "/api/v1/login-links/{token}", [](context& c) -> result<response> {
-    auto s = redeem_login_link(c.app, c.param("token"));
+    auto s = redeem_login_link(c.app, c.param("token"), c.req.header("user-agent"));
     if (!s) return s.error();
     return with_session(200, *s, c.app.cfg);
   });

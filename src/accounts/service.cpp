@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "accounts/device.hpp"
 #include "accounts/store.hpp"
 #include "communities/service.hpp"
 #include "realtime/hub.hpp"
@@ -40,15 +43,18 @@ outcome check_new_password(const std::string& password, const char* field) {
   return done;
 }
 
-signed_in open_session(db::transaction& tx, const account& acct, millis now) {
+signed_in open_session(db::transaction& tx, const account& acct, millis now,
+                       std::string_view user_agent) {
   std::string token = secrets::random_token();
-  store::insert_session(tx, secrets::token_digest(token), acct.id, now);
+  const std::string stored = stored_user_agent(user_agent);
+  store::insert_session(tx, secrets::token_digest(token), acct.id, now, stored, device_of(stored));
   return {acct, std::move(token)};
 }
 
 }  // namespace
 
-result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback) {
+result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback,
+                          std::string_view user_agent) {
   const std::string email = text::to_lower_ascii(text::trim(form.email));
   if (email.empty()) return errors::invalid("email", field_problem::required);
   if (!text::looks_like_email(email))
@@ -67,7 +73,7 @@ result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback) {
       if (store::account_by_email(tx, email)) return errors::make(error_code::email_taken);
       account acct{0, email, *name, *lang, now};
       acct.id = store::insert_account(tx, email, hash, *name, *lang, now);
-      return open_session(tx, acct, now);
+      return open_session(tx, acct, now, user_agent);
     });
   } catch (const db::constraint_violation&) {
     return errors::make(error_code::email_taken);  // lost a race with the same email
@@ -75,7 +81,7 @@ result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback) {
 }
 
 result<signed_in> log_in(app& app, const std::string& raw_email, const std::string& password,
-                         const std::string& ip) {
+                         const std::string& ip, std::string_view user_agent) {
   const std::string email = text::to_lower_ascii(text::trim(raw_email));
   if (email.empty()) return errors::invalid("email", field_problem::required);
   if (password.empty()) return errors::invalid("password", field_problem::required);
@@ -106,7 +112,8 @@ result<signed_in> log_in(app& app, const std::string& raw_email, const std::stri
   // The pair is forgiven; the address and the email are not: logging into one's own account
   // between guesses must not reset a guesser's count.
   app.throttle.forget(checks[0]);
-  return app.db.write([&](db::transaction& tx) { return open_session(tx, found->acct, now); });
+  return app.db.write(
+      [&](db::transaction& tx) { return open_session(tx, found->acct, now, user_agent); });
 }
 
 void log_out(app& app, const caller& who) {
@@ -159,14 +166,54 @@ outcome send_login_link(app& app, const std::string& raw_email, const std::strin
   return done;
 }
 
-result<signed_in> redeem_login_link(app& app, const std::string& token) {
+result<signed_in> redeem_login_link(app& app, const std::string& token,
+                                    std::string_view user_agent) {
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> result<signed_in> {
     auto account_id = store::consume_login_link(tx, secrets::token_digest(token), now);
     if (!account_id) return errors::make(error_code::invalid_credentials);
     auto found = store::account_by_id(tx, *account_id);
     if (!found) return errors::make(error_code::invalid_credentials);
-    return open_session(tx, found->acct, now);
+    return open_session(tx, found->acct, now, user_agent);
+  });
+}
+
+std::vector<session_info> list_sessions(app& app, const caller& who) {
+  auto sessions = app.db.read([&](db::session& s) { return store::sessions_of(s, who.account_id); });
+  const auto own = std::find_if(sessions.begin(), sessions.end(),
+                                [&](const session_info& s) { return s.id == who.session_id; });
+  if (own != sessions.end()) {
+    own->current = true;
+    own->last_used_at = app.clock.now();
+    std::rotate(sessions.begin(), own, own + 1);  // the others keep their order
+  }
+  return sessions;
+}
+
+outcome end_session(app& app, const caller& who, std::int64_t session_id) {
+  const bool ended = app.db.write([&](db::transaction& tx) {
+    if (!store::revoke_session_of(tx, who.account_id, session_id, app.clock.now())) return false;
+    tx.after_commit([&app, account = who.account_id, session_id] {
+      app.hub.end_session(account, session_id);
+    });
+    return true;
+  });
+  // The same answer for an ended session, an unknown id and another account's session: an id
+  // tells nobody whether it exists.
+  if (!ended) return errors::not_found("session");
+  return done;
+}
+
+std::int64_t end_other_sessions(app& app, const caller& who) {
+  return app.db.write([&](db::transaction& tx) {
+    const auto ended =
+        store::revoke_sessions_except(tx, who.account_id, who.session_id, app.clock.now());
+    // Only session streams: a token's stream stays, as the token does (end_account_streams
+    // would close it too).
+    tx.after_commit([&app, account = who.account_id, keep = who.session_id] {
+      app.hub.end_sessions_except(account, keep);
+    });
+    return ended;
   });
 }
 

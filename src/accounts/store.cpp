@@ -53,29 +53,54 @@ void update_password(db::transaction& tx, std::int64_t id, const std::string& ha
 }
 
 std::int64_t insert_session(db::transaction& tx, const std::string& token_hash, std::int64_t account_id,
-                            millis now) {
+                            millis now, const std::string& user_agent, const std::string& device) {
   return tx.query_one(
-               "INSERT INTO sessions (token_hash, account_id, created_at) VALUES ($1, $2, $3) RETURNING id",
-               token_hash, account_id, now)
+               "INSERT INTO sessions (token_hash, account_id, created_at, user_agent, device) "
+               "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+               token_hash, account_id, now, user_agent, device)
       ->integer(0);
 }
 
 std::optional<credential_owner> live_session(db::session& s, const std::string& token_hash) {
   auto r = s.query_one(
-      "SELECT s.id, s.account_id, a.locale FROM sessions s JOIN accounts a ON a.id = s.account_id "
-      "WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
+      "SELECT s.id, s.account_id, a.locale, s.last_used_at FROM sessions s "
+      "JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
       token_hash);
   if (!r) return std::nullopt;
-  return read_owner(*r);
+  credential_owner owner = read_owner(*r);
+  owner.last_used_at = r->maybe_integer(3);
+  return owner;
+}
+
+void touch_session(db::transaction& tx, std::int64_t session_id, millis now) {
+  tx.execute("UPDATE sessions SET last_used_at = $1 WHERE id = $2", now, session_id);
+}
+
+std::vector<session_info> sessions_of(db::session& s, std::int64_t account_id) {
+  std::vector<session_info> out;
+  for (auto& r : s.query(
+           "SELECT id, device, user_agent, created_at, last_used_at FROM sessions "
+           "WHERE account_id = $1 AND revoked_at IS NULL "
+           "ORDER BY COALESCE(last_used_at, created_at) DESC, id DESC",
+           account_id))
+    out.push_back({r.integer(0), r.text(1), r.text(2), r.integer(3), r.maybe_integer(4), false});
+  return out;
 }
 
 void revoke_session(db::transaction& tx, std::int64_t session_id, millis now) {
   tx.execute("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", now, session_id);
 }
 
-void revoke_sessions_except(db::transaction& tx, std::int64_t account_id, std::optional<std::int64_t> keep,
-                            millis now) {
-  tx.execute(
+bool revoke_session_of(db::transaction& tx, std::int64_t account_id, std::int64_t session_id, millis now) {
+  return tx.execute(
+             "UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND id = $3 "
+             "AND revoked_at IS NULL",
+             now, account_id, session_id) > 0;
+}
+
+std::int64_t revoke_sessions_except(db::transaction& tx, std::int64_t account_id,
+                                    std::optional<std::int64_t> keep, millis now) {
+  return tx.execute(
       "UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL AND id <> $3",
       now, account_id, keep.value_or(0));
 }

@@ -6,7 +6,7 @@
 #include "access/store.hpp"
 #include "chat/events.hpp"
 #include "chat/history_cache.hpp"
-#include "chat/markdown.hpp"
+#include "markdown/markdown.hpp"
 #include "chat/store.hpp"
 #include "communities/store.hpp"
 #include "core/emoji.hpp"

@@ -121,6 +121,7 @@ std::string_view what_fr(std::string_view what) {
   if (what == "invitation") return "Cette invitation est introuvable.";
   if (what == "member") return "Cette personne n’est pas membre ici.";
   if (what == "token") return "Ce jeton est introuvable.";
+  if (what == "session") return "Cette session est introuvable.";
   if (what == "removal") return "Cette personne n’est pas retirée de cette communauté.";
   return "Rien ici : cette adresse n’existe pas.";
 }
@@ -132,6 +133,7 @@ std::string_view what_en(std::string_view what) {
   if (what == "invitation") return "This invitation could not be found.";
   if (what == "member") return "This person is not a member here.";
   if (what == "token") return "This token could not be found.";
+  if (what == "session") return "This session could not be found.";
   if (what == "removal") return "This person is not removed from this community.";
   return "Nothing here: this address does not exist.";
 }

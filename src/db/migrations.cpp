@@ -196,11 +196,21 @@ CREATE TABLE channel_participants (
 CREATE INDEX channel_participants_account ON channel_participants(account_id);
 )sql";
 
+// What a member is shown to tell their sessions apart and end the right one: the User-Agent
+// sent at log-in (cut to 256 bytes), the device said from it ("Firefox on Linux"), and the last
+// use, to the minute. Sessions opened before this have no User-Agent, hence an unknown device.
+constexpr std::string_view session_devices_schema = R"sql(
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT 'Unknown device';
+ALTER TABLE sessions ADD COLUMN last_used_at BIGINT;
+)sql";
+
 constexpr migration migrations[] = {
     {1, "core: accounts, communities, invitations, chat, outbox", core_schema},
     {2, "removals: a removed person stays out until a host lets them back", removals_schema},
     {3, "event log: every visible change, in order per community; rooms with participants",
      event_log_schema},
+    {4, "sessions: device and last use", session_devices_schema},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "db/database.hpp"
+#include "mail/outbox_store.hpp"
 
 namespace ps::mail {
 namespace {
@@ -12,6 +13,7 @@ constexpr int max_attempts = 10;
 constexpr millis first_retry = 60 * 1000;
 constexpr millis longest_retry = 6 * 60 * 60 * 1000;
 constexpr auto idle_poll = std::chrono::seconds(5);
+constexpr int batch = 100;  // emails read per pass
 }  // namespace
 
 outbox::outbox(db::database& db, const clock& clock, std::unique_ptr<transport> transport, std::string from)
@@ -21,9 +23,7 @@ outbox::~outbox() { stop(); }
 
 void outbox::enqueue(db::transaction& tx, const draft& d) {
   const millis now = clock_.now();
-  tx.execute(
-      "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-      d.to, d.subject, d.body, now);
+  store::insert_email(tx, d.to, d.subject, d.body, now);
   tx.after_commit([this] { wake(); });
 }
 
@@ -74,12 +74,9 @@ int outbox::deliver_due() {
   const millis now = clock_.now();
   auto due = db_.read([&](db::session& s) {
     std::vector<due_email> out;
-    for (auto& r : s.query(
-             "SELECT id, recipient, subject, body, attempts FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL "
-             "AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT 100",
-             now))
-      out.push_back({r.integer(0), r.integer(4),
-                     email{from_, r.text(1), r.text(2), r.text(3), "outbox-" + std::to_string(r.integer(0)) + "@petitesalle"}});
+    for (auto& q : store::due_emails(s, now, batch))
+      out.push_back({q.id, q.attempts,
+                     email{from_, std::move(q.recipient), std::move(q.subject), std::move(q.body), "outbox-" + std::to_string(q.id) + "@petitesalle"}});
     return out;
   });
   int delivered = 0;
@@ -87,11 +84,7 @@ int outbox::deliver_due() {
     const delivery_result result = transport_->deliver(item.e);
     const millis done_at = clock_.now();
     if (result.delivered) {
-      db_.write([&](db::transaction& tx) { 
-        // The body may hold a one-time link: once sent, it need not stay in the database.
-        tx.execute("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, body = '' WHERE id = $2", done_at,
-                   item.id);
-       });
+      db_.write([&](db::transaction& tx) { store::mark_sent(tx, item.id, done_at); });
       sent_total_.fetch_add(1);
       ++delivered;
       continue;
@@ -99,25 +92,19 @@ int outbox::deliver_due() {
     const std::int64_t attempts = item.attempts + 1;
     spdlog::warn("outbox: email {} to {} not sent (attempt {}): {}", item.id, item.e.to, attempts, result.error);
     if (!result.retryable || attempts >= max_attempts) {
-      db_.write([&](db::transaction& tx) {
-        tx.execute("UPDATE outbox SET failed_at = $1, attempts = $2, last_error = $3 WHERE id = $4", done_at, attempts,
-                   result.error, item.id);
-      });
+      db_.write([&](db::transaction& tx) { store::mark_failed(tx, item.id, done_at, attempts, result.error); });
       continue;
     }
     const millis delay = std::min(longest_retry, first_retry << std::min<std::int64_t>(attempts - 1, 20));
     db_.write([&](db::transaction& tx) {
-      tx.execute("UPDATE outbox SET next_attempt_at = $1, attempts = $2, last_error = $3 WHERE id = $4",
-                 done_at + delay, attempts, result.error, item.id);
+      store::schedule_retry(tx, item.id, done_at + delay, attempts, result.error);
     });
   }
   return delivered;
 }
 
 std::int64_t outbox::pending() const {
-  return db_.read([](db::session& s) {
-    return s.query_one("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")->integer(0);
-  });
+  return db_.read([](db::session& s) { return store::pending_count(s); });
 }
 
 }  // namespace ps::mail

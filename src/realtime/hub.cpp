@@ -150,6 +150,12 @@ void hub::end_account_streams(std::int64_t account_id, std::optional<std::int64_
   });
 }
 
+void hub::end_sessions_except(std::int64_t account_id, std::optional<std::int64_t> keep_session) {
+  end_where(account_id, [keep_session](const stream_owner& o) {
+    return o.session_id && o.session_id != keep_session;
+  });
+}
+
 void hub::clear() {
   for (auto& s : shards_) {
     std::lock_guard lock(s->mutex);

@@ -96,6 +96,10 @@ class hub {
   void end_session(std::int64_t account_id, std::int64_t session_id);
   void end_token(std::int64_t account_id, std::int64_t token_id);
   void end_account_streams(std::int64_t account_id, std::optional<std::int64_t> keep_session);
+  // Ends the streams opened with a session other than `keep_session` (every session's when
+  // none); streams opened with a personal token stay, as the tokens do ("end all other
+  // sessions").
+  void end_sessions_except(std::int64_t account_id, std::optional<std::int64_t> keep_session);
 
   std::size_t connection_count() const { return connections_.load(std::memory_order_relaxed); }
   // Forgets every connection: at shutdown, so that none outlives the network it belongs to.

@@ -68,6 +68,27 @@ TEST(Hub, EndsTheStreamsOfOneSessionOneTokenOrAllButOne) {
   EXPECT_EQ(other->ended_with(), 0);
 }
 
+TEST(Hub, EndsOtherSessionsButNotTokens) {
+  hub h;
+  auto laptop = std::make_shared<recording_subscriber>();  // session 8: "end all others" here
+  auto phone = std::make_shared<recording_subscriber>();   // session 7
+  auto script = std::make_shared<recording_subscriber>();  // token 3
+  auto other = std::make_shared<recording_subscriber>();   // account 2's session 9
+  h.attach(laptop, {1, 8, std::nullopt}, {10});
+  h.attach(phone, {1, 7, std::nullopt}, {10});
+  h.attach(script, {1, std::nullopt, 3}, {10});
+  h.attach(other, {2, 9, std::nullopt}, {10});
+  h.end_sessions_except(1, 8);
+  EXPECT_EQ(phone->ended_with(), close_session_ended);
+  EXPECT_EQ(laptop->ended_with(), 0);
+  EXPECT_EQ(script->ended_with(), 0);  // end_account_streams would have ended it
+  EXPECT_EQ(other->ended_with(), 0);
+  h.end_sessions_except(1, std::nullopt);  // asked with a token: every session, still no token
+  EXPECT_EQ(laptop->ended_with(), close_session_ended);
+  EXPECT_EQ(script->ended_with(), 0);
+  EXPECT_EQ(other->ended_with(), 0);
+}
+
 TEST(Hub, DetachForgetsTheConnection) {
   hub h;
   auto a = std::make_shared<recording_subscriber>();

@@ -3,7 +3,9 @@
 #include <string>
 #include <string_view>
 
-namespace ps::chat {
+// Markdown for every capability that shows formatted text: chat messages today; boards, the
+// newsletter and events later.
+namespace ps::markdown {
 
 // Renders a chat message's Markdown to safe HTML: raw HTML is escaped, links
 // and images keep only http:, https:, mailto: and relative URLs, links open
@@ -13,4 +15,10 @@ namespace ps::chat {
 // UTF-8 (invalid input bytes become U+FFFD), so it can go straight into JSON.
 std::string render_markdown(std::string_view markdown);
 
-}  // namespace ps::chat
+}  // namespace ps::markdown
+
+namespace ps {
+// Each capability calls it by this short name from its own namespace (ps::chat, later the
+// others), as chat did when the renderer lived there.
+using markdown::render_markdown;
+}  // namespace ps

@@ -1,4 +1,4 @@
-#include "chat/markdown.hpp"
+#include "markdown/markdown.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ps::chat {
+namespace ps::markdown {
 namespace {
 
 // Every link in the output carries these attributes.
@@ -456,4 +456,4 @@ TEST(render_markdown, deep_nesting_does_not_crash) {
 }
 
 }  // namespace
-}  // namespace ps::chat
+}  // namespace ps::markdown

@@ -1,8 +1,7 @@
-#include "chat/markdown.hpp"
+#include "markdown/markdown.hpp"
 
 #include <md4c.h>
 
-#include <cstdint>
 #include <exception>
 #include <limits>
 #include <string>
@@ -10,226 +9,28 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "markdown/safe_html.hpp"
 
 // Our own HTML renderer over md4c's parser callbacks. md4c-html would be
 // shorter, but it keeps javascript: and data: URLs and has no hook to refuse
 // them. The output mirrors md4c-html (and so CommonMark's reference HTML) tag
-// for tag, so its tests and the spec examples stay a guide.
-namespace ps::chat {
+// for tag, so its tests and the spec examples stay a guide. What it writes for
+// text, attributes and URLs is decided by safe_html.hpp.
+namespace ps::markdown {
 namespace {
 
 constexpr unsigned parser_flags = MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
                                   MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS |
                                   MD_FLAG_PERMISSIVEEMAILAUTOLINKS;
 
-using text::append_utf8;
+using safe_html::append_attribute;
+using safe_html::append_entity;
+using safe_html::append_escaped;
+using safe_html::append_url;
+using safe_html::decode_url;
+using safe_html::is_allowed_url;
+using safe_html::is_remote_url;
 using text::replacement_char;
-
-// Escapes for both text and double-quoted attribute values.
-void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-bool is_ascii_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_ascii_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_ascii_alnum(char c) {
-  return is_ascii_alpha(c) || is_ascii_digit(c);
-}
-char to_ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_numeric_entity(std::string_view e) {
-  return e.size() >= 4 && e.substr(0, 2) == "&#" && e.back() == ';';
-}
-
-// "&name;" with only ASCII letters and digits, as md4c promises: such text
-// cannot open a tag or leave an attribute, so it may be copied verbatim.
-bool is_named_entity(std::string_view e) {
-  if (e.size() < 3 || e.front() != '&' || e.back() != ';') return false;
-  const std::string_view name = e.substr(1, e.size() - 2);
-  if (!is_ascii_alpha(name.front())) return false;
-  for (const char c : name) {
-    if (!is_ascii_alnum(c)) return false;
-  }
-  return true;
-}
-
-// "&#65;" or "&#x41;" to its code point; CommonMark turns 0, surrogates and
-// values beyond Unicode into U+FFFD.
-char32_t numeric_entity_value(std::string_view e) {
-  std::string_view digits = e.substr(2, e.size() - 3);
-  int base = 10;
-  if (!digits.empty() && (digits.front() == 'x' || digits.front() == 'X')) {
-    base = 16;
-    digits.remove_prefix(1);
-  }
-  std::uint32_t value = 0;
-  for (const char c : digits) {
-    int d = 0;
-    if (is_ascii_digit(c)) {
-      d = c - '0';
-    } else if (base == 16 && to_ascii_lower(c) >= 'a' && to_ascii_lower(c) <= 'f') {
-      d = to_ascii_lower(c) - 'a' + 10;
-    } else {
-      return 0xFFFD;
-    }
-    value = value * base + d;
-    if (value > 0x10FFFF) return 0xFFFD;
-  }
-  if (digits.empty() || value == 0 || (value >= 0xD800 && value <= 0xDFFF)) {
-    return 0xFFFD;
-  }
-  return value;
-}
-
-// Named entities we decode inside URLs. We hold no full HTML5 table, so any
-// other name keeps its '&' escaped: the browser then sees the same literal
-// text we checked, and a "&colon;" cannot sneak a scheme past us.
-std::string_view url_named_entity_value(std::string_view e) {
-  struct entry {
-    std::string_view entity, value;
-  };
-  static constexpr entry table[] = {
-      {"&amp;", "&"},      {"&lt;", "<"},          {"&gt;", ">"},     {"&quot;", "\""},
-      {"&apos;", "'"},     {"&colon;", ":"},       {"&sol;", "/"},    {"&quest;", "?"},
-      {"&num;", "#"},      {"&equals;", "="},      {"&period;", "."}, {"&Tab;", "\t"},
-      {"&NewLine;", "\n"}, {"&nbsp;", "\xC2\xA0"},
-  };
-  for (const auto& [entity, value] : table) {
-    if (entity == e) return value;
-  }
-  return {};
-}
-
-// Entities in text and in non-URL attributes: numeric ones decoded (so the
-// U+FFFD rule holds), named ones left to the browser's full table.
-void append_entity(std::string& out, std::string_view e) {
-  if (is_numeric_entity(e)) {
-    std::string decoded;
-    append_utf8(decoded, numeric_entity_value(e));
-    append_escaped(out, decoded);
-  } else if (is_named_entity(e)) {
-    out += e;
-  } else {
-    append_escaped(out, e);
-  }
-}
-
-// Calls `piece(type, text)` for each part of an md4c attribute.
-template <typename F>
-void for_each_piece(const MD_ATTRIBUTE& attr, F piece) {
-  if (attr.size == 0 || attr.text == nullptr) return;
-  for (std::size_t i = 0; attr.substr_offsets[i] < attr.size; ++i) {
-    const MD_OFFSET begin = attr.substr_offsets[i];
-    const MD_OFFSET end = attr.substr_offsets[i + 1];
-    piece(attr.substr_types[i], std::string_view(attr.text + begin, end - begin));
-  }
-}
-
-void append_attribute(std::string& out, const MD_ATTRIBUTE& attr) {
-  for_each_piece(attr, [&](MD_TEXTTYPE type, std::string_view text) {
-    if (type == MD_TEXT_NULLCHAR) {
-      out += replacement_char;
-    } else if (type == MD_TEXT_ENTITY) {
-      append_entity(out, text);
-    } else {
-      append_escaped(out, text);
-    }
-  });
-}
-
-// The URL exactly as a browser will read it back from the href we write.
-std::string decode_url(const MD_ATTRIBUTE& attr) {
-  std::string url;
-  for_each_piece(attr, [&](MD_TEXTTYPE type, std::string_view text) {
-    if (type == MD_TEXT_NULLCHAR) {
-      url += replacement_char;
-    } else if (type == MD_TEXT_ENTITY && is_numeric_entity(text)) {
-      append_utf8(url, numeric_entity_value(text));
-    } else if (type == MD_TEXT_ENTITY && is_named_entity(text) &&
-               !url_named_entity_value(text).empty()) {
-      url += url_named_entity_value(text);
-    } else {
-      url += text;
-    }
-  });
-  return url;
-}
-
-// The URL as a browser reads it to find its scheme and host: leading controls and spaces
-// dropped, every tab and newline removed; lower-cased.
-std::string cleaned_url(std::string_view url) {
-  std::string cleaned;
-  std::size_t i = 0;
-  while (i < url.size() && static_cast<unsigned char>(url[i]) <= 0x20) ++i;
-  for (; i < url.size(); ++i) {
-    if (url[i] != '\t' && url[i] != '\n' && url[i] != '\r') {
-      cleaned += to_ascii_lower(url[i]);
-    }
-  }
-  return cleaned;
-}
-
-// Only http:, https:, mailto: and relative URLs. Anything that looks like another scheme (a ':'
-// before any '/', '?' or '#') is refused, which is stricter than the URL standard.
-bool is_allowed_url(std::string_view url) {
-  const std::string cleaned = cleaned_url(url);
-  const std::size_t end = cleaned.find_first_of(":/?#");
-  if (end == std::string::npos || cleaned[end] != ':') return true;
-  const std::string_view scheme = std::string_view(cleaned).substr(0, end);
-  return scheme == "http" || scheme == "https" || scheme == "mailto";
-}
-
-// Whether a browser would fetch `url` from another server than ours: any URL with a scheme,
-// and "//host/..." (or "/\\host/...": browsers read a backslash as a slash in http URLs).
-bool is_remote_url(std::string_view url) {
-  const std::string cleaned = cleaned_url(url);
-  const auto is_slash = [](char c) { return c == '/' || c == '\\'; };
-  if (cleaned.size() >= 2 && is_slash(cleaned[0]) && is_slash(cleaned[1])) return true;
-  const std::size_t end = cleaned.find_first_of(":/?#");
-  return end != std::string::npos && cleaned[end] == ':';
-}
-
-// Percent-encodes like md4c-html; '&' becomes "&amp;" so the attribute
-// decodes back to `url`.
-void append_url(std::string& out, std::string_view url) {
-  static constexpr std::string_view safe = "~-_.+!*(),%#@?=;:/$";
-  static constexpr std::string_view hex = "0123456789ABCDEF";
-  for (const char c : url) {
-    if (is_ascii_alnum(c) || safe.find(c) != std::string_view::npos) {
-      out += c;
-    } else if (c == '&') {
-      out += "&amp;";
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      out += '%';
-      out += hex[b >> 4];
-      out += hex[b & 0xF];
-    }
-  }
-}
 
 class html_renderer {
  public:
@@ -582,4 +383,4 @@ std::string render_markdown(std::string_view markdown) {
   return out;
 }
 
-}  // namespace ps::chat
+}  // namespace ps::markdown
