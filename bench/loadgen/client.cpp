@@ -144,6 +144,7 @@ class http_client {
       if (!bearer.empty()) req.set(bhttp::field::authorization, "Bearer " + bearer);
       if (verb != bhttp::verb::get) {
         req.set(bhttp::field::content_type, "application/json");
+        req.set("X-Requested-With", "loadgen");  // the CSRF proof of a cookie request
         req.body() = body;
       }
       req.prepare_payload();

@@ -331,7 +331,8 @@ def test_a_client_that_never_reads_is_disconnected(community):
 
 def test_a_foreign_page_cannot_log_a_browser_in(server):
     attacker = signup(server)
-    requests.post(server.url + f"{API}/login-links", json={"email": attacker.email}, timeout=5)
+    requests.post(server.url + f"{API}/login-links", json={"email": attacker.email}, timeout=5,
+                  headers={"X-Requested-With": "petitesalle"})
     token = login_token_from(wait_for_mail(server.maildir, attacker.email)[-1], server.url)
     # What a form on evil.example would send: no cookie, a form type, a foreign Origin.
     r = requests.post(server.url + f"{API}/login-links/{token}", data="x=1", timeout=5,

@@ -2,7 +2,7 @@
 // (a fresh server: it signs up a@x.io, makes a community, a channel, 3 messages, then resumes from LAST_SEQ).
 const base = process.argv[2];
 const j = (r) => r.json();
-const h = { 'Content-Type': 'application/json' };
+const h = { 'Content-Type': 'application/json', 'X-Requested-With': 'petitesalle' };
 const tok_of = async (email) => {
   let r = await fetch(base + '/api/v1/accounts', { method: 'POST', headers: h, body: JSON.stringify({ email, password: 'correct horse battery', display_name: email.split('@')[0] }) });
   const cookie = r.headers.get('set-cookie').split(';')[0];
