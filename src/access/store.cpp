@@ -7,8 +7,10 @@ std::optional<room_facts> room_facts_of(db::session& s, std::int64_t channel_id,
   auto r = s.query_one(
       "SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, "
       "ch.created_at, ch.visibility, m.role, a.display_name, "
-      "EXISTS (SELECT 1 FROM channel_participants p WHERE p.channel_id = ch.id AND "
-      "p.account_id = $2) "
+      // Looked up only for rooms that have participants (SQLite evaluates CASE lazily): the
+      // history of a community room, the hottest read, pays nothing for it.
+      "CASE WHEN ch.visibility = 'community' THEN 0 ELSE EXISTS (SELECT 1 FROM "
+      "channel_participants p WHERE p.channel_id = ch.id AND p.account_id = $2) END "
       "FROM channels ch "
       "LEFT JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND "
       "m.left_at IS NULL "
