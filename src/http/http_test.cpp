@@ -328,8 +328,9 @@ TEST_F(Dispatcher, ErrorsFollowAcceptLanguage) {
   auto fr = call(verb::get, "/api/v1/me", "", {{"accept-language", "fr-CA"}});
   auto en = call(verb::get, "/api/v1/me", "", {{"accept-language", "en-CA"}});
   EXPECT_EQ(fr.status, 401);
-  EXPECT_NE(body(fr)["error"]["message"], body(en)["error"]["message"]);
-  EXPECT_NE(body(en)["error"]["message"].get<std::string>().find("log in"), std::string::npos);
+  // The exact text of each language: swapping them, or answering in one only, fails.
+  EXPECT_EQ(body(fr)["error"]["message"], "Connecte-toi pour continuer.");
+  EXPECT_EQ(body(en)["error"]["message"], "Please log in to continue.");
 }
 
 TEST_F(Dispatcher, SignUpSetsAStrictSessionCookieThatAuthenticates) {

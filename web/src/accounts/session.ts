@@ -68,6 +68,9 @@ export async function signed_in(account: Account) {
 }
 
 export async function log_out() {
+  // The stream first: the server closes it with 4401 when the session ends, and that close must
+  // not read as "your session ended elsewhere" (which would send the next log-in back here).
+  stop_stream();
   try {
     await api.log_out();
   } catch {
