@@ -131,12 +131,18 @@ def test_channel_read_goes_only_to_the_readers_connections(community):
 
 def test_no_events_from_other_communities(community, make_user):
     stranger = make_user()
-    stranger.create_community()
+    own = stranger.create_community()
+    own_channel = stranger.create_channel(own["slug"], "chez-moi")
     with stranger.ws() as ws:
         ws.wait_for("hello")
         community.owner.post_message(community.channel_id, "privé")
-        frames = ws.collect(1.0)
-        assert not [f for f in frames if f.get("type") != "pong"], frames
+        # The positive control: events reach each connection in commit order, so once the
+        # stranger's own later post arrives, a leaked one would have arrived before it.
+        stranger.post_message(own_channel["id"], "à moi")
+        ws.wait_for(_created(own_channel["id"]), what="the stranger's own message")
+        leaked = [f for f in ws.seen if f.get("channel_id") == community.channel_id
+                  or f.get("community_id") == community.community["id"]]
+        assert not leaked, leaked
 
 
 def test_ping_pong(community):
@@ -227,8 +233,10 @@ def test_resume_of_a_channel_the_caller_cannot_see_sends_nothing(community, make
     with stranger.ws() as ws:
         ws.wait_for("hello")
         ws.send({"type": "resume", "channels": {str(community.channel_id): 0}})
-        frames = ws.collect(1.0)
-        assert not [f for f in frames if f.get("type") == "message.created"], frames
+        # The answer ends with `resumed`: everything replayed comes before it.
+        done = ws.wait_for("resumed")
+        assert not [f for f in ws.seen if f.get("type") == "message.created"], ws.seen
+        assert done["channels"][str(community.channel_id)] == 0
 
 
 def test_removed_member_is_cut_from_the_community_at_once(community, make_user):
