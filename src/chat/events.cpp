@@ -5,15 +5,12 @@
 
 #include "chat/store.hpp"
 #include "core/json_writer.hpp"
+#include "realtime/events.hpp"
 
 namespace ps::chat {
 namespace {
 
 using nlohmann::json;
-
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 std::optional<message> current_message(db::session& s, const realtime::logged_event& e) {
   if (!e.subject_id) return std::nullopt;
@@ -70,14 +67,14 @@ void add_event_types(realtime::event_catalog& catalog) {
 
 std::string channel_event_json(std::string_view type, const realtime::logged_event& e,
                                const channel& c) {
-  return dump({{"type", type},
+  return realtime::event_text({{"type", type},
                {"community_id", e.community_id},
                {"pos", e.pos},
                {"channel", to_shared_json(c)}});
 }
 
 std::string deleted_event_json(const realtime::logged_event& e, const message& m) {
-  return dump({{"type", "message.deleted"},
+  return realtime::event_text({{"type", "message.deleted"},
                {"community_id", e.community_id},
                {"pos", e.pos},
                {"channel_id", m.channel_id},
@@ -97,7 +94,7 @@ std::string reaction_event_json(const realtime::logged_event& e, const message& 
 }
 
 std::string read_event_json(const realtime::logged_event& e, std::int64_t last_read_seq) {
-  return dump({{"type", "channel.read"},
+  return realtime::event_text({{"type", "channel.read"},
                {"community_id", e.community_id},
                {"pos", e.pos},
                {"channel_id", e.channel_id.value_or(0)},

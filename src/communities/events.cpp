@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "communities/store.hpp"
+#include "realtime/events.hpp"
 
 namespace ps::communities {
 
@@ -22,7 +23,7 @@ std::optional<std::string> render_member_event(db::session& s, const realtime::l
       out["member"] = to_json(*m);
     }
   }
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return realtime::event_text(out);
 }
 
 void add_event_types(realtime::event_catalog& catalog) {
