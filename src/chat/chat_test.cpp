@@ -53,7 +53,7 @@ class probing_subscriber final : public realtime::subscriber {
     std::lock_guard lock(mutex_);
     seen_.push_back({nlohmann::json::parse(frame->text), seen});
   }
-  void end(int) override {}
+  void end(int, bool) override {}
   std::vector<std::pair<nlohmann::json, std::int64_t>> seen() const {
     std::lock_guard lock(mutex_);
     return seen_;

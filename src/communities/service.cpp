@@ -160,10 +160,13 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
     }
     store::end_membership(tx, ref->place.id, account_id, now);
     // Everyone, the removed person included, learns of it; then their connections stop
-    // receiving the community (in that order on every shard).
+    // receiving the community and are closed once that event has gone out (close code 4403:
+    // the app reconnects, and its new hello no longer names the community). In that order on
+    // every shard.
     record_member_event(app, tx, ref->place.id, "member.removed", account_id);
     tx.after_commit([&app, community_id = ref->place.id, account_id] {
       app.hub.leave(account_id, community_id);
+      app.hub.reconnect_account_streams(account_id);
     });
     return done;
   });
@@ -208,6 +211,9 @@ result<member> change_role(app& app, const caller& who, const std::string& slug,
     store::set_role(tx, ref->place.id, account_id, next);
     target->member_role = next;
     record_member_event(app, tx, ref->place.id, "member.role_changed", account_id);
+    // What a host sees differs from what a member sees: the person's live streams start again
+    // (4403, after the event), so nothing decided under the old role outlives it.
+    tx.after_commit([&app, account_id] { app.hub.reconnect_account_streams(account_id); });
     return *target;
   });
 }

@@ -81,16 +81,23 @@ class connection final : public realtime::subscriber,
         use_awaitable);
   }
 
-  // The session or token behind this stream has ended: what waits is dropped and the close frame
-  // goes out as soon as the socket is free (one write at a time, Beast's rule). The reader then
-  // ends with the close, and stop() follows.
-  void end(int close_code) override {
+  // The session or token behind this stream has ended (what waits is dropped), or the account's
+  // access changed (what waits goes out first: the events that announce the change). The close
+  // frame goes out as soon as the socket is free (one write at a time, Beast's rule). The reader
+  // then ends with the close, and stop() follows. A resume in progress is dropped either way:
+  // the client resumes again when it reconnects.
+  void end(int close_code, bool send_queued) override {
     if (closed_) return;
     closed_ = true;
     ending_with_ = close_code;
-    queue_.clear();
+    sending_queued_ = send_queued && !holding_;
+    if (!sending_queued_) queue_.clear();
     held_.clear();
-    if (!writing_) send_close();
+    if (writing_) return;
+    if (queue_.empty())
+      send_close();
+    else
+      write_next();
   }
 
   // Once the reader has ended: nothing more is sent.
@@ -116,7 +123,19 @@ class connection final : public realtime::subscriber,
         continue;
       }
       if (!realtime::stream_protocol::needs_database(text)) {
-        deliver(answer_to(text), false);
+        auto answer = answer_to(text);
+        if (answer.typing_in) {
+          // Who may see the room is the policy's answer, from the database: on the blocking
+          // pool. Nothing is held back meanwhile (a notice replays nothing).
+          const auto channel_id = *answer.typing_in;
+          answer = co_await asio::co_spawn(
+              blocking_,
+              [this, channel_id]() -> awaitable<realtime::stream_protocol::answer> {
+                co_return relay_typing(channel_id);
+              },
+              use_awaitable);
+        }
+        deliver(std::move(answer), false);
         continue;
       }
       // A resume reads the database: on the blocking pool, while live events are held back.
@@ -147,8 +166,9 @@ class connection final : public realtime::subscriber,
 
   void send_close() {
     writing_ = true;
-    const websocket::close_reason reason(static_cast<websocket::close_code>(ending_with_),
-                                         "session_ended");
+    const websocket::close_reason reason(
+        static_cast<websocket::close_code>(ending_with_),
+        ending_with_ == realtime::close_access_changed ? "access_changed" : "session_ended");
     ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
       self->writing_ = false;
     });
@@ -161,6 +181,7 @@ class connection final : public realtime::subscriber,
     writing_ = true;
     if (queue_.empty()) {
       writing_ = false;
+      if (ending_with_) send_close();
       return;
     }
     batch_.swap(queue_);
@@ -183,7 +204,7 @@ class connection final : public realtime::subscriber,
                         self->writing_ = false;
                         return;
                       }
-                      if (self->ending_with_) return self->send_close();
+                      if (self->ending_with_ && !self->sending_queued_) return self->send_close();
                       ++self->next_in_batch_;
                       self->write_one();
                     });
@@ -192,6 +213,15 @@ class connection final : public realtime::subscriber,
   realtime::stream_protocol::answer answer_to(const std::string& text) {
     try {
       return protocol_.on_text(text);
+    } catch (const std::exception& e) {
+      spdlog::error("stream: {}", e.what());
+      return {};
+    }
+  }
+
+  realtime::stream_protocol::answer relay_typing(std::int64_t channel_id) {
+    try {
+      return protocol_.relay_typing(channel_id);
     } catch (const std::exception& e) {
       spdlog::error("stream: {}", e.what());
       return {};
@@ -233,6 +263,7 @@ class connection final : public realtime::subscriber,
   ps::app& app_;
   realtime::stream_owner owner_;
   int ending_with_ = 0;  // the close code to send once the write in flight is done
+  bool sending_queued_ = false;  // …and, when set, once the frames queued before it are sent
   std::size_t shard_;
   realtime::stream_protocol protocol_;
   websocket::stream<tcp_socket> ws_;

@@ -30,11 +30,15 @@ frame_ptr logged_frame(std::string text, const logged_event& e, std::int64_t seq
 void publish_after_commit(db::transaction& tx, hub& to, access::audience audience,
                           frame_ptr frame) {
   tx.after_commit([&to, audience = std::move(audience), frame = std::move(frame)] {
-    if (audience.only)
-      to.publish_to_accounts(*audience.only, frame);
-    else
-      to.publish_to_community(audience.community_id, frame);
+    publish(to, audience, frame);
   });
+}
+
+void publish(hub& to, const access::audience& audience, const frame_ptr& frame) {
+  if (audience.only)
+    to.publish_to_accounts(*audience.only, frame);
+  else
+    to.publish_to_community(audience.community_id, frame);
 }
 
 }  // namespace ps::realtime

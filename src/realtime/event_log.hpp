@@ -68,5 +68,7 @@ frame_ptr logged_frame(std::string text, const logged_event& e, std::int64_t seq
 // Hands the frame to its audience once the transaction commits.
 void publish_after_commit(db::transaction& tx, hub& to, access::audience audience,
                           frame_ptr frame);
+// Now, to the audience: for what is not logged (typing notices).
+void publish(hub& to, const access::audience& audience, const frame_ptr& frame);
 
 }  // namespace ps::realtime

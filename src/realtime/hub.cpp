@@ -125,14 +125,16 @@ void hub::publish_to_accounts(const std::vector<std::int64_t>& account_ids,
   });
 }
 
-void hub::end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends) {
-  on_every_shard([account_id, ends = std::move(ends)](shard& s) {
+void hub::end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends,
+                    int close_code) {
+  on_every_shard([account_id, ends = std::move(ends), close_code](shard& s) {
     std::lock_guard lock(s.mutex);
     auto acc = s.by_account.find(account_id);
     if (acc == s.by_account.end()) return;
     // end() only closes: the connection detaches itself later, once its reader has stopped.
     for (auto* sub : acc->second)
-      if (ends(s.connections.at(sub).owner)) sub->end(close_session_ended);
+      if (ends(s.connections.at(sub).owner))
+        sub->end(close_code, /*send_queued=*/close_code == close_access_changed);
   });
 }
 
@@ -154,6 +156,10 @@ void hub::end_sessions_except(std::int64_t account_id, std::optional<std::int64_
   end_where(account_id, [keep_session](const stream_owner& o) {
     return o.session_id && o.session_id != keep_session;
   });
+}
+
+void hub::reconnect_account_streams(std::int64_t account_id) {
+  end_where(account_id, [](const stream_owner&) { return true; }, close_access_changed);
 }
 
 void hub::clear() {

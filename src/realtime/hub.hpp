@@ -31,6 +31,10 @@ frame_ptr make_frame(std::string text, std::int64_t channel_id = 0, std::int64_t
 // ended from another device, token revoked): the web app goes back to its log-in screen
 // instead of reconnecting.
 inline constexpr int close_session_ended = 4401;
+// The close code of a stream whose account's access changed (removed from a community, left it,
+// role changed): the events queued before it are sent first, then the web app reconnects at
+// once, and its new hello and resume reflect what the account may see now.
+inline constexpr int close_access_changed = 4403;
 
 // Who opened a connection: the account, and the cookie session or personal token it showed.
 struct stream_owner {
@@ -49,8 +53,9 @@ class subscriber {
  public:
   virtual ~subscriber() = default;
   virtual void send(frame_ptr frame) = 0;
-  // Drops what waits and closes the stream with `close_code`; nothing more is sent.
-  virtual void end(int close_code) = 0;
+  // Closes the stream with `close_code`, after the frames already queued when `send_queued`,
+  // dropping them otherwise; nothing sent after this call goes out.
+  virtual void end(int close_code, bool send_queued) = 0;
 };
 
 // Who listens to what: live connections by community and by account. Events are published
@@ -100,6 +105,9 @@ class hub {
   // none); streams opened with a personal token stay, as the tokens do ("end all other
   // sessions").
   void end_sessions_except(std::int64_t account_id, std::optional<std::int64_t> keep_session);
+  // Closes (close_access_changed) every stream of the account once what is queued has gone out:
+  // after a change of what it may see, published after the events that announce it.
+  void reconnect_account_streams(std::int64_t account_id);
 
   std::size_t connection_count() const { return connections_.load(std::memory_order_relaxed); }
   // Forgets every connection: at shutdown, so that none outlives the network it belongs to.
@@ -124,7 +132,8 @@ class hub {
   // Runs work(shard) on every shard's thread.
   void on_every_shard(const std::function<void(shard&)>& work);
   // Ends the account's connections for which `ends(owner)` is true.
-  void end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends);
+  void end_where(std::int64_t account_id, std::function<bool(const stream_owner&)> ends,
+                 int close_code = close_session_ended);
   static void send_to(shard& s, const std::unordered_map<std::int64_t, audience>& index,
                       std::int64_t key, const frame_ptr& frame);
 

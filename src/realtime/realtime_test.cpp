@@ -68,6 +68,23 @@ TEST(Hub, EndsTheStreamsOfOneSessionOneTokenOrAllButOne) {
   EXPECT_EQ(other->ended_with(), 0);
 }
 
+TEST(Hub, AnAccessChangeClosesEveryStreamOfTheAccountAfterWhatIsQueued) {
+  hub h;
+  auto session = std::make_shared<recording_subscriber>();
+  auto token = std::make_shared<recording_subscriber>();
+  auto other = std::make_shared<recording_subscriber>();
+  h.attach(session, {1, 7, std::nullopt}, {10});
+  h.attach(token, {1, std::nullopt, 3}, {10});
+  h.attach(other, {2, 9, std::nullopt}, {10});
+  h.reconnect_account_streams(1);
+  EXPECT_EQ(session->ended_with(), close_access_changed);
+  EXPECT_EQ(token->ended_with(), close_access_changed);
+  EXPECT_TRUE(session->sent_queued());  // the event that announced the change goes out first
+  EXPECT_EQ(other->ended_with(), 0);
+  h.end_session(2, 9);
+  EXPECT_FALSE(other->sent_queued());  // an ended session's stream drops what waits
+}
+
 TEST(Hub, EndsOtherSessionsButNotTokens) {
   hub h;
   auto laptop = std::make_shared<recording_subscriber>();  // session 8: "end all others" here
@@ -185,6 +202,40 @@ TEST_F(StreamProtocol, ResumePagesThroughLongGaps) {
       p.on_text(json{{"type", "resume"}, {"channels", {{std::to_string(channel_id), 0}}}}.dump()));
   ASSERT_EQ(out.size(), static_cast<std::size_t>(resume_page + 31));
   for (int i = 0; i < resume_page + 30; ++i) EXPECT_EQ(out[i]["seq"], i + 1);
+}
+
+TEST_F(StreamProtocol, TypingIsLetThroughOncePerIntervalPerRoom) {
+  stream_protocol p(t.app(), host);
+  const std::string frame = json{{"type", "typing"}, {"channel_id", channel_id}}.dump();
+  EXPECT_EQ(p.on_text(frame).typing_in, channel_id);
+  EXPECT_FALSE(p.on_text(frame).typing_in);  // at once again: dropped, without an answer
+  EXPECT_TRUE(p.on_text(frame).frames.empty());
+  const std::string elsewhere = json{{"type", "typing"}, {"channel_id", channel_id + 1}}.dump();
+  EXPECT_EQ(p.on_text(elsewhere).typing_in, channel_id + 1);  // another room has its own pace
+  t.clock.advance(typing_interval);
+  EXPECT_EQ(p.on_text(frame).typing_in, channel_id);
+}
+
+TEST_F(StreamProtocol, TypingReachesTheRoomsAudienceWithTheName) {
+  caller member = t.person("Béa");
+  auto inv = invitations::create_invitation(t.app(), host, slug, {});
+  ASSERT_TRUE(inv.ok());
+  ASSERT_TRUE(invitations::accept_invitation(t.app(), member, inv->code).ok());
+  auto watcher = std::make_shared<testing::recording_subscriber>();
+  t.hub.attach(watcher, {member.account_id}, stream_protocol(t.app(), member).prepare().communities);
+  stream_protocol p(t.app(), host);
+  EXPECT_TRUE(p.relay_typing(channel_id).frames.empty());
+  ASSERT_EQ(watcher->count(), 1u);
+  const auto notice = json::parse(watcher->texts()[0]);
+  EXPECT_EQ(notice["type"], "typing");
+  EXPECT_EQ(notice["channel_id"], channel_id);
+  EXPECT_EQ(notice["account_id"], host.account_id);
+  EXPECT_EQ(notice["display_name"], "Ana");
+  EXPECT_FALSE(notice.contains("pos"));  // not an event of the log
+  // Someone who may not see the room is told it does not exist, and nobody hears of it.
+  stream_protocol stranger(t.app(), t.person("Zoe"));
+  EXPECT_EQ(texts(stranger.relay_typing(channel_id))[0]["error"]["code"], "not_found");
+  EXPECT_EQ(watcher->count(), 1u);
 }
 
 TEST_F(StreamProtocol, ResumeSkipsChannelsTheCallerCannotSee) {

@@ -68,8 +68,16 @@ frame_ptr stream_protocol::error(std::string_view code) const {
   else if (code == "malformed_json")
     message = fr ? "Ce message n’est pas du JSON valide." : "This frame is not valid JSON.";
   else if (code == "unknown_type")
-    message = fr ? "Type de message inconnu (attendu : resume ou ping)."
-                 : "Unknown type (expected: resume or ping).";
+    message = fr ? "Type de message inconnu (attendu : resume, typing ou ping)."
+                 : "Unknown type (expected: resume, typing or ping).";
+  else if (code == "not_found")
+    message = fr ? "On ne trouve pas ce canal." : "We can’t find this channel.";
+  else if (code == "channel_archived")
+    message = fr ? "Ce canal est archivé : on n’y écrit plus."
+                 : "This channel is archived: no one writes in it any more.";
+  else if (code == "invalid_channel_id")
+    message = fr ? "« channel_id » doit être le numéro d’un canal."
+                 : "“channel_id” must be a channel’s id.";
   else
     message = fr ? "Le champ « communities » (ou « channels ») doit associer des numéros à des "
                    "positions, 1 000 au plus."
@@ -102,6 +110,17 @@ stream_protocol::answer stream_protocol::on_text(std::string_view text) {
     out.frames.push_back(make_event({{"type", "pong"}}));
     return out;
   }
+  if (type == "typing") {
+    const auto channel = parsed.find("channel_id");
+    if (channel == parsed.end() || !channel->is_number_integer() ||
+        channel->get<std::int64_t>() <= 0) {
+      out.frames.push_back(error("invalid_channel_id"));
+      return out;
+    }
+    const auto channel_id = channel->get<std::int64_t>();
+    if (!typing_throttled(channel_id)) out.typing_in = channel_id;
+    return out;
+  }
   if (type != "resume") {
     out.frames.push_back(error("unknown_type"));
     return out;
@@ -121,6 +140,42 @@ stream_protocol::answer stream_protocol::on_text(std::string_view text) {
     return out;
   }
   return resume_channels(wanted);
+}
+
+bool stream_protocol::typing_throttled(std::int64_t channel_id) {
+  const millis now = app_.clock.now();
+  auto it = typing_sent_.find(channel_id);
+  if (it != typing_sent_.end() && now - it->second < typing_interval) return true;
+  if (typing_sent_.size() >= max_typing_rooms)
+    std::erase_if(typing_sent_, [&](const auto& e) { return now - e.second >= typing_interval; });
+  if (typing_sent_.size() >= max_typing_rooms) return true;  // typing in 32 rooms at once: no
+  typing_sent_[channel_id] = now;
+  return false;
+}
+
+stream_protocol::answer stream_protocol::relay_typing(std::int64_t channel_id) {
+  answer out;
+  std::optional<access::audience> to;
+  frame_ptr notice;
+  app_.db.read([&](db::session& s) {
+    auto room = access::channel_for(s, who_, channel_id);
+    if (!room) {
+      out.frames.push_back(error("not_found"));
+      return;
+    }
+    if (room->place.archived_at) {
+      out.frames.push_back(error("channel_archived"));
+      return;
+    }
+    to = access::audience_of(s, room->place);
+    notice = make_event({{"type", "typing"},
+                         {"community_id", room->place.community_id},
+                         {"channel_id", channel_id},
+                         {"account_id", who_.account_id},
+                         {"display_name", room->member_name}});
+  });
+  if (to) publish(app_.hub, *to, notice);
+  return out;
 }
 
 // Every event after each position, in order, as its subject is now; a community too far

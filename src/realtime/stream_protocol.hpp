@@ -1,12 +1,14 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/app.hpp"
 #include "core/caller.hpp"
+#include "core/clock.hpp"
 #include "realtime/hub.hpp"
 
 namespace ps::realtime {
@@ -36,26 +38,40 @@ class stream_protocol {
     std::map<std::int64_t, std::int64_t> replayed_pos;
     std::map<std::int64_t, std::int64_t> replayed_up_to;
     bool is_resume = false;
+    // A typing notice let through the throttle: the connection relays it on the blocking pool
+    // (relay_typing), since it asks the policy who may see the room.
+    std::optional<std::int64_t> typing_in;
   };
 
   // Whether answering `text` reads the database (a resume).
   static bool needs_database(std::string_view text);
   answer on_text(std::string_view text);
+  // {"type":"typing","community_id","channel_id","account_id","display_name"} to whoever may see
+  // the room; not logged, never replayed. Answers an error frame when the caller may not see it.
+  answer relay_typing(std::int64_t channel_id);
 
  private:
   answer resume_communities(const std::map<std::int64_t, std::int64_t>& wanted);
   answer resume_channels(const std::map<std::int64_t, std::int64_t>& channels);
   frame_ptr error(std::string_view code) const;
+  bool typing_throttled(std::int64_t channel_id);
 
   app& app_;
   caller who_;
   // From the hello: a resume that does not name one of these communities continues from here,
   // so that nothing committed between the hello and the attach is missed.
   std::map<std::int64_t, std::int64_t> hello_positions_;
+  // When this connection last relayed a typing notice, per room (a few entries: old ones are
+  // forgotten).
+  std::map<std::int64_t, millis> typing_sent_;
 };
 
 inline constexpr int resume_page = 200;  // chat::max_page
 // A resume names the channels or communities it follows; more than anyone has is not a client's.
 inline constexpr std::size_t max_resume_entries = 1000;
+// A typing notice is relayed at most once per this interval per room and connection; the others
+// are dropped without an answer (the web app sends one every 3 s while someone types).
+inline constexpr millis typing_interval = 2500;
+inline constexpr std::size_t max_typing_rooms = 32;
 
 }  // namespace ps::realtime

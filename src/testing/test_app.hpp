@@ -57,9 +57,14 @@ class recording_subscriber final : public realtime::subscriber {
     std::lock_guard lock(mutex_);
     return frames_.size();
   }
-  void end(int close_code) override {
+  void end(int close_code, bool send_queued) override {
     std::lock_guard lock(mutex_);
     ended_with_ = close_code;
+    sent_queued_ = send_queued;
+  }
+  bool sent_queued() const {
+    std::lock_guard lock(mutex_);
+    return sent_queued_;
   }
   // The close code the hub ended it with, 0 while it is live.
   int ended_with() const {
@@ -71,6 +76,7 @@ class recording_subscriber final : public realtime::subscriber {
   mutable std::mutex mutex_;
   std::vector<realtime::frame_ptr> frames_;
   int ended_with_ = 0;
+  bool sent_queued_ = false;
 };
 
 inline constexpr millis test_epoch = 1'790'000'000'000;  // 2026-09-21
