@@ -2,9 +2,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { PersonalToken } from '../api';
-import { error_text, format_datetime, locale, t } from '../i18n';
+import { format_datetime, locale, t } from '../i18n';
 import { changed, session } from '../state';
-import { CopyButton, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
+import { check, CopyButton, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
 import { change_locale, log_out } from './session';
 import { SessionsCard } from './sessions';
@@ -20,10 +20,10 @@ export function AccountPage() {
   const tok = use_form({ name: '' });
   const [tokens, set_tokens] = useState<PersonalToken[] | null>(null);
   const [secret, set_secret] = useState('');
-  const [tok_error, set_tok_error] = useState('');
+  const [tok_error, set_tok_error] = useState<unknown>(null);
 
   useEffect(() => {
-    api.list_tokens().then((r) => set_tokens(r.tokens), (e) => set_tok_error(error_text(e)));
+    api.list_tokens().then((r) => set_tokens(r.tokens), set_tok_error);
   }, []);
 
   return (
@@ -35,15 +35,20 @@ export function AccountPage() {
         <form
           class="form"
           noValidate
+          ref={profile.ref}
           onSubmit={(e) => {
             e.preventDefault();
             set_profile_saved(false);
-            void submit(profile, async () => {
-              const { account } = await api.update_me({ display_name: profile.values.display_name });
-              session.me = account;
-              changed();
-              set_profile_saved(true);
-            });
+            void submit(
+              profile,
+              async () => {
+                const { account } = await api.update_me({ display_name: profile.values.display_name.trim() });
+                session.me = account;
+                changed();
+                set_profile_saved(true);
+              },
+              { checks: { display_name: check.required('display_name', profile.values.display_name) } },
+            );
           }}
         >
           <FormError error={profile.errors['']} />
@@ -60,15 +65,20 @@ export function AccountPage() {
         <form
           class="form"
           noValidate
+          ref={pw.ref}
           onSubmit={(e) => {
             e.preventDefault();
             set_pw_done(false);
-            void submit(pw, async () => {
-              await api.change_password(pw.values);
-              pw.set_values({ current_password: '', new_password: '' });
-              set_pw_done(true);
-              set_pw_changes((n) => n + 1);
-            });
+            void submit(
+              pw,
+              async () => {
+                await api.change_password(pw.values);
+                pw.set_values({ current_password: '', new_password: '' });
+                set_pw_done(true);
+                set_pw_changes((n) => n + 1);
+              },
+              { checks: { current_password: check.required('current_password', pw.values.current_password), new_password: check.password('new_password', pw.values.new_password) } },
+            );
           }}
         >
           <FormError error={pw.errors['']} />
@@ -111,7 +121,7 @@ export function AccountPage() {
                       await api.delete_token(k.id);
                       set_tokens((ts) => ts!.filter((x) => x.id !== k.id));
                     } catch (e) {
-                      set_tok_error(error_text(e));
+                      set_tok_error(e);
                     }
                   }}
                 >
@@ -124,14 +134,19 @@ export function AccountPage() {
         <form
           class="form form--inline"
           noValidate
+          ref={tok.ref}
           onSubmit={(e) => {
             e.preventDefault();
-            void submit(tok, async () => {
-              const r = await api.create_token(tok.values.name);
-              set_secret(r.token);
-              set_tokens((ts) => [...(ts ?? []), r.personal_token]);
-              tok.set_values({ name: '' });
-            });
+            void submit(
+              tok,
+              async () => {
+                const r = await api.create_token(tok.values.name.trim());
+                set_secret(r.token);
+                set_tokens((ts) => [...(ts ?? []), r.personal_token]);
+                tok.set_values({ name: '' });
+              },
+              { checks: { name: check.required('name', tok.values.name) } },
+            );
           }}
         >
           <FormError error={tok.errors['']} />

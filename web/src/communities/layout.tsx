@@ -3,7 +3,7 @@
 // pane opens full screen with a back link.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { error_text, t } from '../i18n';
+import { t, tn } from '../i18n';
 import { navigate, session } from '../state';
 import { ConnectionBanner, TopBar } from '../ui/shell';
 import { Link } from '../ui/link';
@@ -14,12 +14,12 @@ import { channels_by_slug, communities, is_host, load_community, membership_of }
 export type View = 'home' | 'chat' | 'members' | 'host';
 
 export function CommunityLayout(p: { slug: string; view: View; channel_id?: number; children?: ComponentChildren }) {
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const { slug } = p;
   const online = session.connection === 'online';
   useEffect(() => {
-    set_error('');
-    load_community(slug).catch((e) => set_error(error_text(e)));
+    set_error(null);
+    load_community(slug).catch(set_error);
     localStorage.setItem('ps_last_community', slug);
   }, [slug, online]);
 
@@ -63,7 +63,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
                   <span class="channel__name">{c.name}</span>
                   {c.archived && <span class="channel__tag">{t('archived')}</span>}
                   {c.unread > 0 && c.id !== p.channel_id && (
-                    <span class="unread" aria-label={t('unread_count', { count: c.unread })} data-testid="unread">{c.unread}</span>
+                    <span class="unread" aria-label={tn('unread_count', c.unread)} data-testid="unread">{c.unread}</span>
                   )}
                 </Link>
               </li>

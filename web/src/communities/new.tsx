@@ -2,7 +2,7 @@
 import * as api from '../api';
 import { locale, t } from '../i18n';
 import { navigate } from '../state';
-import { Field, FormError, Select, submit, use_form } from '../ui/form';
+import { check, Field, FormError, Select, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
 import { Link } from '../ui/link';
 import { load_me } from '../accounts/session';
@@ -29,12 +29,13 @@ export function NewCommunityPage() {
       <form
         class="form"
         noValidate
+        ref={f.ref}
         onSubmit={(e) => {
           e.preventDefault();
+          const v = f.values;
           void submit(f, async () => {
-            const v = f.values;
             const { community } = await api.create_community({
-              name: v.name,
+              name: v.name.trim(),
               ...(v.slug.trim() ? { slug: v.slug.trim() } : {}),
               ...(v.description.trim() ? { description: v.description } : {}),
               locale: v.locale as 'fr' | 'en',
@@ -42,7 +43,7 @@ export function NewCommunityPage() {
             });
             await load_me();
             navigate(`/c/${community.slug}/host`);
-          });
+          }, { checks: { name: check.required('name', v.name) } });
         }}
       >
         <FormError error={f.errors['']} />

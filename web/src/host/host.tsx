@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Invitation } from '../api';
-import { error_text, format_datetime, t } from '../i18n';
+import { format_datetime_zoned, t, tn } from '../i18n';
 import { changed } from '../state';
 import { channels_by_slug, communities, upsert_channel } from '../communities/state';
 import { PaneHead } from '../communities/layout';
@@ -25,7 +25,7 @@ export function HostPage({ slug }: { slug: string }) {
 
 function ChannelsCard({ slug }: { slug: string }) {
   const f = use_form({ name: '' });
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [renaming, set_renaming] = useState(0);
   const [new_name, set_new_name] = useState('');
   const channels = channels_by_slug.get(slug) ?? [];
@@ -44,7 +44,7 @@ function ChannelsCard({ slug }: { slug: string }) {
                   upsert_channel(channel);
                   set_renaming(0);
                 } catch (err) {
-                  set_error(error_text(err)); // the typed name stays in the field
+                  set_error(err); // the typed name stays in the field
                 }
               }}>
                 <Field label={t('rename_channel', { name: c.name })} name="rename" value={new_name} onInput={set_new_name} maxLength={80} autofocus />
@@ -63,7 +63,7 @@ function ChannelsCard({ slug }: { slug: string }) {
                       const { channel } = await api.update_channel(c.id, { archived: !c.archived });
                       upsert_channel(channel);
                     } catch (err) {
-                      set_error(error_text(err));
+                      set_error(err);
                     }
                   }}>
                     {c.archived ? t('unarchive') : t('archive')}
@@ -93,10 +93,10 @@ function ChannelsCard({ slug }: { slug: string }) {
 /** Invitation links; members see it too when the hosts let members invite (no private note then). */
 export function InvitationsCard({ slug, host = true }: { slug: string; host?: boolean }) {
   const [list, set_list] = useState<Invitation[] | null>(null);
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const f = use_form({ max_uses: '', expires_in_hours: '', note: '' });
   useEffect(() => {
-    api.list_invitations(slug).then((r) => set_list(r.invitations), (e) => set_error(error_text(e)));
+    api.list_invitations(slug).then((r) => set_list(r.invitations), set_error);
   }, [slug]);
   const tz = communities.get(slug)?.timezone;
   const now = Date.now();
@@ -140,9 +140,9 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
                 {!dead && <CopyButton text={inv.url} label={`${t('copy')} — ${t('invitation_link')}`} />}
               </div>
               <p class="muted small">
-                {inv.max_uses != null ? t('invite_uses', { uses: inv.uses, max: inv.max_uses }) : `${inv.uses} · ${t('unlimited')}`}
+                {inv.max_uses != null ? tn('invite_uses', inv.uses, { max: inv.max_uses }) : tn('invite_uses_unlimited', inv.uses)}
                 {' · '}
-                {inv.revoked ? t('revoked') : expired ? t('expired') : inv.expires_at ? t('invite_expires', { date: format_datetime(inv.expires_at, tz) }) : t('never_expires')}
+                {inv.revoked ? t('revoked') : expired ? t('expired') : inv.expires_at ? <span data-testid="invitation-expires">{t('invite_expires', { date: format_datetime_zoned(inv.expires_at, tz) })}</span> : t('never_expires')}
                 {inv.note && <> · <em>{inv.note}</em></>}
               </p>
               {!dead && (
@@ -151,7 +151,7 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
                     await api.revoke_invitation(inv.code);
                     set_list((l) => (l ?? []).map((x) => (x.code === inv.code ? { ...x, revoked: true } : x)));
                   } catch (e) {
-                    set_error(error_text(e));
+                    set_error(e);
                   }
                 }}>
                   {t('revoke')}
@@ -168,10 +168,10 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
 function SettingsCard({ slug }: { slug: string }) {
   const community = communities.get(slug)!;
   const [quota, set_quota] = useState(String(community.member_invite_quota ?? 5));
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [saved, set_saved] = useState(false);
   const save = async (b: { members_can_invite?: boolean; member_invite_quota?: number }) => {
-    set_error('');
+    set_error(null);
     set_saved(false);
     try {
       const r = await api.update_community(slug, b);
@@ -179,7 +179,7 @@ function SettingsCard({ slug }: { slug: string }) {
       changed();
       set_saved(true);
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
   return (

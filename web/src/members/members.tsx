@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Member, Removal } from '../api';
-import { error_text, format_date, t } from '../i18n';
+import { format_date, t, tn } from '../i18n';
 import { session } from '../state';
 import { communities, is_host, load_members, members_by_slug, membership_of } from '../communities/state';
 import { PaneHead } from '../communities/layout';
@@ -17,11 +17,11 @@ import { Icon } from '../ui/icons';
 export const FOUNDING = 10;
 
 export function MembersPage({ slug }: { slug: string }) {
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   // Bumped by a removal, so that the hosts' list of removed people loads again.
   const [removals, set_removals] = useState(0);
   useEffect(() => {
-    load_members(slug).catch((e) => set_error(error_text(e)));
+    load_members(slug).catch(set_error);
   }, [slug]);
   const members = members_by_slug.get(slug) ?? [];
   const host = is_host(slug);
@@ -37,7 +37,7 @@ export function MembersPage({ slug }: { slug: string }) {
       set_removals((n) => n + 1);
       await load_members(slug);
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
   const set_role = async (m: Member, role: 'host' | 'member') => {
@@ -45,13 +45,13 @@ export function MembersPage({ slug }: { slug: string }) {
       await api.set_member_role(slug, m.account_id, role);
       await load_members(slug);
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
 
   return (
     <section class="scroll-pane">
-      <PaneHead slug={slug} title={t('members_title')} sub={t('members_count', { count: communities.get(slug)?.member_count ?? members.length })} />
+      <PaneHead slug={slug} title={t('members_title')} sub={tn('members_count', communities.get(slug)?.member_count ?? members.length)} />
       <div class="pane__body">
         <FormError error={error} />
         {!host && communities.get(slug)?.members_can_invite && <InvitationsCard slug={slug} host={false} />}
@@ -100,24 +100,24 @@ export function MembersPage({ slug }: { slug: string }) {
 /** The people hosts removed, who may not rejoin by any link until a host lets them back in. */
 function RemovedCard({ slug, reload }: { slug: string; reload: number }) {
   const [list, set_list] = useState<Removal[] | null>(null);
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [done, set_done] = useState('');
   const owner = membership_of(slug)?.role === 'owner';
   const tz = communities.get(slug)?.timezone;
   useEffect(() => {
-    api.list_removed(slug).then((r) => set_list(r.removed), (e) => set_error(error_text(e)));
+    api.list_removed(slug).then((r) => set_list(r.removed), set_error);
   }, [slug, reload]);
 
   const let_back = async (r: Removal) => {
     if (!(await ask_confirm({ title: t('let_back_in_title', { name: r.display_name }), body: t('let_back_in_confirm'), confirm: t('let_back_in_short') }))) return;
-    set_error('');
+    set_error(null);
     set_done('');
     try {
       await api.let_back_in(slug, r.account_id);
       set_list((l) => (l ?? []).filter((x) => x.account_id !== r.account_id));
       set_done(t('let_back_in_done', { name: r.display_name }));
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
 
