@@ -3,6 +3,7 @@
 // two people in two browser contexts against the real server (PETITESALLE_BIN).
 import fs from 'node:fs';
 import path from 'node:path';
+import { host_guided } from './host_guided.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -29,7 +30,7 @@ const T = {
     channel_name: 'Channel name', create_channel: 'Create channel', max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', note: 'Private note', create_invitation: 'Create link',
     invites: (n) => `${n} invites you`, session_expired: 'Your session ended', members_can_invite: 'Members can invite people', rename: 'Rename', rename_label: (n) => `New name for #${n}`, save_btn: 'Save', revoke: 'Withdraw link', revoked_title: 'This invitation was withdrawn', remove: (n) => `Remove ${n}`, remove_btn: 'Remove', let_back_in_btn: 'Let back in', no_community: 'You don’t have a community yet', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
     react: 'React', react_with: 'React with 👍', poster: 'Here is the show’s poster', poster_alt: 'The poster', image_words: ['"Image:"', '"— tap to open"'], reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
-    members: 'Members', founding: 'First generation', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
+    members: 'Members', founding: 'First generation', invited_by: (n) => `here thanks to ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
     removed_title: 'You can’t join this community', removed_list: 'Removed', let_back_in: (n) => `Let ${n} back in`, let_back_done: (n) => `Done: ${n} can come back with an invitation link.`, join: (c) => `Join ${c}`, member3: 'member #3',
     community: 'Harbour Café Regulars', channel2: 'news', news1: 'New roast on Monday', news2: 'Tickets are on sale', description: 'The small world of the harbour café: the regulars, the Thursday musicians, the crew.', channel: 'chat',
@@ -735,6 +736,7 @@ try {
     console.log(`story (${lang})`);
     await story(browser, server, lang);
   }
+  await host_guided(browser, server);
   console.log('app shell');
   await pwa(browser, server);
 } catch (e) {

@@ -1,9 +1,14 @@
-// The account page: display name, language, password, active sessions, personal access tokens, log out.
+// The account page: display name, language, password, active sessions, the communities (and
+// leaving one), personal access tokens under « Avancé », log out.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { PersonalToken } from '../api';
 import { format_datetime, locale, t } from '../i18n';
 import { changed, session } from '../state';
+import { forget_community } from '../communities/state';
+import { ask_confirm } from '../ui/confirm';
+import { show_toast } from '../ui/toast';
+import { Link } from '../ui/link';
 import { check, CopyButton, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
 import { change_locale, log_out } from './session';
@@ -92,8 +97,13 @@ export function AccountPage() {
 
       <SessionsCard reload={pw_changes} />
 
-      <section class="card" aria-labelledby="tok-h">
-        <h2 id="tok-h">{t('tokens')}</h2>
+      <CommunitiesCard />
+
+      {/* For developers only: folded away, so that nobody else wonders what a token is. */}
+      <details class="card advanced" data-testid="advanced">
+        <summary><h2>{t('advanced')}</h2></summary>
+      <section aria-labelledby="tok-h">
+        <h2 id="tok-h" class="h3">{t('tokens')}</h2>
         <p class="muted">{t('tokens_hint')}</p>
         <FormError error={tok_error} />
         {secret && (
@@ -154,8 +164,50 @@ export function AccountPage() {
           <button class="btn" type="submit" disabled={tok.busy}>{t('create_token')}</button>
         </form>
       </section>
+      </details>
 
       <button class="btn btn--block" type="button" onClick={() => void log_out()}>{t('log_out')}</button>
     </Page>
+  );
+}
+
+/** The communities the person belongs to, and leaving one (DELETE of one's own membership). */
+function CommunitiesCard() {
+  const [error, set_error] = useState<unknown>(null);
+  const me = session.me!;
+  const leave = async (slug: string, name: string, id: number) => {
+    if (!(await ask_confirm({ title: t('leave_confirm_title', { community: name }), body: t('leave_confirm'), confirm: t('leave_short'), danger: true }))) return;
+    set_error(null);
+    try {
+      await api.remove_member(slug, me.id);
+      forget_community(id);
+      show_toast(t('left_done', { community: name }));
+    } catch (e) {
+      set_error(e);
+    }
+  };
+  if (session.memberships.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="communities-h" data-testid="my-communities">
+      <h2 id="communities-h">{t('my_communities')}</h2>
+      <FormError error={error} />
+      <ul class="rows">
+        {session.memberships.map((m) => (
+          <li class="row" key={m.community.id} data-slug={m.community.slug}>
+            <div class="row__main">
+              <Link href={`/c/${m.community.slug}`}><strong>{m.community.name}</strong></Link>
+              <span class="muted small">{t('member_number', { number: m.member_number })}{m.role === 'owner' ? ` · ${t('role_owner')}` : m.role === 'host' ? ` · ${t('role_host')}` : ''}</span>
+            </div>
+            {m.role === 'owner' ? (
+              <span class="muted small">{t('owner_cannot_leave')}</span>
+            ) : (
+              <button type="button" class="btn btn--small btn--danger" onClick={() => void leave(m.community.slug, m.community.name, m.community.id)}>
+                {t('leave_this')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

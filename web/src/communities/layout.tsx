@@ -9,6 +9,7 @@ import { ConnectionBanner, TopBar } from '../ui/shell';
 import { Link } from '../ui/link';
 import { FormError } from '../ui/form';
 import { Icon } from '../ui/icons';
+import { HostChecklist } from '../host/checklist';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
 export type View = 'home' | 'chat' | 'members' | 'host';
@@ -33,7 +34,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
 
   return (
     <div class={`layout layout--${p.view}`}>
-      <TopBar />
+      <TopBar community={{ name: community?.name ?? membership?.community.name ?? slug, slug }} />
       <ConnectionBanner />
       <div class="layout__body">
         <nav class="sidebar" aria-label={t('channels')}>
@@ -76,7 +77,12 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
           </ul>
         </nav>
         <main id="main" tabIndex={-1} class="pane">
-          {p.view === 'home' ? <div class="pane__empty"><p>{t('pick_channel')}</p></div> : p.children}
+          {p.view === 'home' ? (
+            <div class="pane__home">
+              {host && <HostChecklist slug={slug} />}
+              <div class="pane__empty"><p>{t('pick_channel')}</p></div>
+            </div>
+          ) : p.children}
         </main>
       </div>
     </div>

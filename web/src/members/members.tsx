@@ -11,6 +11,7 @@ import { FormError, Notice } from '../ui/form';
 import { hue, initials } from '../ui/shell';
 import { InvitationsCard } from '../host/host';
 import { ask_confirm } from '../ui/confirm';
+import { show_toast } from '../ui/toast';
 import { Icon } from '../ui/icons';
 
 /** Numbers 1 to FOUNDING are the founding cohort. */
@@ -35,6 +36,7 @@ export function MembersPage({ slug }: { slug: string }) {
       await api.remove_member(slug, m.account_id);
       members_by_slug.set(slug, members.filter((x) => x.account_id !== m.account_id));
       set_removals((n) => n + 1);
+      show_toast(t('removed_done', { name: m.display_name }));
       await load_members(slug);
     } catch (e) {
       set_error(e);
@@ -43,6 +45,7 @@ export function MembersPage({ slug }: { slug: string }) {
   const set_role = async (m: Member, role: 'host' | 'member') => {
     try {
       await api.set_member_role(slug, m.account_id, role);
+      show_toast(t(role === 'host' ? 'made_host_done' : 'made_member_done', { name: m.display_name }));
       await load_members(slug);
     } catch (e) {
       set_error(e);

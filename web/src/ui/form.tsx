@@ -86,21 +86,26 @@ export function Notice({ children }: { children: ComponentChildren }) {
   return <p class="notice" role="status">{children}</p>;
 }
 
+/** Puts text on the clipboard. */
+export async function copy_text(text: string) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard refused (insecure origin): select a hidden field and fall back to execCommand.
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+}
+
 /** A copy-to-clipboard button that says "Copied!" for a moment. */
 export function CopyButton({ text, label }: { text: string; label?: string }) {
   const [done, set_done] = useState(false);
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      // Clipboard refused (insecure origin): select a hidden field and fall back to execCommand.
-      const ta = document.createElement('textarea');
-      ta.value = text;
-      document.body.appendChild(ta);
-      ta.select();
-      document.execCommand('copy');
-      ta.remove();
-    }
+    await copy_text(text);
     set_done(true);
     setTimeout(() => set_done(false), 1500);
   };
