@@ -14,7 +14,7 @@ const T = {
     required: 'Remplis ce champ pour continuer.', short_password: 'Ton mot de passe doit avoir au moins 10 caractères.', bad_email: 'Ce courriel ne semble pas complet : il a la forme nom@exemple.com.',
     email_taken: 'Ce courriel a déjà un compte. Essaie de te connecter.', email_taken_other: 'This email already has an account. Try logging in.', required_other: 'Fill this in to keep going.',
     host: 'Ana Tremblay', guest: 'Béa Gagnon', community: 'Les Fidèles du Quai', second: 'Le Club du jeudi', guest_community: 'La chorale de Béa',
-    guide: 'Tes premiers pas d’hôte', describe: 'Écrire la description', description_label: 'Description', description: 'Le café du quai, ses habitués et ses musiciens.', save: 'Enregistrer', description_saved: 'Description enregistrée.',
+    guide: 'Tes premiers pas d’hôte', describe: 'Écrire la description', description_label: 'Description', description: 'Le café du quai, ses habitués et ses musiciens.', save: 'Enregistrer la description', description_saved: 'Description enregistrée.',
     new_channel: 'Créer un canal', channel_label: 'Nom du canal', create_channel: 'Créer le canal', channel: 'jasette', channel_created: 'Le canal #jasette est créé.',
     share: 'Partager un lien d’invitation', copied: 'Lien d’invitation copié. Colle-le dans un texto ou un courriel.', hide: 'Masquer ces étapes',
     max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', create_invitation: 'Créer le lien', zone_label: '(heure de Toronto)', first_of_month: /jusqu’au 1er /, uses: '0 place prise sur 1', valid: 'Valide jusqu’au', local: '--public-url',
@@ -27,7 +27,7 @@ const T = {
     required: 'Fill this in to keep going.', short_password: 'Your password needs at least 10 characters.', bad_email: 'This email doesn’t look complete: it looks like name@example.com.',
     email_taken: 'This email already has an account. Try logging in.', email_taken_other: 'Ce courriel a déjà un compte. Essaie de te connecter.', required_other: 'Remplis ce champ pour continuer.',
     host: 'Sam Leblanc', guest: 'Jo Roy', community: 'Harbour Café Regulars', second: 'The Thursday Club', guest_community: 'Jo’s Choir',
-    guide: 'Your first steps as host', describe: 'Write the description', description_label: 'Description', description: 'The harbour café, its regulars and its musicians.', save: 'Save', description_saved: 'Description saved.',
+    guide: 'Your first steps as host', describe: 'Write the description', description_label: 'Description', description: 'The harbour café, its regulars and its musicians.', save: 'Save the description', description_saved: 'Description saved.',
     new_channel: 'Create a channel', channel_label: 'Channel name', create_channel: 'Create channel', channel: 'chat', channel_created: 'Channel #chat is ready.',
     share: 'Share an invitation link', copied: 'Invitation link copied. Paste it in a text or an email.', hide: 'Hide these steps',
     max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', create_invitation: 'Create link', zone_label: '(Toronto time)', first_of_month: / 1, \d{4}/, uses: '0 spots taken out of 1', valid: 'Valid until', local: '--public-url',
@@ -137,6 +137,7 @@ async function guided(browser, server, lang) {
     });
 
     await check('the host signs up; the community leads the top bar and the tab', async () => {
+      await page.locator('.topbar .lang select').selectOption(lang); // whatever the step before left
       await page.getByLabel(t.display_name).fill(t.host);
       await page.getByLabel(t.email).fill(host_email);
       await page.getByLabel(t.password).fill(PASSWORD);

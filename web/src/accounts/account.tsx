@@ -201,7 +201,7 @@ function CommunitiesCard() {
             {m.role === 'owner' ? (
               <span class="muted small">{t('owner_cannot_leave')}</span>
             ) : (
-              <button type="button" class="btn btn--small btn--danger" onClick={() => void leave(m.community.slug, m.community.name, m.community.id)}>
+              <button type="button" class="btn btn--danger" onClick={() => void leave(m.community.slug, m.community.name, m.community.id)}>
                 {t('leave_this')}
               </button>
             )}

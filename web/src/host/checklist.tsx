@@ -105,16 +105,16 @@ export function HostChecklist({ slug }: { slug: string }) {
       <FormError error={error} />
       <ol class="guide__steps">
         <Step id="describe" done={done.describe} title={t('guide_describe')} hint={t('guide_describe_hint')}>
-          <button type="button" class="btn btn--small" onClick={() => set_sheet('describe')}>{done.describe ? t('edit') : t('guide_describe_action')}</button>
+          <button type="button" class="btn" onClick={() => set_sheet('describe')}>{done.describe ? t('edit') : t('guide_describe_action')}</button>
         </Step>
         <Step id="channels" done={done.channels} title={t('guide_channels')} hint={t('guide_channels_hint')}>
-          <button type="button" class="btn btn--small" onClick={() => set_sheet('channel')}>{t('guide_channels_action')}</button>
+          <button type="button" class="btn" onClick={() => set_sheet('channel')}>{t('guide_channels_action')}</button>
         </Step>
         <Step id="welcome" done={done.welcome} title={t('guide_welcome')} hint={first_channel ? t('guide_welcome_hint', { channel: first_channel.name }) : t('guide_welcome_needs_channel')}>
-          {first_channel && <Link href={`/c/${slug}/ch/${first_channel.id}`} class="btn btn--small">{t('guide_welcome_action')}</Link>}
+          {first_channel && <Link href={`/c/${slug}/ch/${first_channel.id}`} class="btn">{t('guide_welcome_action')}</Link>}
         </Step>
         <Step id="invite" done={done.invite} title={t('guide_invite')} hint={t('guide_invite_hint')}>
-          <button type="button" class="btn btn--small btn--primary" disabled={sharing} onClick={() => void share()}>
+          <button type="button" class="btn btn--primary" disabled={sharing} onClick={() => void share()}>
             <Icon name="share" size={18} /> {t('guide_invite_action')}
           </button>
         </Step>
@@ -163,7 +163,7 @@ export function DescriptionForm({ slug, after }: { slug: string; after?: () => v
     }}>
       <FormError error={f.errors['']} />
       <Field label={t('community_description')} name="description" value={f.values.description} onInput={f.set('description')} hint={t('description_hint')} error={f.errors.description} multiline maxLength={2000} />
-      <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('save')}</button>
+      <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('save_description')}</button>
     </form>
   );
 }
