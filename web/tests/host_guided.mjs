@@ -16,7 +16,7 @@ const T = {
     host: 'Ana Tremblay', guest: 'Béa Gagnon', community: 'Les Fidèles du Quai', second: 'Le Club du jeudi', guest_community: 'La chorale de Béa',
     guide: 'Tes premiers pas d’hôte', describe: 'Écrire la description', description_label: 'Description', description: 'Le café du quai, ses habitués et ses musiciens.', save: 'Enregistrer la description', description_saved: 'Description enregistrée.',
     new_channel: 'Créer un canal', channel_label: 'Nom du canal', create_channel: 'Créer le canal', channel: 'jasette', channel_created: 'Le canal #jasette est créé.',
-    share: 'Partager un lien d’invitation', copied: 'Lien d’invitation copié. Colle-le dans un texto ou un courriel.', hide: 'Masquer ces étapes',
+    share: 'Partager un lien d’invitation', copied: 'Lien d’invitation copié. Colle-le dans un texto ou un courriel.', hide: 'Masquer ces étapes', all_done: 'Tout est prêt! Ta salle peut accueillir ton monde.',
     max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', create_invitation: 'Créer le lien', zone_label: '(heure de Toronto)', first_of_month: /jusqu’au 1er /, uses: '0 place prise sur 1', valid: 'Valide jusqu’au', local: '--public-url',
     make_host: 'Nommer hôte', made_host: (n) => `${n} est maintenant hôte.`, remove: (n) => `Retirer ${n}`, remove_btn: 'Retirer', removed: (n) => `${n} ne fait plus partie de la communauté.`,
     advanced: 'Avancé', tokens: 'Jetons d’accès personnels', leave: 'Quitter cette communauté', leave_btn: 'Quitter', left: (c) => `Tu as quitté ${c}.`,
@@ -29,7 +29,7 @@ const T = {
     host: 'Sam Leblanc', guest: 'Jo Roy', community: 'Harbour Café Regulars', second: 'The Thursday Club', guest_community: 'Jo’s Choir',
     guide: 'Your first steps as host', describe: 'Write the description', description_label: 'Description', description: 'The harbour café, its regulars and its musicians.', save: 'Save the description', description_saved: 'Description saved.',
     new_channel: 'Create a channel', channel_label: 'Channel name', create_channel: 'Create channel', channel: 'chat', channel_created: 'Channel #chat is ready.',
-    share: 'Share an invitation link', copied: 'Invitation link copied. Paste it in a text or an email.', hide: 'Hide these steps',
+    share: 'Share an invitation link', copied: 'Invitation link copied. Paste it in a text or an email.', hide: 'Hide these steps', all_done: 'All set! Your place is ready to welcome your people.',
     max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', create_invitation: 'Create link', zone_label: '(Toronto time)', first_of_month: / 1, \d{4}/, uses: '0 spots taken out of 1', valid: 'Valid until', local: '--public-url',
     make_host: 'Make host', made_host: (n) => `${n} is now a host.`, remove: (n) => `Remove ${n}`, remove_btn: 'Remove', removed: (n) => `${n} is no longer in the community.`,
     advanced: 'Advanced', tokens: 'Personal access tokens', leave: 'Leave this community', leave_btn: 'Leave', left: (c) => `You left ${c}.`,
@@ -171,7 +171,9 @@ async function guided(browser, server, lang) {
       await shots(page, `${lang}-g03-sheet-describe`);
       await page.keyboard.press('Escape');
       await sheet.waitFor({ state: 'detached' });
-      if ((await page.evaluate(() => document.activeElement?.textContent)) !== t.describe) throw new Error('the focus did not come back to the button that opened the sheet');
+      await page.waitForFunction((label) => document.activeElement?.textContent === label, t.describe, { timeout: 2000 }).catch(() => {
+        throw new Error('the focus did not come back to the button that opened the sheet');
+      });
       await open.click();
       await sheet.getByLabel(t.description_label).fill(t.description);
       await sheet.getByRole('button', { name: t.save }).click();
@@ -208,6 +210,7 @@ async function guided(browser, server, lang) {
       if (!url?.startsWith(`${base}/i/`)) throw new Error(`the link shared is ${url}`);
       invite_code = url.split('/i/')[1];
       await page.getByTestId('guide').waitFor({ state: 'detached' });
+      await toast(page, t.all_done);
     });
 
     await check('checklist: the host may hide it; it stays hidden for that community after a reload', async () => {

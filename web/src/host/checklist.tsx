@@ -3,7 +3,7 @@
 // comes from what the API already says (the description, the channels, their last_seq, the
 // invitations and the member count); the host may hide the list (remembered per community).
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Community, Invitation } from '../api';
 import { t, tn } from '../i18n';
@@ -74,10 +74,16 @@ export function HostChecklist({ slug }: { slug: string }) {
     if (community) set_hidden(localStorage.getItem(hidden_key(community)) === '1');
   }, [community?.id]);
 
-  if (!community || invitations === null || hidden) return null;
-  const done = guide_steps(community, channels, invitations);
-  const left = Object.values(done).filter((x) => !x).length;
-  if (left === 0) return null;
+  const done = community && invitations !== null ? guide_steps(community, channels, invitations) : null;
+  const left = done ? Object.values(done).filter((x) => !x).length : -1;
+  // The last step done while the list was on screen: say so as it goes away.
+  const was_left = useRef(left);
+  useEffect(() => {
+    if (left === 0 && was_left.current > 0 && !hidden) show_toast(t('guide_all_done'));
+    was_left.current = left;
+  }, [left]);
+
+  if (!community || !done || hidden || left === 0) return null;
   const first_channel = channels.find((x) => !x.archived);
   const number = membership_of(slug)?.member_number ?? 1;
 

@@ -199,6 +199,7 @@ export const en: Dict = {
   guide_invite_hint: 'Send them the link by text, by email or wherever you like. It works for 7 days.',
   guide_invite_action: 'Share an invitation link',
   guide_numbers: 'Everyone who comes in gets a number for good (you’re #{number}). The first {count} numbers are the first generation: the people who were there from the start.',
+  guide_all_done: 'All set! Your place is ready to welcome your people.',
   guide_hide: 'Hide these steps',
   guide_hidden: 'Steps hidden. Everything is still in the host tools.',
   guide_done: 'done',

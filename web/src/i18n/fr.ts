@@ -203,6 +203,7 @@ export const fr = {
   guide_invite_hint: 'Envoie-leur le lien par texto, par courriel ou où tu veux. Il est bon pendant 7 jours.',
   guide_invite_action: 'Partager un lien d’invitation',
   guide_numbers: 'Chaque personne qui entre reçoit un numéro pour toujours (toi, tu es nº {number}). Les {count} premiers numéros forment la première génération : ceux et celles qui étaient là dès le début.',
+  guide_all_done: 'Tout est prêt! Ta salle peut accueillir ton monde.',
   guide_hide: 'Masquer ces étapes',
   guide_hidden: 'Les étapes sont masquées. Tout se retrouve dans les outils d’hôte.',
   guide_done: 'fait',

@@ -4,7 +4,7 @@
 // only the top one answers the keyboard.
 import type { ComponentChildren, JSX } from 'preact';
 import { createPortal } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n';
 import { Icon } from './icons';
 import './ui.css';
@@ -22,7 +22,9 @@ export function Sheet(props: { open: boolean; title: string; on_close: () => voi
   const close = useRef(props.on_close);
   close.current = props.on_close;
 
-  useEffect(() => {
+  // A layout effect: the focus goes back in the same commit that takes the sheet away, so it is
+  // never left on the body in between.
+  useLayoutEffect(() => {
     if (!open || !panel.current) return;
     const el = panel.current;
     const opener = document.activeElement as HTMLElement | null;
