@@ -128,3 +128,9 @@ test('time zones: a time is labelled with its zone only when the device shows an
   assert.equal(i18n.format_datetime_zoned(at, other), `${i18n.format_datetime(at, other)} (${city} time)`);
   i18n.set_locale('fr');
 });
+
+test('plurals: every plural key has its singular, in both languages', () => {
+  for (const dict of [fr, en]) {
+    for (const k of Object.keys(dict).filter((k) => k.endsWith('_other'))) assert.ok(k.replace(/_other$/, '_one') in dict, `${k} has no _one`);
+  }
+});
