@@ -19,7 +19,7 @@ const T = {
     share: 'Partager un lien d’invitation', copied: 'Lien d’invitation copié. Colle-le dans un texto ou un courriel.', hide: 'Masquer ces étapes', all_done: 'Tout est prêt! Ta salle peut accueillir ton monde.',
     max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', create_invitation: 'Créer le lien', zone_label: '(heure de Toronto)', first_of_month: /jusqu’au 1er /, uses: '0 place prise sur 1', valid: 'Valide jusqu’au', local: '--public-url',
     make_host: 'Nommer hôte', made_host: (n) => `${n} est maintenant hôte.`, remove: (n) => `Retirer ${n}`, remove_btn: 'Retirer', removed: (n) => `${n} ne fait plus partie de la communauté.`,
-    advanced: 'Avancé', tokens: 'Jetons d’accès personnels', leave: 'Quitter cette communauté', leave_btn: 'Quitter', left: (c) => `Tu as quitté ${c}.`,
+    current_password: 'Mot de passe actuel', new_password: 'Nouveau mot de passe', change_password: 'Changer mon mot de passe', wrong_current: 'Ce n’est pas ton mot de passe actuel.', advanced: 'Avancé', tokens: 'Jetons d’accès personnels', leave: 'Quitter cette communauté', leave_btn: 'Quitter', left: (c) => `Tu as quitté ${c}.`,
   },
   en: {
     locale: 'en-CA', accept_language: 'en-CA,en', other: 'fr',
@@ -32,7 +32,7 @@ const T = {
     share: 'Share an invitation link', copied: 'Invitation link copied. Paste it in a text or an email.', hide: 'Hide these steps', all_done: 'All set! Your place is ready to welcome your people.',
     max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', create_invitation: 'Create link', zone_label: '(Toronto time)', first_of_month: / 1, \d{4}/, uses: '0 spots taken out of 1', valid: 'Valid until', local: '--public-url',
     make_host: 'Make host', made_host: (n) => `${n} is now a host.`, remove: (n) => `Remove ${n}`, remove_btn: 'Remove', removed: (n) => `${n} is no longer in the community.`,
-    advanced: 'Advanced', tokens: 'Personal access tokens', leave: 'Leave this community', leave_btn: 'Leave', left: (c) => `You left ${c}.`,
+    current_password: 'Current password', new_password: 'New password', change_password: 'Change my password', wrong_current: 'That’s not your current password.', advanced: 'Advanced', tokens: 'Personal access tokens', leave: 'Leave this community', leave_btn: 'Leave', left: (c) => `You left ${c}.`,
   },
 };
 
@@ -276,12 +276,17 @@ async function guided(browser, server, lang) {
       await row.waitFor({ state: 'detached' });
     });
 
-    await check('account: tokens under « Advanced », and leaving a community (confirmed in a sheet)', async () => {
+    await check('account: a wrong current password said at its field; tokens under « Advanced », and leaving a community (confirmed in a sheet)', async () => {
       // The guest, removed from the host's community, has one of their own and invites the host.
       const { community } = await call(others, base, 'POST', '/communities', { name: t.guest_community });
       const { invitation } = await call(others, base, 'POST', `/communities/${community.slug}/invitations`, {});
       await call(ctx, base, 'POST', `/invitations/${invitation.code}/accept`);
       await page.goto(`${base}/account`);
+      // A wrong current password is said under its field, not as a log-in's « wrong email ».
+      await page.getByLabel(t.current_password).fill('not my password at all');
+      await page.getByLabel(t.new_password).fill(PASSWORD + ' again');
+      await page.getByRole('button', { name: t.change_password }).click();
+      await field_error(t.current_password).filter({ hasText: t.wrong_current }).waitFor();
       if (await page.getByRole('heading', { name: t.tokens }).isVisible()) throw new Error('the tokens are not folded under Advanced');
       await page.getByTestId('advanced').locator('summary').click();
       await page.getByRole('heading', { name: t.tokens }).waitFor();

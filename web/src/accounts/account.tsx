@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { PersonalToken } from '../api';
-import { format_datetime, locale, t } from '../i18n';
+import { format_datetime, locale, problem_of, t } from '../i18n';
 import { changed, session } from '../state';
 import { forget_community } from '../communities/state';
 import { ask_confirm } from '../ui/confirm';
@@ -82,7 +82,14 @@ export function AccountPage() {
                 set_pw_done(true);
                 set_pw_changes((n) => n + 1);
               },
-              { checks: { current_password: check.required('current_password', pw.values.current_password), new_password: check.password('new_password', pw.values.new_password) } },
+              {
+                checks: { current_password: check.required('current_password', pw.values.current_password), new_password: check.password('new_password', pw.values.new_password) },
+                // The server says invalid_credentials for a wrong current password: it belongs to that field.
+                problem: (e) => {
+                  const p = problem_of(e);
+                  return p.code === 'invalid_credentials' ? { code: 'invalid_field', field: 'current_password' } : p;
+                },
+              },
             );
           }}
         >

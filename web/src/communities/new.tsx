@@ -50,8 +50,8 @@ export function NewCommunityPage() {
         <Field label={t('community_name')} name="name" value={f.values.name} onInput={f.set('name')} error={f.errors.name} required maxLength={80} />
         <Field label={t('community_slug')} name="slug" value={f.values.slug} onInput={f.set('slug')} hint={t('community_slug_hint')} error={f.errors.slug} optional maxLength={40} />
         <Field label={t('community_description')} name="description" value={f.values.description} onInput={f.set('description')} error={f.errors.description} optional multiline maxLength={2000} />
-        <Select label={t('community_locale')} name="locale" value={f.values.locale} options={[['fr', t('lang_fr')], ['en', t('lang_en')]]} onChange={f.set('locale')} />
-        <Select label={t('community_timezone')} name="timezone" value={f.values.timezone} options={ZONES.map((z) => [z, z.replace('_', ' ')])} onChange={f.set('timezone')} />
+        <Select label={t('community_locale')} name="locale" value={f.values.locale} options={[['fr', t('lang_fr')], ['en', t('lang_en')]]} onChange={f.set('locale')} error={f.errors.locale} />
+        <Select label={t('community_timezone')} name="timezone" value={f.values.timezone} options={ZONES.map((z) => [z, z.replace('_', ' ')])} onChange={f.set('timezone')} error={f.errors.timezone} />
         <button class="btn btn--primary btn--block" type="submit" disabled={f.busy}>{t('create')}</button>
       </form>
     </Page>

@@ -62,16 +62,17 @@ export function Checkbox(p: { label: string; checked: boolean; onChange: (v: boo
   );
 }
 
-export function Select(p: { label: string; name: string; value: string; options: [string, string][]; onChange: (v: string) => void }) {
+export function Select(p: { label: string; name: string; value: string; options: [string, string][]; onChange: (v: string) => void; error?: Problem }) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={'field' + (p.error ? ' field--error' : '')}>
       <label for={id}>{p.label}</label>
-      <select id={id} name={p.name} value={p.value} onChange={(e) => p.onChange((e.currentTarget as HTMLSelectElement).value)}>
+      <select id={id} name={p.name} value={p.value} aria-invalid={p.error ? true : undefined} aria-describedby={p.error ? id + '-err' : undefined} onChange={(e) => p.onChange((e.currentTarget as HTMLSelectElement).value)}>
         {p.options.map(([v, l]) => (
           <option value={v} key={v}>{l}</option>
         ))}
       </select>
+      {p.error && <p class="field__error" id={id + '-err'}>{problem_text(p.error)}</p>}
     </div>
   );
 }
@@ -126,7 +127,7 @@ export function use_form<T extends Record<string, string>>(initial: T) {
   return { values, set, set_values, errors, set_errors, busy, set_busy, ref };
 }
 
-type FormLike = { set_busy: (b: boolean) => void; set_errors: (e: Record<string, Problem>) => void; ref?: { current: HTMLFormElement | null } };
+type FormLike = { values?: Record<string, string>; set_busy: (b: boolean) => void; set_errors: (e: Record<string, Problem>) => void; ref?: { current: HTMLFormElement | null } };
 
 /** The checks a form makes before sending: the fields at fault, every one at once. */
 export type Checks = Record<string, Problem | null | false | undefined>;
@@ -161,7 +162,9 @@ export async function submit(form: FormLike, fn: () => Promise<void>, opts: { ch
     await fn();
   } catch (e) {
     const p = (opts.problem ?? problem_of)(e);
-    const field = error_field(p);
+    // Next to its field when the form has one by that name; else above the form, never lost.
+    const at = error_field(p);
+    const field = at && (!form.values || at in form.values) ? at : undefined;
     form.set_errors(field ? { [field]: p } : { '': p });
     if (field) focus_first_error(form);
   } finally {
