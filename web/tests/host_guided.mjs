@@ -63,7 +63,8 @@ async function guided(browser, server, lang) {
   const stamp = `${lang}-${Date.now().toString(36)}`;
   const phone = lang === 'fr';
   const ctx_opts = { locale: t.locale, timezoneId: 'Europe/Paris', extraHTTPHeaders: { 'Accept-Language': t.accept_language }, serviceWorkers: 'block' };
-  const ctx = await browser.newContext({ ...ctx_opts, viewport: phone ? PHONE : DESKTOP, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  // English in the dark theme, so that axe checks the sheets' and toasts' contrast there too.
+  const ctx = await browser.newContext({ ...ctx_opts, viewport: phone ? PHONE : DESKTOP, ...(phone ? { isMobile: true, hasTouch: true } : { colorScheme: 'dark' }) });
   await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   // French: no Web Share API (as on a desktop Linux): the link is copied, with a toast. English:
   // a share sheet, recorded.
