@@ -11,6 +11,9 @@ packages=(
   libcurl4-openssl-dev libmd4c-dev libmd4c-html0-dev libspdlog-dev libfmt-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libhowardhinnant-date-dev libgtest-dev libbenchmark-dev libicu-dev
   postgresql python3-aiosmtpd python3-pytest python3-requests python3-websocket chromium tzdata ca-certificates
+  # The browser tests' screenshots show members' emoji as people see them (without a colour emoji
+  # font, Chromium on a bare Debian draws them as empty boxes).
+  fonts-noto-color-emoji
 )
 # Node.js may come from elsewhere than Debian (a newer one is fine): ask apt only when absent.
 # Debian 12's is too old for the web app, but its npm installs the Node that scripts/node.sh

@@ -63,7 +63,8 @@ export interface Invitation {
   created_at: string;
 }
 export interface InvitationPreview {
-  community: { name: string; description: string; slug: string };
+  /** `timezone`: asked of the server (issue 10); until it comes, the app asks members' own copy. */
+  community: { name: string; description: string; slug: string; timezone?: string };
   inviter: { display_name: string };
   invitation: { expires_at: string | null; max_uses: number | null; uses: number };
 }

@@ -10,9 +10,11 @@ import { NewCommunityPage, NoCommunity } from './communities/new';
 import { ChatView } from './chat/chat_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
-import { channels_by_id } from './communities/state';
+import { channels_by_id, communities } from './communities/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
+import { Toasts } from './ui/toast';
+import { Confirmations } from './ui/confirm';
 
 /** Goes to `to`, unless the route changed meanwhile (effects run after paint: a redirect
  * rendered for /login must not undo the navigation that followed the log-in). */
@@ -28,17 +30,30 @@ function Loading() {
   return <div class="splash" role="status">{t('loading')}</div>;
 }
 
-/** The tab's title: the unread count first, then the app's name. */
+/** The tab's title: the unread count first, then the community's name inside one, else the app's. */
 function use_title() {
   let unread = 0;
   for (const c of channels_by_id.values()) unread += c.archived ? 0 : c.unread;
-  const title = (unread > 0 ? `(${unread}) ` : '') + t('app_name');
+  const slug = path().match(/^\/c\/([a-z0-9-]+)/)?.[1];
+  const name = slug ? communities.get(slug)?.name ?? session.memberships.find((m) => m.community.slug === slug)?.community.name : undefined;
+  const title = (unread > 0 ? `(${unread}) ` : '') + (name ?? t('app_name'));
   useEffect(() => {
     document.title = title;
   }, [title]);
 }
 
+/** The app shell: the screen of the route, and the toasts and confirmations over every screen. */
 export function App() {
+  return (
+    <>
+      <Screen />
+      <Toasts />
+      <Confirmations />
+    </>
+  );
+}
+
+function Screen() {
   use_state_changes();
   use_title();
   const p = path();

@@ -1,10 +1,15 @@
-// The account page: display name, language, password, active sessions, personal access tokens, log out.
+// The account page: display name, language, password, active sessions, the communities (and
+// leaving one), personal access tokens under « Avancé », log out.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { PersonalToken } from '../api';
-import { error_text, format_datetime, locale, t } from '../i18n';
+import { format_datetime, locale, problem_of, t } from '../i18n';
 import { changed, session } from '../state';
-import { CopyButton, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
+import { forget_community } from '../communities/state';
+import { ask_confirm } from '../ui/confirm';
+import { show_toast } from '../ui/toast';
+import { Link } from '../ui/link';
+import { check, CopyButton, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
 import { change_locale, log_out } from './session';
 import { SessionsCard } from './sessions';
@@ -20,10 +25,10 @@ export function AccountPage() {
   const tok = use_form({ name: '' });
   const [tokens, set_tokens] = useState<PersonalToken[] | null>(null);
   const [secret, set_secret] = useState('');
-  const [tok_error, set_tok_error] = useState('');
+  const [tok_error, set_tok_error] = useState<unknown>(null);
 
   useEffect(() => {
-    api.list_tokens().then((r) => set_tokens(r.tokens), (e) => set_tok_error(error_text(e)));
+    api.list_tokens().then((r) => set_tokens(r.tokens), set_tok_error);
   }, []);
 
   return (
@@ -35,15 +40,20 @@ export function AccountPage() {
         <form
           class="form"
           noValidate
+          ref={profile.ref}
           onSubmit={(e) => {
             e.preventDefault();
             set_profile_saved(false);
-            void submit(profile, async () => {
-              const { account } = await api.update_me({ display_name: profile.values.display_name });
-              session.me = account;
-              changed();
-              set_profile_saved(true);
-            });
+            void submit(
+              profile,
+              async () => {
+                const { account } = await api.update_me({ display_name: profile.values.display_name.trim() });
+                session.me = account;
+                changed();
+                set_profile_saved(true);
+              },
+              { checks: { display_name: check.required('display_name', profile.values.display_name) } },
+            );
           }}
         >
           <FormError error={profile.errors['']} />
@@ -60,15 +70,27 @@ export function AccountPage() {
         <form
           class="form"
           noValidate
+          ref={pw.ref}
           onSubmit={(e) => {
             e.preventDefault();
             set_pw_done(false);
-            void submit(pw, async () => {
-              await api.change_password(pw.values);
-              pw.set_values({ current_password: '', new_password: '' });
-              set_pw_done(true);
-              set_pw_changes((n) => n + 1);
-            });
+            void submit(
+              pw,
+              async () => {
+                await api.change_password(pw.values);
+                pw.set_values({ current_password: '', new_password: '' });
+                set_pw_done(true);
+                set_pw_changes((n) => n + 1);
+              },
+              {
+                checks: { current_password: check.required('current_password', pw.values.current_password), new_password: check.password('new_password', pw.values.new_password) },
+                // The server says invalid_credentials for a wrong current password: it belongs to that field.
+                problem: (e) => {
+                  const p = problem_of(e);
+                  return p.code === 'invalid_credentials' ? { code: 'invalid_field', field: 'current_password' } : p;
+                },
+              },
+            );
           }}
         >
           <FormError error={pw.errors['']} />
@@ -82,8 +104,13 @@ export function AccountPage() {
 
       <SessionsCard reload={pw_changes} />
 
-      <section class="card" aria-labelledby="tok-h">
-        <h2 id="tok-h">{t('tokens')}</h2>
+      <CommunitiesCard />
+
+      {/* For developers only: folded away, so that nobody else wonders what a token is. */}
+      <details class="card advanced" data-testid="advanced">
+        <summary><h2>{t('advanced')}</h2></summary>
+      <section aria-labelledby="tok-h">
+        <h2 id="tok-h" class="h3">{t('tokens')}</h2>
         <p class="muted">{t('tokens_hint')}</p>
         <FormError error={tok_error} />
         {secret && (
@@ -111,7 +138,7 @@ export function AccountPage() {
                       await api.delete_token(k.id);
                       set_tokens((ts) => ts!.filter((x) => x.id !== k.id));
                     } catch (e) {
-                      set_tok_error(error_text(e));
+                      set_tok_error(e);
                     }
                   }}
                 >
@@ -124,14 +151,19 @@ export function AccountPage() {
         <form
           class="form form--inline"
           noValidate
+          ref={tok.ref}
           onSubmit={(e) => {
             e.preventDefault();
-            void submit(tok, async () => {
-              const r = await api.create_token(tok.values.name);
-              set_secret(r.token);
-              set_tokens((ts) => [...(ts ?? []), r.personal_token]);
-              tok.set_values({ name: '' });
-            });
+            void submit(
+              tok,
+              async () => {
+                const r = await api.create_token(tok.values.name.trim());
+                set_secret(r.token);
+                set_tokens((ts) => [...(ts ?? []), r.personal_token]);
+                tok.set_values({ name: '' });
+              },
+              { checks: { name: check.required('name', tok.values.name) } },
+            );
           }}
         >
           <FormError error={tok.errors['']} />
@@ -139,8 +171,50 @@ export function AccountPage() {
           <button class="btn" type="submit" disabled={tok.busy}>{t('create_token')}</button>
         </form>
       </section>
+      </details>
 
       <button class="btn btn--block" type="button" onClick={() => void log_out()}>{t('log_out')}</button>
     </Page>
+  );
+}
+
+/** The communities the person belongs to, and leaving one (DELETE of one's own membership). */
+function CommunitiesCard() {
+  const [error, set_error] = useState<unknown>(null);
+  const me = session.me!;
+  const leave = async (slug: string, name: string, id: number) => {
+    if (!(await ask_confirm({ title: t('leave_confirm_title', { community: name }), body: t('leave_confirm'), confirm: t('leave_short'), danger: true }))) return;
+    set_error(null);
+    try {
+      await api.remove_member(slug, me.id);
+      forget_community(id);
+      show_toast(t('left_done', { community: name }));
+    } catch (e) {
+      set_error(e);
+    }
+  };
+  if (session.memberships.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="communities-h" data-testid="my-communities">
+      <h2 id="communities-h">{t('my_communities')}</h2>
+      <FormError error={error} />
+      <ul class="rows">
+        {session.memberships.map((m) => (
+          <li class="row" key={m.community.id} data-slug={m.community.slug}>
+            <div class="row__main">
+              <Link href={`/c/${m.community.slug}`}><strong>{m.community.name}</strong></Link>
+              <span class="muted small">{t('member_number', { number: m.member_number })}{m.role === 'owner' ? ` · ${t('role_owner')}` : m.role === 'host' ? ` · ${t('role_host')}` : ''}</span>
+            </div>
+            {m.role === 'owner' ? (
+              <span class="muted small">{t('owner_cannot_leave')}</span>
+            ) : (
+              <button type="button" class="btn btn--danger" onClick={() => void leave(m.community.slug, m.community.name, m.community.id)}>
+                {t('leave_this')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,9 +1,9 @@
 // Welcome, sign up, log in (password or emailed link), and the /login/<token> landing.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import { locale, log_in_error_text, t, error_text } from '../i18n';
+import { error_text, locale, log_in_problem, t } from '../i18n';
 import { navigate, remember_next, session, take_next } from '../state';
-import { Field, FormError, Notice, submit, use_form } from '../ui/form';
+import { check, Field, FormError, Notice, submit, use_form } from '../ui/form';
 import { Page } from '../ui/shell';
 import { Link } from '../ui/link';
 import { signed_in } from './session';
@@ -35,13 +35,19 @@ export function SignUpForm({ after }: { after: () => Promise<void> | void }) {
     <form
       class="form"
       noValidate
+      ref={f.ref}
       onSubmit={(e) => {
         e.preventDefault();
-        void submit(f, async () => {
-          const { account } = await api.sign_up({ ...f.values, locale: locale() });
-          await signed_in(account);
-          await after();
-        });
+        const v = f.values;
+        void submit(
+          f,
+          async () => {
+            const { account } = await api.sign_up({ ...v, display_name: v.display_name.trim(), email: v.email.trim(), locale: locale() });
+            await signed_in(account);
+            await after();
+          },
+          { checks: { display_name: check.required('display_name', v.display_name), email: check.email(v.email), password: check.password('password', v.password) } },
+        );
       }}
     >
       <FormError error={f.errors['']} />
@@ -65,26 +71,30 @@ export function LogInForm({ after }: { after: () => Promise<void> | void }) {
     );
   }
   const ask_link = () =>
-    submit(f, async () => {
-      if (!f.values.email.trim()) throw new api.ApiError(422, 'invalid_field', t('err_invalid_field'), 'email');
-      remember_next(location.pathname.startsWith('/i/') ? location.pathname : take_next_peek());
-      await api.request_login_link(f.values.email.trim());
-      set_link_sent(f.values.email.trim());
-    });
+    submit(
+      f,
+      async () => {
+        remember_next(location.pathname.startsWith('/i/') ? location.pathname : take_next_peek());
+        await api.request_login_link(f.values.email.trim());
+        set_link_sent(f.values.email.trim());
+      },
+      { checks: { email: check.email(f.values.email) } },
+    );
   return (
     <form
       class="form"
       noValidate
+      ref={f.ref}
       onSubmit={(e) => {
         e.preventDefault();
         void submit(
           f,
           async () => {
-            const { account } = await api.log_in(f.values);
+            const { account } = await api.log_in({ ...f.values, email: f.values.email.trim() });
             await signed_in(account);
             await after();
           },
-          log_in_error_text,
+          { problem: log_in_problem, checks: { email: check.email(f.values.email), password: check.required('password', f.values.password) } },
         );
       }}
     >
@@ -139,17 +149,16 @@ function use_link_once(token: string): Promise<void> {
 
 /** The link from the email, PUBLIC_URL/login/<token>: exchange it for a session. */
 export function LoginLinkPage({ token }: { token: string }) {
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   useEffect(() => {
-    use_link_once(token).catch((e) =>
-      set_error(e instanceof api.ApiError && e.code === 'invalid_credentials' ? t('login_link_failed') : error_text(e)),
-    );
+    use_link_once(token).catch(set_error);
   }, [token]);
+  const failed = error instanceof api.ApiError && error.code === 'invalid_credentials';
   return (
     <Page narrow>
       {error ? (
         <div class="card">
-          <h1>{error}</h1>
+          <h1>{failed ? t('login_link_failed') : error_text(error)}</h1>
           <Link href="/login" class="btn btn--primary">{t('login_link_again')}</Link>
         </div>
       ) : (

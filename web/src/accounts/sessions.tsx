@@ -4,8 +4,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { SessionInfo } from '../api';
-import { error_text, format_datetime, format_relative, t } from '../i18n';
+import { format_datetime, format_relative, t, tn } from '../i18n';
 import { FormError, Notice } from '../ui/form';
+import { ask_confirm } from '../ui/confirm';
 
 /** What a session row says under its device: the last use, or when it was opened. */
 export function session_when(s: SessionInfo, now = Date.now()): string {
@@ -15,22 +16,22 @@ export function session_when(s: SessionInfo, now = Date.now()): string {
 /** The notice after « Fermer toutes les autres sessions ». */
 export function ended_text(ended: number): string {
   if (ended === 0) return t('no_other_sessions');
-  return ended === 1 ? t('other_session_ended') : t('other_sessions_ended', { count: ended });
+  return tn('other_sessions_ended', ended);
 }
 
 /** `reload` changes when something else ended sessions (a password change): the list is fetched again. */
 export function SessionsCard({ reload = 0 }: { reload?: number }) {
   const [sessions, set_sessions] = useState<SessionInfo[] | null>(null);
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [done, set_done] = useState('');
   const [busy, set_busy] = useState(false);
 
   useEffect(() => {
-    api.list_sessions().then((r) => set_sessions(r.sessions), (e) => set_error(error_text(e)));
+    api.list_sessions().then((r) => set_sessions(r.sessions), set_error);
   }, [reload]);
 
   const end = async (s: SessionInfo) => {
-    set_error('');
+    set_error(null);
     set_done('');
     set_busy(true);
     try {
@@ -42,14 +43,14 @@ export function SessionsCard({ reload = 0 }: { reload?: number }) {
       if (e instanceof api.ApiError && e.status === 404) {
         set_done(t('session_already_ended'));
         set_sessions((list) => list!.filter((x) => x.id !== s.id));
-      } else set_error(error_text(e));
+      } else set_error(e);
     } finally {
       set_busy(false);
     }
   };
   const end_others = async () => {
-    if (!confirm(t('end_other_sessions_confirm'))) return;
-    set_error('');
+    if (!(await ask_confirm({ title: t('end_other_sessions_title'), body: t('end_other_sessions_confirm'), confirm: t('end_other_sessions'), danger: true }))) return;
+    set_error(null);
     set_done('');
     set_busy(true);
     try {
@@ -57,7 +58,7 @@ export function SessionsCard({ reload = 0 }: { reload?: number }) {
       set_done(ended_text(ended));
       set_sessions((list) => list!.filter((x) => x.current));
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     } finally {
       set_busy(false);
     }

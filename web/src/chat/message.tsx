@@ -5,6 +5,7 @@ import type { Message as Msg, Member } from '../api';
 import { error_text, format_clock, format_time, t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
+import { ask_confirm } from '../ui/confirm';
 import { QUICK_EMOJI, replace } from './state';
 
 interface Props {
@@ -54,7 +55,7 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, cloc
     }
   };
   const remove = async () => {
-    if (!confirm(t('delete_confirm'))) return;
+    if (!(await ask_confirm({ title: t('delete_confirm'), confirm: t('delete'), danger: true }))) return;
     try {
       await api.delete_message(m.id);
     } catch (e) {

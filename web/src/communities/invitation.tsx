@@ -2,11 +2,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { InvitationPreview } from '../api';
-import { error_text, format_datetime, t } from '../i18n';
+import { format_datetime_zoned, t, tn } from '../i18n';
 import { navigate, session } from '../state';
 import { FormError } from '../ui/form';
 import { Page } from '../ui/shell';
 import { Link } from '../ui/link';
+import { Icon } from '../ui/icons';
 import { LogInForm, SignUpForm } from '../accounts/auth';
 import { load_me } from '../accounts/session';
 
@@ -23,21 +24,30 @@ function dead_reason(e: unknown): Dead | null {
 export function InvitationPage({ code }: { code: string }) {
   const [preview, set_preview] = useState<InvitationPreview | null>(null);
   const [dead, set_dead] = useState<Dead | null>(null);
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [busy, set_busy] = useState(false);
   const [mode, set_mode] = useState<'signup' | 'login'>('signup');
+
+  // The community's time zone, so the expiry reads as in the host tools (the preview may not say it).
+  const [zone, set_zone] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!preview) return;
+    if (preview.community.timezone) return set_zone(preview.community.timezone);
+    const slug = preview.community.slug;
+    if (session.memberships.some((m) => m.community.slug === slug)) api.get_community(slug).then((r) => set_zone(r.community.timezone), () => {});
+  }, [preview]);
 
   useEffect(() => {
     api.get_invitation(code).then(set_preview, (e) => {
       const reason = dead_reason(e);
       if (reason) set_dead(reason);
-      else set_error(error_text(e));
+      else set_error(e);
     });
   }, [code]);
 
   const accept = async () => {
     set_busy(true);
-    set_error('');
+    set_error(null);
     try {
       const { membership } = await api.accept_invitation(code);
       await load_me();
@@ -46,7 +56,7 @@ export function InvitationPage({ code }: { code: string }) {
     } catch (e) {
       const reason = e instanceof api.ApiError && e.status !== 404 ? dead_reason(e) : null;
       if (reason) set_dead(reason);
-      else set_error(error_text(e));
+      else set_error(e);
     } finally {
       set_busy(false);
     }
@@ -69,8 +79,8 @@ export function InvitationPage({ code }: { code: string }) {
         <h1>{community.name}</h1>
         {community.description && <p class="invite__desc">{community.description}</p>}
         <ul class="invite__facts">
-          {invitation.max_uses != null && <li>{t('invite_uses', { uses: invitation.uses, max: invitation.max_uses })}</li>}
-          {invitation.expires_at && <li>{t('invite_expires', { date: format_datetime(invitation.expires_at) })}</li>}
+          {invitation.max_uses != null && <li>{tn('invite_uses', invitation.uses, { max: invitation.max_uses })}</li>}
+          {invitation.expires_at && <li data-testid="invitation-expires">{t('invite_expires', { date: format_datetime_zoned(invitation.expires_at, zone) })}</li>}
         </ul>
         <FormError error={error} />
         {session.me ? (
@@ -101,7 +111,7 @@ function DeadInvitation({ reason }: { reason: Dead }) {
   return (
     <Page narrow>
       <section class="card dead" data-reason={reason}>
-        <div class="dead__icon" aria-hidden="true">🎟️</div>
+        <div class="dead__icon"><Icon name="ticket" size={44} /></div>
         <h1>{title}</h1>
         <p>{body}</p>
         <Link href="/" class="btn">{t('go_home')}</Link>

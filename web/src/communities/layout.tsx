@@ -3,22 +3,24 @@
 // pane opens full screen with a back link.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { error_text, t } from '../i18n';
+import { t, tn } from '../i18n';
 import { navigate, session } from '../state';
 import { ConnectionBanner, TopBar } from '../ui/shell';
 import { Link } from '../ui/link';
 import { FormError } from '../ui/form';
+import { Icon } from '../ui/icons';
+import { HostChecklist } from '../host/checklist';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
 export type View = 'home' | 'chat' | 'members' | 'host';
 
 export function CommunityLayout(p: { slug: string; view: View; channel_id?: number; children?: ComponentChildren }) {
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const { slug } = p;
   const online = session.connection === 'online';
   useEffect(() => {
-    set_error('');
-    load_community(slug).catch((e) => set_error(error_text(e)));
+    set_error(null);
+    load_community(slug).catch(set_error);
     localStorage.setItem('ps_last_community', slug);
   }, [slug, online]);
 
@@ -32,7 +34,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
 
   return (
     <div class={`layout layout--${p.view}`}>
-      <TopBar />
+      <TopBar community={{ name: community?.name ?? membership?.community.name ?? slug, slug }} />
       <ConnectionBanner />
       <div class="layout__body">
         <nav class="sidebar" aria-label={t('channels')}>
@@ -44,7 +46,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
           {show_welcome && membership && (
             <p class="welcome-note" role="status">
               {t('welcome_member', { number: welcome })}
-              <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}>✕</button>
+              <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}><Icon name="close" size={18} /></button>
             </p>
           )}
           <FormError error={error} />
@@ -62,20 +64,25 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
                   <span class="channel__name">{c.name}</span>
                   {c.archived && <span class="channel__tag">{t('archived')}</span>}
                   {c.unread > 0 && c.id !== p.channel_id && (
-                    <span class="unread" aria-label={t('unread_count', { count: c.unread })} data-testid="unread">{c.unread}</span>
+                    <span class="unread" aria-label={tn('unread_count', c.unread)} data-testid="unread">{c.unread}</span>
                   )}
                 </Link>
               </li>
             ))}
           </ul>
           <ul class="sidebar__links">
-            <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}>👥 {t('members')}</Link></li>
-            {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}>🎛️ {t('host_tools')}</Link></li>}
-            <li><Link href="/account" class="navlink">⚙️ {t('account')}</Link></li>
+            <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}><Icon name="members" /> {t('members')}</Link></li>
+            {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}><Icon name="host" /> {t('host_tools')}</Link></li>}
+            <li><Link href="/account" class="navlink"><Icon name="account" /> {t('account')}</Link></li>
           </ul>
         </nav>
         <main id="main" tabIndex={-1} class="pane">
-          {p.view === 'home' ? <div class="pane__empty"><p>{t('pick_channel')}</p></div> : p.children}
+          {p.view === 'home' ? (
+            <div class="pane__home">
+              {host && <HostChecklist slug={slug} />}
+              <div class="pane__empty"><p>{t('pick_channel')}</p></div>
+            </div>
+          ) : p.children}
         </main>
       </div>
     </div>
@@ -103,7 +110,7 @@ function CommunitySwitcher({ current }: { current: string }) {
 export function PaneHead(p: { slug: string; title: ComponentChildren; sub?: ComponentChildren; children?: ComponentChildren }) {
   return (
     <div class="pane__head">
-      <Link href={`/c/${p.slug}`} class="back" aria-label={t('back')}>‹</Link>
+      <Link href={`/c/${p.slug}`} class="back" aria-label={t('back')}><Icon name="back" size={26} /></Link>
       <div class="pane__title">
         <h1>{p.title}</h1>
         {p.sub && <p class="muted small">{p.sub}</p>}

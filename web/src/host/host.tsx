@@ -1,12 +1,14 @@
 // Host tools: channels, invitation links, who may invite.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Invitation } from '../api';
-import { error_text, format_datetime, t } from '../i18n';
+import { format_datetime_zoned, t, tn } from '../i18n';
 import { changed } from '../state';
 import { channels_by_slug, communities, upsert_channel } from '../communities/state';
 import { PaneHead } from '../communities/layout';
 import { Checkbox, CopyButton, Field, FormError, Notice, submit, use_form } from '../ui/form';
+import { Icon } from '../ui/icons';
+import { DescriptionForm, NewChannelForm } from './checklist';
 
 export function HostPage({ slug }: { slug: string }) {
   const community = communities.get(slug);
@@ -16,6 +18,12 @@ export function HostPage({ slug }: { slug: string }) {
       <div class="pane__body">
         <ChannelsCard slug={slug} />
         <InvitationsCard slug={slug} host />
+        {community && (
+          <section class="card" aria-labelledby="h-describe">
+            <h2 id="h-describe">{t('community_description')}</h2>
+            <DescriptionForm key={community.id} slug={slug} />
+          </section>
+        )}
         {community && <SettingsCard slug={slug} />}
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>
@@ -24,8 +32,7 @@ export function HostPage({ slug }: { slug: string }) {
 }
 
 function ChannelsCard({ slug }: { slug: string }) {
-  const f = use_form({ name: '' });
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [renaming, set_renaming] = useState(0);
   const [new_name, set_new_name] = useState('');
   const channels = channels_by_slug.get(slug) ?? [];
@@ -44,7 +51,7 @@ function ChannelsCard({ slug }: { slug: string }) {
                   upsert_channel(channel);
                   set_renaming(0);
                 } catch (err) {
-                  set_error(error_text(err)); // the typed name stays in the field
+                  set_error(err); // the typed name stays in the field
                 }
               }}>
                 <Field label={t('rename_channel', { name: c.name })} name="rename" value={new_name} onInput={set_new_name} maxLength={80} autofocus />
@@ -63,7 +70,7 @@ function ChannelsCard({ slug }: { slug: string }) {
                       const { channel } = await api.update_channel(c.id, { archived: !c.archived });
                       upsert_channel(channel);
                     } catch (err) {
-                      set_error(error_text(err));
+                      set_error(err);
                     }
                   }}>
                     {c.archived ? t('unarchive') : t('archive')}
@@ -74,18 +81,7 @@ function ChannelsCard({ slug }: { slug: string }) {
           </li>
         ))}
       </ul>
-      <form class="form form--inline" noValidate onSubmit={(e) => {
-        e.preventDefault();
-        void submit(f, async () => {
-          const { channel } = await api.create_channel(slug, f.values.name.trim());
-          upsert_channel(channel);
-          f.set_values({ name: '' });
-        });
-      }}>
-        <FormError error={f.errors['']} />
-        <Field label={t('channel_name')} name="channel_name" value={f.values.name} onInput={f.set('name')} error={f.errors.name} maxLength={80} />
-        <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('create_channel')}</button>
-      </form>
+      <NewChannelForm slug={slug} inline />
     </section>
   );
 }
@@ -93,18 +89,27 @@ function ChannelsCard({ slug }: { slug: string }) {
 /** Invitation links; members see it too when the hosts let members invite (no private note then). */
 export function InvitationsCard({ slug, host = true }: { slug: string; host?: boolean }) {
   const [list, set_list] = useState<Invitation[] | null>(null);
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const f = use_form({ max_uses: '', expires_in_hours: '', note: '' });
   useEffect(() => {
-    api.list_invitations(slug).then((r) => set_list(r.invitations), (e) => set_error(error_text(e)));
+    api.list_invitations(slug).then((r) => set_list(r.invitations), set_error);
   }, [slug]);
   const tz = communities.get(slug)?.timezone;
   const now = Date.now();
+  // The link just made: brought into view, highlighted, its address selected for copying.
+  const [fresh, set_fresh] = useState('');
+  const fresh_el = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (!fresh || !fresh_el.current) return;
+    fresh_el.current.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    fresh_el.current.querySelector('input')?.focus({ preventScroll: true });
+  }, [fresh]);
 
   return (
     <section class="card" aria-labelledby="h-inv">
       <h2 id="h-inv">{t('invitations')}</h2>
       <FormError error={error} />
+      {host && <LocalAddressWarning urls={(list ?? []).map((x) => x.url)} />}
       <form class="form" noValidate onSubmit={(e) => {
         e.preventDefault();
         void submit(f, async () => {
@@ -115,6 +120,7 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
             ...(v.note.trim() ? { note: v.note.trim() } : {}),
           });
           set_list((l) => [invitation, ...(l ?? [])]);
+          set_fresh(invitation.code);
           f.set_values({ max_uses: '', expires_in_hours: '', note: '' });
         });
       }}>
@@ -133,16 +139,16 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
           const expired = inv.expires_at != null && Date.parse(inv.expires_at) < now;
           const dead = inv.revoked || expired;
           return (
-            <li class={'invitation' + (dead ? ' invitation--dead' : '')} key={inv.code} data-code={inv.code}>
+            <li class={'invitation' + (dead ? ' invitation--dead' : '') + (inv.code === fresh ? ' invitation--fresh' : '')} key={inv.code} data-code={inv.code} ref={inv.code === fresh ? fresh_el : undefined} data-fresh={inv.code === fresh ? '' : undefined}>
               <div class="invitation__url">
                 <label class="visually-hidden" for={`inv-${inv.code}`}>{t('invitation_link')}</label>
                 <input id={`inv-${inv.code}`} readOnly value={inv.url} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} data-testid="invitation-url" />
                 {!dead && <CopyButton text={inv.url} label={`${t('copy')} — ${t('invitation_link')}`} />}
               </div>
               <p class="muted small">
-                {inv.max_uses != null ? t('invite_uses', { uses: inv.uses, max: inv.max_uses }) : `${inv.uses} · ${t('unlimited')}`}
+                {inv.max_uses != null ? tn('invite_uses', inv.uses, { max: inv.max_uses }) : tn('invite_uses_unlimited', inv.uses)}
                 {' · '}
-                {inv.revoked ? t('revoked') : expired ? t('expired') : inv.expires_at ? t('invite_expires', { date: format_datetime(inv.expires_at, tz) }) : t('never_expires')}
+                {inv.revoked ? t('revoked') : expired ? t('expired') : inv.expires_at ? <span data-testid="invitation-expires">{t('invite_expires', { date: format_datetime_zoned(inv.expires_at, tz) })}</span> : t('never_expires')}
                 {inv.note && <> · <em>{inv.note}</em></>}
               </p>
               {!dead && (
@@ -151,7 +157,7 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
                     await api.revoke_invitation(inv.code);
                     set_list((l) => (l ?? []).map((x) => (x.code === inv.code ? { ...x, revoked: true } : x)));
                   } catch (e) {
-                    set_error(error_text(e));
+                    set_error(e);
                   }
                 }}>
                   {t('revoke')}
@@ -165,13 +171,44 @@ export function InvitationsCard({ slug, host = true }: { slug: string; host?: bo
   );
 }
 
+/** Whether an address only works on the server's own machine. */
+export function is_local_address(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The invitation links start with the server's public URL (docs/operations.md: `public_url`,
+ * `--public-url`). Still on localhost, they work for nobody else: say so, and how to set it.
+ * Before any link exists, the page's own address tells (the server refuses changes from any
+ * other origin than its public URL's).
+ */
+function LocalAddressWarning({ urls }: { urls: string[] }) {
+  const address = urls[0] ? new URL(urls[0]).origin : location.origin;
+  if (!is_local_address(address)) return null;
+  return (
+    <div class="warning" role="note" data-testid="local-address">
+      <Icon name="warning" />
+      <div>
+        <p><strong>{t('local_address_title', { address })}</strong></p>
+        <p>{t('local_address_body')}</p>
+        <p><code>--public-url https://salle.example.com</code> · <code>public_url = "https://salle.example.com"</code></p>
+      </div>
+    </div>
+  );
+}
+
 function SettingsCard({ slug }: { slug: string }) {
   const community = communities.get(slug)!;
   const [quota, set_quota] = useState(String(community.member_invite_quota ?? 5));
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [saved, set_saved] = useState(false);
   const save = async (b: { members_can_invite?: boolean; member_invite_quota?: number }) => {
-    set_error('');
+    set_error(null);
     set_saved(false);
     try {
       const r = await api.update_community(slug, b);
@@ -179,7 +216,7 @@ function SettingsCard({ slug }: { slug: string }) {
       changed();
       set_saved(true);
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
   return (

@@ -42,40 +42,174 @@ export function t(key: Key, vars?: Record<string, string | number>): string {
   return s;
 }
 
+/**
+ * A failure kept as data (its code, the field at fault, what to fill in), worded only when
+ * shown: a form's errors follow a language switch. Codes are the server's (docs/api.md) plus the
+ * app's own: `network`, `required` (an empty field, checked before sending), `generic`.
+ */
+export interface Problem {
+  code: string;
+  field?: string;
+  retry_after?: number;
+  /** The code point a name may not hold (U+202E), read from the server's message. */
+  char?: string;
+  /** What an unexpected failure said, for `generic`. */
+  detail?: string;
+}
+
+/** The words of each error code, in both languages (tests/unit checks every code of docs/api.md). */
+export const ERROR_MESSAGES: Record<string, Key> = {
+  network: 'err_network',
+  malformed_json: 'err_malformed',
+  json_too_deep: 'err_malformed',
+  malformed_request: 'err_malformed',
+  method_not_allowed: 'err_malformed',
+  unsupported_media_type: 'err_malformed',
+  unauthenticated: 'err_unauthenticated',
+  invalid_credentials: 'err_invalid_credentials',
+  forbidden: 'err_forbidden',
+  csrf_rejected: 'err_csrf_rejected',
+  removed_from_community: 'err_removed_from_community',
+  not_found: 'err_not_found',
+  email_taken: 'err_email_taken',
+  slug_taken: 'err_slug_taken',
+  channel_archived: 'err_channel_archived',
+  limit_reached: 'err_limit_reached',
+  invitation_expired: 'invite_expired_title',
+  invitation_used_up: 'invite_used_up_title',
+  invitation_revoked: 'invite_revoked_title',
+  payload_too_large: 'err_payload_too_large',
+  invalid_field: 'err_invalid_field',
+  required: 'err_required',
+  rate_limited: 'err_rate_limited',
+  rate_limited_log_in: 'err_rate_limited_log_in',
+  too_many_connections: 'err_too_many_connections',
+  headers_too_large: 'err_headers_too_large',
+  internal: 'err_internal',
+};
+
+/** What the app says of an invalid field, by the field's API name (never shown as such). */
+export const FIELD_MESSAGES: Record<string, Key> = {
+  email: 'err_field_email',
+  password: 'err_field_password',
+  new_password: 'err_field_password',
+  current_password: 'err_field_current_password',
+  display_name: 'err_field_display_name',
+  name: 'err_field_name',
+  slug: 'err_field_slug',
+  description: 'err_field_description',
+  locale: 'err_field_locale',
+  timezone: 'err_field_timezone',
+  max_uses: 'err_field_max_uses',
+  expires_in_hours: 'err_field_expires_in_hours',
+  note: 'err_field_note',
+  member_invite_quota: 'err_field_member_invite_quota',
+  body: 'err_field_body',
+  emoji: 'err_field_emoji',
+};
+
+/** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */
+export function problem_of(e: unknown): Problem {
+  if (e instanceof ApiError) {
+    const char = e.code === 'invalid_field' ? /U\+[0-9A-F]{4,6}/.exec(e.message)?.[0] : undefined;
+    return { code: e.code, field: e.field, retry_after: e.retry_after, char, detail: e.message };
+  }
+  if (e && typeof e === 'object' && typeof (e as Problem).code === 'string') return e as Problem;
+  return { code: 'generic', detail: String(e) };
+}
+
+/** The sentence for a Problem, in the current language. */
+export function problem_text(p: Problem): string {
+  if (p.code === 'invalid_field') {
+    if (p.char) return t('err_field_char', { char: p.char });
+    const key = p.field ? FIELD_MESSAGES[p.field] : undefined;
+    return t(key ?? 'err_invalid_field');
+  }
+  const key = ERROR_MESSAGES[p.code];
+  if (key) return t(key, { seconds: p.retry_after ?? 60 });
+  // A code this app does not know yet (a newer server): still a sentence, never the raw text.
+  return t('err_generic', { message: p.code === 'generic' ? p.detail ?? '' : p.code });
+}
+
 /** A person-readable sentence for any failure, from the server's error code. */
 export function error_text(e: unknown): string {
-  if (!(e instanceof ApiError)) return t('err_generic', { message: String(e) });
-  switch (e.code) {
-    case 'network': return t('err_network');
-    case 'invalid_credentials': return t('err_invalid_credentials');
-    case 'email_taken': return t('err_email_taken');
-    case 'slug_taken': return t('err_slug_taken');
-    case 'rate_limited': return t('err_rate_limited', { seconds: e.retry_after ?? 60 });
-    case 'forbidden': return t('err_forbidden');
-    case 'removed_from_community': return t('err_removed_from_community');
-    case 'not_found': return t('err_not_found');
-    case 'channel_archived': return t('err_channel_archived');
-    case 'payload_too_large': return t('err_payload_too_large');
-    case 'internal': return t('err_internal');
-    // The server writes invalid_field messages in the caller's language and names the rule broken.
-    case 'invalid_field': return e.message || t('err_invalid_field');
-    default: return e.message || t('err_generic', { message: e.code });
-  }
+  return problem_text(problem_of(e));
 }
 
 /** A refused log-in: too many attempts also says that an emailed link still works. */
+export function log_in_problem(e: unknown): Problem {
+  const p = problem_of(e);
+  return p.code === 'rate_limited' ? { ...p, code: 'rate_limited_log_in' } : p;
+}
 export function log_in_error_text(e: unknown): string {
-  if (e instanceof ApiError && e.code === 'rate_limited') return t('err_rate_limited_log_in', { seconds: e.retry_after ?? 60 });
-  return error_text(e);
+  return problem_text(log_in_problem(e));
 }
 
 /** Which form field an error belongs to, so it can be shown next to it. */
 export function error_field(e: unknown): string | undefined {
-  if (!(e instanceof ApiError)) return undefined;
-  if (e.field) return e.field;
-  if (e.code === 'email_taken') return 'email';
-  if (e.code === 'slug_taken') return 'slug';
+  const p = problem_of(e);
+  if (p.field) return p.field;
+  if (p.code === 'email_taken') return 'email';
+  if (p.code === 'slug_taken') return 'slug';
   return undefined;
+}
+
+// ---- Numbers: plurals and ordinals by the language's own rules (Intl.PluralRules).
+
+type PluralBase = { [K in Key]: K extends `${infer B}_other` ? B : never }[Key];
+const plural_rules = new Map<string, Intl.PluralRules>();
+function rules(type: Intl.PluralRuleType): Intl.PluralRules {
+  const k = current + type;
+  let r = plural_rules.get(k);
+  if (!r) plural_rules.set(k, (r = new Intl.PluralRules(current === 'fr' ? 'fr-CA' : 'en-CA', { type })));
+  return r;
+}
+
+/**
+ * The form of `base` for `count`: `base_one`, `base_other` (and `_many`, `_two`… when the
+ * language has them) chosen by Intl.PluralRules. French counts 0 and 1 as one (« 0 place »),
+ * English 1 only. `count` fills {count} unless vars say otherwise.
+ */
+export function tn(base: PluralBase, count: number, vars: Record<string, string | number> = {}): string {
+  const dict = dicts[current] as Record<string, string>;
+  const form = `${base}_${rules('cardinal').select(count)}`;
+  const key = (form in dict ? form : `${base}_other`) as Key;
+  return t(key, { count, ...vars });
+}
+
+/** 1er, 2e (French); 1st, 2nd, 3rd, 4th, 11th, 21st (English). */
+export function format_ordinal(n: number): string {
+  const cat = rules('ordinal').select(n);
+  const key = (`ord_${cat}` in dicts[current] ? `ord_${cat}` : 'ord_other') as Key;
+  return `${n}${t(key)}`;
+}
+
+// ---- Time zones
+
+/** The device's time zone. */
+export function device_zone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Whether `tz` shows another time than the device's at that instant. */
+export function zone_differs(iso: string, tz?: string): boolean {
+  if (!tz) return false;
+  const probe: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' };
+  return fmt(probe, tz).format(new Date(iso)) !== fmt(probe).format(new Date(iso));
+}
+
+/** "Toronto time" for America/Toronto: the zone's city, in words. */
+export function zone_label(tz: string): string {
+  return t('zone_time', { city: (tz.split('/').pop() ?? tz).replace(/_/g, ' ') });
+}
+
+/**
+ * A date and time in the community's zone, labelled with it when the device is elsewhere, so
+ * everyone reads the same instant the same way: « 3 décembre 2026 à 14 h 00 (heure de Toronto) ».
+ */
+export function format_datetime_zoned(iso: string, tz?: string): string {
+  const s = format_datetime(iso, tz);
+  return zone_differs(iso, tz) ? `${s} (${zone_label(tz!)})` : s;
 }
 
 const date_formats = new Map<string, Intl.DateTimeFormat>();
@@ -97,9 +231,10 @@ function fmt(opts: Intl.DateTimeFormatOptions, tz?: string) {
 export function format_time(iso: string, tz?: string): string {
   const d = new Date(iso);
   const today = fmt({ dateStyle: 'medium' }, tz).format(new Date());
-  const day = fmt({ dateStyle: 'medium' }, tz).format(d);
+  const same_day = fmt({ dateStyle: 'medium' }, tz).format(d) === today;
+  const day = with_ordinal_day(fmt({ dateStyle: 'medium' }, tz), d);
   const time = fmt({ timeStyle: 'short' }, tz).format(d);
-  return day === today ? time : `${day} ${time}`;
+  return same_day ? time : `${day} ${time}`;
 }
 
 /** Time of day only (the chat shows the day in separators). */
@@ -117,15 +252,27 @@ export function day_label(iso: string, tz?: string): string {
   const key = day_key(iso, tz);
   if (key === day_key(new Date(), tz)) return t('today');
   if (key === day_key(new Date(Date.now() - 86400000), tz)) return t('yesterday');
-  return fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, tz).format(new Date(iso));
+  return with_ordinal_day(fmt({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }, tz), new Date(iso));
+}
+
+/**
+ * A formatted date whose day of the month is an ordinal where the language writes one: French
+ * says « le 1er décembre » (the first only: « le 2 décembre »). English dates keep the cardinal.
+ */
+function with_ordinal_day(f: Intl.DateTimeFormat, d: Date): string {
+  if (current !== 'fr') return f.format(d);
+  return f
+    .formatToParts(d)
+    .map((p) => (p.type === 'day' && rules('ordinal').select(Number(p.value)) === 'one' ? format_ordinal(Number(p.value)) : p.value))
+    .join('');
 }
 
 export function format_date(iso: string, tz?: string): string {
-  return fmt({ dateStyle: 'long' }, tz).format(new Date(iso));
+  return with_ordinal_day(fmt({ dateStyle: 'long' }, tz), new Date(iso));
 }
 
 export function format_datetime(iso: string, tz?: string): string {
-  return fmt({ dateStyle: 'long', timeStyle: 'short' }, tz).format(new Date(iso));
+  return with_ordinal_day(fmt({ dateStyle: 'long', timeStyle: 'short' }, tz), new Date(iso));
 }
 
 /**

@@ -3,23 +3,26 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Member, Removal } from '../api';
-import { error_text, format_date, t } from '../i18n';
+import { format_date, t, tn } from '../i18n';
 import { session } from '../state';
 import { communities, is_host, load_members, members_by_slug, membership_of } from '../communities/state';
 import { PaneHead } from '../communities/layout';
 import { FormError, Notice } from '../ui/form';
 import { hue, initials } from '../ui/shell';
 import { InvitationsCard } from '../host/host';
+import { ask_confirm } from '../ui/confirm';
+import { show_toast } from '../ui/toast';
+import { Icon } from '../ui/icons';
 
 /** Numbers 1 to FOUNDING are the founding cohort. */
 export const FOUNDING = 10;
 
 export function MembersPage({ slug }: { slug: string }) {
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   // Bumped by a removal, so that the hosts' list of removed people loads again.
   const [removals, set_removals] = useState(0);
   useEffect(() => {
-    load_members(slug).catch((e) => set_error(error_text(e)));
+    load_members(slug).catch(set_error);
   }, [slug]);
   const members = members_by_slug.get(slug) ?? [];
   const host = is_host(slug);
@@ -28,28 +31,30 @@ export function MembersPage({ slug }: { slug: string }) {
   const name_of = (id: number | null) => members.find((m) => m.account_id === id)?.display_name;
 
   const remove = async (m: Member) => {
-    if (!confirm(t('remove_confirm', { name: m.display_name }))) return;
+    if (!(await ask_confirm({ title: t('remove_confirm_title', { name: m.display_name }), body: t('remove_confirm'), confirm: t('remove'), danger: true }))) return;
     try {
       await api.remove_member(slug, m.account_id);
       members_by_slug.set(slug, members.filter((x) => x.account_id !== m.account_id));
       set_removals((n) => n + 1);
+      show_toast(t('removed_done', { name: m.display_name }));
       await load_members(slug);
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
   const set_role = async (m: Member, role: 'host' | 'member') => {
     try {
       await api.set_member_role(slug, m.account_id, role);
+      show_toast(t(role === 'host' ? 'made_host_done' : 'made_member_done', { name: m.display_name }));
       await load_members(slug);
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
 
   return (
     <section class="scroll-pane">
-      <PaneHead slug={slug} title={t('members_title')} sub={t('members_count', { count: communities.get(slug)?.member_count ?? members.length })} />
+      <PaneHead slug={slug} title={t('members_title')} sub={tn('members_count', communities.get(slug)?.member_count ?? members.length)} />
       <div class="pane__body">
         <FormError error={error} />
         {!host && communities.get(slug)?.members_can_invite && <InvitationsCard slug={slug} host={false} />}
@@ -65,7 +70,7 @@ export function MembersPage({ slug }: { slug: string }) {
                   <div class="member__line">
                     <strong>{m.display_name}</strong>
                     <span class="number">{t('member_number', { number: m.member_number })}</span>
-                    {founding && <span class="tag tag--founding" title={t('founding_member')}>★ {t('founding_member')}</span>}
+                    {founding && <span class="tag tag--founding" title={t('founding_member')}><Icon name="star" size={14} /> {t('founding_member')}</span>}
                     {m.role !== 'member' && <span class="tag">{m.role === 'owner' ? t('role_owner') : t('role_host')}</span>}
                   </div>
                   <p class="muted small">
@@ -98,24 +103,24 @@ export function MembersPage({ slug }: { slug: string }) {
 /** The people hosts removed, who may not rejoin by any link until a host lets them back in. */
 function RemovedCard({ slug, reload }: { slug: string; reload: number }) {
   const [list, set_list] = useState<Removal[] | null>(null);
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [done, set_done] = useState('');
   const owner = membership_of(slug)?.role === 'owner';
   const tz = communities.get(slug)?.timezone;
   useEffect(() => {
-    api.list_removed(slug).then((r) => set_list(r.removed), (e) => set_error(error_text(e)));
+    api.list_removed(slug).then((r) => set_list(r.removed), set_error);
   }, [slug, reload]);
 
   const let_back = async (r: Removal) => {
-    if (!confirm(t('let_back_in_confirm', { name: r.display_name }))) return;
-    set_error('');
+    if (!(await ask_confirm({ title: t('let_back_in_title', { name: r.display_name }), body: t('let_back_in_confirm'), confirm: t('let_back_in_short') }))) return;
+    set_error(null);
     set_done('');
     try {
       await api.let_back_in(slug, r.account_id);
       set_list((l) => (l ?? []).filter((x) => x.account_id !== r.account_id));
       set_done(t('let_back_in_done', { name: r.display_name }));
     } catch (e) {
-      set_error(error_text(e));
+      set_error(e);
     }
   };
 

@@ -32,14 +32,25 @@ export function ConnectionBanner() {
   );
 }
 
-export function TopBar({ children }: { children?: ComponentChildren }) {
+/**
+ * The bar atop every screen. Inside a community, the community leads it (its name, and its logo
+ * once files exist), not the product: it is her place.
+ */
+export function TopBar({ children, community }: { children?: ComponentChildren; community?: { name: string; slug: string } }) {
   return (
     <header class="topbar">
       <a class="skip" href="#main">{t('skip_to_content')}</a>
-      <Link href="/" class="brand">
-        <img src="/icon.svg" alt="" width={28} height={28} />
-        <span>{t('app_name')}</span>
-      </Link>
+      {community ? (
+        <Link href={`/c/${community.slug}`} class="brand brand--community">
+          <span class="brand__mark" aria-hidden="true">{initials(community.name)}</span>
+          <span class="brand__name" data-testid="topbar-community">{community.name}</span>
+        </Link>
+      ) : (
+        <Link href="/" class="brand">
+          <img src="/icon.svg" alt="" width={28} height={28} />
+          <span>{t('app_name')}</span>
+        </Link>
+      )}
       <div class="topbar__end">
         {children}
         <LanguageSwitch />

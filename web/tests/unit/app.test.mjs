@@ -51,7 +51,8 @@ test('errors: server codes become sentences in the person’s language, next to 
   assert.match(i18n.error_text(taken), /déjà un compte/);
   const invalid = new api.ApiError(422, 'invalid_field', 'Le champ « password » est trop court.', 'password');
   assert.equal(i18n.error_field(invalid), 'password');
-  assert.equal(i18n.error_text(invalid), 'Le champ « password » est trop court.');
+  // The app's own words, never the server's, which name the field by its API name.
+  assert.equal(i18n.error_text(invalid), fr.err_field_password);
   assert.match(i18n.error_text(new api.ApiError(429, 'rate_limited', 'x', undefined, 42)), /42 secondes/);
 });
 

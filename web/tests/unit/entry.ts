@@ -10,3 +10,5 @@ export { dispatch, positions, resume_frame, forget_positions, start_stream, stop
 export * as journal from '../../src/journal';
 export * as account_session from '../../src/accounts/session';
 export * as sessions_ui from '../../src/accounts/sessions';
+export * as checklist from '../../src/host/checklist';
+export { is_local_address } from '../../src/host/host';
