@@ -10,3 +10,7 @@ export { dispatch, positions, resume_frame, forget_positions, start_stream, stop
 export * as journal from '../../src/journal';
 export * as account_session from '../../src/accounts/session';
 export * as sessions_ui from '../../src/accounts/sessions';
+export * as drafts from '../../src/chat/drafts';
+export * as typing from '../../src/chat/typing';
+export * as emoji from '../../src/chat/emoji';
+export * as joins from '../../src/chat/joins';
