@@ -13,6 +13,8 @@ import { HostPage } from './host/host';
 import { channels_by_id } from './communities/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
+import { Toasts } from './ui/toast';
+import { Confirmations } from './ui/confirm';
 
 /** Goes to `to`, unless the route changed meanwhile (effects run after paint: a redirect
  * rendered for /login must not undo the navigation that followed the log-in). */
@@ -38,7 +40,18 @@ function use_title() {
   }, [title]);
 }
 
+/** The app shell: the screen of the route, and the toasts and confirmations over every screen. */
 export function App() {
+  return (
+    <>
+      <Screen />
+      <Toasts />
+      <Confirmations />
+    </>
+  );
+}
+
+function Screen() {
   use_state_changes();
   use_title();
   const p = path();

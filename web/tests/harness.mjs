@@ -184,6 +184,14 @@ export async function a11y(page, screen) {
   }
 }
 
+/** Answers the app's confirmation sheet (ask_confirm) with its confirm button. */
+export async function confirm_sheet(page, label) {
+  const sheet = page.getByTestId('confirm').getByRole('dialog');
+  await sheet.waitFor();
+  await sheet.getByRole('button', { name: label, exact: true }).click();
+  await sheet.waitFor({ state: 'detached' });
+}
+
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });

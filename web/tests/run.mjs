@@ -3,7 +3,7 @@
 // two people in two browser contexts against the real server (PETITESALLE_BIN).
 import fs from 'node:fs';
 import path from 'node:path';
-import { DESKTOP, PHONE, REPO, a11y, compose, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
+import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
   fr: {
@@ -11,7 +11,7 @@ const T = {
     sign_up: 'Créer mon compte', log_in: 'Me connecter', display_name: 'Ton nom affiché', email: 'Courriel', password: 'Mot de passe',
     create_community: 'Créer une communauté', community_name: 'Nom de la communauté', community_description: 'Description', create: 'Créer',
     channel_name: 'Nom du canal', create_channel: 'Créer le canal', max_uses: 'Nombre de places', expires_in_hours: 'Expire dans (heures)', note: 'Note privée', create_invitation: 'Créer le lien',
-    invites: (n) => `${n} t’invite`, session_expired: 'Ta session a pris fin', members_can_invite: 'Les membres peuvent inviter du monde', rename: 'Renommer', rename_label: (n) => `Nouveau nom pour #${n}`, save_btn: 'Enregistrer', revoke: 'Annuler le lien', revoked_title: 'Cette invitation a été annulée', remove: (n) => `Retirer ${n}`, no_community: 'Tu n’as pas encore de communauté', language: 'Langue', other_account: 'My account', after_expiry: 'Toujours là?', member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
+    invites: (n) => `${n} t’invite`, session_expired: 'Ta session a pris fin', members_can_invite: 'Les membres peuvent inviter du monde', rename: 'Renommer', rename_label: (n) => `Nouveau nom pour #${n}`, save_btn: 'Enregistrer', revoke: 'Annuler le lien', revoked_title: 'Cette invitation a été annulée', remove: (n) => `Retirer ${n}`, remove_btn: 'Retirer', let_back_in_btn: 'Laisser revenir', no_community: 'Tu n’as pas encore de communauté', language: 'Langue', other_account: 'My account', after_expiry: 'Toujours là?', member2: 'membre nº 2', message: 'Message', offline: 'Hors ligne', pending: 'En attente d’envoi',
     react: 'Réagir', react_with: 'Réagir avec 👍', poster: 'Voici l’affiche du show', poster_alt: 'L’affiche', image_words: ['"Image :"', '"— touche pour l’ouvrir"'], reply_in_thread: 'Répondre dans un fil', one_reply: '1 réponse', thread: 'Fil de discussion', close_thread: 'Fermer le fil',
     members: 'Membres', founding: 'Première génération', invited_by: (n) => `grâce à ${n}`, host_tools: 'Outils d’hôte', account: 'Mon compte', log_out: 'Me déconnecter',
     email_me_link: 'M’envoyer un lien par courriel', link_sent: 'Regarde tes courriels', expired_title: 'Cette invitation est expirée', new_messages: 'Nouveaux messages',
@@ -20,14 +20,14 @@ const T = {
     host: 'Ana Tremblay', guest: 'Béa Gagnon',
     this_device: 'Cet appareil', end_session_on: 'Fermer la session sur', end_session_done: 'C’est fait : la session sur', end_others: 'Fermer toutes les autres sessions', others_ended: '2 sessions fermées. Il ne reste que celle-ci.',
     away_1: 'Qui apporte les chaises?', away_1_edited: 'Qui apporte les chaises? Et les tables?', away_2: 'Oups, mauvais canal', host_renamed: 'Ana T.',
-    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', deleted: 'Ce message a été supprimé.',
+    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', delete_btn: 'Supprimer', deleted: 'Ce message a été supprimé.',
   },
   en: {
     accept_language: 'en-CA,en',
     sign_up: 'Create my account', log_in: 'Log in', display_name: 'Your display name', email: 'Email', password: 'Password',
     create_community: 'Create a community', community_name: 'Community name', community_description: 'Description', create: 'Create',
     channel_name: 'Channel name', create_channel: 'Create channel', max_uses: 'Number of spots', expires_in_hours: 'Expires in (hours)', note: 'Private note', create_invitation: 'Create link',
-    invites: (n) => `${n} invites you`, session_expired: 'Your session ended', members_can_invite: 'Members can invite people', rename: 'Rename', rename_label: (n) => `New name for #${n}`, save_btn: 'Save', revoke: 'Withdraw link', revoked_title: 'This invitation was withdrawn', remove: (n) => `Remove ${n}`, no_community: 'You don’t have a community yet', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
+    invites: (n) => `${n} invites you`, session_expired: 'Your session ended', members_can_invite: 'Members can invite people', rename: 'Rename', rename_label: (n) => `New name for #${n}`, save_btn: 'Save', revoke: 'Withdraw link', revoked_title: 'This invitation was withdrawn', remove: (n) => `Remove ${n}`, remove_btn: 'Remove', let_back_in_btn: 'Let back in', no_community: 'You don’t have a community yet', language: 'Language', other_account: 'Mon compte', after_expiry: 'Still here?', member2: 'member #2', message: 'Message', offline: 'Offline', pending: 'Waiting to send',
     react: 'React', react_with: 'React with 👍', poster: 'Here is the show’s poster', poster_alt: 'The poster', image_words: ['"Image:"', '"— tap to open"'], reply_in_thread: 'Reply in thread', one_reply: '1 reply', thread: 'Thread', close_thread: 'Close thread',
     members: 'Members', founding: 'First generation', invited_by: (n) => `invited by ${n}`, host_tools: 'Host tools', account: 'My account', log_out: 'Log out',
     email_me_link: 'Email me a link', link_sent: 'Check your email', expired_title: 'This invitation has expired', new_messages: 'New messages',
@@ -36,7 +36,7 @@ const T = {
     host: 'Sam Leblanc', guest: 'Jo Roy',
     this_device: 'This device', end_session_on: 'End the session on', end_session_done: 'Done: the session on', end_others: 'End all other sessions', others_ended: '2 sessions ended. Only this one is left.',
     away_1: 'Who brings the chairs?', away_1_edited: 'Who brings the chairs? And the tables?', away_2: 'Oops, wrong channel', host_renamed: 'Sam L.',
-    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', deleted: 'This message was deleted.',
+    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', delete_btn: 'Delete', deleted: 'This message was deleted.',
   },
 };
 
@@ -89,7 +89,11 @@ async function story(browser, server, lang) {
   for (const [who, p] of [['host', host], ['guest', guest]]) {
     p.on('pageerror', (e) => console.log(`       [${lang} ${who} page error] ${e.message}`));
     p.setDefaultTimeout(15000); // generous: CI runs the server under ASan
-    p.on('dialog', (d) => void d.accept());
+    // The app asks in its own sheets (ask_confirm): a browser dialog is a bug, refused here.
+    p.on('dialog', (d) => {
+      console.log(`       [${lang} ${who} browser dialog, refused] ${d.message()}`);
+      void d.dismiss();
+    });
   }
   let slug = '';
   let invite_url = '';
@@ -342,6 +346,7 @@ async function story(browser, server, lang) {
       const m = msg(guest, t.edited_text);
       await m.click();
       await m.getByRole('button', { name: t.delete }).click();
+      await confirm_sheet(guest, t.delete_btn);
       await host.locator('.messages .msg--deleted', { hasText: t.deleted }).waitFor();
       if (await msg(host, t.edited_text).count()) throw new Error('the deleted text is still shown to the host');
     });
@@ -500,7 +505,8 @@ async function story(browser, server, lang) {
         }
         await guest.reload();
         await guest.waitForFunction(() => document.querySelectorAll('[data-testid=sessions] li').length === 3);
-        await guest.getByRole('button', { name: t.end_others }).click(); // the confirm is accepted
+        await guest.getByRole('button', { name: t.end_others }).click();
+        await confirm_sheet(guest, t.end_others);
         await guest.getByText(t.others_ended).waitFor();
         const rows = guest.getByTestId('sessions').locator('li');
         if ((await rows.count()) !== 1 || !(await rows.first().getAttribute('data-current'))) throw new Error('more than this device is listed');
@@ -643,6 +649,7 @@ async function story(browser, server, lang) {
     await check('host removes the guest: the guest loses access at once', async () => {
       await host.goto(`${base}/c/${slug}/members`);
       await host.getByRole('button', { name: t.remove(t.guest) }).click();
+      await confirm_sheet(host, t.remove_btn);
       await host.locator('.member[data-number="2"]').waitFor({ state: 'detached' });
       await guest.getByRole('heading', { name: t.no_community }).waitFor();
       const r = await guest_ctx.request.get(`${base}/api/v1/communities/${slug}`);
@@ -662,6 +669,7 @@ async function story(browser, server, lang) {
       await a11y(host, 'members with the removed list');
       await shots(host, `${lang}-15-removed-list`);
       await row.getByRole('button', { name: t.let_back_in(t.guest) }).click();
+      await confirm_sheet(host, t.let_back_in_btn);
       await host.getByText(t.let_back_done(t.guest)).waitFor();
       await row.waitFor({ state: 'detached' });
       await guest.goto(invite_url);

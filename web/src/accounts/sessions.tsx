@@ -6,6 +6,7 @@ import * as api from '../api';
 import type { SessionInfo } from '../api';
 import { error_text, format_datetime, format_relative, t } from '../i18n';
 import { FormError, Notice } from '../ui/form';
+import { ask_confirm } from '../ui/confirm';
 
 /** What a session row says under its device: the last use, or when it was opened. */
 export function session_when(s: SessionInfo, now = Date.now()): string {
@@ -48,7 +49,7 @@ export function SessionsCard({ reload = 0 }: { reload?: number }) {
     }
   };
   const end_others = async () => {
-    if (!confirm(t('end_other_sessions_confirm'))) return;
+    if (!(await ask_confirm({ title: t('end_other_sessions_title'), body: t('end_other_sessions_confirm'), confirm: t('end_other_sessions'), danger: true }))) return;
     set_error('');
     set_done('');
     set_busy(true);

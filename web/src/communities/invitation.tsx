@@ -7,6 +7,7 @@ import { navigate, session } from '../state';
 import { FormError } from '../ui/form';
 import { Page } from '../ui/shell';
 import { Link } from '../ui/link';
+import { Icon } from '../ui/icons';
 import { LogInForm, SignUpForm } from '../accounts/auth';
 import { load_me } from '../accounts/session';
 
@@ -101,7 +102,7 @@ function DeadInvitation({ reason }: { reason: Dead }) {
   return (
     <Page narrow>
       <section class="card dead" data-reason={reason}>
-        <div class="dead__icon" aria-hidden="true">🎟️</div>
+        <div class="dead__icon"><Icon name="ticket" size={44} /></div>
         <h1>{title}</h1>
         <p>{body}</p>
         <Link href="/" class="btn">{t('go_home')}</Link>

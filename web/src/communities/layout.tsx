@@ -8,6 +8,7 @@ import { navigate, session } from '../state';
 import { ConnectionBanner, TopBar } from '../ui/shell';
 import { Link } from '../ui/link';
 import { FormError } from '../ui/form';
+import { Icon } from '../ui/icons';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
 export type View = 'home' | 'chat' | 'members' | 'host';
@@ -44,7 +45,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
           {show_welcome && membership && (
             <p class="welcome-note" role="status">
               {t('welcome_member', { number: welcome })}
-              <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}>✕</button>
+              <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}><Icon name="close" size={18} /></button>
             </p>
           )}
           <FormError error={error} />
@@ -69,9 +70,9 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
             ))}
           </ul>
           <ul class="sidebar__links">
-            <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}>👥 {t('members')}</Link></li>
-            {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}>🎛️ {t('host_tools')}</Link></li>}
-            <li><Link href="/account" class="navlink">⚙️ {t('account')}</Link></li>
+            <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}><Icon name="members" /> {t('members')}</Link></li>
+            {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}><Icon name="host" /> {t('host_tools')}</Link></li>}
+            <li><Link href="/account" class="navlink"><Icon name="account" /> {t('account')}</Link></li>
           </ul>
         </nav>
         <main id="main" tabIndex={-1} class="pane">
@@ -103,7 +104,7 @@ function CommunitySwitcher({ current }: { current: string }) {
 export function PaneHead(p: { slug: string; title: ComponentChildren; sub?: ComponentChildren; children?: ComponentChildren }) {
   return (
     <div class="pane__head">
-      <Link href={`/c/${p.slug}`} class="back" aria-label={t('back')}>‹</Link>
+      <Link href={`/c/${p.slug}`} class="back" aria-label={t('back')}><Icon name="back" size={26} /></Link>
       <div class="pane__title">
         <h1>{p.title}</h1>
         {p.sub && <p class="muted small">{p.sub}</p>}

@@ -10,6 +10,8 @@ import { PaneHead } from '../communities/layout';
 import { FormError, Notice } from '../ui/form';
 import { hue, initials } from '../ui/shell';
 import { InvitationsCard } from '../host/host';
+import { ask_confirm } from '../ui/confirm';
+import { Icon } from '../ui/icons';
 
 /** Numbers 1 to FOUNDING are the founding cohort. */
 export const FOUNDING = 10;
@@ -28,7 +30,7 @@ export function MembersPage({ slug }: { slug: string }) {
   const name_of = (id: number | null) => members.find((m) => m.account_id === id)?.display_name;
 
   const remove = async (m: Member) => {
-    if (!confirm(t('remove_confirm', { name: m.display_name }))) return;
+    if (!(await ask_confirm({ title: t('remove_confirm_title', { name: m.display_name }), body: t('remove_confirm'), confirm: t('remove'), danger: true }))) return;
     try {
       await api.remove_member(slug, m.account_id);
       members_by_slug.set(slug, members.filter((x) => x.account_id !== m.account_id));
@@ -65,7 +67,7 @@ export function MembersPage({ slug }: { slug: string }) {
                   <div class="member__line">
                     <strong>{m.display_name}</strong>
                     <span class="number">{t('member_number', { number: m.member_number })}</span>
-                    {founding && <span class="tag tag--founding" title={t('founding_member')}>★ {t('founding_member')}</span>}
+                    {founding && <span class="tag tag--founding" title={t('founding_member')}><Icon name="star" size={14} /> {t('founding_member')}</span>}
                     {m.role !== 'member' && <span class="tag">{m.role === 'owner' ? t('role_owner') : t('role_host')}</span>}
                   </div>
                   <p class="muted small">
@@ -107,7 +109,7 @@ function RemovedCard({ slug, reload }: { slug: string; reload: number }) {
   }, [slug, reload]);
 
   const let_back = async (r: Removal) => {
-    if (!confirm(t('let_back_in_confirm', { name: r.display_name }))) return;
+    if (!(await ask_confirm({ title: t('let_back_in_title', { name: r.display_name }), body: t('let_back_in_confirm'), confirm: t('let_back_in_short') }))) return;
     set_error('');
     set_done('');
     try {

@@ -10,7 +10,7 @@ import { spec } from 'node:test/reporters';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ps-web-unit-')), 'app.mjs');
-execFileSync(path.join(here, '../../node_modules/.bin/rolldown'), [path.join(here, 'entry.ts'), '--platform', 'node', '--format', 'esm', '--file', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(path.join(here, '../../node_modules/.bin/rolldown'), [path.join(here, 'entry.ts'), '--platform', 'node', '--module-types', '.css=empty', '--format', 'esm', '--file', out], { stdio: ['ignore', 'ignore', 'inherit'] });
 process.env.PS_WEB_UNIT_BUNDLE = out;
 const files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join(here, f));
 let failed = false;
