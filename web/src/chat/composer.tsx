@@ -59,7 +59,7 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
         value={text}
         placeholder={p.placeholder}
         maxLength={4000}
-        enterKeyHint={touch ? 'enter' : 'send'}
+        enterkeyhint={touch ? 'enter' : 'send'}
         aria-describedby={id + '-hint'}
         onInput={(e) => {
           const v = (e.currentTarget as HTMLTextAreaElement).value;

@@ -22,6 +22,8 @@ export interface Emoji {
   order: number;
   /** Folded words of both languages' label and tags. */
   words: string[];
+  /** Folded words of both languages' labels alone (a match there ranks higher). */
+  label_words: string[];
 }
 
 /** Lower case, no accents, ligatures spelled out: what two spellings of one word share. */
@@ -36,9 +38,22 @@ export function fold(s: string): string {
     .replace(/[’‘]/g, "'");
 }
 
-function words_of(e: CompactEmoji | undefined): string[] {
-  if (!e) return [];
-  return [e.label, ...(e.tags ?? [])].flatMap((w) => fold(w).split(/[\s:,.'()-]+/)).filter(Boolean);
+const SPLIT = /[\s:,.'()-]+/;
+
+function words_of(texts: string[]): string[] {
+  return texts.flatMap((w) => fold(w).split(SPLIT)).filter(Boolean);
+}
+
+/**
+ * The emoji as the server takes it: RGI and fully qualified. emojibase's `unicode` puts U+FE0F
+ * after every single code point (⭐️), where RGI wants it only after those shown as text by
+ * default (❤️, ☺️), not after those shown as emoji already (⭐, 👍). Sequences are taken as
+ * they are. A code point this engine does not know is recent, and so an emoji by default.
+ */
+export function rgi(e: Pick<CompactEmoji, 'hexcode' | 'unicode'>): string {
+  if (e.hexcode.includes('-')) return e.unicode;
+  const c = String.fromCodePoint(parseInt(e.hexcode, 16));
+  return /\p{Emoji_Presentation}/u.test(c) || !/\p{Emoji}/u.test(c) ? c : c + '\uFE0F';
 }
 
 /**
@@ -51,8 +66,10 @@ export function build_index(primary: CompactEmoji[], secondary: CompactEmoji[] =
   const out: Emoji[] = [];
   for (const e of primary) {
     if (e.group === undefined || e.group === 2) continue;
-    const words = new Set([...words_of(e), ...words_of(other.get(e.hexcode))]);
-    out.push({ unicode: e.unicode, label: e.label, group: e.group, order: e.order ?? 0, words: [...words] });
+    const o = other.get(e.hexcode);
+    const label_words = new Set(words_of([e.label, o?.label ?? '']));
+    const words = new Set([...label_words, ...words_of([...(e.tags ?? []), ...(o?.tags ?? [])])]);
+    out.push({ unicode: rgi(e), label: e.label, group: e.group, order: e.order ?? 0, words: [...words], label_words: [...label_words] });
   }
   out.sort((a, b) => a.order - b.order);
   return out;
@@ -60,26 +77,36 @@ export function build_index(primary: CompactEmoji[], secondary: CompactEmoji[] =
 
 /**
  * The entries matching every word of `query` (each the start of one of the emoji's words),
- * recent ones first, then those whose words match exactly, then in Unicode's order.
+ * recent ones first, then those whose name says it, then those whose words match exactly,
+ * the shorter names first, then in Unicode's order.
  */
 export function search(index: Emoji[], query: string, recent: string[] = [], limit = 90): Emoji[] {
-  const terms = fold(query).split(/[\s:,.'()-]+/).filter(Boolean);
+  const terms = fold(query).split(SPLIT).filter(Boolean);
   if (!terms.length) return [];
   const rank_recent = new Map(recent.map((u, i) => [u, i]));
-  const scored: { e: Emoji; exact: number }[] = [];
+  const scored: { e: Emoji; named: number; exact: number }[] = [];
   for (const e of index) {
     let exact = 0;
+    let named = 0;
     let ok = true;
     for (const t of terms) {
+      if (e.label_words.some((w) => w.startsWith(t))) named += 1;
       if (e.words.includes(t)) exact += 1;
       else if (!e.words.some((w) => w.startsWith(t))) {
         ok = false;
         break;
       }
     }
-    if (ok) scored.push({ e, exact });
+    if (ok) scored.push({ e, named, exact });
   }
-  scored.sort((a, b) => (rank_recent.get(a.e.unicode) ?? Infinity) - (rank_recent.get(b.e.unicode) ?? Infinity) || b.exact - a.exact || a.e.order - b.e.order);
+  scored.sort(
+    (a, b) =>
+      (rank_recent.get(a.e.unicode) ?? Infinity) - (rank_recent.get(b.e.unicode) ?? Infinity) ||
+      b.named - a.named ||
+      b.exact - a.exact ||
+      a.e.label_words.length - b.e.label_words.length ||
+      a.e.order - b.e.order,
+  );
   return scored.slice(0, limit).map((s) => s.e);
 }
 

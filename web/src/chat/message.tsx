@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Message as Msg, Member } from '../api';
-import { error_text, format_clock, format_time, t } from '../i18n';
+import { format_clock, format_time, t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
 import { note_emoji_used, quick_emoji } from './emoji';
