@@ -192,11 +192,6 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
           </button>
         )}
       </div>
-      {on_more && (
-        <button type="button" class="msg__more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}>
-          <span aria-hidden="true">…</span>
-        </button>
-      )}
       <div class="msg__actions" role="toolbar" aria-label={t('message_actions', { name: m.author.display_name })} onKeyDown={(e) => e.key === 'Escape' && set_picker(false)}>
         <button type="button" class="icon-btn" aria-label={t('react')} aria-expanded={picker} onClick={() => set_picker(!picker)}>☺</button>
         {!in_thread && (
@@ -211,6 +206,12 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
           </div>
         )}
       </div>
+      {/* After the toolbar: Tab from a message reaches its quick reactions first. */}
+      {on_more && (
+        <button type="button" class="msg__more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}>
+          <span aria-hidden="true">…</span>
+        </button>
+      )}
     </article>
   );
 }
