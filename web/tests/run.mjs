@@ -344,7 +344,7 @@ async function story(browser, server, lang) {
       await guest.getByTestId('message-sheet').getByRole('button', { name: t.edit }).click();
       const box = guest.getByRole('textbox', { name: t.edit, exact: true });
       await box.fill(t.edited_text);
-      await m.getByRole('button', { name: t.save, exact: true }).click();
+      await guest.locator('.msg__edit').getByRole('button', { name: t.save, exact: true }).click(); // on the phone, Enter adds a line
       await msg(host, t.edited_text).getByText(t.edited).waitFor();
     });
 
