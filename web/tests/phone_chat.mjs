@@ -297,12 +297,13 @@ async function one_language(browser, server, lang) {
       const toast = guest.getByTestId('toast').filter({ hasText: t.deleted_toast });
       await toast.waitFor();
       await msg(guest, t.mine_1).waitFor({ state: 'detached' });
-      await a11y(guest, 'undo toast (phone)');
-      await shot(guest, `phone-chat-${lang}-07-undo-toast-phone`);
       await toast.getByRole('button', { name: t.undo }).click();
       await msg(guest, t.mine_1).waitFor();
       // Deleted and left alone: gone for the host once the toast has gone.
       await open_delete(mine);
+      await toast.waitFor();
+      await a11y(guest, 'undo toast (phone)');
+      await shot(guest, `phone-chat-${lang}-07-undo-toast-phone`);
       await host.locator(`.messages [data-id="${gone_id}"]`).waitFor({ state: 'detached', timeout: 15000 });
       await host.locator('.messages .msg--deleted').first().waitFor();
       const latest = (await call(host_ctx, base, 'GET', `/channels/${first.id}/messages?limit=20`)).messages;

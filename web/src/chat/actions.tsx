@@ -108,7 +108,8 @@ function ActionList(p: Props & { m: Message; react: (m: Message, emoji: string) 
     const ok = await ask_confirm({ title: t('delete_confirm_title'), body: t('delete_confirm_body'), confirm: t('delete'), danger: true });
     if (!ok) return;
     const undo = delete_later(m.id, (e) => e && p.on_error(e));
-    show_toast(t('message_deleted_toast'), { action: { label: t('undo'), run: undo }, timeout_ms: UNDO_MS });
+    // A toast held open (pointer or focus on it) can outlive the delay: then it is too late.
+    show_toast(t('message_deleted_toast'), { action: { label: t('undo'), run: () => void (undo() || show_toast(t('delete_too_late'))) }, timeout_ms: UNDO_MS });
   };
   return (
     <>

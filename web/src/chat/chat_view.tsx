@@ -233,8 +233,11 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
     void load_older(channel_id);
   }
 
+  // Not a member by our memberships, and the server lists no channel for us: the person was
+  // removed or left (a membership made on another device since shows its channels all the same).
+  const not_member = !membership && !channels_by_slug.has(slug);
   const gone_code = error instanceof ApiError && (error.code === 'not_found' || error.code === 'removed_from_community' || error.code === 'forbidden');
-  if (!membership || gone_code || (!channel && channels_by_slug.has(slug))) return <Gone slug={slug} member={!!membership} />;
+  if (not_member || gone_code || (!channel && channels_by_slug.has(slug))) return <Gone slug={slug} member={!not_member} />;
   if (!channel) {
     return (
       <section class="chat chat--gone">

@@ -358,10 +358,16 @@ export const UNDO_MS = 6000;
 /** Ids of messages deleted here whose DELETE waits for the undo toast to end. */
 export const deleting = new Map<number, ReturnType<typeof setTimeout>>();
 
-/** Hides the message now and deletes it in UNDO_MS; returns the undo. `done` gets the result. */
-export function delete_later(message_id: number, done: (e?: unknown) => void): () => void {
+/**
+ * Hides the message now and deletes it a moment after the undo toast (UNDO_MS) has gone, so an
+ * undo pressed as the toast leaves still counts. Returns the undo, which says whether it came in
+ * time (false once the DELETE has gone out). `done` gets the result.
+ */
+export function delete_later(message_id: number, done: (e?: unknown) => void): () => boolean {
   clearTimeout(deleting.get(message_id));
+  let sent = false;
   const timer = setTimeout(() => {
+    sent = true;
     api.delete_message(message_id).then(
       () => {
         deleting.delete(message_id);
@@ -373,13 +379,15 @@ export function delete_later(message_id: number, done: (e?: unknown) => void): (
         done(e);
       },
     );
-  }, UNDO_MS);
+  }, UNDO_MS + 500);
   deleting.set(message_id, timer);
   changed();
   return () => {
-    clearTimeout(deleting.get(message_id));
+    if (sent) return false;
+    clearTimeout(timer);
     deleting.delete(message_id);
     changed();
+    return true;
   };
 }
 

@@ -262,4 +262,5 @@ export const en: Dict = {
   undo: 'Undo',
   reactions_title: 'Reactions',
   remove_my_reaction: 'Take back my {emoji}',
+  delete_too_late: 'Too late: the message was already deleted.',
 };

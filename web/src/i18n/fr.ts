@@ -268,6 +268,7 @@ export const fr = {
   undo: 'Annuler',
   reactions_title: 'Réactions',
   remove_my_reaction: 'Retirer ma réaction {emoji}',
+  delete_too_late: 'Trop tard : le message était déjà supprimé.',
 };
 
 export type Dict = { [K in keyof typeof fr]: string };
