@@ -354,7 +354,7 @@ export function forget_all(account_id?: number) {
 // the undo toast has gone without being used (the API has no restore).
 
 /** How long the undo toast stays: the delete is sent when it ends. */
-export const UNDO_MS = 6000;
+export const UNDO_MS = 5000;
 /** Ids of messages deleted here whose DELETE waits for the undo toast to end. */
 export const deleting = new Map<number, ReturnType<typeof setTimeout>>();
 
