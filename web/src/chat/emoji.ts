@@ -77,13 +77,15 @@ export function build_index(primary: CompactEmoji[], secondary: CompactEmoji[] =
 
 /**
  * The entries matching every word of `query` (each the start of one of the emoji's words),
- * recent ones first, then those whose name says it, then those whose words match exactly,
- * the shorter names first, then in Unicode's order.
+ * recent ones first, then those whose name says it, then the usual reactions (❤️ before 🧡 for
+ * « coeur »), then those whose words match exactly, the shorter names first, then in Unicode's
+ * order.
  */
 export function search(index: Emoji[], query: string, recent: string[] = [], limit = 90): Emoji[] {
   const terms = fold(query).split(SPLIT).filter(Boolean);
   if (!terms.length) return [];
   const rank_recent = new Map(recent.map((u, i) => [u, i]));
+  const usual = new Map(DEFAULT_EMOJI.map((u, i) => [u, i]));
   const scored: { e: Emoji; named: number; exact: number }[] = [];
   for (const e of index) {
     let exact = 0;
@@ -103,6 +105,7 @@ export function search(index: Emoji[], query: string, recent: string[] = [], lim
     (a, b) =>
       (rank_recent.get(a.e.unicode) ?? Infinity) - (rank_recent.get(b.e.unicode) ?? Infinity) ||
       b.named - a.named ||
+      (usual.get(a.e.unicode) ?? Infinity) - (usual.get(b.e.unicode) ?? Infinity) ||
       b.exact - a.exact ||
       a.e.label_words.length - b.e.label_words.length ||
       a.e.order - b.e.order,
