@@ -11,12 +11,6 @@ import { fetching, in_step } from '../journal';
 import { forget_drafts } from './drafts';
 import { forget_typing } from './typing';
 
-/**
- * The reactions the picker offers. The server takes only RGI emoji (Unicode's emoji keyboards'
- * set, fully qualified: "❤️" is U+2764 U+FE0F), at most 20 distinct per person per message.
- */
-export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '🙏'];
-
 export interface Pending {
   client_id: string;
   /** Whose message it is: after a change of account on this device it is never sent as someone else. */
