@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { session } from '../state';
+import { Icon } from '../ui/icons';
 import { send_typing } from '../stream';
 import { draft_key, get_draft, set_draft } from './drafts';
 import { send } from './state';
@@ -75,7 +76,7 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
         }}
       />
       <button type="submit" class="btn btn--primary composer__send" disabled={!text.trim()} aria-label={t('send')}>
-        <span aria-hidden="true">➤</span>
+        <Icon name="send" />
       </button>
       <p id={id + '-hint'} class="visually-hidden">{touch ? t('composer_hint_touch') : t('composer_hint')}</p>
     </form>

@@ -8,6 +8,7 @@ import type { Message as Msg, Member } from '../api';
 import { format_clock, format_time, t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
+import { Icon } from '../ui/icons';
 import { note_emoji_used, quick_emoji } from './emoji';
 import { replace } from './state';
 import { is_touch } from './composer';
@@ -193,11 +194,11 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
         )}
       </div>
       <div class="msg__actions" role="toolbar" aria-label={t('message_actions', { name: m.author.display_name })} onKeyDown={(e) => e.key === 'Escape' && set_picker(false)}>
-        <button type="button" class="icon-btn" aria-label={t('react')} aria-expanded={picker} onClick={() => set_picker(!picker)}>☺</button>
+        <button type="button" class="icon-btn" aria-label={t('react')} aria-expanded={picker} onClick={() => set_picker(!picker)}><Icon name="smile" /></button>
         {!in_thread && (
-          <button type="button" class="icon-btn" aria-label={t('reply_in_thread')} onClick={() => on_thread?.(m.id)}>↩</button>
+          <button type="button" class="icon-btn" aria-label={t('reply_in_thread')} onClick={() => on_thread?.(m.id)}><Icon name="thread" /></button>
         )}
-        {on_more && <button type="button" class="icon-btn msg__tb-more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}>⋯</button>}
+        {on_more && <button type="button" class="icon-btn msg__tb-more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}><Icon name="more" /></button>}
         {picker && (
           <div class="picker">
             {quick_emoji().map((e, i) => (
@@ -209,7 +210,7 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
       {/* After the toolbar: Tab from a message reaches its quick reactions first. */}
       {on_more && (
         <button type="button" class="msg__more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}>
-          <span aria-hidden="true">…</span>
+          <span><Icon name="more" /></span>
         </button>
       )}
     </article>

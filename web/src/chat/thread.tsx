@@ -4,6 +4,7 @@ import { error_text, t } from '../i18n';
 import type { Message as Msg } from '../api';
 import { channels_by_id, communities, members_by_slug } from '../communities/state';
 import { FormError } from '../ui/form';
+import { Icon } from '../ui/icons';
 import { Composer } from './composer';
 import { Message } from './message';
 import { PendingList } from './pending';
@@ -55,7 +56,7 @@ export function ThreadPanel(p: Props) {
     <aside class="thread" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()}>
       <div class="thread__head">
         <h2 id="thread-title">{t('thread')}</h2>
-        <button ref={close} type="button" class="icon-btn" aria-label={t('close_thread')} onClick={p.on_close}>✕</button>
+        <button ref={close} type="button" class="icon-btn" aria-label={t('close_thread')} onClick={p.on_close}><Icon name="close" /></button>
       </div>
       <div class="thread__list" ref={list}>
         {parent && <Message m={parent} compact={false} tz={tz} members={members} in_thread {...common(parent)} />}
