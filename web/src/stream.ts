@@ -18,6 +18,7 @@ import { changed, navigate, session } from './state';
 import * as chat from './chat/state';
 import * as communities from './communities/state';
 import * as journal from './journal';
+import * as typing from './chat/typing';
 
 /** The fields every event of a community's log carries. */
 interface At {
@@ -42,6 +43,8 @@ export type Event =
   | { type: 'hello'; account_id: number; communities?: Record<string, number> }
   | { type: 'resumed'; communities?: Record<string, number> }
   | { type: 'resync'; community_id: number; pos: number }
+  // Ephemeral: no pos, never logged nor replayed, so never recorded by the journal.
+  | { type: 'typing'; community_id: number; channel_id: number; account_id: number; display_name: string }
   | { type: 'pong' }
   | { type: 'error'; error: { code: string; message: string } };
 
@@ -83,10 +86,14 @@ export function dispatch(e: Event) {
       positions.set(e.community_id, e.pos);
       resync(e.community_id);
       return;
+    case 'typing':
+      typing.note_typing(e, session.me?.id);
+      return;
     case 'pong':
       return;
     case 'error':
-      console.warn('stream error', e.error);
+      // A server without typing frames answers ours with unknown_type: nothing to do.
+      if (e.error?.code !== 'unknown_type') console.warn('stream error', e.error);
       return;
   }
 }
@@ -95,6 +102,9 @@ journal.set_replayer((e) => apply(e as LoggedEvent));
 function apply(e: LoggedEvent) {
   switch (e.type) {
     case 'message.created':
+      typing.note_message_from(e.channel_id, e.message.author.id);
+      chat.apply_message(e.message);
+      return;
     case 'message.edited':
     case 'reaction.added':
     case 'reaction.removed':
@@ -121,6 +131,7 @@ function apply(e: LoggedEvent) {
     case 'member.renamed':
       communities.member_renamed(e.account_id, e.display_name);
       chat.rename_author(e.account_id, e.display_name);
+      typing.rename_typist(e.account_id, e.display_name);
       return;
     case 'member.removed':
       if (e.account_id === session.me?.id) leave(e.community_id);
@@ -210,6 +221,14 @@ export function stop_stream() {
   const ws = socket;
   socket = null;
   ws?.close();
+}
+
+/**
+ * "I am writing in this channel" (the composer throttles it to one every 3 s). Dropped when
+ * the stream is not open: it is only worth something now.
+ */
+export function send_typing(channel_id: number) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'typing', channel_id }));
 }
 
 /** The first frame of every connection: where the app is in each community's log. */

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { host_guided } from './host_guided.mjs';
+import { phone_chat } from './phone_chat.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -21,7 +22,7 @@ const T = {
     host: 'Ana Tremblay', guest: 'Béa Gagnon',
     this_device: 'Cet appareil', end_session_on: 'Fermer la session sur', end_session_done: 'C’est fait : la session sur', end_others: 'Fermer toutes les autres sessions', others_ended: '2 sessions fermées. Il ne reste que celle-ci.',
     away_1: 'Qui apporte les chaises?', away_1_edited: 'Qui apporte les chaises? Et les tables?', away_2: 'Oups, mauvais canal', host_renamed: 'Ana T.',
-    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', delete_btn: 'Supprimer', deleted: 'Ce message a été supprimé.',
+    hello: 'Salut Béa! **Bienvenue** dans la petite salle ☕', reply: 'Merci Ana! Contente d’être là.', while_away: 'Le show de jeudi est confirmé 🎸', from_offline: 'Je serai là jeudi!', thread_reply: 'Je garde une place pour ma sœur', edit: 'Modifier le message', save: 'Enregistrer', edited_text: 'Je serai là jeudi, promis!', edited: '(modifié)', delete: 'Supprimer le message', delete_btn: 'Supprimer', send: 'Envoyer', more: 'Plus d’actions', deleted: 'Ce message a été supprimé.',
   },
   en: {
     accept_language: 'en-CA,en',
@@ -37,7 +38,7 @@ const T = {
     host: 'Sam Leblanc', guest: 'Jo Roy',
     this_device: 'This device', end_session_on: 'End the session on', end_session_done: 'Done: the session on', end_others: 'End all other sessions', others_ended: '2 sessions ended. Only this one is left.',
     away_1: 'Who brings the chairs?', away_1_edited: 'Who brings the chairs? And the tables?', away_2: 'Oops, wrong channel', host_renamed: 'Sam L.',
-    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', delete_btn: 'Delete', deleted: 'This message was deleted.',
+    hello: 'Hi Jo! **Welcome** to the small venue ☕', reply: 'Thanks Sam! Happy to be here.', while_away: 'Thursday’s show is confirmed 🎸', from_offline: 'I’ll be there Thursday!', thread_reply: 'Saving a seat for my sister', edit: 'Edit message', save: 'Save', edited_text: 'I’ll be there Thursday, promise!', edited: '(edited)', delete: 'Delete message', delete_btn: 'Delete', send: 'Send', more: 'More actions', deleted: 'This message was deleted.',
   },
 };
 
@@ -112,6 +113,11 @@ async function story(browser, server, lang) {
     return ok;
   };
   const msg = (page, text) => page.locator('.messages article.msg', { hasText: text });
+  // On the phone (a touch screen) Enter adds a line and the send button sends; with a keyboard, Enter sends.
+  const send_from = async (page, box) => {
+    if (page === guest) await box.locator('xpath=ancestor::form').getByRole('button', { name: t.send }).click();
+    else await box.press('Enter');
+  };
 
   try {
     await must('welcome page in the browser language', async () => {
@@ -205,12 +211,12 @@ async function story(browser, server, lang) {
       if (strong !== 1) throw new Error('the Markdown **bold** was not rendered as <strong>');
     });
 
-    await must('guest answers, host sees it live; Shift+Enter makes a new line', async () => {
+    await must('guest answers from the phone, host sees it live; there Enter makes a new line and the send button sends', async () => {
       const box = guest.getByLabel(t.message, { exact: true });
       await box.fill(t.reply);
-      await box.press('Shift+Enter');
-      await box.pressSequentially(':)');
       await box.press('Enter');
+      await box.pressSequentially(':)');
+      await send_from(guest, box);
       await msg(host, t.reply).waitFor();
       const shown = await msg(host, t.reply).locator('.msg__body').innerText();
       if (!shown.includes('\n')) throw new Error('Shift+Enter did not show a line break: ' + JSON.stringify(shown));
@@ -226,7 +232,7 @@ async function story(browser, server, lang) {
     await must('while offline, guest writes: the message shows as pending', async () => {
       const box = guest.getByLabel(t.message, { exact: true });
       await box.fill(t.from_offline);
-      await box.press('Enter');
+      await send_from(guest, box);
       await guest.getByTestId('pending').filter({ hasText: t.from_offline }).waitFor();
       await shots(guest, `${lang}-06-offline`);
     });
@@ -312,7 +318,7 @@ async function story(browser, server, lang) {
       await guest.getByRole('heading', { name: t.thread }).waitFor();
       const box = guest.locator('.thread').getByLabel(t.message, { exact: true });
       await box.fill(t.thread_reply);
-      await box.press('Enter');
+      await send_from(guest, box);
       await guest.locator('.thread article.msg', { hasText: t.thread_reply }).waitFor();
       await a11y(guest, 'thread (phone)');
       await shots(guest, `${lang}-07-thread`);
@@ -335,19 +341,19 @@ async function story(browser, server, lang) {
 
     await check('guest edits their own message; host sees the edit live', async () => {
       const m = msg(guest, t.from_offline);
-      await m.click();
-      await m.getByRole('button', { name: t.edit }).click();
+      await m.getByRole('button', { name: t.more }).click(); // the phone's "…", always shown
+      await guest.getByTestId('message-sheet').getByRole('button', { name: t.edit }).click();
       const box = guest.getByRole('textbox', { name: t.edit, exact: true });
       await box.fill(t.edited_text);
-      await box.press('Enter');
+      await guest.locator('.msg__edit').getByRole('button', { name: t.save, exact: true }).click(); // on the phone, Enter adds a line
       await msg(host, t.edited_text).getByText(t.edited).waitFor();
     });
 
     await check('guest deletes their own message; host sees it go', async () => {
       const m = msg(guest, t.edited_text);
-      await m.click();
-      await m.getByRole('button', { name: t.delete }).click();
-      await confirm_sheet(guest, t.delete_btn);
+      await m.getByRole('button', { name: t.more }).click();
+      await guest.getByTestId('message-sheet').getByRole('button', { name: t.delete }).click();
+      await confirm_sheet(guest, t.delete_btn); // then an undo toast: the delete goes out when it ends
       await host.locator('.messages .msg--deleted', { hasText: t.deleted }).waitFor();
       if (await msg(host, t.edited_text).count()) throw new Error('the deleted text is still shown to the host');
     });
@@ -571,7 +577,7 @@ async function story(browser, server, lang) {
       await host.goto(where);
       await guest_ctx.clearCookies();
       await guest.getByLabel(t.message, { exact: true }).fill(t.after_expiry);
-      await guest.getByLabel(t.message, { exact: true }).press('Enter');
+      await send_from(guest, guest.getByLabel(t.message, { exact: true }));
       await guest.getByText(t.session_expired).waitFor();
       await guest.getByLabel(t.email).fill(guest_email);
       await guest.getByLabel(t.password).fill(PASSWORD);
@@ -737,6 +743,7 @@ try {
     await story(browser, server, lang);
   }
   await host_guided(browser, server);
+  await phone_chat(browser, server);
   console.log('app shell');
   await pwa(browser, server);
 } catch (e) {

@@ -1,66 +1,145 @@
 // A channel: history with upward infinite scroll, live messages, the "new messages" divider,
-// pending messages, and the thread panel beside it (over it on a phone).
+// join lines, who is writing, pending messages, the action sheets, and the thread panel beside
+// it (over it on a phone).
+//
+// Where the view stands: a channel opens at its first unread message with the divider in
+// view (the pages above the latest are fetched down to it), else at the bottom; it follows
+// new messages while at the bottom, stays put while older ones are prepended, and goes to the
+// bottom when we send. What comes into view is marked read (an IntersectionObserver), so the
+// unread count follows what was read, not what was opened.
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { Message as Msg } from '../api';
+import { ApiError, type Message as Msg } from '../api';
 import { day_key, day_label, error_text, t } from '../i18n';
 import { session } from '../state';
-import { channels_by_id, communities, is_host, load_members, members_by_slug, set_read } from '../communities/state';
+import { channels_by_id, channels_by_slug, communities, load_members, membership_of, members_by_slug, set_read } from '../communities/state';
 import { PaneHead } from '../communities/layout';
 import { FormError } from '../ui/form';
+import { Link } from '../ui/link';
 import { Composer } from './composer';
 import { Message } from './message';
+import { MessageSheets, type SheetState } from './actions';
 import { ThreadPanel } from './thread';
 import { PendingList } from './pending';
-import { count_unread, load_older, logs, open_channel, sorted, viewing } from './state';
+import { first_channel_id, interleave } from './joins';
+import { typing_in, typing_line } from './typing';
+import { count_unread, deleting, load_older, logs, open_channel, place_divider, sorted, viewing } from './state';
+import './chat.css';
 
 const GROUP_MS = 5 * 60 * 1000;
+/** How much of what was read shows above the divider when the channel opens. */
+const ABOVE_DIVIDER_PX = 72;
+
+/** The line under the messages: « Julie écrit… », two names, or several people. */
+export function TypingLine({ channel_id }: { channel_id: number }) {
+  const text = typing_line(typing_in(channel_id), {
+    one: (name) => t('typing_one', { name }),
+    two: (a, b) => t('typing_two', { a, b }),
+    many: () => t('typing_many'),
+  });
+  return (
+    <p class="typing" role="status" data-testid="typing">
+      {text}
+    </p>
+  );
+}
+
+/** The phone's keyboard covers the bottom of the layout viewport on some browsers: lift the chat above it. */
+function use_keyboard_inset() {
+  useEffect(() => {
+    const vv = window.visualViewport;
+    if (!vv) return;
+    const root = document.documentElement;
+    const update = () => {
+      const covered = Math.max(0, window.innerHeight - vv.height - vv.offsetTop);
+      root.style.setProperty('--keyboard-inset', `${Math.round(covered)}px`);
+    };
+    update();
+    vv.addEventListener('resize', update);
+    vv.addEventListener('scroll', update);
+    return () => {
+      vv.removeEventListener('resize', update);
+      vv.removeEventListener('scroll', update);
+      root.style.removeProperty('--keyboard-inset');
+    };
+  }, []);
+}
+
+/** The centred state of a channel that cannot be shown: not found, or no longer a member. */
+function Gone({ slug, member }: { slug: string; member: boolean }) {
+  return (
+    <section class="chat chat--gone" aria-labelledby="gone-title">
+      <div class="chat-gone" role="alert" data-testid="chat-gone">
+        <h1 id="gone-title">{member ? t('chat_gone_title') : t('chat_gone_member_title')}</h1>
+        <p>{member ? t('chat_gone_channel') : t('chat_gone_member')}</p>
+        <Link href={member ? `/c/${slug}` : '/'} class="btn btn--primary">{member ? t('chat_gone_back') : t('go_home')}</Link>
+      </div>
+    </section>
+  );
+}
 
 export function ChatView({ slug, channel_id }: { slug: string; channel_id: number }) {
-  const [error, set_error] = useState('');
+  const [error, set_error] = useState<unknown>(null);
   const [thread, set_thread] = useState<number | null>(null);
   const [bottom, set_bottom] = useState(true);
+  const [ready, set_ready] = useState(false);
+  const [editing, set_editing] = useState<number | null>(null);
+  const [sheet, set_sheet] = useState<SheetState>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const stick = useRef(true);
-  const first = useRef(true);
+  const placed = useRef(false);
+  const divider_asked = useRef(false);
+  const seen = useRef({ max: 0, timer: 0 });
+  use_keyboard_inset();
 
   const channel = channels_by_id.get(channel_id);
   const community = communities.get(slug);
   const log = logs.get(channel_id);
   const members = members_by_slug.get(slug);
-  const all = sorted(channel_id);
-  const top_level = all.filter((m) => !m.parent_id);
+  const membership = membership_of(slug);
   const tz = community?.timezone;
 
   useEffect(() => {
-    set_error('');
+    set_error(null);
     set_thread(null);
-    first.current = true;
+    set_ready(false);
+    set_editing(null);
+    set_sheet(null);
+    placed.current = false;
+    divider_asked.current = false;
     stick.current = true;
+    seen.current = { max: 0, timer: 0 };
     viewing.channel_id = channel_id;
-    viewing.at_bottom = true;
+    // Not "at the bottom" until placed: what the channel opens on is not read yet.
+    viewing.at_bottom = false;
     if (!members_by_slug.has(slug)) load_members(slug).catch(() => {});
     return () => {
+      flush_read();
       if (viewing.channel_id === channel_id) viewing.channel_id = 0;
     };
   }, [channel_id, slug]);
   // Load the latest page (again when the connection comes back, if it failed offline).
   const online = session.connection === 'online';
   useEffect(() => {
-    open_channel(channel_id).then(() => set_error(''), (e) => set_error(error_text(e)));
+    open_channel(channel_id).then(() => set_error(null), set_error);
   }, [channel_id, online]);
+  // Once the read marker and the latest page are both known: the divider, and the pages down to it.
+  useEffect(() => {
+    if (divider_asked.current || !channel || !log?.loaded) return;
+    divider_asked.current = true;
+    place_divider(channel_id).then(() => set_ready(true), (e) => { set_error(e); set_ready(true); });
+  });
 
-  // Keep the view where the reader is: at the bottom for live messages, steady when older ones
-  // are prepended, and at the divider on first open.
+  // Keep the view where the reader is.
   useLayoutEffect(() => {
     const s = scroller.current;
-    if (!s || !log?.loaded) return;
-    if (first.current) {
-      first.current = false;
+    if (!s || !log?.loaded || !ready) return;
+    if (!placed.current) {
+      placed.current = true;
       const divider = s.querySelector('.divider') as HTMLElement | null;
-      if (divider) s.scrollTop = Math.max(0, divider.offsetTop - s.clientHeight / 3);
+      if (divider) s.scrollTop += divider.getBoundingClientRect().top - s.getBoundingClientRect().top - ABOVE_DIVIDER_PX;
       else s.scrollTop = s.scrollHeight;
       on_scroll();
       return;
@@ -73,30 +152,78 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
     }
   });
 
-  // Mark read what has been seen.
+  // Mark read what comes into view: a message counts once it is wholly on screen (or fills it).
+  const io = useRef<IntersectionObserver | null>(null);
   useEffect(() => {
-    if (!channel || !log?.loaded || !viewing.at_bottom) return;
-    const newest = log.newest;
-    if (newest > channel.last_read_seq && document.visibilityState === 'visible') {
-      set_read(channel_id, newest, count_unread(channel_id));
-      api.mark_read(channel_id, newest).catch(() => {});
-    }
+    const s = scroller.current;
+    if (!s || !ready || typeof IntersectionObserver !== 'function') return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          const whole = e.intersectionRatio > 0.95 || (e.rootBounds && e.boundingClientRect.bottom <= e.rootBounds.bottom + 1) || e.intersectionRect.height >= (e.rootBounds?.height ?? Infinity) * 0.9;
+          if (whole) saw(Number((e.target as HTMLElement).dataset.seq));
+        }
+      },
+      { root: s, threshold: [0, 0.5, 0.95, 1] },
+    );
+    io.current = observer;
+    // Back to a tab left in the background: what is on screen is read now.
+    const on_visible = () => {
+      if (document.visibilityState !== 'visible') return;
+      observer.disconnect();
+      for (const el of s.querySelectorAll('[data-seq]')) observer.observe(el);
+    };
+    document.addEventListener('visibilitychange', on_visible);
+    return () => {
+      document.removeEventListener('visibilitychange', on_visible);
+      observer.disconnect();
+      io.current = null;
+    };
+  }, [ready, channel_id]);
+  useEffect(() => {
+    const s = scroller.current;
+    const observer = io.current;
+    if (!s || !observer || !channel) return;
+    for (const el of s.querySelectorAll<HTMLElement>('[data-seq]')) if (Number(el.dataset.seq) > channel.last_read_seq) observer.observe(el);
   });
+  // At the bottom, everything is read, up to what is held (thread replies included).
+  useEffect(() => {
+    if (!channel || !log?.loaded || !placed.current || !viewing.at_bottom) return;
+    if (log.newest > channel.last_read_seq) saw(log.newest);
+  });
+
+  function saw(seq: number) {
+    if (document.visibilityState !== 'visible' || !channel || seq <= Math.max(seen.current.max, channel.last_read_seq)) return;
+    seen.current.max = seq;
+    // One request for a burst of messages scrolled past.
+    if (!seen.current.timer) seen.current.timer = window.setTimeout(flush_read, 250);
+  }
+  function flush_read() {
+    clearTimeout(seen.current.timer);
+    seen.current.timer = 0;
+    const seq = seen.current.max;
+    const ch = channels_by_id.get(channel_id);
+    if (!ch || seq <= ch.last_read_seq) return;
+    set_read(channel_id, seq, count_unread(channel_id));
+    api.mark_read(channel_id, seq).catch(() => {});
+  }
 
   function on_scroll() {
     const s = scroller.current;
     if (!s) return;
     // Upward infinite scroll: near the top, fetch the previous page (keeping the view steady).
-    if (s.scrollTop < 300 && log?.loaded && log.has_more && !log.loading_older && !first.current) older();
+    if (s.scrollTop < 300 && log?.loaded && log.has_more && !log.loading_older && placed.current) older();
     const at_bottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
     stick.current = at_bottom;
-    if (viewing.channel_id === channel_id) viewing.at_bottom = at_bottom;
+    if (viewing.channel_id === channel_id) viewing.at_bottom = at_bottom && placed.current;
     if (at_bottom !== bottom) set_bottom(at_bottom);
   }
 
   function to_latest() {
     const s = scroller.current;
     if (s) s.scrollTop = s.scrollHeight;
+    stick.current = true;
     on_scroll();
   }
 
@@ -106,26 +233,35 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
     void load_older(channel_id);
   }
 
+  // Not a member by our memberships, and the server lists no channel for us: the person was
+  // removed or left (a membership made on another device since shows its channels all the same).
+  const not_member = !membership && !channels_by_slug.has(slug);
+  const gone_code = error instanceof ApiError && (error.code === 'not_found' || error.code === 'removed_from_community' || error.code === 'forbidden');
+  if (not_member || gone_code || (!channel && channels_by_slug.has(slug))) return <Gone slug={slug} member={!not_member} />;
   if (!channel) {
     return (
-      <section class="chat">
-        <FormError error={error} />
-        <p class="loading" role="status">{t('loading')}</p>
+      <section class="chat chat--gone">
+        {error ? <div class="chat-gone"><FormError error={error_text(error)} /></div> : <p class="loading" role="status">{t('loading')}</p>}
       </section>
     );
   }
 
   const divider_after = log?.divider_after ?? Infinity;
+  const all = sorted(channel_id);
+  const top_level = all.filter((m) => !m.parent_id && !deleting.has(m.id));
+  const first_channel = first_channel_id(channels_by_slug.get(slug) ?? []) === channel_id;
+  const lines = first_channel && log?.loaded ? interleave(top_level, members, !log.has_more) : top_level.map((m) => ({ kind: 'message' as const, m }));
   let divider_shown = false;
   let prev: Msg | undefined;
+  let prev_day = '';
 
   return (
     <div class={'chat-wrap' + (thread ? ' chat-wrap--thread' : '')}>
       <section class="chat" aria-labelledby="chat-title">
-        <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} />
+        <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} sub={channel.archived ? t('archived') : undefined} />
         <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: channel.name })} tabIndex={0}>
           <div class="messages__top">
-            {log?.loaded && !log.has_more && <p class="start muted">{t('start_of_channel', { channel: channel.name })}</p>}
+            {log?.loaded && !log.has_more && <p class="start muted">{channel.archived ? t('start_of_archived', { channel: channel.name }) : t('start_of_channel', { channel: channel.name })}</p>}
             {log?.loaded && log.has_more && (
               <button type="button" class="btn btn--small btn--ghost" disabled={log.loading_older} onClick={older}>
                 {log.loading_older ? t('loading_older') : t('load_older')}
@@ -133,17 +269,42 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
             )}
           </div>
           {!log?.loaded && <p class="loading" role="status">{t('loading')}</p>}
-          {top_level.map((m) => {
+          {lines.map((line) => {
+            const at = line.kind === 'message' ? line.m.created_at : line.member.joined_at;
+            const day = day_key(at, tz);
+            const new_day = day !== prev_day;
+            prev_day = day;
+            if (line.kind === 'joined') {
+              prev = undefined; // the next message starts a group
+              return (
+                <Fragment key={`j${line.member.account_id}`}>
+                  {new_day && <div class="day" role="separator"><span>{day_label(at, tz)}</span></div>}
+                  <p class="joined" data-testid="joined">{t('joined_line', { name: line.member.display_name, number: line.member.member_number })}</p>
+                </Fragment>
+              );
+            }
+            const m = line.m;
             const show_divider = !divider_shown && m.seq > divider_after;
             if (show_divider) divider_shown = true;
-            const new_day = !prev || day_key(prev.created_at, tz) !== day_key(m.created_at, tz);
             const compact = !show_divider && !new_day && !!prev && !prev.deleted && prev.author.id === m.author.id && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS;
             prev = m;
             return (
               <Fragment key={m.seq}>
                 {new_day && <div class="day" role="separator"><span>{day_label(m.created_at, tz)}</span></div>}
                 {show_divider && <div class="divider" role="separator"><span>{t('new_messages')}</span></div>}
-                <Message m={m} compact={compact} clock_only tz={tz} members={members} can_moderate={is_host(slug)} on_thread={set_thread} on_error={set_error} />
+                <Message
+                  m={m}
+                  compact={compact}
+                  clock_only
+                  tz={tz}
+                  members={members}
+                  editing={editing === m.id}
+                  on_edit_end={() => set_editing(null)}
+                  on_thread={set_thread}
+                  on_more={channel.archived ? undefined : (x) => set_sheet({ kind: 'actions', m: x })}
+                  on_reactions={(x, emoji) => set_sheet({ kind: 'reactions', m: x, emoji })}
+                  on_error={set_error}
+                />
               </Fragment>
             );
           })}
@@ -151,13 +312,39 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
         </div>
         {!bottom && channel.unread > 0 && (
           <button type="button" class="jump" onClick={to_latest}>
-            ↓ {t('new_messages')} ({channel.unread})
+            {t('new_messages_jump', { count: channel.unread })}
           </button>
         )}
-        <FormError error={error} />
-        <Composer channel_id={channel_id} placeholder={t('message_placeholder', { channel: channel.name })} disabled={channel.archived} />
+        <TypingLine channel_id={channel_id} />
+        {error ? <FormError error={error_text(error)} /> : null}
+        {channel.archived ? (
+          <p class="archived-note" role="note" data-testid="archived-note">{t('chat_archived_note')}</p>
+        ) : (
+          <Composer channel_id={channel_id} placeholder={t('message_placeholder', { channel: channel.name })} on_sent={to_latest} />
+        )}
       </section>
-      {thread && <ThreadPanel slug={slug} channel_id={channel_id} parent_id={thread} on_close={() => set_thread(null)} />}
+      {thread && (
+        <ThreadPanel
+          slug={slug}
+          channel_id={channel_id}
+          parent_id={thread}
+          on_close={() => set_thread(null)}
+          on_more={(x) => set_sheet({ kind: 'actions', m: x })}
+          on_reactions={(x, emoji) => set_sheet({ kind: 'reactions', m: x, emoji })}
+          editing={editing}
+          on_edit_end={() => set_editing(null)}
+        />
+      )}
+      <MessageSheets
+        slug={slug}
+        state={sheet}
+        members={members}
+        on_close={() => set_sheet(null)}
+        on_open={set_sheet}
+        on_thread={set_thread}
+        on_edit={(m) => set_editing(m.id)}
+        on_error={set_error}
+      />
     </div>
   );
 }

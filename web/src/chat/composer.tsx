@@ -1,36 +1,55 @@
-// The message box: Enter sends, Shift+Enter adds a line. Drafts are kept per channel and thread.
+// The message box. With a keyboard, Enter sends and Shift+Enter adds a line; on a touch screen
+// (a coarse pointer) Enter adds a line and the send button sends, as in the phone's own
+// messaging apps. It grows with the text up to a maximum, keeps a draft per channel and thread
+// across reloads (drafts.ts), and tells the room that someone is writing (typing.ts).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
+import { session } from '../state';
+import { Icon } from '../ui/icons';
+import { send_typing } from '../stream';
+import { draft_key, get_draft, set_draft } from './drafts';
 import { send } from './state';
+import { typing_sender } from './typing';
+import './chat.css';
 
-const drafts = new Map<string, string>();
+const typing = typing_sender(send_typing);
 
-export function Composer(p: { channel_id: number; parent_id?: number; placeholder: string; disabled?: boolean }) {
-  const key = `${p.channel_id}:${p.parent_id ?? 0}`;
-  const [text, set_text] = useState(drafts.get(key) ?? '');
+/** A touch screen without a fine pointer: Enter is for new lines there. */
+export function is_touch(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+}
+
+export function Composer(p: { channel_id: number; parent_id?: number; placeholder: string; on_sent?: () => void }) {
+  const key = draft_key(session.me?.id ?? 0, p.channel_id, p.parent_id);
+  const text = get_draft(key);
+  const [, redraw] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const touch = is_touch();
   useEffect(() => {
-    set_text(drafts.get(key) ?? '');
     // With a keyboard and a mouse, opening a channel or thread puts the cursor in the box;
     // on a phone it would pop the keyboard over the history, so not there.
-    if (matchMedia('(pointer: fine)').matches) ref.current?.focus();
+    if (!is_touch()) ref.current?.focus();
   }, [key]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.style.height = 'auto';
-    el.style.height = Math.min(el.scrollHeight, 200) + 'px';
+    const max = parseFloat(getComputedStyle(el).maxHeight) || 200;
+    el.style.height = Math.min(el.scrollHeight + 2, max) + 'px';
+    el.style.overflowY = el.scrollHeight > max ? 'auto' : 'hidden';
   }, [text]);
 
   const go = () => {
     const body = text.trim();
     if (!body) return;
     send(p.channel_id, body, p.parent_id ?? null);
-    drafts.delete(key);
-    set_text('');
+    set_draft(key, '');
+    typing.sent(p.channel_id);
+    redraw((n) => n + 1);
+    p.on_sent?.();
     ref.current?.focus();
   };
-  const id = `composer-${key.replace(':', '-')}`;
+  const id = `composer-${p.channel_id}-${p.parent_id ?? 0}`;
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); go(); }}>
       <label for={id} class="visually-hidden">{t('message_label')}</label>
@@ -40,25 +59,26 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
         rows={1}
         value={text}
         placeholder={p.placeholder}
-        disabled={p.disabled}
         maxLength={4000}
+        enterkeyhint={touch ? 'enter' : 'send'}
         aria-describedby={id + '-hint'}
         onInput={(e) => {
           const v = (e.currentTarget as HTMLTextAreaElement).value;
-          set_text(v);
-          drafts.set(key, v);
+          set_draft(key, v);
+          if (!p.parent_id) typing.input(p.channel_id, v);
+          redraw((n) => n + 1);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !is_touch()) {
             e.preventDefault();
             go();
           }
         }}
       />
-      <button type="submit" class="btn btn--primary composer__send" disabled={p.disabled || !text.trim()} aria-label={t('send')}>
-        <span aria-hidden="true">➤</span>
+      <button type="submit" class="btn btn--primary composer__send" disabled={!text.trim()} aria-label={t('send')}>
+        <Icon name="send" />
       </button>
-      <p id={id + '-hint'} class="visually-hidden">{t('composer_hint')}</p>
+      <p id={id + '-hint'} class="visually-hidden">{touch ? t('composer_hint_touch') : t('composer_hint')}</p>
     </form>
   );
 }

@@ -1,68 +1,111 @@
-// One message: who, when, the server-rendered Markdown, reactions, thread link, own actions.
+// One message: who, when, the server-rendered Markdown, reactions, thread link. Its actions
+// (react, reply, quote, copy, edit, delete) are in the action sheet (actions.tsx), opened by a
+// long press on a touch screen or by the "…" button; with a mouse, the toolbar that shows on
+// hover or focus offers quick reactions and the thread too.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Message as Msg, Member } from '../api';
-import { error_text, format_clock, format_time, t } from '../i18n';
+import { format_clock, format_time, t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
-import { ask_confirm } from '../ui/confirm';
-import { QUICK_EMOJI, replace } from './state';
+import { Icon } from '../ui/icons';
+import { note_emoji_used, quick_emoji } from './emoji';
+import { replace } from './state';
+import { is_touch } from './composer';
+
+/** A touch held this long without moving opens the action sheet. */
+export const LONG_PRESS_MS = 500;
+const MOVE_PX = 10;
 
 interface Props {
   m: Msg;
   compact: boolean;
   tz?: string;
   members?: Member[];
-  can_moderate: boolean;
   in_thread?: boolean;
   /** In the channel, where day separators say the day: show the time only. */
   clock_only?: boolean;
+  /** Being edited in place (chosen from the action sheet). */
+  editing?: boolean;
+  on_edit_end?: () => void;
   on_thread?: (id: number) => void;
-  on_error: (text: string) => void;
+  on_more?: (m: Msg) => void;
+  on_reactions?: (m: Msg, emoji: string) => void;
+  on_error: (e: unknown) => void;
 }
 
-export function Message({ m, compact, tz, members, can_moderate, in_thread, clock_only, on_thread, on_error }: Props) {
+/** Adds or takes back our reaction; the server's answer replaces the message. */
+export async function toggle_reaction(m: Msg, emoji: string) {
+  const has = m.reactions.find((r) => r.emoji === emoji)?.account_ids.includes(session.me?.id ?? -1);
+  if (!has) note_emoji_used(emoji);
+  const { message } = has ? await api.remove_reaction(m.id, emoji) : await api.add_reaction(m.id, emoji);
+  replace(message);
+}
+
+export function Message({ m, compact, tz, members, in_thread, clock_only, editing, on_edit_end, on_thread, on_more, on_reactions, on_error }: Props) {
   const when = clock_only ? format_clock(m.created_at, tz) : format_time(m.created_at, tz);
   const mine = m.author.id === session.me?.id;
-  const [editing, set_editing] = useState(false);
   const [draft, set_draft] = useState(m.body);
   const [picker, set_picker] = useState(false);
   const first_emoji = useRef<HTMLButtonElement>(null);
+  const press = useRef<{ x: number; y: number; timer: number; fired: boolean } | null>(null);
   // Opening the picker moves the focus into it, so the keyboard can pick right away.
   useEffect(() => {
     if (picker) first_emoji.current?.focus();
   }, [picker]);
+  useEffect(() => {
+    if (editing) set_draft(m.body);
+  }, [editing]);
 
   const toggle = async (emoji: string) => {
     set_picker(false);
-    const has = m.reactions.find((r) => r.emoji === emoji)?.account_ids.includes(session.me!.id);
     try {
-      const { message } = has ? await api.remove_reaction(m.id, emoji) : await api.add_reaction(m.id, emoji);
-      replace(message);
+      await toggle_reaction(m, emoji);
     } catch (e) {
-      on_error(error_text(e));
+      on_error(e);
     }
   };
   const save = async () => {
     const body = draft.trim();
-    if (!body || body === m.body) return set_editing(false);
+    if (!body || body === m.body) return on_edit_end?.();
     try {
       const { message } = await api.edit_message(m.id, body);
       replace(message);
-      set_editing(false);
+      on_edit_end?.();
     } catch (e) {
-      on_error(error_text(e)); // the draft stays in the field
-    }
-  };
-  const remove = async () => {
-    if (!(await ask_confirm({ title: t('delete_confirm'), confirm: t('delete'), danger: true }))) return;
-    try {
-      await api.delete_message(m.id);
-    } catch (e) {
-      on_error(error_text(e));
+      on_error(e); // the draft stays in the field
     }
   };
   const name_of = (id: number) => (id === session.me?.id ? t('you') : members?.find((x) => x.account_id === id)?.display_name ?? '…');
+
+  // The long press: a touch that stays put LONG_PRESS_MS opens the sheet; moving (a scroll)
+  // or lifting the finger before cancels it. The click and context menu that follow are eaten.
+  const touch_start = (e: TouchEvent) => {
+    if (e.touches.length !== 1 || (e.target as HTMLElement).closest('button, a, textarea')) return;
+    const { clientX: x, clientY: y } = e.touches[0];
+    const timer = window.setTimeout(() => {
+      if (!press.current) return;
+      press.current.fired = true;
+      navigator.vibrate?.(10);
+      on_more?.(m);
+    }, LONG_PRESS_MS);
+    press.current = { x, y, timer, fired: false };
+  };
+  const touch_move = (e: TouchEvent) => {
+    const p = press.current;
+    if (!p) return;
+    const { clientX: x, clientY: y } = e.touches[0];
+    if (Math.abs(x - p.x) > MOVE_PX || Math.abs(y - p.y) > MOVE_PX) cancel_press();
+  };
+  const touch_end = (e: TouchEvent) => {
+    const p = press.current;
+    if (p?.fired && e.cancelable) e.preventDefault(); // no click on what is under the finger
+    cancel_press();
+  };
+  const cancel_press = () => {
+    if (press.current) clearTimeout(press.current.timer);
+    press.current = null;
+  };
 
   if (m.deleted) {
     return (
@@ -74,7 +117,21 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, cloc
   }
 
   return (
-    <article class={'msg' + (compact ? ' msg--compact' : '') + (mine ? ' msg--mine' : '')} data-seq={m.seq} data-id={m.id} tabIndex={0} aria-label={`${m.author.display_name}, ${format_time(m.created_at, tz)}`}>
+    <article
+      class={'msg' + (compact ? ' msg--compact' : '') + (mine ? ' msg--mine' : '')}
+      data-seq={m.seq}
+      data-id={m.id}
+      tabIndex={0}
+      aria-label={`${m.author.display_name}, ${format_time(m.created_at, tz)}`}
+      onTouchStart={touch_start}
+      onTouchMove={touch_move}
+      onTouchEnd={touch_end}
+      onTouchCancel={cancel_press}
+      onContextMenu={(e) => {
+        // A touch screen's long press also makes a context menu: the sheet is it.
+        if (is_touch() && !(e.target as HTMLElement).closest('a')) e.preventDefault();
+      }}
+    >
       <div class="msg__gutter">
         {!compact && <span class="avatar" style={{ '--h': hue(m.author.id) } as any} aria-hidden="true">{initials(m.author.display_name)}</span>}
       </div>
@@ -95,12 +152,12 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, cloc
               autoFocus
               onInput={(e) => set_draft((e.currentTarget as HTMLTextAreaElement).value)}
               onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); void save(); }
-                if (e.key === 'Escape') { set_editing(false); set_draft(m.body); }
+                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !is_touch()) { e.preventDefault(); void save(); }
+                if (e.key === 'Escape') on_edit_end?.();
               }}
             />
             <div class="msg__edit-actions">
-              <button class="btn btn--small" type="button" onClick={() => { set_editing(false); set_draft(m.body); }}>{t('cancel')}</button>
+              <button class="btn btn--small" type="button" onClick={() => on_edit_end?.()}>{t('cancel')}</button>
               <button class="btn btn--small btn--primary" type="button" onClick={() => void save()}>{t('save')}</button>
             </div>
           </div>
@@ -119,7 +176,9 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, cloc
                   class={'reaction' + (me_too ? ' reaction--mine' : '')}
                   aria-pressed={me_too}
                   aria-label={t('reaction_count', { emoji: r.emoji, count: r.count, names: r.account_ids.map(name_of).join(', ') })}
-                  onClick={() => void toggle(r.emoji)}
+                  title={r.account_ids.map(name_of).join(', ')}
+                  // On a touch screen a tap says who reacted (the sheet has the toggle); a click toggles.
+                  onClick={() => (is_touch() && on_reactions ? on_reactions(m, r.emoji) : void toggle(r.emoji))}
                   data-emoji={r.emoji}
                 >
                   <span aria-hidden="true">{r.emoji}</span> <span class="reaction__count" aria-hidden="true">{r.count}</span>
@@ -135,21 +194,25 @@ export function Message({ m, compact, tz, members, can_moderate, in_thread, cloc
         )}
       </div>
       <div class="msg__actions" role="toolbar" aria-label={t('message_actions', { name: m.author.display_name })} onKeyDown={(e) => e.key === 'Escape' && set_picker(false)}>
-        <button type="button" class="icon-btn" aria-label={t('react')} aria-expanded={picker} onClick={() => set_picker(!picker)}>☺</button>
+        <button type="button" class="icon-btn" aria-label={t('react')} aria-expanded={picker} onClick={() => set_picker(!picker)}><Icon name="smile" /></button>
         {!in_thread && (
-          <button type="button" class="icon-btn" aria-label={t('reply_in_thread')} onClick={() => on_thread?.(m.id)}>↩</button>
+          <button type="button" class="icon-btn" aria-label={t('reply_in_thread')} onClick={() => on_thread?.(m.id)}><Icon name="thread" /></button>
         )}
-        {mine && <button type="button" class="icon-btn" aria-label={t('edit_message')} onClick={() => { set_draft(m.body); set_editing(true); }}>✎</button>}
-        {(mine || can_moderate) && <button type="button" class="icon-btn" aria-label={t('delete_message')} onClick={() => void remove()}>🗑</button>}
+        {on_more && <button type="button" class="icon-btn msg__tb-more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}><Icon name="more" /></button>}
         {picker && (
           <div class="picker">
-            {QUICK_EMOJI.map((e, i) => (
+            {quick_emoji().map((e, i) => (
               <button key={e} ref={i === 0 ? first_emoji : undefined} type="button" class="icon-btn" aria-label={t('react_with', { emoji: e })} onClick={() => void toggle(e)}>{e}</button>
             ))}
           </div>
         )}
       </div>
+      {/* After the toolbar: Tab from a message reaches its quick reactions first. */}
+      {on_more && (
+        <button type="button" class="msg__more" aria-label={t('more_actions')} aria-haspopup="dialog" onClick={() => on_more(m)}>
+          <span><Icon name="more" /></span>
+        </button>
+      )}
     </article>
   );
 }
-

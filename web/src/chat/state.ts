@@ -8,12 +8,8 @@ import { changed, session } from '../state';
 import { error_text } from '../i18n';
 import { channels_by_id, note_deleted, note_message } from '../communities/state';
 import { fetching, in_step } from '../journal';
-
-/**
- * The reactions the picker offers. The server takes only RGI emoji (Unicode's emoji keyboards'
- * set, fully qualified: "❤️" is U+2764 U+FE0F), at most 20 distinct per person per message.
- */
-export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '🙏'];
+import { forget_drafts } from './drafts';
+import { forget_typing } from './typing';
 
 export interface Pending {
   client_id: string;
@@ -37,6 +33,9 @@ export interface Log {
   /** The read marker when the channel was opened: the "new messages" divider goes after it. */
   divider_after: number;
 }
+
+/** The most messages fetched above the latest page to reach the first unread one. */
+const FILL_MAX = 1000;
 
 export const logs = new Map<number, Log>();
 export let pending: Pending[] = load_pending();
@@ -102,30 +101,52 @@ function fetch_latest(channel_id: number) {
   return in_step(`log:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { limit: PAGE }), ({ messages }) => install_page(channel_id, messages));
 }
 
+/** The latest page of a channel, unless held already. */
 export async function open_channel(channel_id: number) {
   const l = log_of(channel_id);
-  const ch = channels_by_id.get(channel_id);
-  // The "new messages" divider goes after what was read when the channel is opened.
-  l.divider_after = ch && ch.unread > 0 ? ch.last_read_seq : Infinity;
   if (l.loaded) return changed();
   await fetch_latest(channel_id);
 }
 
-export async function load_older(channel_id: number) {
+/**
+ * Where the "new messages" divider goes, said once per opening of the channel (when both its
+ * read marker and its latest page are known): after what was read then. The pages above the
+ * latest one are fetched down to it, so the channel can open at the first unread message.
+ */
+export async function place_divider(channel_id: number) {
   const l = log_of(channel_id);
-  if (!l.has_more || l.loading_older || !l.loaded) return;
+  const ch = channels_by_id.get(channel_id);
+  l.divider_after = ch && ch.unread > 0 ? ch.last_read_seq : Infinity;
+  changed();
+  let fetched = 0;
+  while (Number.isFinite(l.divider_after) && l.loaded && l.has_more && l.oldest > l.divider_after && fetched < FILL_MAX) {
+    // The read message above the divider too: a line of what came before.
+    const want = Math.min(200, l.oldest - l.divider_after);
+    const n = await load_older(channel_id, Math.max(want, 1));
+    if (!n) break;
+    fetched += n;
+  }
+}
+
+/** The page above the held range; resolves with how many messages came. */
+export async function load_older(channel_id: number, limit = PAGE): Promise<number> {
+  const l = log_of(channel_id);
+  if (!l.has_more || l.loading_older || !l.loaded) return 0;
   l.loading_older = true;
   changed();
+  let n = 0;
   try {
     const before = Number.isFinite(l.oldest) ? l.oldest : undefined;
-    await in_step(`older:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { before, limit: PAGE }), ({ messages }) => {
+    await in_step(`older:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { before, limit }), ({ messages }) => {
       for (const m of messages) put(m);
-      l.has_more = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1;
+      n = messages.length;
+      l.has_more = messages.length >= limit && (messages[0]?.seq ?? 1) > 1;
     });
   } finally {
     l.loading_older = false;
     changed();
   }
+  return n;
 }
 
 /** Whether the held log holds every message with a seq in (after, upto]. */
@@ -315,10 +336,53 @@ export function forget_all(account_id?: number) {
   logs.clear();
   replies_seen.clear();
   open_thread = null;
+  forget_typing();
   if (account_id !== undefined) {
     pending = pending.filter((p) => p.account_id !== account_id);
     save_pending();
+    forget_drafts(account_id);
   }
+}
+
+// ---- Deleting with an undo: the message is hidden at once, and the DELETE goes out only when
+// the undo toast has gone without being used (the API has no restore).
+
+/** How long the undo toast stays: the delete is sent when it ends. */
+export const UNDO_MS = 5000;
+/** Ids of messages deleted here whose DELETE waits for the undo toast to end. */
+export const deleting = new Map<number, ReturnType<typeof setTimeout>>();
+
+/**
+ * Hides the message now and deletes it a moment after the undo toast (UNDO_MS) has gone, so an
+ * undo pressed as the toast leaves still counts. Returns the undo, which says whether it came in
+ * time (false once the DELETE has gone out). `done` gets the result.
+ */
+export function delete_later(message_id: number, done: (e?: unknown) => void): () => boolean {
+  clearTimeout(deleting.get(message_id));
+  let sent = false;
+  const timer = setTimeout(() => {
+    sent = true;
+    api.delete_message(message_id).then(
+      () => {
+        deleting.delete(message_id);
+        done();
+      },
+      (e) => {
+        deleting.delete(message_id); // shown again, with the error
+        changed();
+        done(e);
+      },
+    );
+  }, UNDO_MS + 500);
+  deleting.set(message_id, timer);
+  changed();
+  return () => {
+    if (sent) return false;
+    clearTimeout(timer);
+    deleting.delete(message_id);
+    changed();
+    return true;
+  };
 }
 
 /** Puts fetched messages (a thread) into the channel's log without counting them as new. */

@@ -1,14 +1,28 @@
 // The thread panel: a message and its replies, live, with its own composer.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { error_text, t } from '../i18n';
-import { communities, is_host, members_by_slug } from '../communities/state';
+import type { Message as Msg } from '../api';
+import { channels_by_id, communities, members_by_slug } from '../communities/state';
 import { FormError } from '../ui/form';
+import { Icon } from '../ui/icons';
 import { Composer } from './composer';
 import { Message } from './message';
 import { PendingList } from './pending';
-import { find_message, load_thread, set_open_thread, sorted } from './state';
+import { deleting, find_message, load_thread, set_open_thread, sorted } from './state';
 
-export function ThreadPanel(p: { slug: string; channel_id: number; parent_id: number; on_close: () => void }) {
+interface Props {
+  slug: string;
+  channel_id: number;
+  parent_id: number;
+  on_close: () => void;
+  /** The action sheets are the chat view's: one set over the channel and its thread. */
+  on_more?: (m: Msg) => void;
+  on_reactions?: (m: Msg, emoji: string) => void;
+  editing?: number | null;
+  on_edit_end?: () => void;
+}
+
+export function ThreadPanel(p: Props) {
   const [error, set_error] = useState('');
   const [loaded, set_loaded] = useState(false);
   const close = useRef<HTMLButtonElement>(null);
@@ -23,9 +37,17 @@ export function ThreadPanel(p: { slug: string; channel_id: number; parent_id: nu
   }, [p.parent_id]);
 
   const parent = find_message(p.channel_id, p.parent_id);
-  const replies = sorted(p.channel_id).filter((m) => m.parent_id === p.parent_id);
+  const replies = sorted(p.channel_id).filter((m) => m.parent_id === p.parent_id && !deleting.has(m.id));
   const tz = communities.get(p.slug)?.timezone;
   const members = members_by_slug.get(p.slug);
+  const archived = !!channels_by_id.get(p.channel_id)?.archived;
+  const common = (m: Msg) => ({
+    editing: p.editing === m.id,
+    on_edit_end: p.on_edit_end,
+    on_more: archived ? undefined : p.on_more,
+    on_reactions: p.on_reactions,
+    on_error: (e: unknown) => set_error(error_text(e)),
+  });
   useEffect(() => {
     if (list.current) list.current.scrollTop = list.current.scrollHeight;
   }, [replies.length]);
@@ -34,18 +56,18 @@ export function ThreadPanel(p: { slug: string; channel_id: number; parent_id: nu
     <aside class="thread" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()}>
       <div class="thread__head">
         <h2 id="thread-title">{t('thread')}</h2>
-        <button ref={close} type="button" class="icon-btn" aria-label={t('close_thread')} onClick={p.on_close}>✕</button>
+        <button ref={close} type="button" class="icon-btn" aria-label={t('close_thread')} onClick={p.on_close}><Icon name="close" /></button>
       </div>
       <div class="thread__list" ref={list}>
-        {parent && <Message m={parent} compact={false} tz={tz} members={members} can_moderate={is_host(p.slug)} in_thread on_error={set_error} />}
+        {parent && <Message m={parent} compact={false} tz={tz} members={members} in_thread {...common(parent)} />}
         {loaded && <hr class="thread__sep" />}
         {replies.map((m) => (
-          <Message key={m.seq} m={m} compact={false} tz={tz} members={members} can_moderate={is_host(p.slug)} in_thread on_error={set_error} />
+          <Message key={m.seq} m={m} compact={false} tz={tz} members={members} in_thread {...common(m)} />
         ))}
         <PendingList channel_id={p.channel_id} parent_id={p.parent_id} />
       </div>
       <FormError error={error} />
-      <Composer channel_id={p.channel_id} parent_id={p.parent_id} placeholder={t('reply_placeholder')} />
+      {archived ? <p class="archived-note" role="note">{t('chat_archived_note')}</p> : <Composer channel_id={p.channel_id} parent_id={p.parent_id} placeholder={t('reply_placeholder')} />}
     </aside>
   );
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { http } from './dom-stubs.mjs';
 
-const { api, i18n, fr, en, chat, communities, state, dispatch, positions } = await import(process.env.PS_WEB_UNIT_BUNDLE);
+const { api, i18n, fr, en, chat, communities, state, dispatch, positions, emoji } = await import(process.env.PS_WEB_UNIT_BUNDLE);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 function message(seq, extra = {}) {
@@ -39,10 +39,10 @@ test('i18n: the words the style sheet puts around a remote image follow the lang
   delete document.documentElement.style;
 });
 
-test('chat: the reaction picker offers only what the server takes: single RGI emoji, fully qualified', () => {
-  assert.ok(chat.QUICK_EMOJI.length > 0 && chat.QUICK_EMOJI.length <= 20);
-  for (const e of chat.QUICK_EMOJI) assert.match(e, /^\p{RGI_Emoji}$/v, `${e} is not one RGI emoji`);
-  assert.equal(new Set(chat.QUICK_EMOJI).size, chat.QUICK_EMOJI.length);
+test('chat: the quick reactions offer only what the server takes: single RGI emoji, fully qualified', () => {
+  assert.ok(emoji.DEFAULT_EMOJI.length > 0 && emoji.DEFAULT_EMOJI.length <= 20);
+  for (const e of emoji.DEFAULT_EMOJI) assert.match(e, /^\p{RGI_Emoji}$/v, `${e} is not one RGI emoji`);
+  assert.equal(new Set(emoji.DEFAULT_EMOJI).size, emoji.DEFAULT_EMOJI.length);
 });
 
 test('errors: server codes become sentences in the person’s language, next to the right field', () => {

@@ -5,6 +5,10 @@ globalThis.localStorage = {
   setItem: (k, v) => void store.set(k, String(v)),
   removeItem: (k) => void store.delete(k),
   clear: () => store.clear(),
+  key: (i) => [...store.keys()][i] ?? null,
+  get length() {
+    return store.size;
+  },
 };
 globalThis.sessionStorage = globalThis.localStorage;
 Object.defineProperty(globalThis, 'navigator', { value: { onLine: true, language: 'fr-CA', languages: ['fr-CA'] }, configurable: true });

@@ -12,3 +12,7 @@ export * as account_session from '../../src/accounts/session';
 export * as sessions_ui from '../../src/accounts/sessions';
 export * as checklist from '../../src/host/checklist';
 export { is_local_address } from '../../src/host/host';
+export * as drafts from '../../src/chat/drafts';
+export * as typing from '../../src/chat/typing';
+export * as emoji from '../../src/chat/emoji';
+export * as joins from '../../src/chat/joins';

@@ -483,6 +483,31 @@ test('replay: an edit above the held range of a long channel is left for when th
   assert.equal(unread, communities.channels_by_id.get(long).unread);
 });
 
+test('replay: a typing frame (ephemeral, no pos) changes no state the journal holds, and is never replayed', async () => {
+  const w = world();
+  await open_app(w.S, view_of(w));
+  const held = snapshot();
+  const frame_before = resume_frame();
+  // While a fetch is in flight, so that a recorded frame would be applied again over its answer.
+  let release;
+  gate = new Promise((r) => (release = r));
+  const fetch = chat.load_thread(w.general, w.show);
+  await new Promise((r) => setTimeout(r, 0));
+  dispatch({ type: 'typing', community_id: w.voisins, channel_id: w.general, account_id: ANA, display_name: 'Ana' });
+  dispatch({ type: 'typing', community_id: w.voisins, channel_id: w.general, account_id: CHLOE, display_name: 'Chloé', pos: 9999 });
+  dispatch({ type: 'error', error: { code: 'unknown_type', message: 'type inconnu' } }); // an older server's answer to ours
+  gate = null;
+  release();
+  await fetch;
+  await journal.idle();
+  assert.deepEqual(snapshot(), held);
+  assert.equal(resume_frame(), frame_before, 'no position moved');
+  // The events after it still make a fresh fetch.
+  w.S.post(ANA, w.general, 'Après le typing');
+  deliver(w.S.take_live(ME));
+  await expect_fresh(w.S, w);
+});
+
 test('shapes: the fixtures follow docs/openapi.json (the check itself refuses a wrong one)', () => {
   const w = world();
   assert.throws(() => check_response('/api/v1/channels/1/messages', { messages: [{ ...w.S.message_json(w.salut), seq: 'un' }] }));
