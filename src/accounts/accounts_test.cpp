@@ -13,6 +13,7 @@
 #include "http/message.hpp"
 #include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
+#include "accounts/errors.hpp"
 
 namespace ps::accounts {
 namespace {
@@ -173,9 +174,9 @@ TEST_F(AccountsService, SignUpLowerCasesAndTrimsTheEmail) {
 TEST_F(AccountsService, SignUpWithATakenEmailIsRefused) {
   ASSERT_TRUE(sign_up(a(), form("ana@example.com"), locale::fr).ok());
   EXPECT_TRUE(fails_with(sign_up(a(), form("ana@example.com", good_password, "Autre"), locale::fr),
-                         error_code::email_taken));
+                         email_taken));
   EXPECT_TRUE(
-      fails_with(sign_up(a(), form(" ANA@example.com "), locale::fr), error_code::email_taken));
+      fails_with(sign_up(a(), form(" ANA@example.com "), locale::fr), email_taken));
 }
 
 // --- log in and its throttle ---

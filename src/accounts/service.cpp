@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "accounts/device.hpp"
+#include "accounts/emails.hpp"
 #include "accounts/store.hpp"
 #include "communities/service.hpp"
 #include "realtime/hub.hpp"
@@ -14,6 +15,7 @@
 #include "core/text.hpp"
 #include "db/database.hpp"
 #include "mail/outbox.hpp"
+#include "accounts/errors.hpp"
 
 namespace ps::accounts {
 namespace {
@@ -70,13 +72,13 @@ result<signed_in> sign_up(app& app, const sign_up_form& form, locale fallback,
   const millis now = app.clock.now();
   try {
     return app.db.write([&](db::transaction& tx) -> result<signed_in> {
-      if (store::account_by_email(tx, email)) return errors::make(error_code::email_taken);
+      if (store::account_by_email(tx, email)) return errors::of(email_taken);
       account acct{0, email, *name, *lang, now};
       acct.id = store::insert_account(tx, email, hash, *name, *lang, now);
       return open_session(tx, acct, now, user_agent);
     });
   } catch (const db::constraint_violation&) {
-    return errors::make(error_code::email_taken);  // lost a race with the same email
+    return errors::of(email_taken);  // lost a race with the same email
   }
 }
 
@@ -145,22 +147,8 @@ outcome send_login_link(app& app, const std::string& raw_email, const std::strin
     store::insert_login_link(tx, secrets::token_digest(token), found->acct.id, now,
                              now + login_link_lifetime);
     const std::string url = app.cfg.public_url + "/login/" + token;
-    const bool fr = found->acct.lang == locale::fr;
-    mail::draft d;
+    mail::draft d = login_link_email(found->acct, url);
     d.to = email;
-    d.subject = fr ? "Ton lien de connexion à Petite Salle" : "Your Petite Salle log-in link";
-    d.body =
-        fr ? fmt::format(
-                 "Bonjour {},\n\nVoici ton lien pour te connecter à Petite Salle. Il fonctionne "
-                 "une "
-                 "seule fois, pendant 15 minutes :\n\n{}\n\nSi tu n’as rien demandé, ignore ce "
-                 "courriel : personne ne peut entrer sans ce lien.\n",
-                 found->acct.display_name, url)
-           : fmt::format(
-                 "Hello {},\n\nHere is your link to log in to Petite Salle. It works once, for 15 "
-                 "minutes:\n\n{}\n\nIf you did not ask for it, ignore this email: nobody can get "
-                 "in without this link.\n",
-                 found->acct.display_name, url);
     app.outbox.enqueue(tx, d);
   });
   return done;

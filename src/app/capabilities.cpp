@@ -1,7 +1,20 @@
 #include "app/capabilities.hpp"
 
+#include <fmt/format.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include "accounts/errors.hpp"
+#include "accounts/migrations.hpp"
+#include "chat/errors.hpp"
 #include "chat/events.hpp"
+#include "communities/errors.hpp"
 #include "communities/events.hpp"
+#include "communities/migrations.hpp"
+#include "invitations/errors.hpp"
+#include "realtime/migrations.hpp"
 
 namespace ps {
 
@@ -10,6 +23,36 @@ realtime::event_catalog event_types() {
   chat::add_event_types(catalog);
   communities::add_event_types(catalog);
   return catalog;
+}
+
+std::vector<db::migration> migrations() {
+  return db::in_order({
+      db::foundation_migrations(),
+      communities::migrations(),
+      realtime::migrations(),
+      accounts::migrations(),
+  });
+}
+
+std::vector<const error_kind*> declared_errors() {
+  std::vector<const error_kind*> all;
+  for (auto declared : {std::span<const error_kind* const>(accounts::declared_errors),
+                        std::span<const error_kind* const>(chat::declared_errors),
+                        std::span<const error_kind* const>(communities::declared_errors),
+                        std::span<const error_kind* const>(invitations::declared_errors)})
+    all.insert(all.end(), declared.begin(), declared.end());
+  std::set<std::string> taken;
+  for (int c = 0; c <= static_cast<int>(error_code::declared); ++c)
+    taken.emplace(code_name(static_cast<error_code>(c)));
+  for (const auto* kind : all) {
+    if (!taken.emplace(kind->code).second)
+      throw std::logic_error(fmt::format("the error code \"{}\" is declared twice", kind->code));
+    if (kind->status < 400 || kind->status > 499 || kind->fr.empty() || kind->en.empty())
+      throw std::logic_error(fmt::format(
+          "the error \"{}\" needs a status in 400–499 and a message in both languages",
+          kind->code));
+  }
+  return all;
 }
 
 }  // namespace ps

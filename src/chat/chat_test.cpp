@@ -15,6 +15,7 @@
 #include "invitations/service.hpp"
 #include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
+#include "chat/errors.hpp"
 
 namespace ps::chat {
 namespace {
@@ -107,7 +108,7 @@ class ChatService : public ::testing::Test {
   message posted(const caller& who, std::int64_t channel_id, const std::string& body,
                  std::optional<std::int64_t> parent = std::nullopt) {
     auto m = post(who, channel_id, body, parent);
-    if (!m) throw std::runtime_error("post_message: " + std::string(code_name(m.error().code)));
+    if (!m) throw std::runtime_error("post_message: " + std::string(code_name(m.error())));
     return *m;
   }
 
@@ -470,9 +471,9 @@ TEST_F(ChatService, ArchivedChannelRefusesPostsEditsAndReactions) {
   ASSERT_TRUE(archived.ok());
   EXPECT_TRUE(archived->archived_at.has_value());
 
-  EXPECT_TRUE(fails_with(post(bea, general, "après"), error_code::channel_archived));
-  EXPECT_TRUE(fails_with(edit_message(a(), bea, m.id, "modifié"), error_code::channel_archived));
-  EXPECT_TRUE(fails_with(react(a(), bea, m.id, "👍", true), error_code::channel_archived));
+  EXPECT_TRUE(fails_with(post(bea, general, "après"), channel_archived));
+  EXPECT_TRUE(fails_with(edit_message(a(), bea, m.id, "modifié"), channel_archived));
+  EXPECT_TRUE(fails_with(react(a(), bea, m.id, "👍", true), channel_archived));
   EXPECT_EQ(all_messages(bea, general).at(0).body, "avant");
   EXPECT_EQ(seen_by(bea, general).last_seq, 1);
   // Archived channels are listed last.

@@ -13,6 +13,7 @@
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "realtime/event_log.hpp"
+#include "chat/errors.hpp"
 
 namespace ps::chat {
 namespace {
@@ -198,7 +199,7 @@ result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_
         return std::move(one.front());
       }
     }
-    if (place->place.archived_at) return errors::make(error_code::channel_archived);
+    if (place->place.archived_at) return errors::of(channel_archived);
     if (input.parent_id) {
       auto parent = store::message_by_id(tx, *input.parent_id);
       if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)
@@ -309,7 +310,7 @@ result<message> edit_message(app& app, const caller& who, std::int64_t message_i
     if (!ref) return ref.error();
     if (ref->msg.author_id != who.account_id) return errors::forbidden();
     if (ref->msg.deleted_at) return errors::not_found("message");
-    if (ref->where.place.archived_at) return errors::make(error_code::channel_archived);
+    if (ref->where.place.archived_at) return errors::of(channel_archived);
     store::update_body(tx, message_id, *body, html, now);
     message m = reload(tx, message_id);
     messages_changed(app, tx, m.channel_id);
@@ -348,7 +349,7 @@ result<message> react(app& app, const caller& who, std::int64_t message_id,
     auto ref = access_message(tx, who, message_id);
     if (!ref) return ref.error();
     if (ref->msg.deleted_at) return errors::not_found("message");
-    if (ref->where.place.archived_at) return errors::make(error_code::channel_archived);
+    if (ref->where.place.archived_at) return errors::of(channel_archived);
     const auto mine = store::reactions_by(tx, message_id, who.account_id);
     const auto has = [&](const std::string& e) { return std::ranges::find(mine, e) != mine.end(); };
     // A reaction stored before only emoji were taken can still be taken back by its author.

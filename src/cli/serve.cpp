@@ -69,7 +69,9 @@ int serve(const config& cfg) {
     throw std::runtime_error("--durability must be full or normal, not " + cfg.durability);
   auto db =
       db::open_sqlite(database_file(cfg.data_dir), db::sqlite_options{cfg.durability == "full"});
-  const int applied = db::migrate(*db);
+  // Every capability's declarations are checked before anything is served.
+  (void)declared_errors();
+  const int applied = db::migrate(*db, migrations());
   if (applied > 0) spdlog::info("applied {} migration(s)", applied);
 
   system_clock clock;

@@ -9,6 +9,7 @@
 #include "invitations/store.hpp"
 #include "communities/events.hpp"
 #include "realtime/event_log.hpp"
+#include "communities/errors.hpp"
 
 namespace ps::communities {
 namespace {
@@ -72,7 +73,7 @@ result<member_ref> create_community(app& app, const caller& who, const community
   try {
     auto created = app.db.write([&](db::transaction& tx) -> result<member_ref> {
       if (store::slug_exists(tx, c.slug)) {
-        if (slug_given) return errors::make(error_code::slug_taken);
+        if (slug_given) return errors::of(slug_taken);
         // A derived slug gets a number, as two "Les voisins" are common and both deserve a home.
         // Cut back to a letter or digit so a cut after a dash does not make "voisins--2".
         std::string base = c.slug.substr(0, 36);
@@ -92,7 +93,7 @@ result<member_ref> create_community(app& app, const caller& who, const community
     });
     return created;
   } catch (const db::constraint_violation&) {
-    return errors::make(error_code::slug_taken);
+    return errors::of(slug_taken);
   }
 }
 

@@ -43,9 +43,22 @@ TEST(Text, EmailShape) {
 TEST(Errors, StatusesAndCodes) {
   EXPECT_EQ(http_status(error_code::malformed_json), 400);
   EXPECT_EQ(http_status(error_code::invalid_field), 422);
-  EXPECT_EQ(http_status(error_code::invitation_used_up), 410);
+  EXPECT_EQ(http_status(error_code::limit_reached), 409);
   EXPECT_EQ(http_status(error_code::rate_limited), 429);
-  EXPECT_EQ(code_name(error_code::email_taken), "email_taken");
+  EXPECT_EQ(code_name(error_code::csrf_rejected), "csrf_rejected");
+}
+
+TEST(Errors, ACapabilitysOwnErrorKeepsItsStatusCodeAndMessages) {
+  static constexpr error_kind poll_closed{409, "poll_closed", "Ce sondage est fermé.",
+                                          "This poll is closed."};
+  const api_error e = errors::of(poll_closed);
+  EXPECT_EQ(http_status(e), 409);
+  EXPECT_EQ(code_name(e), "poll_closed");
+  EXPECT_EQ(error_message(e, locale::fr), "Ce sondage est fermé.");
+  EXPECT_EQ(error_message(e, locale::en), "This poll is closed.");
+  // The generic ones answer the same through either form.
+  EXPECT_EQ(http_status(errors::forbidden()), 403);
+  EXPECT_EQ(code_name(errors::forbidden()), "forbidden");
 }
 
 TEST(Errors, MessagesInBothLanguagesNameTheField) {

@@ -14,24 +14,18 @@ int http_status(error_code code) {
     case error_code::unauthenticated:
     case error_code::invalid_credentials: return 401;
     case error_code::forbidden:
-    case error_code::csrf_rejected:
-    case error_code::removed_from_community: return 403;
+    case error_code::csrf_rejected: return 403;
     case error_code::not_found: return 404;
     case error_code::method_not_allowed: return 405;
-    case error_code::email_taken:
-    case error_code::slug_taken:
-    case error_code::channel_archived:
     case error_code::limit_reached: return 409;
-    case error_code::invitation_expired:
-    case error_code::invitation_used_up:
-    case error_code::invitation_revoked: return 410;
     case error_code::payload_too_large: return 413;
     case error_code::unsupported_media_type: return 415;
     case error_code::invalid_field: return 422;
     case error_code::headers_too_large: return 431;
     case error_code::rate_limited:
     case error_code::too_many_connections: return 429;
-    case error_code::internal: return 500;
+    case error_code::internal:
+    case error_code::declared: return 500;  // a declared error without its kind is a bug
   }
   return 500;
 }
@@ -45,14 +39,7 @@ std::string_view code_name(error_code code) {
     case error_code::csrf_rejected: return "csrf_rejected";
     case error_code::not_found: return "not_found";
     case error_code::method_not_allowed: return "method_not_allowed";
-    case error_code::email_taken: return "email_taken";
-    case error_code::slug_taken: return "slug_taken";
-    case error_code::channel_archived: return "channel_archived";
     case error_code::limit_reached: return "limit_reached";
-    case error_code::invitation_expired: return "invitation_expired";
-    case error_code::invitation_used_up: return "invitation_used_up";
-    case error_code::invitation_revoked: return "invitation_revoked";
-    case error_code::removed_from_community: return "removed_from_community";
     case error_code::payload_too_large: return "payload_too_large";
     case error_code::unsupported_media_type: return "unsupported_media_type";
     case error_code::invalid_field: return "invalid_field";
@@ -62,6 +49,7 @@ std::string_view code_name(error_code code) {
     case error_code::headers_too_large: return "headers_too_large";
     case error_code::too_many_connections: return "too_many_connections";
     case error_code::internal: return "internal";
+    case error_code::declared: return "declared";
   }
   return "internal";
 }
@@ -149,6 +137,14 @@ std::string size_text(long bytes, locale lang) {
 
 }  // namespace
 
+int http_status(const api_error& e) {
+  return e.code == error_code::declared && e.kind ? e.kind->status : http_status(e.code);
+}
+
+std::string_view code_name(const api_error& e) {
+  return e.code == error_code::declared && e.kind ? e.kind->code : code_name(e.code);
+}
+
 std::string error_message(const api_error& e, locale lang) {
   const bool fr = lang == locale::fr;
   switch (e.code) {
@@ -170,13 +166,6 @@ std::string error_message(const api_error& e, locale lang) {
     case error_code::method_not_allowed:
       return fr ? "Cette méthode n’est pas permise à cette adresse."
                 : "This method is not allowed at this address.";
-    case error_code::email_taken:
-      return fr ? "Un compte utilise déjà ce courriel." : "An account already uses this email.";
-    case error_code::slug_taken:
-      return fr ? "Cette adresse de communauté est déjà prise."
-                : "This community address is already taken.";
-    case error_code::channel_archived:
-      return fr ? "Ce canal est archivé." : "This channel is archived.";
     case error_code::limit_reached:
       if (e.what == "reactions")
         return fr ? fmt::format(
@@ -189,18 +178,6 @@ std::string error_message(const api_error& e, locale lang) {
                         e.limit);
       return fr ? fmt::format("Tu as atteint la limite permise ({}).", e.limit)
                 : fmt::format("You have reached the allowed limit ({}).", e.limit);
-    case error_code::invitation_expired:
-      return fr ? "Cette invitation a expiré." : "This invitation has expired.";
-    case error_code::invitation_used_up:
-      return fr ? "Cette invitation a déjà servi le nombre de fois prévu."
-                : "This invitation has been used as many times as it allows.";
-    case error_code::invitation_revoked:
-      return fr ? "Cette invitation a été révoquée." : "This invitation has been revoked.";
-    case error_code::removed_from_community:
-      return fr ? "Ton accès à cette communauté a été retiré. Tu pourras la rejoindre de nouveau "
-                  "quand une personne hôte t’aura laissé revenir."
-                : "You were removed from this community. You can join it again once a host lets "
-                  "you back in.";
     case error_code::payload_too_large: {
       const std::string most = size_text(e.limit > 0 ? e.limit : 1024 * 1024, lang);
       return fr ? fmt::format("La requête est trop grosse ({} au plus).", most)
@@ -233,6 +210,9 @@ std::string error_message(const api_error& e, locale lang) {
     case error_code::too_many_connections:
       return fr ? "Trop de connexions ouvertes en même temps. Ferme un onglet ou réessaie plus tard."
                 : "Too many connections open at once. Close a tab or try again later.";
+    case error_code::declared:
+      if (e.kind) return std::string(fr ? e.kind->fr : e.kind->en);
+      [[fallthrough]];
     case error_code::internal:
       return fr ? "Oups, une erreur de notre côté. Réessaie dans un instant."
                 : "Oops, something went wrong on our side. Try again in a moment.";

@@ -6,8 +6,10 @@
 
 namespace ps {
 
-// Every way a request can fail that a client is expected to handle; each maps to one HTTP
-// status and one stable code string (docs/api.md lists them).
+// The ways any request can fail that a client is expected to handle, whatever the capability;
+// each maps to one HTTP status and one stable code string (docs/api.md lists them). A
+// capability's own refusals (an archived channel, a used-up invitation) are error_kinds that it
+// declares in its own folder: they are `declared` here.
 enum class error_code {
   malformed_json,
   unauthenticated,
@@ -16,14 +18,7 @@ enum class error_code {
   csrf_rejected,
   not_found,
   method_not_allowed,
-  email_taken,
-  slug_taken,
-  channel_archived,
   limit_reached,
-  invitation_expired,
-  invitation_used_up,
-  invitation_revoked,
-  removed_from_community,
   payload_too_large,
   unsupported_media_type,
   invalid_field,
@@ -33,6 +28,17 @@ enum class error_code {
   headers_too_large,
   too_many_connections,
   internal,
+  declared,  // one of a capability's own (api_error::kind)
+};
+
+// A refusal that one capability declares in its own folder (chat/errors.hpp, …): its HTTP
+// status, its stable code and its message in both languages. app/capabilities.cpp collects them
+// at start-up and checks that no two share a code, nor one of error_code's.
+struct error_kind {
+  int status;
+  std::string_view code;
+  std::string_view fr;
+  std::string_view en;
 };
 
 // Why a field was refused; the message is composed from it in the caller's language.
@@ -58,12 +64,15 @@ struct api_error {
   char32_t character = 0;  // for forbidden_characters: the first one found
   int retry_after_seconds = 0;
   rate_limited_action limited = rate_limited_action::other;
+  const error_kind* kind = nullptr;  // for declared: which one
   std::string what;  // for not_found: what was not found ("community", "channel", ...);
                      // for limit_reached: what there are too many of ("reactions")
 };
 
 int http_status(error_code code);
 std::string_view code_name(error_code code);
+int http_status(const api_error& error);
+std::string_view code_name(const api_error& error);
 std::string error_message(const api_error& error, locale lang);
 
 namespace errors {
@@ -75,6 +84,12 @@ inline api_error make(error_code c) {
 inline api_error not_found(std::string what) {
   api_error e = make(error_code::not_found);
   e.what = std::move(what);
+  return e;
+}
+// One of a capability's own refusals (an error_kind it declares).
+inline api_error of(const error_kind& kind) {
+  api_error e = make(error_code::declared);
+  e.kind = &kind;
   return e;
 }
 inline api_error forbidden() { return make(error_code::forbidden); }

@@ -1,5 +1,10 @@
 #include "db/migrations.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
 #include "core/clock.hpp"
 
 namespace ps::db {
@@ -150,73 +155,30 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
 )sql";
 
-// A person removed by a host may not rejoin the community, by any link, until a host lets them
-// back (lifted_at). Leaving on one's own makes no row. Rows stay once lifted, as memberships do.
-constexpr std::string_view removals_schema = R"sql(
-CREATE TABLE removals (
-  id {{id}},
-  community_id BIGINT NOT NULL REFERENCES communities(id),
-  account_id BIGINT NOT NULL REFERENCES accounts(id),
-  membership_id BIGINT NOT NULL REFERENCES memberships(id),
-  removed_by BIGINT NOT NULL REFERENCES accounts(id),
-  removed_at BIGINT NOT NULL,
-  lifted_by BIGINT REFERENCES accounts(id),
-  lifted_at BIGINT
-);
-CREATE UNIQUE INDEX removals_current ON removals(community_id, account_id) WHERE lifted_at IS NULL;
-)sql";
 
-// Every change a member can see is a row here, written in the transaction of the change, at the
-// next position of its community (docs/subsystems/realtime.md says why per community). A row
-// names its subject instead of copying it: a replay sends the subject as it is now, so an edit
-// or a deletion also erases what the log would otherwise keep of the old text.
-constexpr std::string_view event_log_schema = R"sql(
-ALTER TABLE communities ADD COLUMN last_event_pos BIGINT NOT NULL DEFAULT 0;
-CREATE TABLE events (
-  community_id BIGINT NOT NULL REFERENCES communities(id),
-  pos BIGINT NOT NULL,
-  type TEXT NOT NULL,
-  channel_id BIGINT,
-  subject_id BIGINT,
-  actor_id BIGINT,
-  only_account_id BIGINT,
-  detail TEXT NOT NULL DEFAULT '',
-  created_at BIGINT NOT NULL,
-  PRIMARY KEY (community_id, pos)
-){{without_rowid}};
 
--- Who may see a room: every member (community), or only its participants (participants).
-ALTER TABLE channels ADD COLUMN visibility TEXT NOT NULL DEFAULT 'community';
-CREATE TABLE channel_participants (
-  channel_id BIGINT NOT NULL REFERENCES channels(id),
-  account_id BIGINT NOT NULL REFERENCES accounts(id),
-  added_at BIGINT NOT NULL,
-  PRIMARY KEY (channel_id, account_id)
-);
-CREATE INDEX channel_participants_account ON channel_participants(account_id);
-)sql";
 
-// What a member is shown to tell their sessions apart and end the right one: the User-Agent
-// sent at log-in (cut to 256 bytes), the device said from it ("Firefox on Linux"), and the last
-// use, to the minute. Sessions opened before this have no User-Agent, hence an unknown device.
-constexpr std::string_view session_devices_schema = R"sql(
-ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
-ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT 'Unknown device';
-ALTER TABLE sessions ADD COLUMN last_used_at BIGINT;
-)sql";
-
-constexpr migration migrations[] = {
+// The first schema, from before capabilities declared their own (each since has its
+// migrations.cpp).
+constexpr migration foundation[] = {
     {1, "core: accounts, communities, invitations, chat, outbox", core_schema},
-    {2, "removals: a removed person stays out until a host lets them back", removals_schema},
-    {3, "event log: every visible change, in order per community; rooms with participants",
-     event_log_schema},
-    {4, "sessions: device and last use", session_devices_schema},
 };
 
 }  // namespace
 
-std::span<const migration> all_migrations() {
-  return migrations;
+std::span<const migration> foundation_migrations() {
+  return foundation;
+}
+
+std::vector<migration> in_order(std::vector<std::span<const migration>> declared) {
+  std::vector<migration> all;
+  for (auto part : declared) all.insert(all.end(), part.begin(), part.end());
+  std::ranges::sort(all, {}, &migration::version);
+  for (std::size_t i = 1; i < all.size(); ++i)
+    if (all[i].version == all[i - 1].version)
+      throw std::logic_error(fmt::format("two migrations have version {}: \"{}\" and \"{}\"",
+                                         all[i].version, all[i - 1].name, all[i].name));
+  return all;
 }
 
 std::string for_dialect(std::string_view sql, dialect d) {
@@ -233,7 +195,7 @@ std::string for_dialect(std::string_view sql, dialect d) {
   return out;
 }
 
-int migrate(database& db) {
+int migrate(database& db, std::span<const migration> migrations) {
   db.write([](transaction& tx) {
     tx.execute_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
@@ -243,7 +205,7 @@ int migrate(database& db) {
     return s.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")->integer(0);
   });
   int applied = 0;
-  for (const migration& m : all_migrations()) {
+  for (const migration& m : migrations) {
     if (m.version <= current) continue;
     db.write([&](transaction& tx) {
       tx.execute_script(for_dialect(m.sql, tx.kind()));

@@ -1,3 +1,4 @@
+#include "app/capabilities.hpp"
 #include "db/sqlite.hpp"
 
 #include <gtest/gtest.h>
@@ -140,12 +141,35 @@ TEST_F(SqliteFixture, BackupCopiesTheDatabase) {
 TEST(Migrations, ApplyOnceAndAreRecorded) {
   testing::temp_dir dir;
   auto db = open_sqlite(dir.path() / "m.db");
-  EXPECT_EQ(migrate(*db), static_cast<int>(all_migrations().size()));
-  EXPECT_EQ(migrate(*db), 0);
+  const auto all = ps::migrations();
+  EXPECT_EQ(migrate(*db, all), static_cast<int>(all.size()));
+  EXPECT_EQ(migrate(*db, all), 0);
   auto version = db->read([](session& s) {
     return s.query_one("SELECT MAX(version) FROM schema_migrations")->integer(0);
   });
-  EXPECT_EQ(version, all_migrations().back().version);
+  EXPECT_EQ(version, all.back().version);
+}
+
+TEST(Migrations, AnUpgradeAppliesOnlyTheCapabilitiesStepsItLacks) {
+  testing::temp_dir dir;
+  auto db = open_sqlite(dir.path() / "m.db");
+  const auto all = ps::migrations();
+  ASSERT_GE(all.size(), 2u);
+  EXPECT_EQ(migrate(*db, foundation_migrations()), 1);  // a database from before the others
+  EXPECT_EQ(migrate(*db, all), static_cast<int>(all.size()) - 1);
+}
+
+TEST(Migrations, TheCapabilitiesStepsFormOneSequenceByVersion) {
+  constexpr migration a[] = {{1, "a", ""}, {3, "c", ""}};
+  constexpr migration b[] = {{2, "b", ""}};
+  const auto both = in_order({a, b});
+  ASSERT_EQ(both.size(), 3u);
+  EXPECT_EQ(both[1].name, "b");
+  constexpr migration clash[] = {{3, "also three", ""}};
+  EXPECT_THROW(in_order({a, clash}), std::logic_error);
+  // What the server runs: versions 1, 2, 3… with no gap, whoever declared them.
+  const auto all = ps::migrations();
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].version, static_cast<int>(i) + 1);
 }
 
 TEST(Migrations, DialectWordsAreReplaced) {

@@ -147,9 +147,9 @@ response no_content() {
 }
 
 response error_response(const api_error& error, locale lang) {
-  nlohmann::json inner = {{"code", code_name(error.code)}, {"message", error_message(error, lang)}};
+  nlohmann::json inner = {{"code", code_name(error)}, {"message", error_message(error, lang)}};
   if (error.code == error_code::invalid_field) inner["field"] = error.field;
-  response r = json_response(http_status(error.code), {{"error", inner}});
+  response r = json_response(http_status(error), {{"error", inner}});
   // An error describes this moment (a session, a limit): never worth keeping in a cache.
   r.headers.emplace_back("Cache-Control", "no-store");
   if (error.code == error_code::rate_limited)

@@ -46,7 +46,7 @@ void add_routes(http::router& r) {
     const auto& inv = p->inv;
     return http::json_response(
         200, {{"community", {{"name", p->community_name}, {"description", p->community_description},
-                             {"slug", p->community_slug}}},
+                             {"slug", p->community_slug}, {"timezone", p->community_timezone}}},
               {"inviter", {{"display_name", p->inviter_name}}},
               {"invitation",
                {{"expires_at", inv.expires_at ? json(iso8601(*inv.expires_at)) : json()},

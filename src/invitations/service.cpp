@@ -7,13 +7,15 @@
 #include "core/text.hpp"
 #include "db/database.hpp"
 #include "invitations/store.hpp"
+#include "communities/errors.hpp"
+#include "invitations/errors.hpp"
 
 namespace ps::invitations {
 
 std::optional<api_error> why_unusable(const invitation& inv, millis now) {
-  if (inv.revoked_at) return errors::make(error_code::invitation_revoked);
-  if (inv.expires_at && *inv.expires_at <= now) return errors::make(error_code::invitation_expired);
-  if (inv.max_uses && inv.uses >= *inv.max_uses) return errors::make(error_code::invitation_used_up);
+  if (inv.revoked_at) return errors::of(invitation_revoked);
+  if (inv.expires_at && *inv.expires_at <= now) return errors::of(invitation_expired);
+  if (inv.max_uses && inv.uses >= *inv.max_uses) return errors::of(invitation_used_up);
   return std::nullopt;
 }
 
@@ -66,12 +68,13 @@ result<preview> preview_invitation(app& app, const std::string& code,
     if (!inv) return errors::not_found("invitation");
     // Not an invitation to join for someone removed from the community: they see why instead.
     if (who && communities::store::is_removed(s, inv->community_id, who->account_id))
-      return errors::make(error_code::removed_from_community);
+      return errors::of(communities::removed_from_community);
     if (auto dead = why_unusable(*inv, now)) return *dead;
     auto place = communities::store::community_by_id(s, inv->community_id);
     auto inviter = accounts::store::account_by_id(s, inv->created_by);
     if (!place || !inviter) return errors::not_found("invitation");
-    return preview{place->name, place->description, place->slug, inviter->acct.display_name, *inv};
+    return preview{place->name,  place->description, place->slug, inviter->acct.display_name,
+                   *inv,         place->timezone};
   });
 }
 
@@ -86,9 +89,9 @@ result<joined> accept_invitation(app& app, const caller& who, const std::string&
       return joined{*existing, false};
     // A removed person stays out, by this link or any other, until a host lets them back.
     if (communities::store::is_removed(tx, place->id, who.account_id))
-      return errors::make(error_code::removed_from_community);
+      return errors::of(communities::removed_from_community);
     if (auto dead = why_unusable(*inv, now)) return *dead;
-    if (!store::take_one_use(tx, inv->id)) return errors::make(error_code::invitation_used_up);
+    if (!store::take_one_use(tx, inv->id)) return errors::of(invitation_used_up);
     auto m = communities::store::insert_membership(tx, *place, who.account_id, communities::role::member,
                                                    inv->created_by, inv->id, now);
     communities::publish_member_joined(app, tx, m);

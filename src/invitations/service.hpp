@@ -25,6 +25,8 @@ struct preview {
   std::string community_slug;
   std::string inviter_name;
   invitation inv;
+  // The community's time zone (IANA), so that the expiry reads as its hosts read it.
+  std::string community_timezone;
 };
 
 struct joined {

@@ -16,12 +16,22 @@ template <class T>
   if (r.ok()) return ::testing::AssertionFailure() << "succeeded, expected " << code_name(code);
   const api_error& e = r.error();
   if (e.code != code)
-    return ::testing::AssertionFailure() << "failed with " << code_name(e.code) << ", expected " << code_name(code);
+    return ::testing::AssertionFailure() << "failed with " << code_name(e) << ", expected " << code_name(code);
   if (e.field != field)
     return ::testing::AssertionFailure() << "field \"" << e.field << "\", expected \"" << field << "\"";
   if (problem && e.problem != *problem)
     return ::testing::AssertionFailure() << "problem " << static_cast<int>(e.problem) << ", expected "
                                          << static_cast<int>(*problem);
+  return ::testing::AssertionSuccess();
+}
+
+// The same for one of a capability's own errors (an error_kind).
+template <class T>
+::testing::AssertionResult fails_with(const result<T>& r, const error_kind& kind) {
+  if (r.ok()) return ::testing::AssertionFailure() << "succeeded, expected " << kind.code;
+  const api_error& e = r.error();
+  if (e.kind != &kind)
+    return ::testing::AssertionFailure() << "failed with " << code_name(e) << ", expected " << kind.code;
   return ::testing::AssertionSuccess();
 }
 

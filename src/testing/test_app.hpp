@@ -99,7 +99,7 @@ struct test_app {
     cfg.public_url = "http://petite.test";
     cfg.data_dir = dir.path();
     db = db::open_sqlite(dir.path() / "test.db");
-    db::migrate(*db);
+    db::migrate(*db, migrations());
     outbox = std::make_unique<mail::outbox>(*db, clock,
                                             mail::make_maildir_transport(dir.path() / "mail"),
                                             "Petite Salle <noreply@petite.test>");
@@ -115,7 +115,7 @@ struct test_app {
     for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto s = accounts::sign_up(
         app(), {email, "un mot de passe sûr", name, std::string(locale_name(lang))}, lang);
-    if (!s) throw std::runtime_error("sign up failed: " + std::string(code_name(s.error().code)));
+    if (!s) throw std::runtime_error("sign up failed: " + std::string(code_name(s.error())));
     return caller{s->acct.id, lang, std::nullopt, std::nullopt};
   }
 

@@ -50,6 +50,8 @@ export type Event =
 
 /** The close code of a stream whose session ended (logged out elsewhere, password changed …). */
 export const SESSION_ENDED = 4401;
+/** The close code of a stream whose account's access changed (removed, left, another role). */
+export const ACCESS_CHANGED = 4403;
 
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
@@ -275,6 +277,16 @@ function connect() {
       // only be refused. Back to log in, keeping what is held for when the person comes back.
       wanted = false;
       on_session_ended();
+      return;
+    }
+    if (e.code === ACCESS_CHANGED) {
+      // Removed, left, or given another role: the session is fine, what it may see is not what
+      // it was. Reconnect at once (the new hello drops a community we left) and fetch our
+      // memberships again (the roles).
+      attempt = 0;
+      set_connection('connecting');
+      void communities.refresh_memberships().catch(() => {});
+      connect();
       return;
     }
     // Refused before opening: perhaps the session ended while the socket was down (the upgrade

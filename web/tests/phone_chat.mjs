@@ -358,6 +358,12 @@ async function one_language(browser, server, lang) {
         return Math.abs((r.left + r.right) / 2 - (pane.left + pane.right) / 2) < 24;
       });
       if (!centred) throw new Error('the state is not centred in its pane');
+      // Said once, in the pane: the sidebar does not repeat a raw « not found ».
+      if (await page.locator('.sidebar [role=alert], .sidebar .form-error').count()) throw new Error('the sidebar shows an error too');
+      await page.goto(base + `/c/${slug}`);
+      await page.getByTestId('chat-gone').getByRole('heading', { name: t.gone_member }).waitFor();
+      await page.goto(channel_url);
+      await gone.waitFor();
       await a11y(page, 'removed member on an old channel link');
       await shot(page, `phone-chat-${lang}-09-removed-member-laptop`);
     });

@@ -67,7 +67,7 @@ function use_keyboard_inset() {
 }
 
 /** The centred state of a channel that cannot be shown: not found, or no longer a member. */
-function Gone({ slug, member }: { slug: string; member: boolean }) {
+export function Gone({ slug, member }: { slug: string; member: boolean }) {
   return (
     <section class="chat chat--gone" aria-labelledby="gone-title">
       <div class="chat-gone" role="alert" data-testid="chat-gone">

@@ -57,15 +57,29 @@ export function rgi(e: Pick<CompactEmoji, 'hexcode' | 'unicode'>): string {
 }
 
 /**
+ * The newest Emoji version the server knows. It checks reactions with the ICU of Debian 12
+ * (libicu72: Unicode and Emoji 15.0); an emoji added since (15.1, 16, 17) would be refused with
+ * a 422, so the picker does not offer it.
+ */
+export const server_emoji_version = 15.0;
+
+/** The hexcodes of emojibase's `versions/emoji.json` newer than the server's version. */
+export function newer_than_server(versions: Record<string, string[]>): Set<string> {
+  const out = new Set<string>();
+  for (const [v, hexcodes] of Object.entries(versions)) if (Number(v) > server_emoji_version) for (const h of hexcodes) out.add(h);
+  return out;
+}
+
+/**
  * The picker's list: the interface language's entries (labels), each with the other
  * language's words too. Components (skin tone swatches, hair) and lone regional letters are
  * left out: they are not emoji one reacts with (the server takes RGI emoji only).
  */
-export function build_index(primary: CompactEmoji[], secondary: CompactEmoji[] = []): Emoji[] {
+export function build_index(primary: CompactEmoji[], secondary: CompactEmoji[] = [], too_new: ReadonlySet<string> = new Set()): Emoji[] {
   const other = new Map(secondary.map((e) => [e.hexcode, e]));
   const out: Emoji[] = [];
   for (const e of primary) {
-    if (e.group === undefined || e.group === 2) continue;
+    if (e.group === undefined || e.group === 2 || too_new.has(e.hexcode)) continue;
     const o = other.get(e.hexcode);
     const label_words = new Set(words_of([e.label, o?.label ?? '']));
     const words = new Set([...label_words, ...words_of([...(e.tags ?? []), ...(o?.tags ?? [])])]);

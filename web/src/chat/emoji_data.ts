@@ -1,7 +1,7 @@
 // Loads the emoji picker's data on first use: two chunks of their own (the French and English
 // sets of emojibase-data, ~85 KB gzip each), never part of the first load.
 import type { Locale } from '../api';
-import { build_index, type CompactEmoji, type Emoji } from './emoji';
+import { build_index, newer_than_server, type CompactEmoji, type Emoji } from './emoji';
 
 const cache = new Map<Locale, Promise<Emoji[]>>();
 
@@ -15,7 +15,8 @@ export function load_emoji(locale: Locale): Promise<Emoji[]> {
   let p = cache.get(locale);
   if (!p) {
     const other: Locale = locale === 'fr' ? 'en' : 'fr';
-    p = Promise.all([sets[locale](), sets[other]()]).then(([primary, secondary]) => build_index(primary, secondary));
+    const too_new = import('emojibase-data/versions/emoji.json').then((m) => newer_than_server(m.default as unknown as Record<string, string[]>));
+    p = Promise.all([sets[locale](), sets[other](), too_new]).then(([primary, secondary, newer]) => build_index(primary, secondary, newer));
     p.catch(() => cache.delete(locale)); // offline: try again next time
     cache.set(locale, p);
   }

@@ -10,6 +10,8 @@ import { Link } from '../ui/link';
 import { FormError } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { HostChecklist } from '../host/checklist';
+import { Gone } from '../chat/chat_view';
+import { ApiError } from '../api';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
 export type View = 'home' | 'chat' | 'members' | 'host';
@@ -31,6 +33,9 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
   // Set by the invitation page right after joining: "slug:number".
   const [welcome_slug, welcome] = (sessionStorage.getItem('ps_welcome') ?? ':').split(':');
   const show_welcome = welcome_slug === slug && !!welcome;
+  // Not (or no longer) a member: the server says 404. The pane says so, centred, once; the
+  // sidebar repeats nothing.
+  const gone = !membership && error instanceof ApiError && error.status === 404;
 
   return (
     <div class={`layout layout--${p.view}`}>
@@ -49,7 +54,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
               <button class="btn btn--small btn--ghost" type="button" onClick={() => { sessionStorage.removeItem('ps_welcome'); navigate(location.pathname); }} aria-label={t('close')}><Icon name="close" size={18} /></button>
             </p>
           )}
-          <FormError error={error} />
+          {!gone && <FormError error={error} />}
           <h3 class="sidebar__label">{t('channels')}</h3>
           {community && channels.length === 0 && <p class="muted small">{host ? t('no_channels_host') : t('no_channels')}</p>}
           <ul class="channels">
@@ -77,7 +82,9 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
           </ul>
         </nav>
         <main id="main" tabIndex={-1} class="pane">
-          {p.view === 'home' ? (
+          {gone && p.view !== 'chat' ? (
+            <Gone slug={slug} member={false} />
+          ) : p.view === 'home' ? (
             <div class="pane__home">
               {host && <HostChecklist slug={slug} />}
               <div class="pane__empty"><p>{t('pick_channel')}</p></div>

@@ -90,6 +90,31 @@ test('stream: close code 4401 (session ended elsewhere): back to log in with the
   stream.stop_stream();
 });
 
+test('stream: close code 4403 (access changed): reconnects at once, memberships fetched again, a community left is dropped', async () => {
+  state.session.me = { id: 2, display_name: 'Béa', locale: 'fr', created_at: '' };
+  state.session.expired = false;
+  location.pathname = '/c/les-voisins';
+  stream.start_stream();
+  const socket = FakeSocket.made.at(-1);
+  socket.open();
+  socket.receive({ type: 'hello', account_id: 2, communities: { 1: 47 } });
+  socket.receive({ type: 'resumed', communities: { 1: 47 } });
+  const count = FakeSocket.made.length;
+  http.queue.push([200, { account: { id: 2, email: 'bea@example.com', display_name: 'Béa', locale: 'fr', created_at: '' }, memberships: state.session.memberships }]);
+  socket.closed_by_server(4403, 'access_changed');
+  assert.equal(FakeSocket.made.length, count + 1, 'at once, no back-off');
+  assert.equal(state.session.connection, 'connecting');
+  assert.equal(http.requests.at(-1).url, '/api/v1/me', 'memberships (and roles) fetched again');
+  const again = FakeSocket.made.at(-1);
+  again.open();
+  assert.deepEqual(JSON.parse(again.sent[0]), { type: 'resume', communities: { 1: 47 } });
+  // Removed: the new hello no longer names the community, which the app forgets.
+  again.receive({ type: 'hello', account_id: 2, communities: {} });
+  assert.equal(positions.has(1), false);
+  assert.equal(location.pathname, '/');
+  stream.stop_stream();
+});
+
 test('stream: refused before opening (the session ended while the socket was down): /me says so, back to log in', async () => {
   state.session.me = { id: 2, display_name: 'Béa', locale: 'fr', created_at: '' };
   state.session.expired = false;
