@@ -31,7 +31,7 @@ TEST(Capabilities, EveryEventTypeHasOneRenderer) {
                            "reaction.added", "reaction.removed", "channel.read",
                            "channel.created", "channel.renamed", "channel.archived",
                            "channel.unarchived", "member.joined", "member.removed",
-                           "member.renamed", "member.role_changed"})
+                           "member.renamed", "member.role_changed", "community.updated"})
     EXPECT_NE(catalog.find(type), nullptr) << type;
 }
 

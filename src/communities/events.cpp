@@ -26,9 +26,17 @@ std::optional<std::string> render_member_event(db::session& s, const realtime::l
   return realtime::event_text(out);
 }
 
+std::optional<std::string> render_community_event(db::session& s, const realtime::logged_event& e) {
+  auto c = store::community_by_id(s, e.community_id);
+  if (!c) return std::nullopt;
+  return realtime::event_text(
+      {{"type", e.type}, {"community_id", e.community_id}, {"pos", e.pos}, {"community", to_json(*c)}});
+}
+
 void add_event_types(realtime::event_catalog& catalog) {
   for (const char* type : {"member.joined", "member.removed", "member.role_changed", "member.renamed"})
     catalog.add(type, render_member_event);
+  catalog.add("community.updated", render_community_event);
 }
 
 }  // namespace ps::communities

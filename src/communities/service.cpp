@@ -97,12 +97,10 @@ result<member_ref> create_community(app& app, const caller& who, const community
   }
 }
 
-result<community> update_community(app& app, const caller& who, const std::string& slug,
-                                   const community_changes& changes) {
-  auto ref = access_community(app, who, slug);
-  if (!ref) return ref.error();
-  if (!ref->is_host()) return errors::forbidden();
-  community c = ref->place;
+namespace {
+
+// What a host may change, checked against the community as it is in `tx`.
+result<community> changed_community(community c, const community_changes& changes) {
   if (changes.name) {
     c.name = std::string(text::trim(*changes.name));
     if (auto ok = check_name(c.name); !ok) return ok.error();
@@ -123,8 +121,33 @@ result<community> update_community(app& app, const caller& who, const std::strin
       return errors::invalid("member_invite_quota", field_problem::out_of_range);
     c.member_invite_quota = *changes.member_invite_quota;
   }
-  app.db.write([&](db::transaction& tx) { store::update_community(tx, c); });
   return c;
+}
+
+}  // namespace
+
+result<community> update_community(app& app, const caller& who, const std::string& slug,
+                                   const community_changes& changes) {
+  return app.db.write([&](db::transaction& tx) -> result<community> {
+    auto ref = access::community_for(tx, who, slug);
+    if (!ref) return ref.error();
+    if (!ref->is_host()) return errors::forbidden();
+    auto c = changed_community(ref->place, changes);
+    if (!c) return c.error();
+    store::update_community(tx, *c);
+    // Every member sees the community's name and description: the change is an event.
+    realtime::logged_event e;
+    e.community_id = c->id;
+    e.type = "community.updated";
+    e.subject_id = c->id;
+    e.actor_id = who.account_id;
+    e.created_at = app.clock.now();
+    realtime::append(tx, e);
+    if (auto text = render_community_event(tx, e))
+      realtime::publish_after_commit(tx, app.hub, access::whole_community(c->id),
+                                     realtime::logged_frame(std::move(*text), e));
+    return c;
+  });
 }
 
 std::vector<membership> memberships_of(app& app, const caller& who) {

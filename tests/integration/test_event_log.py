@@ -124,6 +124,12 @@ def _role_changed(c, ctx):
     ctx["new"] = new
 
 
+def _community_updated(c, ctx):
+    r = c.owner.patch(f"{API}/communities/{c.slug}",
+                      json={"name": "Le Quai", "description": "Le café, ses habitués"})
+    assert r.status_code == 200, r.text
+
+
 CASES = {
     "message.created": (_post, lambda e, c, x: e["message"]["body"] == "pendant ton absence"),
     "message.edited": (_edit, lambda e, c, x: e["message"]["body"] == "v2"
@@ -142,6 +148,8 @@ CASES = {
     "member.renamed": (_member_renamed, lambda e, c, x: e["account_id"] == c.owner.id
                        and e["display_name"] == "Nouveau nom"),
     "member.role_changed": (_role_changed, lambda e, c, x: e["member"]["role"] == "host"),
+    "community.updated": (_community_updated, lambda e, c, x: e["community"]["name"] == "Le Quai"
+                          and e["community"]["description"] == "Le café, ses habitués"),
 }
 
 
@@ -173,6 +181,25 @@ def test_a_display_name_change_is_published_live(community):
         assert ev["account_id"] == community.owner.id
         assert ev["display_name"] == "Propriétaire"
         assert ev["community_id"] == community_id_of(community)
+
+
+def test_a_change_of_the_communitys_settings_is_published_live(community):
+    with community.member.ws() as ws:
+        ws.wait_for("hello")
+        r = community.owner.patch(f"{API}/communities/{community.slug}", json={"description": "Nouveau"})
+        assert r.status_code == 200, r.text
+        ev = ws.wait_for("community.updated")
+    assert ev["community_id"] == community_id_of(community)
+    assert ev["community"]["description"] == "Nouveau"
+    assert ev["community"]["slug"] == community.slug
+    # A refused change (a member is not a host) publishes nothing and changes nothing.
+    with community.owner.ws() as ws:
+        ws.wait_for("hello")
+        r = community.member.patch(f"{API}/communities/{community.slug}", json={"name": "Pris"})
+        assert r.status_code == 403
+        community.owner.post_message(community.channel_id, "après le refus")
+        ws.wait_for("message.created")
+        assert not [e for e in ws.seen if e.get("type") == "community.updated"]
 
 
 def test_live_events_during_a_resume_arrive_once_each(community):

@@ -13,7 +13,7 @@
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
 import * as api from './api';
-import type { Channel, Member, Message } from './api';
+import type { Channel, Community, Member, Message } from './api';
 import { changed, navigate, session } from './state';
 import * as chat from './chat/state';
 import * as communities from './communities/state';
@@ -36,6 +36,7 @@ export type LoggedEvent = At &
     | { type: 'member.joined' | 'member.role_changed'; member: Member }
     | { type: 'member.removed'; account_id: number }
     | { type: 'member.renamed'; account_id: number; display_name: string }
+    | { type: 'community.updated'; community: Omit<Community, 'membership'> }
   );
 
 export type Event =
@@ -56,7 +57,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -129,6 +130,9 @@ function apply(e: LoggedEvent) {
       return;
     case 'member.role_changed':
       communities.member_role_changed(e.community_id, e.member);
+      return;
+    case 'community.updated':
+      communities.community_updated(e.community_id, e.community);
       return;
     case 'member.renamed':
       communities.member_renamed(e.account_id, e.display_name);

@@ -261,6 +261,18 @@ export function member_role_changed(community_id: number, member: Member) {
   changed();
 }
 
+/** A host changed the community's settings (name, description…): what is shown follows; our membership stays ours. */
+export function community_updated(community_id: number, next: Omit<Community, 'membership'>) {
+  const slug = slug_of_community(community_id);
+  if (!slug) return;
+  const held = communities.get(slug);
+  const renamed = <M extends { community: { id: number; name: string } }>(m: M): M =>
+    m.community.id === community_id ? { ...m, community: { ...m.community, name: next.name } } : m;
+  if (held) communities.set(slug, { ...held, ...next, membership: held.membership && renamed(held.membership) });
+  session.memberships = session.memberships.map(renamed);
+  changed();
+}
+
 /** A display-name change: the name is the account's, so every list that shows it follows. */
 export function member_renamed(account_id: number, display_name: string) {
   for (const list of members_by_slug.values()) {

@@ -87,6 +87,13 @@ export class FakeServer {
     }
   }
 
+  update_community(community_id, changes) {
+    Object.assign(this.communities.get(community_id), changes);
+    this.publish(community_id, 'community.updated', this.audience(community_id), () => ({
+      community: { ...clone(this.communities.get(community_id)), member_count: this.members.get(community_id).size },
+    }));
+  }
+
   channel(community_id, name) {
     const id = ++this.next_id.channel;
     this.channels.set(id, { id, community_id, name, kind: 'chat', visibility: 'community', archived: false, last_seq: 0, created_at: this.now() });

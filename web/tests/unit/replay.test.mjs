@@ -235,6 +235,10 @@ const CASES = {
   'member.removed (me)': (w) => [() => w.S.post(ANA, w.jasette, 'Dernier mot'), () => w.S.remove(w.quai, BEA)],
   'member.renamed (an author: members, messages and the thread follow)': (w) => [() => w.S.rename_account(ANA, 'Ana T.'), () => w.S.rename_account(CHLOE, 'Chloé B.')],
   'member.renamed (me)': (w) => [() => w.S.rename_account(BEA, 'Béatrice')],
+  'community.updated (its name and description: the top bar, the switcher and the page follow)': (w) => [
+    () => w.S.update_community(w.voisins, { name: 'Les voisins du quai', description: 'La gang du quai' }),
+    () => w.S.update_community(w.quai, { name: 'Le quai 2' }),
+  ],
   'member.role_changed (someone else, and me)': (w) => [() => w.S.set_role(w.voisins, CHLOE, 'host'), () => w.S.set_role(w.voisins, BEA, 'host'), () => w.S.set_role(w.quai, BEA, 'host')],
 };
 
