@@ -48,9 +48,9 @@ std::vector<const error_kind*> declared_errors() {
     if (!taken.emplace(kind->code).second)
       throw std::logic_error(fmt::format("the error code \"{}\" is declared twice", kind->code));
     if (kind->status < 400 || kind->status > 499 || kind->fr.empty() || kind->en.empty())
-      throw std::logic_error(fmt::format(
-          "the error \"{}\" needs a status in 400–499 and a message in both languages",
-          kind->code));
+      throw std::logic_error(
+          fmt::format("the error \"{}\" needs a status in 400–499 and a message in both languages",
+                      kind->code));
   }
   return all;
 }

@@ -1,10 +1,10 @@
+#include "app/capabilities.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include "app/capabilities.hpp"
 
 namespace ps {
 namespace {
@@ -17,9 +17,9 @@ std::vector<std::string> codes_of(const std::vector<const error_kind*>& kinds) {
 
 TEST(Capabilities, EachDeclaresItsOwnErrorsAndNoTwoShareACode) {
   const auto codes = codes_of(declared_errors());  // throws on a clash
-  for (const char* code : {"email_taken", "channel_archived", "slug_taken",
-                           "removed_from_community", "invitation_expired", "invitation_used_up",
-                           "invitation_revoked"})
+  for (const char* code :
+       {"email_taken", "channel_archived", "slug_taken", "removed_from_community",
+        "invitation_expired", "invitation_used_up", "invitation_revoked"})
     EXPECT_NE(std::ranges::find(codes, code), codes.end()) << code;
   // None of them is also one of core's generic codes.
   EXPECT_EQ(std::ranges::find(codes, "not_found"), codes.end());
@@ -27,11 +27,11 @@ TEST(Capabilities, EachDeclaresItsOwnErrorsAndNoTwoShareACode) {
 
 TEST(Capabilities, EveryEventTypeHasOneRenderer) {
   const auto catalog = event_types();
-  for (const char* type : {"message.created", "message.edited", "message.deleted",
-                           "reaction.added", "reaction.removed", "channel.read",
-                           "channel.created", "channel.renamed", "channel.archived",
-                           "channel.unarchived", "member.joined", "member.removed",
-                           "member.renamed", "member.role_changed", "community.updated"})
+  for (const char* type :
+       {"message.created", "message.edited", "message.deleted", "reaction.added",
+        "reaction.removed", "channel.read", "channel.created", "channel.renamed",
+        "channel.archived", "channel.unarchived", "member.joined", "member.removed",
+        "member.renamed", "member.role_changed", "community.updated"})
     EXPECT_NE(catalog.find(type), nullptr) << type;
 }
 

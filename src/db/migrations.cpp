@@ -155,9 +155,6 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
 )sql";
 
-
-
-
 // The first schema, from before capabilities declared their own (each since has its
 // migrations.cpp).
 constexpr migration foundation[] = {

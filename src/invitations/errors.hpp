@@ -5,9 +5,8 @@
 // app/capabilities.cpp.
 namespace ps::invitations {
 
-inline constexpr error_kind invitation_expired{410, "invitation_expired",
-                                               "Cette invitation a expiré.",
-                                               "This invitation has expired."};
+inline constexpr error_kind invitation_expired{
+    410, "invitation_expired", "Cette invitation a expiré.", "This invitation has expired."};
 inline constexpr error_kind invitation_used_up{
     410, "invitation_used_up", "Cette invitation a déjà servi le nombre de fois prévu.",
     "This invitation has been used as many times as it allows."};

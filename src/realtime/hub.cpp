@@ -159,7 +159,8 @@ void hub::end_sessions_except(std::int64_t account_id, std::optional<std::int64_
 }
 
 void hub::reconnect_account_streams(std::int64_t account_id) {
-  end_where(account_id, [](const stream_owner&) { return true; }, close_access_changed);
+  end_where(
+      account_id, [](const stream_owner&) { return true; }, close_access_changed);
 }
 
 void hub::clear() {

@@ -34,7 +34,8 @@ CREATE INDEX channel_participants_account ON channel_participants(account_id);
 )sql";
 
 constexpr db::migration steps[] = {
-    {3, "event log: every visible change, in order per community; rooms with participants", event_log_schema},
+    {3, "event log: every visible change, in order per community; rooms with participants",
+     event_log_schema},
 };
 
 }  // namespace
