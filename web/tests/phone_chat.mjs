@@ -3,7 +3,6 @@
 // drafts, the undo toast, who reacted, join lines, and typing (once the server relays it).
 // Julie is on a phone (390×844, touch), her host on a laptop. People and data come through the
 // API, as run.mjs's `call` does; one community per language.
-import fs from 'node:fs';
 import { DESKTOP, PHONE, a11y, confirm_sheet, results, shot, step } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -384,24 +383,20 @@ async function one_language(browser, server, lang) {
       await shot(guest, `phone-chat-${lang}-10-archived-phone`);
     });
 
-    if (fs.existsSync('/work/snap/READY-typing') || process.env.PETITESALLE_TYPING === '1') {
-      await check('typing: « Julie écrit… » shows on the other side, and goes when her message arrives', async () => {
-        await guest.goto(channel_url);
-        await box(guest).waitFor();
-        await host.goto(channel_url);
-        await box(host).waitFor();
-        await guest.waitForTimeout(500); // both streams open
-        await box(guest).pressSequentially(lang === 'fr' ? 'J’arrive' : 'On my way', { delay: 30 });
-        const line = host.getByTestId('typing');
-        await line.filter({ hasText: t.typing(t.guest) }).waitFor();
-        await shot(host, `phone-chat-${lang}-11-typing-laptop`);
-        await guest.getByRole('button', { name: t.send }).click();
-        await msg(host, lang === 'fr' ? 'J’arrive' : 'On my way').waitFor();
-        await line.filter({ hasText: t.typing(t.guest) }).waitFor({ state: 'detached', timeout: 2000 });
-      });
-    } else {
-      console.log(`  skip phone chat ${lang}: typing (no /work/snap/READY-typing: the server does not relay typing yet)`);
-    }
+    await check('typing: « Julie écrit… » shows on the other side, and goes when her message arrives', async () => {
+      await guest.goto(channel_url);
+      await box(guest).waitFor();
+      await host.goto(channel_url);
+      await box(host).waitFor();
+      await guest.waitForTimeout(500); // both streams open
+      await box(guest).pressSequentially(lang === 'fr' ? 'J’arrive' : 'On my way', { delay: 30 });
+      const line = host.getByTestId('typing');
+      await line.filter({ hasText: t.typing(t.guest) }).waitFor();
+      await shot(host, `phone-chat-${lang}-11-typing-laptop`);
+      await guest.getByRole('button', { name: t.send }).click();
+      await msg(host, lang === 'fr' ? 'J’arrive' : 'On my way').waitFor();
+      await line.filter({ hasText: t.typing(t.guest) }).waitFor({ state: 'detached', timeout: 2000 });
+    });
   } catch (e) {
     console.log(`  phone chat ${lang} stopped: ${e.message}`);
     await shot(guest, `phone-chat-${lang}-zz-stopped-guest`).catch(() => {});
