@@ -124,6 +124,26 @@ result<community> changed_community(community c, const community_changes& change
   return c;
 }
 
+// Logs an event of the whole community in `tx`, renders it from what the transaction has just
+// written (as a replay would), and publishes it to every member after the commit.
+void record_for_everyone(app& app, db::transaction& tx, std::int64_t community_id,
+                         const char* type, std::int64_t subject_id,
+                         std::optional<std::string> (*render)(db::session&,
+                                                              const realtime::logged_event&),
+                         std::optional<std::int64_t> actor_id = std::nullopt) {
+  realtime::logged_event e;
+  e.community_id = community_id;
+  e.type = type;
+  e.subject_id = subject_id;
+  e.actor_id = actor_id;
+  e.created_at = app.clock.now();
+  realtime::append(tx, e);
+  auto text = render(tx, e);
+  if (!text) return;
+  realtime::publish_after_commit(tx, app.hub, access::whole_community(community_id),
+                                 realtime::logged_frame(std::move(*text), e));
+}
+
 }  // namespace
 
 result<community> update_community(app& app, const caller& who, const std::string& slug,
@@ -136,16 +156,8 @@ result<community> update_community(app& app, const caller& who, const std::strin
     if (!c) return c.error();
     store::update_community(tx, *c);
     // Every member sees the community's name and description: the change is an event.
-    realtime::logged_event e;
-    e.community_id = c->id;
-    e.type = "community.updated";
-    e.subject_id = c->id;
-    e.actor_id = who.account_id;
-    e.created_at = app.clock.now();
-    realtime::append(tx, e);
-    if (auto text = render_community_event(tx, e))
-      realtime::publish_after_commit(tx, app.hub, access::whole_community(c->id),
-                                     realtime::logged_frame(std::move(*text), e));
+    record_for_everyone(app, tx, c->id, "community.updated", c->id, render_community_event,
+                        who.account_id);
     return c;
   });
 }
@@ -252,17 +264,7 @@ void publish_member_joined(app& app, db::transaction& tx, const membership& m) {
 
 void record_member_event(app& app, db::transaction& tx, std::int64_t community_id,
                          const char* type, std::int64_t account_id) {
-  realtime::logged_event e;
-  e.community_id = community_id;
-  e.type = type;
-  e.subject_id = account_id;
-  e.created_at = app.clock.now();
-  realtime::append(tx, e);
-  // Rendered inside the transaction, from what it has just written, as a replay would render it.
-  auto text = render_member_event(tx, e);
-  if (!text) return;
-  realtime::publish_after_commit(tx, app.hub, access::whole_community(community_id),
-                                 realtime::logged_frame(std::move(*text), e));
+  record_for_everyone(app, tx, community_id, type, account_id, render_member_event);
 }
 
 }  // namespace ps::communities
