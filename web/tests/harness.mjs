@@ -176,6 +176,12 @@ export async function step(name, fn) {
 
 /** axe-core on the page as it is now: no serious or critical violation allowed. */
 export async function a11y(page, screen) {
+  // A sheet or toast still fading in has lower contrast than it will have: axe looks at what
+  // stays, once the running animations and transitions are done.
+  // (An endless one, such as the connection dot's pulse, is not waited for.)
+  await page.evaluate(() => Promise.all(document.getAnimations()
+    .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+    .map((a) => a.finished.catch(() => {}))));
   const r = await new AxeBuilder({ page }).analyze();
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) {
