@@ -11,6 +11,10 @@ packages=(
   libcurl4-openssl-dev libmd4c-dev libmd4c-html0-dev libspdlog-dev libfmt-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libhowardhinnant-date-dev libgtest-dev libbenchmark-dev libicu-dev
   postgresql python3-aiosmtpd python3-pytest python3-requests python3-websocket chromium tzdata ca-certificates
+  # The integration suite on PostgreSQL (scripts/with-postgres.sh starts Debian's postgresql):
+  # psycopg2 creates each server's database and reads it behind the API; HAProxy stands in
+  # front of several servers in the multi-node test.
+  python3-psycopg2 haproxy
   # The browser tests' screenshots show members' emoji as people see them (without a colour emoji
   # font, Chromium on a bare Debian draws them as empty boxes).
   fonts-noto-color-emoji
