@@ -8,10 +8,16 @@ Each test module gets one server (scope="module") on a free loopback port with a
 temporary data folder; tests that need a pristine server (rate limits, kill -9) start their
 own with `server_factory`. The server's output goes to a log file whose tail is attached to
 the report of every failing test.
+
+Two database engines (see NOTES.md): SQLite, a file in each server's data folder (the default),
+and PostgreSQL when PETITESALLE_TEST_POSTGRES is an admin URL and PETITESALLE_TEST_DATABASE is
+"postgresql" (scripts/with-postgres.sh starts one): each data folder then gets a fresh database
+of its own, given to the server with --database.
 """
 
 import email
 import email.policy
+import importlib.util
 import json
 import os
 import re
@@ -24,7 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -37,6 +43,10 @@ STARTUP_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 MAIL_TIMEOUT = 5.0
 HTTP_TIMEOUT = 15.0
+
+# "sqlite" or "postgresql": the database every Server of this run uses (pytest_configure checks it).
+DATABASE_ENGINE = os.environ.get("PETITESALLE_TEST_DATABASE") or "sqlite"
+POSTGRES_ADMIN_URL = os.environ.get("PETITESALLE_TEST_POSTGRES")
 
 # Every server started by this process, so that none outlives the run and so that the log of
 # the servers alive during a failing test can be attached to its report.
@@ -53,6 +63,193 @@ def uid():
     return uuid.uuid4().hex[:10]
 
 
+def only_on_sqlite(why):
+    """Marks a test about SQLite itself (its file, the backup command's copy): skipped on
+    PostgreSQL, saying why."""
+    return pytest.mark.skipif(DATABASE_ENGINE != "sqlite", reason=f"SQLite only: {why}")
+
+
+@pytest.fixture(scope="session")
+def database_engine():
+    """The engine the servers of this run use: "sqlite" or "postgresql"."""
+    return DATABASE_ENGINE
+
+
+def pytest_configure(config):
+    if DATABASE_ENGINE not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(
+            f"PETITESALLE_TEST_DATABASE={DATABASE_ENGINE!r}: expected sqlite or postgresql")
+    if DATABASE_ENGINE == "postgresql":
+        if not POSTGRES_ADMIN_URL:
+            raise pytest.UsageError(
+                "PETITESALLE_TEST_DATABASE=postgresql needs PETITESALLE_TEST_POSTGRES, an admin "
+                "URL (postgresql://postgres@127.0.0.1:PORT/postgres); scripts/with-postgres.sh "
+                "sets it")
+        if importlib.util.find_spec("psycopg2") is None:
+            raise pytest.UsageError(
+                "the PostgreSQL run needs psycopg2 (Debian's python3-psycopg2, for "
+                "/usr/bin/python3)")
+
+
+def pytest_report_header(config):
+    if DATABASE_ENGINE == "postgresql":
+        return (f"database: postgresql, a fresh database per data folder, "
+                f"created through {POSTGRES_ADMIN_URL}")
+    return "database: sqlite, petitesalle.db in each server's data folder"
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL: one database per data folder
+
+
+# realpath of a data folder -> the name of its database. Keyed by folder, not by Server: a
+# restart keeps its database as it keeps its folder, and two Servers on one folder share both.
+_POSTGRES_DATABASES = {}
+
+
+def _postgres_connect(url):
+    import psycopg2
+    con = psycopg2.connect(url, connect_timeout=10)
+    con.autocommit = True
+    return con
+
+
+def _postgres_url(dbname):
+    """The admin URL with another database name (user, host, port and options kept)."""
+    parts = urlsplit(POSTGRES_ADMIN_URL)
+    return urlunsplit(parts._replace(path="/" + dbname))
+
+
+def _postgres_database_for(data_dir):
+    key = os.path.realpath(data_dir)
+    name = _POSTGRES_DATABASES.get(key)
+    if name is None:
+        from psycopg2 import sql
+        name = f"ps_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+        con = _postgres_connect(POSTGRES_ADMIN_URL)
+        try:
+            con.cursor().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        finally:
+            con.close()
+        _POSTGRES_DATABASES[key] = name
+    return _postgres_url(name)
+
+
+def _drop_postgres_databases():
+    """Best effort: a database left behind goes with the throwaway cluster anyway.
+
+    Several at once: each DROP DATABASE waits for a checkpoint, and concurrent drops share one
+    (one after the other, the couple of hundred of a whole run took 40 s; 16 at once, 10 s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from psycopg2 import sql
+
+    def drop(names):
+        try:
+            con = _postgres_connect(POSTGRES_ADMIN_URL)
+        except Exception as e:
+            return [f"could not drop {len(names)} test databases: {e}"]
+        problems = []
+        try:
+            for name in names:
+                try:
+                    # FORCE: a server killed on purpose may leave a connection closing.
+                    con.cursor().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                                         .format(sql.Identifier(name)))
+                except Exception as e:
+                    problems.append(f"could not drop database {name}: {e}")
+        finally:
+            con.close()
+        return problems
+
+    names = list(_POSTGRES_DATABASES.values())
+    _POSTGRES_DATABASES.clear()
+    workers = min(16, len(names))
+    if not workers:
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        for problems in pool.map(drop, [names[i::workers] for i in range(workers)]):
+            for p in problems:
+                print(f"\n{p}")
+
+
+def _sqlite_placeholders_to_psycopg2(statement):
+    """Tests write sqlite3's `?` placeholders; psycopg2 wants `%s` (and `%%` for a `%`).
+    A `?` inside a quoted string or identifier stays."""
+    out, quote_char = [], None
+    for ch in statement:
+        if quote_char:
+            if ch == quote_char:
+                quote_char = None  # a doubled quote ('') closes and reopens: same result
+        elif ch in ("'", '"'):
+            quote_char = ch
+        elif ch == "?":
+            out.append("%s")
+            continue
+        out.append("%%" if ch == "%" else ch)
+    return "".join(out)
+
+
+def _sqlite_like_row(row):
+    # bytea comes back as memoryview; sqlite3 gives bytes for a BLOB.
+    return tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+
+
+class _PostgresCursor:
+    """The part of sqlite3.Cursor the tests use, over a psycopg2 cursor."""
+
+    def __init__(self, cur):
+        self._cur = cur
+
+    @property
+    def description(self):
+        return self._cur.description
+
+    @property
+    def rowcount(self):
+        return self._cur.rowcount
+
+    def fetchall(self):
+        # sqlite3 gives [] for a statement without rows; psycopg2 raises.
+        if self._cur.description is None:
+            return []
+        return [_sqlite_like_row(r) for r in self._cur.fetchall()]
+
+    def fetchone(self):
+        if self._cur.description is None:
+            return None
+        row = self._cur.fetchone()
+        return None if row is None else _sqlite_like_row(row)
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class _PostgresConnection:
+    """What Server.db() gives on PostgreSQL: sqlite3.Connection's execute() with `?`
+    placeholders, in autocommit (each statement commits, as the tests expect of `with con:`)."""
+
+    def __init__(self, url):
+        self._con = _postgres_connect(url)
+
+    def execute(self, statement, params=()):
+        cur = self._con.cursor()
+        cur.execute(_sqlite_placeholders_to_psycopg2(statement), tuple(params))
+        return _PostgresCursor(cur)
+
+    def commit(self):
+        pass
+
+    def close(self):
+        self._con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 # --------------------------------------------------------------------------------------------
 # The server process
 
@@ -62,7 +259,8 @@ class ServerError(Exception):
 
 
 class Server:
-    """One `petitesalle serve` process on 127.0.0.1 with its own data folder."""
+    """One `petitesalle serve` process on 127.0.0.1 with its own data folder (and, on
+    PostgreSQL, the database of that folder)."""
 
     def __init__(self, workdir, data_dir=None, extra_args=(), name="server"):
         if not BIN:
@@ -77,6 +275,8 @@ class Server:
         self.quiet = False  # True once stopped on purpose (its log no longer of interest)
         self.port = None
         self.url = None
+        self.database_url = (_postgres_database_for(self.data)
+                             if DATABASE_ENGINE == "postgresql" else None)
         _ALL_SERVERS.append(self)
 
     @property
@@ -85,6 +285,7 @@ class Server:
 
     @property
     def db_path(self):
+        """The SQLite file (there is none on PostgreSQL)."""
         return os.path.join(self.data, "petitesalle.db")
 
     @property
@@ -100,6 +301,7 @@ class Server:
             BIN, "serve",
             "--listen", f"127.0.0.1:{self.port}",
             "--data", self.data,
+            *(["--database", self.database_url] if self.database_url else []),
             *([] if "--public-url" in self.extra_args else ["--public-url", self.url]),
             "--fast-password-hashing",
             *self.extra_args,
@@ -163,9 +365,14 @@ class Server:
     # -- helpers that look behind the API ---------------------------------------------------
 
     def db(self):
+        """A connection to this server's database, on either engine: execute(statement, params)
+        with sqlite3's `?` placeholders, rows as tuples."""
+        if self.database_url:
+            return _PostgresConnection(self.database_url)
         return sqlite3.connect(self.db_path, timeout=10)
 
     def sql(self, statement, params=()):
+        """Runs one statement (`?` placeholders) and commits; the rows as a list of tuples."""
         con = self.db()
         try:
             with con:
@@ -173,6 +380,15 @@ class Server:
                 return cur.fetchall()
         finally:
             con.close()
+
+    def tables(self):
+        """The names of the tables of this server's database, on either engine."""
+        if self.database_url:
+            query = ("SELECT tablename FROM pg_catalog.pg_tables "
+                     "WHERE schemaname = ANY (current_schemas(false))")
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        return [row[0] for row in self.sql(query)]
 
     def session(self, **kw):
         return Client(self, **kw)
@@ -188,6 +404,7 @@ def _stop_all():
 def _no_server_left_behind():
     yield
     _stop_all()
+    _drop_postgres_databases()
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import pytest
 import requests
 import websocket
 
-from conftest import API, WS, Client, assert_error, login_token_from, signup, wait_for_mail, \
-    ws_status_of_refused
+from conftest import API, WS, Client, assert_error, login_token_from, only_on_sqlite, signup, \
+    wait_for_mail, ws_status_of_refused
 
 
 def raw_request(port, data, timeout=10, source="127.0.0.1", chunk=65536):
@@ -94,6 +94,7 @@ def test_web_root_never_serves_a_file_outside_it(web_root_server, path):
     assert status_of(line) == 404 or body == b"<!doctype html><title>the app</title>", (path, line)
 
 
+@only_on_sqlite("on PostgreSQL the data folder holds no database file to ask for")
 def test_web_root_never_serves_the_live_database(web_root_server):
     data = os.path.abspath(web_root_server.data)
     for name in ("petitesalle.db", "petitesalle.db-wal", "petitesalle.db-shm"):

@@ -410,9 +410,7 @@ def test_secrets_are_stored_hashed(server):
             "the login-link token is stored in clear in login_links"
     con = server.db()
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        for t in tables:
+        for t in server.tables():
             try:
                 rows = con.execute(f'SELECT * FROM "{t}"').fetchall()
             except Exception:
