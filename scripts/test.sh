@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test:
-# unit tests (CTest), integration tests against the real binary (pytest), the web app's unit
-# tests (node:test) and browser tests (Playwright driving Debian's Chromium). Exits non-zero when
-# any test fails.
+# unit tests (CTest), integration tests against the real binary (pytest), both on SQLite then
+# again on PostgreSQL 15 (unless PS_TEST_POSTGRES=0), the web app's unit tests (node:test) and
+# browser tests (Playwright driving Debian's Chromium). Exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,6 +27,24 @@ ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
 
 echo "== integration tests"
 PETITESALLE_BIN="$root/build-asan/petitesalle" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+
+# The same unit tests and integration suite on PostgreSQL 15, in one throwaway cluster
+# (scripts/with-postgres.sh): each store and service test and each server gets a fresh database.
+# PS_TEST_POSTGRES=0 leaves them out.
+PS_TEST_POSTGRES=${PS_TEST_POSTGRES:-1}
+if [ "$PS_TEST_POSTGRES" = 1 ]; then
+  # shellcheck disable=SC2016  # expanded by the inner bash, inside the cluster's environment
+  scripts/with-postgres.sh bash -c '
+    set -euo pipefail
+    echo "== unit tests (PostgreSQL)"
+    ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+    echo "== integration tests (PostgreSQL)"
+    PETITESALLE_TEST_DATABASE=postgresql PETITESALLE_BIN="$1/build-asan/petitesalle" \
+      /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider
+  ' with-postgres "$root"
+else
+  echo "== unit and integration tests on PostgreSQL left out (PS_TEST_POSTGRES=$PS_TEST_POSTGRES)"
+fi
 
 echo "== web app unit tests"
 (cd web && npm test)
