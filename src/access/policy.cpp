@@ -61,6 +61,19 @@ audience audience_of(db::session& s, const chat::channel& room) {
   return audience{room.community_id, store::current_participants(s, room.id)};
 }
 
+audience audience_of_event(db::session& s, std::int64_t community_id,
+                           std::optional<std::int64_t> channel_id,
+                           std::optional<std::int64_t> only_account_id) {
+  if (only_account_id) return just(community_id, *only_account_id);
+  if (channel_id) {
+    // A room that no longer exists has no audience left.
+    auto facts = store::room_facts_of(s, *channel_id, 0);
+    if (!facts) return audience{community_id, std::vector<std::int64_t>{}};
+    return audience_of(s, facts->room);
+  }
+  return whole_community(community_id);
+}
+
 std::vector<std::int64_t> communities_of(db::session& s, std::int64_t account_id) {
   return communities::store::community_ids_of_account(s, account_id);
 }

@@ -42,6 +42,11 @@ audience whole_community(std::int64_t community_id);
 audience just(std::int64_t community_id, std::int64_t account_id);
 // The audience of a room's events, decided as channel_for() decides for one caller.
 audience audience_of(db::session& s, const chat::channel& room);
+// The audience of an event logged in `community_id`: its one account, else its room's, else the
+// whole community (how another node's events are relayed to this node's connections).
+audience audience_of_event(db::session& s, std::int64_t community_id,
+                           std::optional<std::int64_t> channel_id,
+                           std::optional<std::int64_t> only_account_id);
 
 // The communities the account belongs to now.
 std::vector<std::int64_t> communities_of(db::session& s, std::int64_t account_id);

@@ -9,8 +9,9 @@ std::optional<room_facts> room_facts_of(db::session& s, std::int64_t channel_id,
       "ch.created_at, ch.visibility, m.role, a.display_name, "
       // Looked up only for rooms that have participants (SQLite evaluates CASE lazily): the
       // history of a community room, the hottest read, pays nothing for it.
-      "CASE WHEN ch.visibility = 'community' THEN 0 ELSE EXISTS (SELECT 1 FROM "
-      "channel_participants p WHERE p.channel_id = ch.id AND p.account_id = $2) END "
+      // (CAST: PostgreSQL's EXISTS is a boolean, which one CASE cannot mix with 0.)
+      "CASE WHEN ch.visibility = 'community' THEN 0 ELSE CAST(EXISTS (SELECT 1 FROM "
+      "channel_participants p WHERE p.channel_id = ch.id AND p.account_id = $2) AS INTEGER) END "
       "FROM channels ch "
       "LEFT JOIN memberships m ON m.community_id = ch.community_id AND m.account_id = $2 AND "
       "m.left_at IS NULL "

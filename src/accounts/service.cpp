@@ -8,6 +8,7 @@
 #include "accounts/emails.hpp"
 #include "accounts/store.hpp"
 #include "communities/service.hpp"
+#include "realtime/everywhere.hpp"
 #include "realtime/hub.hpp"
 #include "accounts/throttle.hpp"
 #include "chat/history_cache.hpp"
@@ -123,9 +124,7 @@ void log_out(app& app, const caller& who) {
   app.db.write([&](db::transaction& tx) {
     store::revoke_session(tx, *who.session_id, app.clock.now());
     // Streams opened with this session end too (close_session_ended), not only its requests.
-    tx.after_commit([&app, account = who.account_id, session = *who.session_id] {
-      app.hub.end_session(account, session);
-    });
+    realtime::everywhere::end_session(tx, app.hub, who.account_id, *who.session_id);
   });
 }
 
@@ -181,9 +180,7 @@ std::vector<session_info> list_sessions(app& app, const caller& who) {
 outcome end_session(app& app, const caller& who, std::int64_t session_id) {
   const bool ended = app.db.write([&](db::transaction& tx) {
     if (!store::revoke_session_of(tx, who.account_id, session_id, app.clock.now())) return false;
-    tx.after_commit([&app, account = who.account_id, session_id] {
-      app.hub.end_session(account, session_id);
-    });
+    realtime::everywhere::end_session(tx, app.hub, who.account_id, session_id);
     return true;
   });
   // The same answer for an ended session, an unknown id and another account's session: an id
@@ -198,9 +195,7 @@ std::int64_t end_other_sessions(app& app, const caller& who) {
         store::revoke_sessions_except(tx, who.account_id, who.session_id, app.clock.now());
     // Only session streams: a token's stream stays, as the token does (end_account_streams
     // would close it too).
-    tx.after_commit([&app, account = who.account_id, keep = who.session_id] {
-      app.hub.end_sessions_except(account, keep);
-    });
+    realtime::everywhere::end_sessions_except(tx, app.hub, who.account_id, who.session_id);
     return ended;
   });
 }
@@ -256,9 +251,7 @@ outcome change_password(app& app, const caller& who, const std::string& current,
     store::revoke_sessions_except(tx, who.account_id, who.session_id, now);
     store::revoke_tokens_of(tx, who.account_id, now);
     store::end_login_links_of(tx, who.account_id, now);
-    tx.after_commit([&app, account = who.account_id, keep = who.session_id] {
-      app.hub.end_account_streams(account, keep);
-    });
+    realtime::everywhere::end_account_streams(tx, app.hub, who.account_id, who.session_id);
   });
   return done;
 }
@@ -283,10 +276,7 @@ std::vector<token_info> list_tokens(app& app, const caller& who) {
 outcome revoke_token(app& app, const caller& who, std::int64_t token_id) {
   const bool revoked = app.db.write([&](db::transaction& tx) {
     const bool ended = store::revoke_token(tx, who.account_id, token_id, app.clock.now());
-    if (ended)
-      tx.after_commit([&app, account = who.account_id, token_id] {
-        app.hub.end_token(account, token_id);
-      });
+    if (ended) realtime::everywhere::end_token(tx, app.hub, who.account_id, token_id);
     return ended;
   });
   if (!revoked) return errors::not_found("token");

@@ -13,7 +13,9 @@
 #include "communities/errors.hpp"
 #include "communities/events.hpp"
 #include "communities/migrations.hpp"
+#include "db/errors.hpp"
 #include "invitations/errors.hpp"
+#include "mail/migrations.hpp"
 #include "realtime/migrations.hpp"
 
 namespace ps {
@@ -31,6 +33,7 @@ std::vector<db::migration> migrations() {
       communities::migrations(),
       realtime::migrations(),
       accounts::migrations(),
+      mail::migrations(),
   });
 }
 
@@ -39,6 +42,7 @@ std::vector<const error_kind*> declared_errors() {
   for (auto declared : {std::span<const error_kind* const>(accounts::declared_errors),
                         std::span<const error_kind* const>(chat::declared_errors),
                         std::span<const error_kind* const>(communities::declared_errors),
+                        std::span<const error_kind* const>(db::declared_errors),
                         std::span<const error_kind* const>(invitations::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());
   std::set<std::string> taken;
@@ -47,10 +51,12 @@ std::vector<const error_kind*> declared_errors() {
   for (const auto* kind : all) {
     if (!taken.emplace(kind->code).second)
       throw std::logic_error(fmt::format("the error code \"{}\" is declared twice", kind->code));
-    if (kind->status < 400 || kind->status > 499 || kind->fr.empty() || kind->en.empty())
-      throw std::logic_error(
-          fmt::format("the error \"{}\" needs a status in 400–499 and a message in both languages",
-                      kind->code));
+    // A refusal is the caller's (4xx); only "try again later" (503) is the server's.
+    const bool status_ok = (kind->status >= 400 && kind->status <= 499) || kind->status == 503;
+    if (!status_ok || kind->fr.empty() || kind->en.empty())
+      throw std::logic_error(fmt::format(
+          "the error \"{}\" needs a status in 400–499 (or 503) and a message in both languages",
+          kind->code));
   }
   return all;
 }

@@ -15,6 +15,7 @@ void load_config_file(const std::filesystem::path& file, config& into) {
   }
   if (auto v = table["listen"].value<std::string>()) into.listen = *v;
   if (auto v = table["data"].value<std::string>()) into.data_dir = *v;
+  if (auto v = table["database"].value<std::string>()) into.database = *v;
   if (auto v = table["public_url"].value<std::string>()) into.public_url = *v;
   if (auto v = table["threads"].value<int64_t>()) into.threads = static_cast<int>(*v);
   if (auto v = table["web_root"].value<std::string>()) into.web_root = *v;

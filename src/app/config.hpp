@@ -9,6 +9,10 @@ namespace ps {
 struct config {
   std::string listen = "127.0.0.1:8080";
   std::filesystem::path data_dir = "./data";
+  // Empty: SQLite in DATA/petitesalle.db. postgresql://user:password@host/db: that PostgreSQL
+  // (several nodes may share it). Also from PETITESALLE_DATABASE_URL, so that a password need
+  // not sit on a command line.
+  std::string database;
   std::string public_url = "http://localhost:8080";
   int threads = 0;  // network threads; 0 = one per core
   // Minimum argon2id limits: only for test suites, where hundreds of accounts are made.

@@ -122,10 +122,9 @@ void set_archived(db::transaction& tx, std::int64_t id, std::optional<millis> ar
 }
 
 std::int64_t next_seq(db::transaction& tx, std::int64_t channel_id) {
-  return tx
-      .query_one("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
-                 channel_id)
-      ->integer(0);
+  // UPDATE then SELECT, not RETURNING: see realtime/log_store.cpp's next_pos.
+  tx.execute("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1", channel_id);
+  return tx.query_one("SELECT last_seq FROM channels WHERE id = $1", channel_id)->integer(0);
 }
 
 std::int64_t insert_message(db::transaction& tx, const message& m) {

@@ -1,8 +1,13 @@
 #pragma once
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "app/config.hpp"
+
+namespace ps::db {
+class database;
+}
 
 namespace ps::cli {
 
@@ -12,5 +17,8 @@ int serve(const config& cfg);
 int backup(const std::filesystem::path& data_dir, const std::filesystem::path& target);
 
 std::filesystem::path database_file(const std::filesystem::path& data_dir);
+// The database the configuration names: PostgreSQL for a postgresql:// URL, else SQLite in the
+// data folder.
+std::unique_ptr<db::database> open_database(const config& cfg);
 
 }  // namespace ps::cli

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/config.hpp"
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", cfg.listen, "Address and port to listen on")->capture_default_str();
   serve->add_option("--data", cfg.data_dir, "Data folder: database, mail folder")
       ->capture_default_str();
+  serve->add_option("--database", cfg.database,
+                    "postgresql://user:password@host/db (default: SQLite in the data folder); "
+                    "also PETITESALLE_DATABASE_URL");
   serve->add_option("--public-url", cfg.public_url, "The address people use, for links in emails")
       ->capture_default_str();
   serve->add_option("--threads", cfg.threads, "Network threads (0: one per core)")
@@ -75,6 +79,7 @@ int main(int argc, char** argv) {
         };
         pick(cfg.listen, from_file.listen, defaults.listen);
         pick(cfg.data_dir, from_file.data_dir, defaults.data_dir);
+        pick(cfg.database, from_file.database, defaults.database);
         pick(cfg.public_url, from_file.public_url, defaults.public_url);
         pick(cfg.threads, from_file.threads, defaults.threads);
         pick(cfg.smtp_url, from_file.smtp_url, defaults.smtp_url);
@@ -91,6 +96,11 @@ int main(int argc, char** argv) {
         if (web_root.empty() && from_file.web_root) cfg.web_root = from_file.web_root;
       }
       if (!web_root.empty()) cfg.web_root = web_root;
+      // The environment comes after the option and the file: it is how a password stays off
+      // command lines and out of files others may read.
+      if (cfg.database.empty())
+        if (const char* url = std::getenv("PETITESALLE_DATABASE_URL"); url && *url)
+          cfg.database = url;
       while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
       return ps::cli::serve(cfg);
     }

@@ -4,19 +4,23 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "app/capabilities.hpp"
 #include "chat/history_cache.hpp"
 #include "cli/commands.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/secrets.hpp"
 #include "db/migrations.hpp"
+#include "db/postgresql.hpp"
 #include "db/sqlite.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "mail/outbox.hpp"
 #include "realtime/event_log.hpp"
 #include "realtime/hub.hpp"
+#include "realtime/relay.hpp"
 
 namespace ps::cli {
 
@@ -58,7 +62,32 @@ void raise_descriptor_limit() {
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("could not raise the descriptor limit");
 }
 
+// This node's name among those sharing a database, kept in its data folder so that it survives
+// a restart (the outbox gives back, at start, the emails it held when it was killed).
+std::string lasting_node_name(const std::filesystem::path& data_dir) {
+  const auto file = data_dir / "node-name";
+  std::string name;
+  if (std::ifstream in(file); in) std::getline(in, name);
+  if (name.empty()) {
+    name = secrets::random_token(12);
+    std::ofstream out(file, std::ios::trunc);
+    out << name << "\n";
+  }
+  return name;
+}
+
 }  // namespace
+
+std::unique_ptr<db::database> open_database(const config& cfg) {
+  if (cfg.database.empty())
+    return db::open_sqlite(database_file(cfg.data_dir),
+                           db::sqlite_options{cfg.durability == "full"});
+  if (!db::is_postgresql_url(cfg.database))
+    throw std::runtime_error(
+        "--database must be a postgresql:// URL (or be left out for SQLite in the data folder)");
+  spdlog::info("database: {}", db::redacted_url(cfg.database));
+  return db::open_postgresql(cfg.database);
+}
 
 int serve(const config& cfg) {
   batched_log log;
@@ -67,8 +96,7 @@ int serve(const config& cfg) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   if (cfg.durability != "full" && cfg.durability != "normal")
     throw std::runtime_error("--durability must be full or normal, not " + cfg.durability);
-  auto db =
-      db::open_sqlite(database_file(cfg.data_dir), db::sqlite_options{cfg.durability == "full"});
+  auto db = open_database(cfg);
   // Every capability's declarations are checked before anything is served.
   (void)declared_errors();
   const int applied = db::migrate(*db, migrations());
@@ -78,10 +106,14 @@ int serve(const config& cfg) {
   realtime::hub hub;
   metrics stats;
   rate_limiter throttle(clock);
-  mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from);
+  mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from,
+                      lasting_node_name(cfg.data_dir));
   chat::history_cache history;
   const realtime::event_catalog events = event_types();
   app application{cfg, *db, hub, clock, outbox, stats, throttle, history, events};
+  // What other nodes on the same PostgreSQL commit reaches this node's connections.
+  realtime::relay relay(application);
+  relay.start();
   http::dispatcher routes(application, cfg.web_root);
   http::server server(application, routes, cfg.listen, cfg.threads);
   // Each network thread fans events out to its own connections (see realtime/hub.hpp).
@@ -89,8 +121,9 @@ int serve(const config& cfg) {
     server.post(thread, std::move(work));
   });
   outbox.start();
-  spdlog::info("petitesalle {} listening on {} (port {}), data in {}, public URL {}", PS_VERSION,
-               cfg.listen, server.port(), cfg.data_dir.string(), cfg.public_url);
+  spdlog::info("petitesalle {} listening on {} (port {}), data in {}, database {}, public URL {}",
+               PS_VERSION, cfg.listen, server.port(), cfg.data_dir.string(),
+               cfg.database.empty() ? "SQLite" : "PostgreSQL", cfg.public_url);
   server.run();
   // Writes are queued in order: once this one is done, every write queued from the network has
   // replied, and none will reach for the network threads once they are gone.

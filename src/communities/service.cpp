@@ -9,6 +9,7 @@
 #include "invitations/store.hpp"
 #include "communities/events.hpp"
 #include "realtime/event_log.hpp"
+#include "realtime/everywhere.hpp"
 #include "communities/errors.hpp"
 
 namespace ps::communities {
@@ -86,7 +87,7 @@ result<member_ref> create_community(app& app, const caller& who, const community
       c.id = store::insert_community(tx, c);
       store::insert_membership(tx, c, who.account_id, role::owner, std::nullopt, std::nullopt,
                                c.created_at);
-      tx.after_commit([&app, account = who.account_id, id = c.id] { app.hub.join(account, id); });
+      realtime::everywhere::join(tx, app.hub, who.account_id, c.id);
       auto made = access::community_for(tx, who, c.id);
       if (made) made->place.member_count = 1;
       return made;
@@ -200,10 +201,8 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
     // the app reconnects, and its new hello no longer names the community). In that order on
     // every shard.
     record_member_event(app, tx, ref->place.id, "member.removed", account_id);
-    tx.after_commit([&app, community_id = ref->place.id, account_id] {
-      app.hub.leave(account_id, community_id);
-      app.hub.reconnect_account_streams(account_id);
-    });
+    realtime::everywhere::leave(tx, app.hub, account_id, ref->place.id);
+    realtime::everywhere::reconnect_account_streams(tx, app.hub, account_id);
     return done;
   });
 }
@@ -249,16 +248,14 @@ result<member> change_role(app& app, const caller& who, const std::string& slug,
     record_member_event(app, tx, ref->place.id, "member.role_changed", account_id);
     // What a host sees differs from what a member sees: the person's live streams start again
     // (4403, after the event), so nothing decided under the old role outlives it.
-    tx.after_commit([&app, account_id] { app.hub.reconnect_account_streams(account_id); });
+    realtime::everywhere::reconnect_account_streams(tx, app.hub, account_id);
     return *target;
   });
 }
 
 void publish_member_joined(app& app, db::transaction& tx, const membership& m) {
   // Their connections receive the community first, so that they see their own arrival.
-  tx.after_commit([&app, community_id = m.community_id, account_id = m.account_id] {
-    app.hub.join(account_id, community_id);
-  });
+  realtime::everywhere::join(tx, app.hub, m.account_id, m.community_id);
   record_member_event(app, tx, m.community_id, "member.joined", m.account_id);
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "db/errors.hpp"
+
 namespace ps::db {
 
 std::int64_t row::integer(std::size_t i) const {
@@ -28,14 +30,27 @@ std::optional<std::string> row::maybe_text(std::size_t i) const {
   return text(i);
 }
 
-void database::report_failure(std::exception_ptr failure) {
-  if (!failure) return;
+api_error database::failure_of(std::exception_ptr failure) {
+  if (!failure) return errors::make(error_code::internal);
   try {
     std::rethrow_exception(failure);
+  } catch (const unavailable& e) {
+    spdlog::warn("write refused: {}", e.what());
+    return errors::of(database_unavailable);
   } catch (const std::exception& e) {
     spdlog::error("write failed: {}", e.what());
   } catch (...) {
     spdlog::error("write failed");
+  }
+  return errors::make(error_code::internal);
+}
+
+bool database::answers() {
+  try {
+    read([](session& s) { s.query("SELECT 1"); });
+    return true;
+  } catch (const error&) {
+    return false;
   }
 }
 

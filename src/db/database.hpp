@@ -64,6 +64,13 @@ class error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database server cannot be reached (PostgreSQL restarting, its network gone): nothing of
+// the failed work was committed, and requests answer 503 database_unavailable until it is back.
+class unavailable : public error {
+ public:
+  using error::error;
+};
+
 // A UNIQUE or foreign-key constraint refused a write: often a race the service can name
 // (two people taking the same slug at once).
 class constraint_violation : public error {
@@ -116,11 +123,21 @@ class transaction : public session {
   void execute_script(std::string_view sql) override { inner_.execute_script(sql); }
   void after_commit(std::function<void()> work) { after_commit_.push_back(std::move(work)); }
   std::vector<std::function<void()>> take_after_commit() { return std::move(after_commit_); }
+  // A short message (at most max_announcement bytes) for the other nodes that share this
+  // database, sent with the commit: on PostgreSQL a NOTIFY, delivered only if the transaction
+  // commits and in the order of the commits; on SQLite nothing, this node being the only one.
+  void announce(std::string message) { announcements_.push_back(std::move(message)); }
+  std::vector<std::string> take_announcements() { return std::move(announcements_); }
 
  private:
   session& inner_;
   std::vector<std::function<void()>> after_commit_;
+  std::vector<std::string> announcements_;
 };
+
+// PostgreSQL's NOTIFY carries at most 8,000 bytes; announcements stay well under, with room for
+// the node's name in front.
+inline constexpr std::size_t max_announcement = 7'000;
 
 template <class T>
 struct is_result : std::false_type {};
@@ -184,10 +201,7 @@ class database {
         },
         [out, done = std::move(done),
          continue_on = std::move(continue_on)](std::exception_ptr failure) {
-          if (failure || !*out) {
-            report_failure(failure);
-            out->emplace(errors::make(error_code::internal));
-          }
+          if (failure || !*out) out->emplace(failure_of(failure));
           auto finish = [out, done] { done(std::move(**out)); };
           if (continue_on)
             continue_on(std::move(finish));
@@ -207,6 +221,33 @@ class database {
   };
   virtual write_counts counts() const = 0;
 
+  // The reader connections: open now, of which idle, and the most there may be.
+  struct pool_counts {
+    int open = 0;
+    int idle = 0;
+    int max = 0;
+  };
+  virtual pool_counts pool() const = 0;
+
+  // Whether other nodes may write this database at the same time (PostgreSQL).
+  virtual bool has_other_nodes() const { return false; }
+  // What the other nodes announced (transaction::announce, announce_now), handed to
+  // `on_message` on a thread of the database's, one at a time, in the order of their commits;
+  // never this node's own. Before serving; an empty function stops listening (before whatever
+  // `on_message` uses goes away). Nothing ever arrives on SQLite.
+  virtual void listen(std::function<void(std::string_view message)> on_message) {
+    (void)on_message;
+  }
+  // Announces at once, outside any transaction: for what is not written (typing notices).
+  // Queued, never waited for; dropped on SQLite.
+  virtual void announce_now(std::string message) { (void)message; }
+  // Milliseconds between the commit of the latest announcement from another node and its
+  // arrival here (for /metrics); 0 when none came.
+  virtual double announcement_lag_ms() const { return 0; }
+
+  // Whether the database answers now (for /healthz): false when it cannot be reached.
+  bool answers();
+
   // Copies the live database into a file (online backup); SQLite only.
   virtual void backup_to(const std::string& path) = 0;
 
@@ -217,8 +258,9 @@ class database {
   // fn returns whether to commit; finished(nullptr) once committed, or with the failure.
   virtual void queue_write(std::function<bool(transaction&)> fn,
                            std::function<void(std::exception_ptr)> finished) = 0;
-  // Logs a failure that becomes an internal error for the caller.
-  static void report_failure(std::exception_ptr failure);
+  // Logs a failure and names it for the caller: database_unavailable (503) when the database
+  // could not be reached, else an internal error.
+  static api_error failure_of(std::exception_ptr failure);
 };
 
 }  // namespace ps::db

@@ -1,17 +1,12 @@
 #include "db/sqlite.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <future>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "db/pooled.hpp"
 
 namespace ps::db {
 
@@ -50,7 +45,7 @@ using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_deleter>;
 
 // One SQLite connection with its cache of prepared statements (every query is prepared once
 // per connection and reused).
-class sqlite_session final : public session {
+class sqlite_session final : public detail::connection {
  public:
   sqlite_session(const std::filesystem::path& file, const sqlite_options& options) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -104,6 +99,7 @@ class sqlite_session final : public session {
   }
 
   dialect kind() const override { return dialect::sqlite; }
+  void begin_group() override { execute("BEGIN IMMEDIATE"); }
   sqlite3* handle() const { return db_.get(); }
 
  private:
@@ -161,40 +157,19 @@ class sqlite_session final : public session {
 
   // Declared first so it is destroyed last, after the statements that belong to it.
   std::unique_ptr<sqlite3, connection_closer> db_;
-  struct sql_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view sql) const {
-      return std::hash<std::string_view>{}(sql);
-    }
-  };
-  std::unordered_map<std::string, statement_ptr, sql_hash, std::equal_to<>> cache_;
+  std::unordered_map<std::string, statement_ptr, detail::sql_hash, std::equal_to<>> cache_;
 };
 
-// The single writer commits in groups: write() calls queue their work; the writer thread takes
-// everything queued, runs each piece in its own SAVEPOINT inside one transaction, and commits
-// once. With synchronous=FULL a commit costs an fsync (milliseconds), so grouping is what lets
-// many concurrent posts be acknowledged durably without waiting for one fsync each.
-class sqlite_database final : public database {
+// SQLite with one writer connection and a pool of readers (WAL mode lets them read while it
+// writes).
+class sqlite_database final : public detail::pooled_database {
  public:
-  sqlite_database(std::filesystem::path file, sqlite_options options)
-      : file_(std::move(file)), options_(options), writer_(file_, options_) {
-    writer_thread_ = std::thread([this] { writer_loop(); });
-  }
-
-  ~sqlite_database() override {
-    {
-      std::lock_guard lock(queue_mutex_);
-      stopping_ = true;
-    }
-    queue_ready_.notify_all();
-    writer_thread_.join();
-  }
+  sqlite_database(const std::filesystem::path& file, sqlite_options options)
+      : pooled_database(
+            [file, options] { return std::make_unique<sqlite_session>(file, options); },
+            options.max_readers) {}
 
   dialect kind() const override { return dialect::sqlite; }
-
-  write_counts counts() const override {
-    return {commits_.load(std::memory_order_relaxed), writes_.load(std::memory_order_relaxed)};
-  }
 
   void backup_to(const std::string& path) override {
     sqlite3* target = nullptr;
@@ -202,7 +177,8 @@ class sqlite_database final : public database {
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(target, &sqlite3_close);
     if (rc != SQLITE_OK) fail(target, rc, "opening backup file " + path);
     auto reader = lease_reader();
-    sqlite3_backup* backup = sqlite3_backup_init(target, "main", reader.session->handle(), "main");
+    sqlite3* source = static_cast<sqlite_session&>(*reader).handle();
+    sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
     if (!backup) fail(target, sqlite3_errcode(target), "starting backup");
     // Copy in steps so a busy writer is never locked out for the whole copy.
     while ((rc = sqlite3_backup_step(backup, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
@@ -212,212 +188,6 @@ class sqlite_database final : public database {
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) fail(target, rc, "backup");
   }
-
- protected:
-  void run_read(const std::function<void(session&)>& fn) override {
-    auto lease = lease_reader();
-    fn(*lease.session);
-  }
-
-  void write_later(std::function<void(transaction&)> fn) override {
-    auto job = std::make_unique<write_job>();
-    job->owned = [fn = std::move(fn)](transaction& tx) {
-      fn(tx);
-      return true;
-    };
-    job->fn = &job->owned;
-    job->detached = true;
-    enqueue(job.release());
-  }
-
-  void queue_write(std::function<bool(transaction&)> fn,
-                   std::function<void(std::exception_ptr)> finished) override {
-    auto job = std::make_unique<write_job>();
-    job->owned = std::move(fn);
-    job->fn = &job->owned;
-    job->finished = std::move(finished);
-    enqueue(job.release());
-  }
-
-  void run_write(const std::function<bool(transaction&)>& fn) override {
-    // Work that writes again from inside a write would wait for itself forever.
-    if (std::this_thread::get_id() == writer_thread_.get_id())
-      throw std::logic_error("db::write called from inside a write");
-    write_job job;
-    job.fn = &fn;
-    auto finished = job.done.get_future();
-    enqueue(&job);
-    finished.get();  // rethrows what the work threw, or the commit's failure
-  }
-
- private:
-  struct write_job {
-    const std::function<bool(transaction&)>* fn = nullptr;
-    std::promise<void> done;
-    std::function<bool(transaction&)> owned;           // for queued jobs, which nobody waits for
-    std::function<void(std::exception_ptr)> finished;  // queue_write's completion
-    bool detached = false;
-  };
-
-  void enqueue(write_job* job) {
-    {
-      std::lock_guard lock(queue_mutex_);
-      queue_.push_back(job);
-    }
-    queue_ready_.notify_one();
-  }
-
-  // Reports the outcome of a job: to its completion, to its waiting caller, or (for
-  // write_later) to the log.
-  static void finish(write_job* job, std::exception_ptr failure) {
-    if (job->finished) {
-      try {
-        job->finished(failure);
-      } catch (const std::exception& e) {
-        spdlog::error("write completion failed: {}", e.what());
-      }
-      delete job;
-      return;
-    }
-    if (job->detached) {
-      if (failure) {
-        try {
-          std::rethrow_exception(failure);
-        } catch (const std::exception& e) {
-          spdlog::warn("background write failed: {}", e.what());
-        }
-      }
-      delete job;
-      return;
-    }
-    if (failure)
-      job->done.set_exception(failure);
-    else
-      job->done.set_value();
-  }
-  static constexpr std::size_t max_group = 512;
-
-  void writer_loop() {
-    for (;;) {
-      std::vector<write_job*> group;
-      {
-        std::unique_lock lock(queue_mutex_);
-        queue_ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-        if (queue_.empty()) return;  // stopping, and nothing left to write
-        while (!queue_.empty() && group.size() < max_group) {
-          group.push_back(queue_.front());
-          queue_.pop_front();
-        }
-      }
-      commit_group(group);
-    }
-  }
-
-  void commit_group(const std::vector<write_job*>& group) {
-    std::vector<std::exception_ptr> failures(group.size());
-    std::vector<std::function<void()>> after_commit;
-    try {
-      writer_.execute("BEGIN IMMEDIATE");
-    } catch (...) {
-      for (auto* job : group) finish(job, std::current_exception());
-      return;
-    }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      transaction tx(writer_);
-      try {
-        writer_.execute("SAVEPOINT job");
-        if ((*group[i]->fn)(tx)) {
-          writer_.execute("RELEASE job");
-          for (auto& work : tx.take_after_commit()) after_commit.push_back(std::move(work));
-        } else {
-          writer_.execute("ROLLBACK TO job");
-          writer_.execute("RELEASE job");
-        }
-      } catch (...) {
-        failures[i] = std::current_exception();
-        try {
-          writer_.execute("ROLLBACK TO job");
-          writer_.execute("RELEASE job");
-        } catch (...) {
-        }
-      }
-    }
-    try {
-      writer_.execute("COMMIT");
-    } catch (...) {
-      auto failure = std::current_exception();
-      try {
-        writer_.execute_script("ROLLBACK");
-      } catch (...) {
-      }
-      for (auto* job : group) finish(job, failure);
-      return;
-    }
-    commits_.fetch_add(1, std::memory_order_relaxed);
-    writes_.fetch_add(group.size(), std::memory_order_relaxed);
-    // Still on the writer, before the next group: events leave in commit order.
-    for (auto& work : after_commit) {
-      try {
-        work();
-      } catch (...) {
-      }
-    }
-    for (std::size_t i = 0; i < group.size(); ++i) finish(group[i], failures[i]);
-  }
-
- private:
-  // A reader connection borrowed from the pool and returned by the destructor.
-  struct reader_lease {
-    sqlite_database* owner;
-    std::unique_ptr<sqlite_session> session;
-    reader_lease(sqlite_database* o, std::unique_ptr<sqlite_session> s)
-        : owner(o), session(std::move(s)) {}
-    reader_lease(reader_lease&&) = default;
-    ~reader_lease() {
-      if (session) owner->give_back(std::move(session));
-    }
-  };
-
-  reader_lease lease_reader() {
-    std::unique_lock lock(readers_mutex_);
-    readers_free_.wait(
-        lock, [&] { return !idle_readers_.empty() || open_readers_ < options_.max_readers; });
-    if (!idle_readers_.empty()) {
-      auto s = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return reader_lease(this, std::move(s));
-    }
-    ++open_readers_;
-    lock.unlock();
-    try {
-      return reader_lease(this, std::make_unique<sqlite_session>(file_, options_));
-    } catch (...) {
-      std::lock_guard relock(readers_mutex_);
-      --open_readers_;
-      readers_free_.notify_one();
-      throw;
-    }
-  }
-
-  void give_back(std::unique_ptr<sqlite_session> s) {
-    std::lock_guard lock(readers_mutex_);
-    idle_readers_.push_back(std::move(s));
-    readers_free_.notify_one();
-  }
-
-  std::filesystem::path file_;
-  sqlite_options options_;
-  sqlite_session writer_;  // used only by writer_thread_
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::deque<write_job*> queue_;
-  bool stopping_ = false;
-  std::mutex readers_mutex_;
-  std::condition_variable readers_free_;
-  std::vector<std::unique_ptr<sqlite_session>> idle_readers_;
-  int open_readers_ = 0;
-  std::atomic<std::uint64_t> commits_{0}, writes_{0};
-  std::thread writer_thread_;  // last: started once everything above exists
 };
 
 }  // namespace

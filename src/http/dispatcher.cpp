@@ -13,6 +13,7 @@
 #include "communities/routes.hpp"
 #include "core/secrets.hpp"
 #include "db/database.hpp"
+#include "db/errors.hpp"
 #include "http/temp_file.hpp"
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
@@ -124,6 +125,17 @@ response api_reply(result<response> out, locale lang) {
   return std::move(*out);
 }
 
+// What an exception out of a handler becomes: 503 database_unavailable when the database could
+// not be reached (nothing was written; trying again later works), else an internal error.
+api_error failure_of(const std::exception& e, const request& req) {
+  if (dynamic_cast<const db::unavailable*>(&e)) {
+    spdlog::warn("{} {}: {}", static_cast<int>(req.method), req.path, e.what());
+    return errors::of(db::database_unavailable);
+  }
+  spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
+  return errors::make(error_code::internal);
+}
+
 // handle() adds the security headers to what it answers; a queued reply does not pass there.
 response queued_reply(result<response> out, locale lang, const config& cfg) {
   response res = api_reply(std::move(out), lang);
@@ -161,9 +173,8 @@ void dispatcher::handle_queued(const request& req, const route_match& m,
       if (!answered->exchange(true)) reply(queued_reply(std::move(out), lang, cfg));
     });
   } catch (const std::exception& e) {
-    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
     if (!answered->exchange(true))
-      reply(queued_reply(errors::make(error_code::internal), fallback, app_.cfg));
+      reply(queued_reply(failure_of(e, req), fallback, app_.cfg));
   }
 }
 
@@ -181,8 +192,7 @@ response dispatcher::handle(const request& req, const route_match& m) {
   try {
     res = route(req, m);
   } catch (const std::exception& e) {
-    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(req.method), req.path, e.what());
-    res = error_response(errors::make(error_code::internal),
+    res = error_response(failure_of(e, req),
                          locale_from_accept_language(req.header("accept-language")));
   }
   add_security_headers(res, app_.cfg);
@@ -205,9 +215,7 @@ response dispatcher::handle_upload(const request& head, const route_match& m, co
     auto out = m.found->upload(ctx, body);
     res = api_reply(std::move(out), ctx.lang());
   } catch (const std::exception& e) {
-    spdlog::error("unhandled error on {} {}: {}", static_cast<int>(head.method), head.path,
-                  e.what());
-    res = error_response(errors::make(error_code::internal), who.lang);
+    res = error_response(failure_of(e, head), who.lang);
   }
   add_security_headers(res, app_.cfg);
   return res;
@@ -241,8 +249,12 @@ response dispatcher::upload_from_memory(const request& req, const route_match& m
 response dispatcher::route(const request& req, const route_match& m) {
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
   if (req.path == "/healthz") {
-    app_.db.read([](db::session& s) { s.query("SELECT 1"); });
-    response r = json_response(200, {{"status", "ok"}});
+    // A load balancer takes a node whose database does not answer out of its rotation.
+    const bool answers = app_.db.answers();
+    const char* engine = app_.db.kind() == db::dialect::postgresql ? "postgresql" : "sqlite";
+    response r = json_response(answers ? 200 : 503,
+                               {{"status", answers ? "ok" : "unavailable"},
+                                {"database", {{"engine", engine}, {"answers", answers}}}});
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   }
@@ -282,6 +294,7 @@ response dispatcher::metrics_text() {
   r.content_type = "text/plain; version=0.0.4";
   const auto pending = app_.outbox.pending();
   const auto writes = app_.db.counts();
+  const auto pool = app_.db.pool();
   r.body = fmt::format(
       "# HELP petitesalle_http_requests_total HTTP requests handled.\n"
       "# TYPE petitesalle_http_requests_total counter\n"
@@ -305,9 +318,20 @@ response dispatcher::metrics_text() {
       "# HELP petitesalle_db_writes_total Writes committed since start; divided by commits, the "
       "mean group size.\n"
       "# TYPE petitesalle_db_writes_total counter\n"
-      "petitesalle_db_writes_total {}\n",
+      "petitesalle_db_writes_total {}\n"
+      "# HELP petitesalle_db_readers Reader connections to the database: open, idle, and the "
+      "most there may be.\n"
+      "# TYPE petitesalle_db_readers gauge\n"
+      "petitesalle_db_readers{{state=\"open\"}} {}\n"
+      "petitesalle_db_readers{{state=\"idle\"}} {}\n"
+      "petitesalle_db_readers{{state=\"max\"}} {}\n"
+      "# HELP petitesalle_db_notification_lag_ms From another node's commit to its announcement "
+      "arriving here, the latest (several nodes on PostgreSQL; 0 otherwise).\n"
+      "# TYPE petitesalle_db_notification_lag_ms gauge\n"
+      "petitesalle_db_notification_lag_ms {:.1f}\n",
       app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
-      pending, app_.outbox.sent_total(), writes.commits, writes.writes);
+      pending, app_.outbox.sent_total(), writes.commits, writes.writes, pool.open, pool.idle,
+      pool.max, app_.db.announcement_lag_ms());
   return r;
 }
 

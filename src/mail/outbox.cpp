@@ -11,13 +11,21 @@ namespace ps::mail {
 namespace {
 constexpr int max_attempts = 10;
 constexpr millis first_retry = 60 * 1000;
+// How long a node holds an email it is sending before another may take it (a send takes seconds;
+// its SMTP timeout is 30 s).
+constexpr millis claim_lease = 5 * 60 * 1000;
 constexpr millis longest_retry = 6 * 60 * 60 * 1000;
 constexpr auto idle_poll = std::chrono::seconds(5);
 constexpr int batch = 100;  // emails read per pass
 }  // namespace
 
-outbox::outbox(db::database& db, const clock& clock, std::unique_ptr<transport> transport, std::string from)
-    : db_(db), clock_(clock), transport_(std::move(transport)), from_(std::move(from)) {}
+outbox::outbox(db::database& db, const clock& clock, std::unique_ptr<transport> transport,
+               std::string from, std::string node)
+    : db_(db),
+      clock_(clock),
+      transport_(std::move(transport)),
+      from_(std::move(from)),
+      node_(std::move(node)) {}
 
 outbox::~outbox() { stop(); }
 
@@ -28,6 +36,10 @@ void outbox::enqueue(db::transaction& tx, const draft& d) {
 }
 
 void outbox::start() {
+  // What this node held when it last stopped (killed between a claim and its send) is due again.
+  const auto released = db_.write(
+      [&](db::transaction& tx) { return store::release_claims(tx, node_, clock_.now()); });
+  if (released > 0) spdlog::info("outbox: {} email(s) claimed before a restart are due again", released);
   std::lock_guard lock(mutex_);
   if (worker_.joinable()) return;
   stopping_ = false;
@@ -81,6 +93,12 @@ int outbox::deliver_due() {
   });
   int delivered = 0;
   for (auto& item : due) {
+    // Claimed first: with several nodes on one database, each email is sent by one of them.
+    // A node that dies holding a claim lets it lapse, and another sends the email then.
+    const bool mine = db_.write([&](db::transaction& tx) {
+      return store::claim(tx, item.id, node_, now, now + claim_lease);
+    });
+    if (!mine) continue;
     const delivery_result result = transport_->deliver(item.e);
     const millis done_at = clock_.now();
     if (result.delivered) {

@@ -27,10 +27,13 @@ struct draft {
 // The durable outbox: every email is a row before anything is sent. One worker thread sends
 // due rows, retries failures with back-off (1 min, 2, 4 … up to 6 h, then gives up after 10
 // tries) and marks them sent. A restart picks up where it stopped. Delivery is at least once:
-// a crash between the relay's "OK" and the row's update can send that one email twice.
+// a crash between the relay's "OK" and the row's update can send that one email twice. With
+// several nodes, each email is claimed by one before it is sent (docs/subsystems/database.md).
 class outbox {
  public:
-  outbox(db::database& db, const clock& clock, std::unique_ptr<transport> transport, std::string from);
+  // `node`: this node's lasting name (kept in its data folder), which claims the emails it sends.
+  outbox(db::database& db, const clock& clock, std::unique_ptr<transport> transport,
+         std::string from, std::string node = "local");
   ~outbox();
   outbox(const outbox&) = delete;
   outbox& operator=(const outbox&) = delete;
@@ -54,6 +57,7 @@ class outbox {
   const clock& clock_;
   std::unique_ptr<transport> transport_;
   std::string from_;
+  std::string node_;
   std::atomic<std::uint64_t> sent_total_{0};
 
   std::mutex mutex_;

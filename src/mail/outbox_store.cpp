@@ -20,8 +20,25 @@ std::vector<queued_email> due_emails(db::session& s, millis now, int limit) {
   return out;
 }
 
+bool claim(db::transaction& tx, std::int64_t id, const std::string& node, millis now,
+           millis until) {
+  // A conditional UPDATE, not SELECT … FOR UPDATE SKIP LOCKED (which SQLite lacks): a second
+  // node's UPDATE of the same row waits for the first's commit, then finds the row no longer
+  // due and changes nothing.
+  return tx.execute("UPDATE outbox SET next_attempt_at = $1, claimed_by = $2 WHERE id = $3 AND "
+                    "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $4",
+                    until, node, id, now) == 1;
+}
+
+std::int64_t release_claims(db::transaction& tx, const std::string& node, millis now) {
+  return tx.execute("UPDATE outbox SET next_attempt_at = $1, claimed_by = NULL WHERE claimed_by "
+                    "= $2 AND sent_at IS NULL AND failed_at IS NULL",
+                    now, node);
+}
+
 void mark_sent(db::transaction& tx, std::int64_t id, millis at) {
-  tx.execute("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, body = '' WHERE id = $2", at,
+  tx.execute("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, body = '', claimed_by = NULL "
+             "WHERE id = $2", at,
              id);
 }
 
@@ -33,7 +50,8 @@ void mark_failed(db::transaction& tx, std::int64_t id, millis at, std::int64_t a
 
 void schedule_retry(db::transaction& tx, std::int64_t id, millis next_attempt_at,
                     std::int64_t attempts, const std::string& error) {
-  tx.execute("UPDATE outbox SET next_attempt_at = $1, attempts = $2, last_error = $3 WHERE id = $4",
+  tx.execute("UPDATE outbox SET next_attempt_at = $1, attempts = $2, last_error = $3, claimed_by = "
+             "NULL WHERE id = $4",
              next_attempt_at, attempts, error, id);
 }
 

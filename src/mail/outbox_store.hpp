@@ -23,6 +23,11 @@ void insert_email(db::transaction& tx, const std::string& recipient, const std::
 // At most `limit` emails due at `now`, the longest waiting first.
 std::vector<queued_email> due_emails(db::session& s, millis now, int limit);
 // Sent: the body goes, since it may hold a one-time link that need not stay in the database.
+// Takes a due email for `node` until `until`; false when another node took it first.
+bool claim(db::transaction& tx, std::int64_t id, const std::string& node, millis now,
+           millis until);
+// Gives back, due now, what `node` held when it stopped (a crash between claim and send).
+std::int64_t release_claims(db::transaction& tx, const std::string& node, millis now);
 void mark_sent(db::transaction& tx, std::int64_t id, millis at);
 void mark_failed(db::transaction& tx, std::int64_t id, millis at, std::int64_t attempts,
                  const std::string& error);

@@ -1,12 +1,17 @@
 #include "realtime/event_log.hpp"
 
+#include <fmt/format.h>
+
 #include "realtime/log_store.hpp"
+#include "realtime/ordering.hpp"
 
 namespace ps::realtime {
 
 std::int64_t append(db::transaction& tx, logged_event& e) {
   e.pos = log_store::next_pos(tx, e.community_id);
   log_store::insert(tx, e);
+  // The other nodes read it back from the log once this commits (realtime/relay.hpp).
+  tx.announce(announce_events(e.community_id, e.pos, e.pos));
   // The log is pruned as it grows, in the same transaction, a thousand rows at a time: no timer,
   // and the cost is spread evenly over the writes that made it.
   if (e.pos % 1000 == 0 && e.pos > retained_events)
@@ -23,6 +28,10 @@ const replay_renderer* event_catalog::find(std::string_view type) const {
   return it == renderers_.end() ? nullptr : &it->second;
 }
 
+std::string announce_events(std::int64_t community_id, std::int64_t from, std::int64_t to) {
+  return fmt::format("e {} {} {}", community_id, from, to);
+}
+
 frame_ptr logged_frame(std::string text, const logged_event& e, std::int64_t seq) {
   return make_frame(std::move(text), e.channel_id.value_or(0), seq, e.community_id, e.pos);
 }
@@ -34,11 +43,19 @@ void publish_after_commit(db::transaction& tx, hub& to, access::audience audienc
   });
 }
 
-void publish(hub& to, const access::audience& audience, const frame_ptr& frame) {
+void deliver(hub& to, const access::audience& audience, const frame_ptr& frame) {
   if (audience.only)
     to.publish_to_accounts(*audience.only, frame);
   else
     to.publish_to_community(audience.community_id, frame);
+}
+
+void publish(hub& to, const access::audience& audience, const frame_ptr& frame) {
+  if (frame->pos > 0 && to.order())
+    to.order()->offer(frame->community_id, frame->pos,
+                      [&to, audience, frame] { deliver(to, audience, frame); });
+  else
+    deliver(to, audience, frame);
 }
 
 }  // namespace ps::realtime

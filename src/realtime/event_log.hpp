@@ -68,7 +68,12 @@ frame_ptr logged_frame(std::string text, const logged_event& e, std::int64_t seq
 // Hands the frame to its audience once the transaction commits.
 void publish_after_commit(db::transaction& tx, hub& to, access::audience audience,
                           frame_ptr frame);
-// Now, to the audience: for what is not logged (typing notices).
+// Now, to the audience; a logged frame in its log's order (hub::deliver_through).
 void publish(hub& to, const access::audience& audience, const frame_ptr& frame);
+// To the audience now, whatever its place: for what has been put in order already.
+void deliver(hub& to, const access::audience& audience, const frame_ptr& frame);
+
+// What a node announces to the others when it commits events FROM..TO of a community.
+std::string announce_events(std::int64_t community_id, std::int64_t from, std::int64_t to);
 
 }  // namespace ps::realtime

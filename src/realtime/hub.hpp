@@ -12,6 +12,8 @@
 
 namespace ps::realtime {
 
+class ordering;
+
 // One event, serialised once and shared by every connection that sends it.
 // community_id and pos (its place in the event log), or channel_id and seq for a connection
 // resuming by channel, let a resuming connection drop live events it has just replayed.
@@ -80,6 +82,10 @@ class hub {
   // From now on publications and membership changes are dropped: at shutdown, once the
   // threads that ran the shards are gone.
   void stop_delivering();
+  // Logged frames are put back in their log's order by `order` before they are delivered
+  // (when other nodes write the same log: realtime/ordering.hpp). Called once, before serving.
+  void deliver_through(ordering* order) { order_ = order; }
+  ordering* order() const { return order_; }
 
   // A new connection of `owner` on `shard`, receiving the events of `communities`.
   // Called on the shard's thread.
@@ -142,6 +148,7 @@ class hub {
   shard_runner run_;
   bool delivering_ = true;
   std::atomic<std::size_t> connections_{0};
+  ordering* order_ = nullptr;
 };
 
 }  // namespace ps::realtime

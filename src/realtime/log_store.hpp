@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "db/database.hpp"
@@ -15,6 +16,8 @@ void insert(db::transaction& tx, const logged_event& e);
 void forget_up_to(db::transaction& tx, std::int64_t community_id, std::int64_t pos);
 // The community's last position; 0 before its first event.
 std::int64_t last_pos(db::session& s, std::int64_t community_id);
+// Every community's last position.
+std::vector<std::pair<std::int64_t, std::int64_t>> last_positions(db::session& s);
 // Events after `pos`, oldest first, at most `limit`.
 std::vector<logged_event> events_after(db::session& s, std::int64_t community_id,
                                        std::int64_t pos, std::int64_t limit);

@@ -11,6 +11,7 @@
 #include "realtime/event_log.hpp"
 #include "realtime/events.hpp"
 #include "realtime/log_store.hpp"
+#include "realtime/relay.hpp"
 
 namespace ps::realtime {
 
@@ -174,7 +175,10 @@ stream_protocol::answer stream_protocol::relay_typing(std::int64_t channel_id) {
                          {"account_id", who_.account_id},
                          {"display_name", room->member_name}});
   });
-  if (to) publish(app_.hub, *to, notice);
+  if (to) {
+    publish(app_.hub, *to, notice);
+    app_.db.announce_now(relay::typing_message(*to, notice));  // the other nodes' connections
+  }
   return out;
 }
 

@@ -1,7 +1,10 @@
 #pragma once
-// A whole app on a temporary SQLite file with a manual clock, for service tests.
+// A whole app on a temporary SQLite file (or PostgreSQL database) with a manual clock, for
+// service tests.
 // Header-only and used only by *_test.cpp files.
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <random>
 #include <string>
@@ -13,6 +16,7 @@
 #include "communities/service.hpp"
 #include "core/rate_limiter.hpp"
 #include "db/migrations.hpp"
+#include "db/postgresql.hpp"
 #include "db/sqlite.hpp"
 #include "mail/outbox.hpp"
 #include "realtime/hub.hpp"
@@ -79,11 +83,31 @@ class recording_subscriber final : public realtime::subscriber {
   bool sent_queued_ = false;
 };
 
+// The database of one test: SQLite in `dir`, or, when PETITESALLE_TEST_POSTGRES names a
+// PostgreSQL server (scripts/with-postgres.sh sets it), a database of its own there, which
+// `scratch` drops after the test. The same tests run on both engines.
+inline std::unique_ptr<db::database> open_test_database(
+    const std::filesystem::path& dir, std::optional<db::scratch_database>& scratch) {
+  if (const char* admin = std::getenv("PETITESALLE_TEST_POSTGRES"); admin && *admin) {
+    scratch.emplace(admin);
+    return db::open_postgresql(scratch->url(), db::postgresql_options{4});
+  }
+  return db::open_sqlite(dir / "test.db");
+}
+
+inline bool testing_on_postgresql() {
+  const char* admin = std::getenv("PETITESALLE_TEST_POSTGRES");
+  return admin && *admin;
+}
+
 inline constexpr millis test_epoch = 1'790'000'000'000;  // 2026-09-21
 
 struct test_app {
   temp_dir dir;
   config cfg;
+  // On PostgreSQL (PETITESALLE_TEST_POSTGRES names a server, as scripts/with-postgres.sh sets
+  // it): a database of its own for each test, dropped after it.
+  std::optional<db::scratch_database> scratch;
   std::unique_ptr<db::database> db;
   manual_clock clock{test_epoch};
   realtime::hub hub;
@@ -98,7 +122,7 @@ struct test_app {
     cfg.fast_password_hashing = true;
     cfg.public_url = "http://petite.test";
     cfg.data_dir = dir.path();
-    db = db::open_sqlite(dir.path() / "test.db");
+    db = open_test_database(dir.path(), scratch);
     db::migrate(*db, migrations());
     outbox = std::make_unique<mail::outbox>(*db, clock,
                                             mail::make_maildir_transport(dir.path() / "mail"),

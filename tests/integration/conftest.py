@@ -63,6 +63,10 @@ def uid():
     return uuid.uuid4().hex[:10]
 
 
+only_on_postgresql = pytest.mark.skipif(
+    DATABASE_ENGINE != "postgresql", reason="PostgreSQL only: several nodes share one database")
+
+
 def only_on_sqlite(why):
     """Marks a test about SQLite itself (its file, the backup command's copy): skipped on
     PostgreSQL, saying why."""
@@ -262,7 +266,7 @@ class Server:
     """One `petitesalle serve` process on 127.0.0.1 with its own data folder (and, on
     PostgreSQL, the database of that folder)."""
 
-    def __init__(self, workdir, data_dir=None, extra_args=(), name="server"):
+    def __init__(self, workdir, data_dir=None, extra_args=(), name="server", database_url=None):
         if not BIN:
             pytest.skip("PETITESALLE_BIN is not set")
         self.workdir = workdir
@@ -275,8 +279,9 @@ class Server:
         self.quiet = False  # True once stopped on purpose (its log no longer of interest)
         self.port = None
         self.url = None
-        self.database_url = (_postgres_database_for(self.data)
-                             if DATABASE_ENGINE == "postgresql" else None)
+        # database_url: another node's, for several nodes on one PostgreSQL database.
+        self.database_url = database_url or (_postgres_database_for(self.data)
+                                             if DATABASE_ENGINE == "postgresql" else None)
         _ALL_SERVERS.append(self)
 
     @property

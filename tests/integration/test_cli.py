@@ -42,10 +42,11 @@ def test_unknown_command_fails():
     assert r.returncode != 0
 
 
-def test_healthz(server):
+def test_healthz(server, database_engine):
     r = Client(server).get("/healthz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok"}
+    assert r.json() == {"status": "ok",
+                        "database": {"engine": database_engine, "answers": True}}
 
 
 def test_openapi_document_is_served(server):

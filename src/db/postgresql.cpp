@@ -1,0 +1,435 @@
+#include "db/postgresql.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "db/pooled.hpp"
+
+namespace ps::db {
+
+bool is_postgresql_url(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+std::string redacted_url(std::string_view url) {
+  // scheme://user:password@host… → scheme://user:***@host…
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const auto at = url.find('@', scheme + 3);
+  if (at == std::string_view::npos) return std::string(url);
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+namespace {
+
+// Type OIDs of the columns read back (fixed since PostgreSQL 7; catalog/pg_type_d.h is a server
+// header, not libpq's).
+constexpr Oid bool_oid = 16, int8_oid = 20, int2_oid = 21, int4_oid = 23, text_oid = 25,
+              oid_oid = 26, float4_oid = 700, float8_oid = 701, numeric_oid = 1700;
+
+// SQLSTATEs the pool acts on (PostgreSQL's appendix A).
+bool is_constraint(std::string_view state) { return state.starts_with("23"); }
+bool means_unreachable(std::string_view state) {
+  // connection_exception, admin_shutdown, crash_shutdown, cannot_connect_now
+  return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+struct result_deleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using result_ptr = std::unique_ptr<PGresult, result_deleter>;
+
+void log_notice(void*, const char* message) {
+  spdlog::debug("postgresql: {}", message);
+}
+
+constexpr std::string_view announcement_channel = "petitesalle";
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// NOTIFY payloads for a group's announcements: "NODE SENT_MS" then one message per line, as
+// few payloads as fit under max_announcement bytes each.
+std::vector<std::string> announcement_payloads(const std::string& node,
+                                               const std::vector<std::string>& messages) {
+  std::vector<std::string> out;
+  const std::string head = fmt::format("{} {}", node, wall_clock_ms());
+  std::string payload = head;
+  for (const auto& m : messages) {
+    if (m.empty() || m.size() > max_announcement || m.find('\n') != std::string::npos) {
+      spdlog::error("announcement dropped: empty, multi-line or over {} bytes", max_announcement);
+      continue;
+    }
+    if (payload.size() + 1 + m.size() > max_announcement && payload.size() > head.size()) {
+      out.push_back(std::move(payload));
+      payload = head;
+    }
+    payload += '\n';
+    payload += m;
+  }
+  if (payload.size() > head.size()) out.push_back(std::move(payload));
+  return out;
+}
+
+// One libpq connection, with its prepared statements: every query is prepared once per
+// connection, its parameter types taken from the first call's values.
+class pg_session final : public detail::connection {
+ public:
+  pg_session(const std::string& url, std::string node) : node_(std::move(node)) {
+    // The URL's own settings come last, so that they win over these defaults.
+    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {"5", "petitesalle", url.c_str(), nullptr};
+    conn_.reset(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
+    if (!conn_) throw unavailable("postgresql: out of memory while connecting");
+    if (PQstatus(conn_.get()) != CONNECTION_OK)
+      throw unavailable(fmt::format("postgresql: cannot connect to {}: {}", redacted_url(url),
+                                    trimmed(PQerrorMessage(conn_.get()))));
+    PQsetNoticeProcessor(conn_.get(), log_notice, nullptr);
+  }
+
+  std::vector<row> query_params(std::string_view sql, std::span<const param> params) override {
+    auto res = run(sql, params);
+    std::vector<row> rows;
+    const int n = PQntuples(res.get()), columns = PQnfields(res.get());
+    rows.reserve(static_cast<std::size_t>(n));
+    for (int r = 0; r < n; ++r) {
+      std::vector<value> values;
+      values.reserve(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) values.push_back(column(res.get(), r, c));
+      rows.emplace_back(std::move(values));
+    }
+    return rows;
+  }
+
+  std::int64_t execute_params(std::string_view sql, std::span<const param> params) override {
+    auto res = run(sql, params);
+    const char* changed = PQcmdTuples(res.get());
+    return changed && *changed ? std::stoll(changed) : 0;
+  }
+
+  void execute_script(std::string_view sql) override {
+    const std::string text(sql);
+    result_ptr res(PQexec(conn_.get(), text.c_str()));
+    check(res.get(), "script");
+  }
+
+  dialect kind() const override { return dialect::postgresql; }
+  void begin_group() override { execute("BEGIN"); }
+  void send_announcements(const std::vector<std::string>& messages) override {
+    for (const auto& payload : announcement_payloads(node_, messages))
+      query("SELECT pg_notify('" + std::string(announcement_channel) + "', $1)", payload);
+  }
+  PGconn* handle() const { return conn_.get(); }
+  bool broken() const override { return PQstatus(conn_.get()) != CONNECTION_OK; }
+  bool worth_retrying(const std::exception&) const override {
+    // unique_violation: another node inserted the same key first; serialization_failure and
+    // deadlock_detected: PostgreSQL chose this transaction to give way.
+    return last_state_ == "23505" || last_state_ == "40001" || last_state_ == "40P01";
+  }
+
+ private:
+  struct connection_closer {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+
+  static std::string trimmed(const char* message) {
+    std::string s = message ? message : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+  }
+
+  result_ptr run(std::string_view sql, std::span<const param> params) {
+    const std::string& name = prepare(sql, params);
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const value& v = params[i].v;
+      if (std::holds_alternative<std::nullptr_t>(v)) continue;
+      if (auto n = std::get_if<std::int64_t>(&v))
+        texts[i] = std::to_string(*n);
+      else if (auto d = std::get_if<double>(&v))
+        texts[i] = fmt::format("{:.17g}", *d);
+      else
+        texts[i] = std::get<std::string>(v);
+      values[i] = texts[i].c_str();
+    }
+    result_ptr res(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()),
+                                  values.data(), nullptr, nullptr, /*text results*/ 0));
+    check(res.get(), sql);
+    return res;
+  }
+
+  const std::string& prepare(std::string_view sql, std::span<const param> params) {
+    auto it = statements_.find(sql);  // by string_view: no copy of the SQL text per statement
+    if (it != statements_.end()) return it->second;
+    std::vector<Oid> types(params.size(), 0);  // 0: inferred from where the parameter stands
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const value& v = params[i].v;
+      if (std::holds_alternative<std::int64_t>(v))
+        types[i] = int8_oid;
+      else if (std::holds_alternative<double>(v))
+        types[i] = float8_oid;
+      else if (std::holds_alternative<std::string>(v))
+        types[i] = text_oid;
+    }
+    std::string name = "ps" + std::to_string(statements_.size() + 1);
+    const std::string text(sql);
+    result_ptr res(PQprepare(conn_.get(), name.c_str(), text.c_str(),
+                             static_cast<int>(types.size()), types.data()));
+    check(res.get(), sql);
+    return statements_.emplace(text, std::move(name)).first->second;
+  }
+
+  void check(PGresult* res, std::string_view what) {
+    const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    last_state_ = state ? state : "";
+    const std::string message =
+        fmt::format("postgresql: {} ({}): {}", trimmed(PQerrorMessage(conn_.get())),
+                    last_state_.empty() ? "no state" : last_state_, what);
+    if (broken() || means_unreachable(last_state_)) throw unavailable(message);
+    if (is_constraint(last_state_)) throw constraint_violation(message);
+    throw error(message);
+  }
+
+  static value column(PGresult* res, int r, int c) {
+    if (PQgetisnull(res, r, c)) return nullptr;
+    const char* text = PQgetvalue(res, r, c);
+    const auto length = static_cast<std::size_t>(PQgetlength(res, r, c));
+    switch (PQftype(res, c)) {
+      case bool_oid:
+        return static_cast<std::int64_t>(text[0] == 't' ? 1 : 0);
+      case int8_oid:
+      case int2_oid:
+      case int4_oid:
+      case oid_oid:
+        return static_cast<std::int64_t>(std::stoll(text));
+      case float4_oid:
+      case float8_oid:
+        return std::stod(text);
+      case numeric_oid:  // SUM() of integers is numeric on PostgreSQL
+        if (std::string_view(text, length).find_first_of(".eE") == std::string_view::npos)
+          return static_cast<std::int64_t>(std::stoll(text));
+        return std::stod(text);
+      default:
+        return std::string(text, length);
+    }
+  }
+
+  std::unique_ptr<PGconn, connection_closer> conn_;
+  std::unordered_map<std::string, std::string, detail::sql_hash, std::equal_to<>> statements_;
+  std::string last_state_;
+  std::string node_;  // this node's name, in front of what it announces
+};
+
+// The other nodes' announcements: a connection of its own LISTENs, and a thread waits on its
+// socket (and sends what announce_now queued). After a lost connection it reconnects every
+// second and hands on an empty message: "some may have been missed, catch up from the log".
+class pg_listener {
+ public:
+  // Returns once it listens (or has failed once to connect, and goes on trying): what commits
+  // after that reaches it.
+  pg_listener(std::string url, std::string node, std::function<void(std::string_view)> deliver)
+      : url_(std::move(url)), node_(std::move(node)), deliver_(std::move(deliver)) {
+    auto ready = listening_.get_future();
+    thread_ = std::thread([this] { run(); });
+    ready.wait_for(std::chrono::seconds(10));
+  }
+  ~pg_listener() {
+    stopping_.store(true);
+    thread_.join();
+  }
+  pg_listener(const pg_listener&) = delete;
+  pg_listener& operator=(const pg_listener&) = delete;
+
+  void send(std::string message) {
+    std::lock_guard lock(outgoing_mutex_);
+    if (outgoing_.size() < max_outgoing) outgoing_.push_back(std::move(message));
+  }
+  double lag_ms() const { return lag_ms_.load(std::memory_order_relaxed); }
+
+ private:
+  static constexpr std::size_t max_outgoing = 10'000;  // typing notices are dropped past it
+
+  void run() {
+    bool first = true;
+    while (!stopping_.load()) {
+      try {
+        pg_session conn(url_, node_);
+        conn.execute_script("LISTEN " + std::string(announcement_channel));
+        if (!first) deliver_("");  // what came while we were away is in the log
+        if (first) listening_.set_value();
+        first = false;
+        serve(conn);
+      } catch (const std::exception& e) {
+        spdlog::warn("postgresql notifications: {}; reconnecting in a second", e.what());
+        if (first) {
+          listening_.set_value();
+          first = false;  // the first that works is then a reconnection: catch up
+        }
+        for (int i = 0; i < 10 && !stopping_.load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+
+  void serve(pg_session& conn) {
+    PGconn* raw = conn.handle();
+    while (!stopping_.load()) {
+      std::vector<std::string> sending;
+      {
+        std::lock_guard lock(outgoing_mutex_);
+        sending.swap(outgoing_);
+      }
+      if (!sending.empty()) conn.send_announcements(sending);
+      pollfd waiting{PQsocket(raw), POLLIN, 0};
+      // Short waits: announce_now's messages leave within 20 ms, and stopping is noticed.
+      if (::poll(&waiting, 1, 20) < 0 && errno != EINTR) throw unavailable("poll failed");
+      if (!PQconsumeInput(raw)) throw unavailable(PQerrorMessage(raw));
+      while (PGnotify* n = PQnotifies(raw)) {
+        std::unique_ptr<PGnotify, decltype(&PQfreemem)> owned(n, &PQfreemem);
+        receive(n->extra ? n->extra : "");
+      }
+    }
+  }
+
+  void receive(std::string_view payload) {
+    const auto line = payload.find('\n');
+    const std::string_view head = payload.substr(0, line);
+    const auto space = head.find(' ');
+    if (head.substr(0, space) == node_) return;  // our own
+    if (space != std::string_view::npos) {
+      try {
+        const auto sent = std::stoll(std::string(head.substr(space + 1)));
+        lag_ms_.store(static_cast<double>(wall_clock_ms() - sent), std::memory_order_relaxed);
+      } catch (const std::exception&) {
+      }
+    }
+    for (auto rest = line == std::string_view::npos ? std::string_view{} : payload.substr(line + 1);
+         !rest.empty();) {
+      const auto end = rest.find('\n');
+      const std::string_view message = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+      if (message.empty()) continue;
+      try {
+        deliver_(message);
+      } catch (const std::exception& e) {
+        spdlog::error("announcement from another node: {}", e.what());
+      }
+    }
+  }
+
+  std::string url_, node_;
+  std::function<void(std::string_view)> deliver_;
+  std::mutex outgoing_mutex_;
+  std::vector<std::string> outgoing_;
+  std::atomic<double> lag_ms_{0};
+  std::atomic<bool> stopping_{false};
+  std::promise<void> listening_;
+  std::thread thread_;
+};
+
+// A name for this node, unique among those sharing the database: what it announces is not
+// handed back to it.
+std::string new_node_name() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}", rd(), rd());
+}
+
+class pg_database final : public detail::pooled_database {
+ public:
+  pg_database(const std::string& url, postgresql_options options, std::string node)
+      : pooled_database([url, node] { return std::make_unique<pg_session>(url, node); },
+                        options.max_readers),
+        url_(url),
+        node_(std::move(node)) {}
+  ~pg_database() override { listener_.reset(); }
+
+  dialect kind() const override { return dialect::postgresql; }
+  bool has_other_nodes() const override { return true; }
+
+  void listen(std::function<void(std::string_view)> on_message) override {
+    listener_.reset();
+    if (on_message) listener_ = std::make_unique<pg_listener>(url_, node_, std::move(on_message));
+  }
+  void announce_now(std::string message) override {
+    if (listener_) listener_->send(std::move(message));
+  }
+  double announcement_lag_ms() const override { return listener_ ? listener_->lag_ms() : 0; }
+
+  void backup_to(const std::string&) override {
+    throw error("petitesalle backup copies an SQLite data folder; on PostgreSQL use pg_dump");
+  }
+
+ private:
+  std::string url_, node_;
+  std::unique_ptr<pg_listener> listener_;
+};
+
+}  // namespace
+
+std::string with_database_name(std::string_view url, std::string_view name) {
+  const auto scheme = url.find("://");
+  const auto path = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  const auto query = url.find('?');
+  std::string out(url.substr(0, std::min(path, query)));
+  out += '/';
+  out += name;
+  if (query != std::string_view::npos) out += url.substr(query);
+  return out;
+}
+
+namespace {
+
+// Runs one statement on its own connection, for the few that cannot run in a transaction.
+void run_alone(const std::string& url, const std::string& sql) {
+  pg_session admin(url, "admin");
+  admin.execute_script(sql);
+}
+
+}  // namespace
+
+scratch_database::scratch_database(const std::string& admin_url) : admin_url_(admin_url) {
+  static std::atomic<unsigned> made{0};
+  name_ = fmt::format("ps_test_{}_{}_{}", ::getpid(), made.fetch_add(1),
+                      std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+  run_alone(admin_url_, "CREATE DATABASE " + name_);
+  url_ = with_database_name(admin_url_, name_);
+}
+
+scratch_database::~scratch_database() {
+  try {
+    run_alone(admin_url_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    spdlog::warn("could not drop the test database {}: {}", name_, e.what());
+  }
+}
+
+std::unique_ptr<database> open_postgresql(const std::string& url, postgresql_options options) {
+  return std::make_unique<pg_database>(url, options, new_node_name());
+}
+
+}  // namespace ps::db
