@@ -115,9 +115,9 @@ def _community_over_two_nodes(a, b):
 
 
 def test_a_post_through_one_node_reaches_members_on_the_other_live_and_in_order(cluster):
-    a, b, _ = cluster
+    a, b, front = cluster
     owner, guest, com, channel_id = _community_over_two_nodes(a, b)
-    with guest.ws() as on_b, owner.ws() as on_a:
+    with guest.ws(origin=front.url) as on_b, owner.ws(origin=front.url) as on_a:
         on_b.wait_for("hello")
         on_a.wait_for("hello")
         # Both nodes write the one log at once: each member sees every post, once, in order.
@@ -146,9 +146,9 @@ def test_a_retried_client_id_on_the_other_node_returns_the_first_message(cluster
 
 
 def test_removing_a_member_cuts_their_streams_on_every_node(cluster):
-    a, b, _ = cluster
+    a, b, front = cluster
     owner, guest, com, channel_id = _community_over_two_nodes(a, b)
-    with guest.ws() as on_b:
+    with guest.ws(origin=front.url) as on_b:
         on_b.wait_for("hello")
         r = owner.delete(f"{API}/communities/{com['slug']}/members/{guest.id}")
         assert r.status_code in (200, 204), r.text
@@ -166,9 +166,9 @@ def test_removing_a_member_cuts_their_streams_on_every_node(cluster):
 
 
 def test_logging_out_on_one_node_ends_the_stream_on_the_other(cluster):
-    a, b, _ = cluster
+    a, b, front = cluster
     owner, guest, _, _ = _community_over_two_nodes(a, b)
-    with guest.ws() as on_b:
+    with guest.ws(origin=front.url) as on_b:
         on_b.wait_for("hello")
         assert _on(a, guest).delete(f"{API}/sessions/current").status_code in (200, 204)
         deadline = time.monotonic() + 5
@@ -211,7 +211,7 @@ def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
                 pytest.fail(f"post refused: {r.status_code} {r.text}")
 
     seen = []
-    ws = WS.connect(front, cookie=reader.cookies.get("ps_session"))
+    ws = WS.connect(front, cookie=reader.cookies.get("ps_session"), origin=front.url)
     ws.wait_for("hello")
     last_pos = {}
 
@@ -238,7 +238,7 @@ def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
                 if e:
                     note(e)
             except Exception:
-                ws = WS.connect(front, cookie=reader.cookies.get("ps_session"))
+                ws = WS.connect(front, cookie=reader.cookies.get("ps_session"), origin=front.url)
                 ws.wait_for("hello")
                 ws.send({"type": "resume", "communities": last_pos})
         time.sleep(1)
