@@ -9,21 +9,26 @@
 #   bench/run.sh --only fanout,start  some scenarios: fanout ingest history connections growth start
 #   bench/run.sh --runs 5             runs per figure (the table shows medians)
 #   bench/run.sh --no-doc             leave docs/benchmarks.md alone
+#   bench/run.sh --postgres           the same on a throwaway PostgreSQL 15 (scripts/with-postgres.sh),
+#                                     plus fanout2: the poster on one node, members over two
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 QUICK=0
+POSTGRES=0
 ONLY=""
 RUNS=3
 WRITE_DOC=1
 ARGS="$*"
+ORIG_ARGS=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --only) ONLY="$2"; shift ;;
     --runs) RUNS="$2"; shift ;;
     --no-doc) WRITE_DOC=0 ;;
+    --postgres) POSTGRES=1 ;;
     -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -31,6 +36,18 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ $QUICK == 1 && $ARGS != *--runs* ]]; then RUNS=1; fi
 want() { [[ -z $ONLY || ",$ONLY," == *",$1,"* ]]; }
+
+# On PostgreSQL: the whole run inside one throwaway cluster, on a fresh database. The results
+# and the table are kept apart from SQLite's (docs/benchmarks.md has no markers for them: the
+# figures are copied there by hand, side by side with SQLite's of the same hour).
+DB_URL=""
+if [[ $POSTGRES == 1 ]]; then
+  if [[ -z ${PETITESALLE_TEST_POSTGRES:-} ]]; then exec scripts/with-postgres.sh "$0" "${ORIG_ARGS[@]}"; fi
+  WRITE_DOC=0
+  BENCH_DB="ps_bench_$(date -u +%Y%m%d%H%M%S)"
+  psql -q "$PETITESALLE_TEST_POSTGRES" -c "CREATE DATABASE $BENCH_DB" >/dev/null
+  DB_URL="${PETITESALLE_TEST_POSTGRES%/*}/$BENCH_DB"
+fi
 
 PORT=${PS_BENCH_PORT:-18931}
 BUILD=$ROOT/build-bench
@@ -66,7 +83,8 @@ start_server() {
     die "something already listens on 127.0.0.1:$PORT (set PS_BENCH_PORT)"
   fi
   "$SERVER" serve --listen "127.0.0.1:$PORT" --data "$1" --fast-password-hashing \
-    --max-connections-per-address 1000000 >>"$OUT/server.log" 2>&1 &
+    --max-connections-per-address 1000000 ${DB_URL:+--database "$DB_URL"} \
+    >>"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 400); do
     curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/healthz" && return 0
@@ -102,6 +120,7 @@ nice cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DPS_BUILD_TE
 nice cmake --build build-bench -j2 --target petitesalle ps_loadgen >>"$OUT/build.log" 2>&1 ||
   die "build failed (see $OUT/build.log)"
 # What was built: the commit, and the uncommitted changes to the server if any.
+printf '{"scenario":"engine","engine":"%s"}\n' "$([[ $POSTGRES == 1 ]] && echo postgresql || echo sqlite)" >>"$RESULTS"
 printf '{"scenario":"build","commit":"%s","dirty":"%s","diff_sha":"%s"}\n' \
   "$(git rev-parse --short HEAD)" "$(git diff --name-only HEAD -- src CMakeLists.txt | tr '\n' ' ')" \
   "$(git diff HEAD -- src CMakeLists.txt | sha1sum | cut -c1-10)" >>"$RESULTS"
@@ -159,6 +178,33 @@ if want fanout; then
       start_server "$MAIN"
       lg 600 fanout --port "$PORT" --state "$STATE" --members "$n" --rate "$rate" \
         --duration "$DURATION" --drain 15 --pid "$SERVER_PID"
+      stop_server
+    done
+  done
+fi
+
+# Two nodes on one PostgreSQL: the poster's on one, the members dealt over both (the second
+# node learns of each post through NOTIFY and the event log).
+if [[ $POSTGRES == 1 ]] && want fanout2; then
+  PORT_B=$((PORT + 1))
+  for spec in $FANOUT_SPECS; do
+    n=${spec%%:*} rate=${spec##*:}
+    [[ $n -ge 1000 ]] || continue
+    for run in $(seq 1 "$RUNS"); do
+      start_server "$MAIN"
+      mkdir -p "$MAIN-b"
+      "$SERVER" serve --listen "127.0.0.1:$PORT_B" --data "$MAIN-b" --fast-password-hashing \
+        --max-connections-per-address 1000000 --database "$DB_URL" >>"$OUT/server-b.log" 2>&1 &
+      NODE_B_PID=$!
+      for _ in $(seq 1 400); do
+        curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT_B/healthz" && break
+        sleep 0.05
+      done
+      lg 600 fanout --port "$PORT" --member-port "$PORT_B" --state "$STATE" --members "$n" \
+        --rate "$rate" --duration "$DURATION" --drain 15 --pid "$SERVER_PID"
+      curl -s "http://127.0.0.1:$PORT_B/metrics" | grep notification_lag >>"$OUT/lag.txt" || true
+      kill -TERM "$NODE_B_PID" 2>/dev/null || true
+      wait "$NODE_B_PID" 2>/dev/null || true
       stop_server
     done
   done

@@ -141,6 +141,24 @@ if [ -z "$ready" ]; then
 fi
 
 export PETITESALLE_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$port/postgres"
+# For the tests that stop and start PostgreSQL under load: `$PETITESALLE_TEST_POSTGRES_CTL stop`
+# (or start): the same cluster on the same port.
+cat >"$dir/ctl" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\$1" in
+  stop) mode=(-m fast) ;;
+  start) mode=(-l "$log" -o "-p $port") ;;
+  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+esac
+cd "$dir"
+if [ "\$(id -u)" -eq 0 ]; then
+  exec runuser -u postgres -- "$pg_bin/pg_ctl" -D "$data" "\${mode[@]}" -w -t 60 "\$1"
+fi
+exec "$pg_bin/pg_ctl" -D "$data" "\${mode[@]}" -w -t 60 "\$1"
+CTL
+chmod 755 "$dir/ctl"
+export PETITESALLE_TEST_POSTGRES_CTL="$dir/ctl"
 echo "with-postgres: PostgreSQL $("$pg_bin/postgres" -V | awk '{print $3}') on 127.0.0.1:$port (folder $dir), PETITESALLE_TEST_POSTGRES=$PETITESALLE_TEST_POSTGRES" >&2
 
 set +e

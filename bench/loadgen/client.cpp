@@ -205,6 +205,7 @@ struct ws_conn {
   beast::flat_buffer buffer;
   std::vector<std::uint8_t> seen;  // fan-out: which posts arrived
   int receiver = 0;                // fan-out: the receiving thread that reads it
+  bool second_node = false;        // fan-out with --member-port: connected to the other node
   bool warm = false;
   bool open = false;
 };
@@ -244,6 +245,9 @@ awaitable<void> ws_open(ws_conn& c, server_addr server, std::string cookie,
 // Opens `count` stream connections with at most `parallel` handshakes at a time.
 struct connector {
   server_addr server;
+  // Several nodes: every other connection goes to this one (--member-port), as a load balancer
+  // would spread them.
+  std::optional<server_addr> other_server;
   const std::vector<std::string>* cookies = nullptr;
   std::vector<std::unique_ptr<ws_conn>>* conns = nullptr;
   int sources = 0;        // 0: no bind; else 127.0.0.2 … 127.0.0.(1+sources)
@@ -265,7 +269,8 @@ awaitable<void> connect_worker(connector& k, int count,
     }
     const std::string& cookie = (*k.cookies)[i % k.cookies->size()];
     try {
-      co_await ws_open(c, k.server, cookie, source);
+      co_await ws_open(c, k.other_server && i % 2 == 1 ? *k.other_server : k.server, cookie,
+                       source);
       ++k.connected;
       // On the connection's own executor: in fan-out, each receiving thread reads its share.
       asio::co_spawn(c.stream.get_executor(), after_open(c), asio::detached);
@@ -387,6 +392,7 @@ struct fanout_run {
   // is there (the frame cannot arrive before the POST it answers).
   std::unique_ptr<std::atomic<std::int64_t>[]> send_ns;
   std::vector<std::vector<std::int64_t>> latencies;  // one list per receiving thread
+  std::vector<std::vector<std::int64_t>> second_node_latencies;  // the same, --member-port's
   std::vector<std::int64_t> acks;
   std::atomic<std::int64_t> delivered = 0, duplicates = 0, warm_seen = 0;
   std::int64_t post_errors = 0;
@@ -418,7 +424,8 @@ struct fanout_run {
     }
     c.seen[i] = 1;
     ++delivered;
-    latencies[c.receiver].push_back(t - send_ns[i].load(std::memory_order_acquire));
+    (c.second_node ? second_node_latencies : latencies)[c.receiver].push_back(
+        t - send_ns[i].load(std::memory_order_acquire));
   }
 };
 
@@ -461,6 +468,7 @@ awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run&
   run.total = static_cast<int>(rate * duration);
   run.send_ns = std::make_unique<std::atomic<std::int64_t>[]>(static_cast<std::size_t>(run.total));
   run.latencies.resize(receivers.size());
+  run.second_node_latencies.resize(receivers.size());
 
   // Connect the members, dealt out to the receiving threads.
   auto& conns = run.conns;
@@ -476,6 +484,11 @@ awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run&
   k.cookies = &st.members;
   k.conns = &conns;
   k.sources = static_cast<int>(o.integer("sources", 0));
+  if (const auto other = o.integer("member-port", 0); other > 0) {
+    k.other_server = server;
+    k.other_server->port = static_cast<std::uint16_t>(other);
+    for (std::size_t i = 1; i < conns.size(); i += 2) conns[i]->second_node = true;
+  }
   const auto c0 = now_ns();
   for (int w = 0; w < 64; ++w)
     asio::co_spawn(ex,
@@ -528,9 +541,15 @@ awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run&
   int closed = 0;
   for (auto& c : conns) closed += c->open ? 0 : 1;
 
-  std::vector<std::int64_t> latencies;
-  for (auto& part : run.latencies) latencies.insert(latencies.end(), part.begin(), part.end());
+  std::vector<std::int64_t> latencies, first, second;
+  for (auto& part : run.latencies) first.insert(first.end(), part.begin(), part.end());
+  for (auto& part : run.second_node_latencies) second.insert(second.end(), part.begin(), part.end());
+  latencies = first;
+  latencies.insert(latencies.end(), second.begin(), second.end());
   auto lat = summarize(latencies);
+  // With --member-port: the poster's node and the other, apart (the difference is what the
+  // relay through PostgreSQL adds).
+  auto lat_first = summarize(first), lat_second = summarize(second);
   auto ack = summarize(run.acks);
   print_result("fanout",
                {{"members", n},
@@ -551,6 +570,10 @@ awaitable<void> fanout_main(const options& o, const bench_state& st, fanout_run&
                 {"p99_ms", lat.p99_ms},
                 {"max_ms", lat.max_ms},
                 {"mean_ms", lat.mean_ms},
+                {"same_node_p50_ms", lat_first.p50_ms},
+                {"same_node_p99_ms", lat_first.p99_ms},
+                {"other_node_p50_ms", second.empty() ? 0 : lat_second.p50_ms},
+                {"other_node_p99_ms", second.empty() ? 0 : lat_second.p99_ms},
                 {"ack_p50_ms", ack.p50_ms},
                 {"ack_p99_ms", ack.p99_ms},
                 {"server_cpu_pct", 100.0 * (p1.cpu_seconds - p0.cpu_seconds) / wall},

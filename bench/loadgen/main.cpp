@@ -243,6 +243,7 @@ int main(int argc, char** argv) {
       "usage: ps_loadgen COMMAND [--option value ...]\n"
       "  setup        --port P --members N --state FILE      accounts, community, channel\n"
       "  fanout       --port P --state FILE --members N --rate R --duration S --pid SERVER\n"
+      "               [--member-port P2: every other member connects to a second node]\n"
       "  ingest       --port P --state FILE --posters C --duration S --pid SERVER [--client-ids "
       "0]\n"
       "  connections  --port P --state FILE --count N --sources K --pid SERVER\n"

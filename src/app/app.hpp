@@ -21,7 +21,7 @@ class history_cache;
 
 namespace ps {
 
-class rate_limiter;
+class attempt_counter;
 
 // Counters exported at /metrics.
 struct metrics {
@@ -39,7 +39,7 @@ struct app {
   const ps::clock& clock;
   mail::outbox& outbox;
   metrics& stats;
-  rate_limiter& throttle;        // the limits of accounts/throttle.hpp (log-ins, login links)
+  attempt_counter& throttle;  // the limits of accounts/throttle.hpp (log-ins, login links)
   chat::history_cache& history;  // the latest page of busy channels, as JSON
   const realtime::event_catalog& events;  // how each logged event type is replayed
 };

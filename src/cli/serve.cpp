@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "accounts/shared_throttle.hpp"
 #include "app/capabilities.hpp"
 #include "chat/history_cache.hpp"
 #include "cli/commands.hpp"
@@ -105,12 +106,17 @@ int serve(const config& cfg) {
   system_clock clock;
   realtime::hub hub;
   metrics stats;
-  rate_limiter throttle(clock);
+  // One node counts log-in attempts in memory; several count them in their shared database.
+  std::unique_ptr<attempt_counter> throttle;
+  if (db->has_other_nodes())
+    throttle = std::make_unique<accounts::shared_throttle>(*db, clock);
+  else
+    throttle = std::make_unique<rate_limiter>(clock);
   mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from,
                       lasting_node_name(cfg.data_dir));
   chat::history_cache history;
   const realtime::event_catalog events = event_types();
-  app application{cfg, *db, hub, clock, outbox, stats, throttle, history, events};
+  app application{cfg, *db, hub, clock, outbox, stats, *throttle, history, events};
   // What other nodes on the same PostgreSQL commit reaches this node's connections.
   realtime::relay relay(application);
   relay.start();

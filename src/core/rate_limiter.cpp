@@ -15,6 +15,18 @@ void prune(std::vector<millis>& times, millis window, millis now) {
 
 }  // namespace
 
+millis wait_for_room(const rate_limit& limit, std::span<const millis> recent, millis now) {
+  const auto events = static_cast<std::size_t>(std::max(limit.events, 1));
+  if (recent.size() < events) return 0;
+  // Allowed again once the oldest of the last `events` events leaves the window.
+  return std::max<millis>(0, recent[recent.size() - events] + limit.window - now);
+}
+
+int whole_seconds(millis wait) {
+  if (wait <= 0) return 0;
+  return static_cast<int>(std::max<millis>(1, (wait + 999) / 1000));
+}
+
 std::string rate_limiter::full_key(const rate_check& check) {
   std::string key;
   key.reserve(check.limit.name.size() + 1 + check.key.size());
@@ -30,13 +42,9 @@ int rate_limiter::wait_locked(std::span<const rate_check> checks, millis now) {
     if (it == entries_.end()) continue;
     auto& times = it->second.times;
     prune(times, check.limit.window, now);
-    const auto limit = static_cast<std::size_t>(std::max(check.limit.events, 1));
-    if (times.size() < limit) continue;
-    // Allowed again once the oldest of the last `limit` events leaves the window.
-    wait = std::max(wait, times[times.size() - limit] + check.limit.window - now);
+    wait = std::max(wait, wait_for_room(check.limit, times, now));
   }
-  if (wait <= 0) return 0;
-  return static_cast<int>(std::max<millis>(1, (wait + 999) / 1000));
+  return whole_seconds(wait);
 }
 
 void rate_limiter::record_locked(std::span<const rate_check> checks, millis now) {

@@ -25,6 +25,29 @@ struct rate_check {
   std::string key;
 };
 
+// Counts attempts per key in sliding windows, for any number of named limits: the interface the
+// services use (app.throttle). rate_limiter below keeps the counts in memory; with several
+// nodes on one database, accounts/shared_throttle.hpp keeps them in the database, so that the
+// limits hold across the nodes.
+class attempt_counter {
+ public:
+  virtual ~attempt_counter() = default;
+  // Seconds to wait until every check allows one more event; 0 when they all allow it now.
+  virtual int retry_after(std::span<const rate_check> checks) = 0;
+  // Counts one event against every check (for failures, counted after the fact).
+  virtual void record(std::span<const rate_check> checks) = 0;
+  // When every check allows one more event, counts it against each and returns 0; otherwise
+  // counts nothing and returns the seconds to wait.
+  virtual int acquire(std::span<const rate_check> checks) = 0;
+  // Forgets the events of one check's key.
+  virtual void forget(const rate_check& check) = 0;
+};
+
+// The seconds to wait before one more event, given the times of a key's recent events (oldest
+// first, at most `limit.events` of them, all inside the window); 0 when allowed now.
+millis wait_for_room(const rate_limit& limit, std::span<const millis> recent, millis now);
+int whole_seconds(millis wait);
+
 // Counts events per key in a sliding window, for any number of named limits. Kept in memory: a
 // restart forgives everyone, which is an acceptable trade for no writes on the paths it guards;
 // several nodes each keep their own counts.
@@ -35,7 +58,7 @@ struct rate_check {
 // per tenth of the bound of new keys. Forgetting forgives: only a flood of distinct keys (many
 // addresses, many emails) can cause it, and the limits that count per address are the ones such
 // a flood is spread across.
-class rate_limiter {
+class rate_limiter final : public attempt_counter {
  public:
   explicit rate_limiter(const ps::clock& clock, std::size_t max_keys = 100'000)
       : clock_(clock), max_keys_(max_keys < 10 ? 10 : max_keys) {}
@@ -43,15 +66,15 @@ class rate_limiter {
   rate_limiter& operator=(const rate_limiter&) = delete;
 
   // Seconds to wait until every check allows one more event; 0 when they all allow it now.
-  int retry_after(std::span<const rate_check> checks);
+  int retry_after(std::span<const rate_check> checks) override;
   // Counts one event against every check (for failures, counted after the fact).
-  void record(std::span<const rate_check> checks);
+  void record(std::span<const rate_check> checks) override;
   // When every check allows one more event, counts it against each and returns 0; otherwise
   // counts nothing and returns the seconds to wait. Atomic: two callers cannot both pass the
   // last free place.
-  int acquire(std::span<const rate_check> checks);
+  int acquire(std::span<const rate_check> checks) override;
   // Forgets the events of one check's key.
-  void forget(const rate_check& check);
+  void forget(const rate_check& check) override;
 
   std::size_t key_count() const;
 

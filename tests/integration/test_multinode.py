@@ -257,3 +257,21 @@ def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
     assert set(acknowledged) <= set(seen), "the reader got every acknowledged message"
     order = {m: i for i, m in enumerate(stored)}
     assert [order[m] for m in seen if m in order] == sorted(order[m] for m in seen if m in order)
+
+
+def test_the_log_in_limit_holds_across_nodes(cluster):
+    """A guesser whose attempts a balancer spreads over the nodes meets the same limit: ten
+    failures per email and address in all, not ten per node."""
+    a, b, _ = cluster
+    user = signup(a)
+    for i in range(10):
+        node = (a, b)[i % 2]
+        r = Client(node).post(f"{API}/sessions", json={"email": user.email,
+                                                       "password": f"faux {i}"})
+        assert r.status_code == 401, r.text
+    for node in (a, b):
+        r = Client(node).post(f"{API}/sessions", json={"email": user.email,
+                                                       "password": "encore faux"})
+        assert r.status_code == 429, f"{node.name}: {r.status_code} {r.text}"
+        assert r.json()["error"]["code"] == "rate_limited"
+        assert r.headers.get("Retry-After", "").isdigit()
