@@ -15,6 +15,9 @@ namespace ps::cli {
 int serve(const config& cfg);
 // Copies the live database of a data folder into `target` with SQLite's online backup.
 int backup(const std::filesystem::path& data_dir, const std::filesystem::path& target);
+// Copies the SQLite database of a (stopped) server's data folder into an empty PostgreSQL
+// database (db/copy.hpp); 1 with one line saying why when it cannot.
+int copy_database(const std::filesystem::path& data_dir, const std::string& target_url);
 
 std::filesystem::path database_file(const std::filesystem::path& data_dir);
 // The database the configuration names: PostgreSQL for a postgresql:// URL, else SQLite in the

@@ -1,4 +1,5 @@
-// petitesalle: the command line. `serve` runs the server; `backup` copies a live database.
+// petitesalle: the command line. `serve` runs the server; `backup` copies a live database;
+// `copy-database` moves an SQLite data folder's database to PostgreSQL.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,21 @@ int main(int argc, char** argv) {
   auto* backup = cli.add_subcommand("backup", "Copy the database of a (running) server into FILE.");
   backup->add_option("--data", backup_data, "Data folder of the server")->capture_default_str();
   backup->add_option("FILE", backup_target, "Where to write the copy")->required();
+  std::string backup_database;
+  backup->add_option("--database", backup_database,
+                     "The server's --database, if any: refused for PostgreSQL (use pg_dump); "
+                     "also PETITESALLE_DATABASE_URL");
+
+  std::string copy_from;
+  std::string copy_to;
+  auto* copy = cli.add_subcommand(
+      "copy-database",
+      "Copy the database of a stopped SQLite server into an empty PostgreSQL database.");
+  copy->add_option("--from", copy_from, "Data folder of the SQLite server (DATA/petitesalle.db)")
+      ->required();
+  copy->add_option("--to", copy_to,
+                   "postgresql://user:password@host/db, without any table yet; also "
+                   "PETITESALLE_DATABASE_URL");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -104,7 +120,26 @@ int main(int argc, char** argv) {
       while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
       return ps::cli::serve(cfg);
     }
-    if (*backup) return ps::cli::backup(backup_data, backup_target);
+    if (*backup) {
+      // A node on PostgreSQL has no SQLite file, or only the one from before it moved, which is
+      // no longer its data: copying that would look like a backup and be none.
+      if (backup_database.empty())
+        if (const char* url = std::getenv("PETITESALLE_DATABASE_URL"); url && *url)
+          backup_database = url;
+      if (!backup_database.empty()) {
+        spdlog::error(
+            "petitesalle backup copies an SQLite database; this server's is on PostgreSQL: back "
+            "it up with pg_dump (docs/operations.md, Backups)");
+        return 1;
+      }
+      return ps::cli::backup(backup_data, backup_target);
+    }
+    if (*copy) {
+      // As for serve: the environment keeps a password off the command line.
+      if (copy_to.empty())
+        if (const char* url = std::getenv("PETITESALLE_DATABASE_URL"); url && *url) copy_to = url;
+      return ps::cli::copy_database(copy_from, copy_to);
+    }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

@@ -51,6 +51,8 @@ class row {
   const std::string& text(std::size_t i) const;
   std::optional<std::string> maybe_text(std::size_t i) const;
   std::size_t size() const { return columns_.size(); }
+  // The column as it came, whatever its type: for code that passes values on (db/copy.cpp).
+  const value& at(std::size_t i) const { return columns_.at(i); }
 
  private:
   std::vector<value> columns_;

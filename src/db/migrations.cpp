@@ -192,26 +192,39 @@ std::string for_dialect(std::string_view sql, dialect d) {
   return out;
 }
 
+namespace {
+
+void create_version_table(transaction& tx) {
+  tx.execute_script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at BIGINT NOT NULL)");
+}
+
+void apply(transaction& tx, const migration& m) {
+  tx.execute_script(for_dialect(m.sql, tx.kind()));
+  tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+             m.version, m.name, system_clock{}.now());
+}
+
+}  // namespace
+
 int migrate(database& db, std::span<const migration> migrations) {
-  db.write([](transaction& tx) {
-    tx.execute_script(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
-        "NULL, applied_at BIGINT NOT NULL)");
-  });
+  db.write([](transaction& tx) { create_version_table(tx); });
   const auto current = db.read([](session& s) {
     return s.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")->integer(0);
   });
   int applied = 0;
   for (const migration& m : migrations) {
     if (m.version <= current) continue;
-    db.write([&](transaction& tx) {
-      tx.execute_script(for_dialect(m.sql, tx.kind()));
-      tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                 m.version, m.name, system_clock{}.now());
-    });
+    db.write([&](transaction& tx) { apply(tx, m); });
     ++applied;
   }
   return applied;
+}
+
+void create_schema(transaction& tx, std::span<const migration> migrations) {
+  create_version_table(tx);
+  for (const migration& m : migrations) apply(tx, m);
 }
 
 }  // namespace ps::db

@@ -29,5 +29,9 @@ std::string for_dialect(std::string_view sql, dialect d);
 // Applies every migration newer than the database's version, in order, each in its own
 // transaction. Returns how many ran.
 int migrate(database& db, std::span<const migration> migrations);
+// Every migration at once inside `tx`, for a database without any table: db/copy.cpp makes the
+// target's schema in the transaction of the copy, so that on PostgreSQL, whose DDL is
+// transactional, a copy that fails leaves no table behind and can simply be run again.
+void create_schema(transaction& tx, std::span<const migration> migrations);
 
 }  // namespace ps::db

@@ -154,9 +154,18 @@ class pg_session final : public detail::connection {
     void operator()(PGconn* c) const { PQfinish(c); }
   };
 
+  // libpq's message on one line (it spreads some over several, "\n\tIs the server running…"),
+  // as every log line is.
   static std::string trimmed(const char* message) {
-    std::string s = message ? message : "";
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    std::string s;
+    for (const char* c = message ? message : ""; *c; ++c) {
+      const bool space = *c == '\n' || *c == '\t' || *c == ' ';
+      if (!space)
+        s += *c;
+      else if (!s.empty() && s.back() != ' ')
+        s += ' ';
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
     return s;
   }
 

@@ -118,18 +118,10 @@ struct test_app {
   std::unique_ptr<mail::outbox> outbox;
   std::unique_ptr<ps::app> app_ptr;
 
-  test_app() {
-    cfg.fast_password_hashing = true;
-    cfg.public_url = "http://petite.test";
-    cfg.data_dir = dir.path();
-    db = open_test_database(dir.path(), scratch);
-    db::migrate(*db, migrations());
-    outbox = std::make_unique<mail::outbox>(*db, clock,
-                                            mail::make_maildir_transport(dir.path() / "mail"),
-                                            "Petite Salle <noreply@petite.test>");
-    app_ptr =
-        std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history, events});
-  }
+  test_app() { start(open_test_database(dir.path(), scratch)); }
+  // On a database the test opened itself, whatever the run's engine: an SQLite source and its
+  // PostgreSQL copy (db/copy_test.cpp).
+  explicit test_app(std::unique_ptr<db::database> own) { start(std::move(own)); }
 
   ps::app& app() { return *app_ptr; }
 
@@ -149,6 +141,20 @@ struct test_app {
         app(), owner, {name, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     if (!c) throw std::runtime_error("create community failed");
     return c->place.slug;
+  }
+
+ private:
+  void start(std::unique_ptr<db::database> opened) {
+    cfg.fast_password_hashing = true;
+    cfg.public_url = "http://petite.test";
+    cfg.data_dir = dir.path();
+    db = std::move(opened);
+    db::migrate(*db, migrations());
+    outbox = std::make_unique<mail::outbox>(*db, clock,
+                                            mail::make_maildir_transport(dir.path() / "mail"),
+                                            "Petite Salle <noreply@petite.test>");
+    app_ptr =
+        std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history, events});
   }
 };
 

@@ -266,7 +266,8 @@ class Server:
     """One `petitesalle serve` process on 127.0.0.1 with its own data folder (and, on
     PostgreSQL, the database of that folder)."""
 
-    def __init__(self, workdir, data_dir=None, extra_args=(), name="server", database_url=None):
+    def __init__(self, workdir, data_dir=None, extra_args=(), name="server", database_url=None,
+                 sqlite=False):
         if not BIN:
             pytest.skip("PETITESALLE_BIN is not set")
         self.workdir = workdir
@@ -279,9 +280,11 @@ class Server:
         self.quiet = False  # True once stopped on purpose (its log no longer of interest)
         self.port = None
         self.url = None
-        # database_url: another node's, for several nodes on one PostgreSQL database.
-        self.database_url = database_url or (_postgres_database_for(self.data)
-                                             if DATABASE_ENGINE == "postgresql" else None)
+        # database_url: another node's, for several nodes on one PostgreSQL database;
+        # sqlite=True: DATA/petitesalle.db whatever the run's engine (copy-database's source).
+        self.database_url = None if sqlite else (
+            database_url or (_postgres_database_for(self.data)
+                             if DATABASE_ENGINE == "postgresql" else None))
         _ALL_SERVERS.append(self)
 
     @property
