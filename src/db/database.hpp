@@ -114,7 +114,9 @@ class session {
 // in the same order as the writes that caused them.
 class transaction : public session {
  public:
-  explicit transaction(session& inner) : inner_(inner) {}
+  // `announcing`: whether other nodes may listen (transaction::announce is kept, not dropped).
+  explicit transaction(session& inner, bool announcing = false)
+      : inner_(inner), announcing_(announcing) {}
   std::vector<row> query_params(std::string_view sql, std::span<const param> params) override {
     return inner_.query_params(sql, params);
   }
@@ -128,11 +130,16 @@ class transaction : public session {
   // A short message (at most max_announcement bytes) for the other nodes that share this
   // database, sent with the commit: on PostgreSQL a NOTIFY, delivered only if the transaction
   // commits and in the order of the commits; on SQLite nothing, this node being the only one.
-  void announce(std::string message) { announcements_.push_back(std::move(message)); }
+  void announce(std::string message) {
+    if (announcing_) announcements_.push_back(std::move(message));
+  }
+  // False with one node (SQLite): callers may skip composing what nobody would receive.
+  bool announcing() const { return announcing_; }
   std::vector<std::string> take_announcements() { return std::move(announcements_); }
 
  private:
   session& inner_;
+  bool announcing_;
   std::vector<std::function<void()>> after_commit_;
   std::vector<std::string> announcements_;
 };

@@ -121,7 +121,7 @@ bool pooled_database::run_job(write_job& job, group_effects& effects) {
   // A conflict with another node's write is run once more: the second run sees what the other
   // committed (a client_id already used, a row already taken) and answers as it would have.
   for (int attempt = 0;; ++attempt) {
-    transaction tx(*writer_);
+    transaction tx(*writer_, has_other_nodes());
     writer_->execute("SAVEPOINT job");
     try {
       const bool keep = (*job.fn)(tx);

@@ -11,7 +11,7 @@ std::int64_t append(db::transaction& tx, logged_event& e) {
   e.pos = log_store::next_pos(tx, e.community_id);
   log_store::insert(tx, e);
   // The other nodes read it back from the log once this commits (realtime/relay.hpp).
-  tx.announce(announce_events(e.community_id, e.pos, e.pos));
+  if (tx.announcing()) tx.announce(announce_events(e.community_id, e.pos, e.pos));
   // The log is pruned as it grows, in the same transaction, a thousand rows at a time: no timer,
   // and the cost is spread evenly over the writes that made it.
   if (e.pos % 1000 == 0 && e.pos > retained_events)
