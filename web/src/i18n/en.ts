@@ -264,6 +264,7 @@ export const en: Dict = {
   err_channel_archived: 'This channel is archived.',
   err_payload_too_large: 'That’s too long to send in one go.',
   err_internal: 'Oops, something broke on our side. Try again in a moment.',
+  err_database_unavailable: 'The database isn’t answering right now. Nothing was saved: try again in a moment.',
   err_invalid_field: 'This field isn’t valid. Check it and try again.',
   err_malformed: 'The app and the server didn’t understand each other. Reload the page and try again.',
   err_unauthenticated: 'Your session ended. Log in again to keep going.',

@@ -270,6 +270,7 @@ export const fr = {
   err_channel_archived: 'Ce canal est archivé.',
   err_payload_too_large: 'C’est trop long.',
   err_internal: 'Oups, quelque chose a brisé de notre bord. Réessaie dans un moment.',
+  err_database_unavailable: 'La base de données ne répond pas pour l’instant. Rien n’a été enregistré : réessaie dans un moment.',
   err_invalid_field: 'Ce champ n’est pas valide. Vérifie-le et réessaie.',
   err_malformed: 'L’app et le serveur ne se sont pas compris. Recharge la page et réessaie.',
   err_unauthenticated: 'Ta session a pris fin. Reconnecte-toi pour continuer.',

@@ -86,6 +86,7 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   too_many_connections: 'err_too_many_connections',
   headers_too_large: 'err_headers_too_large',
   internal: 'err_internal',
+  database_unavailable: 'err_database_unavailable',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */
