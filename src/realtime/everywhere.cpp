@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <string>
 #include <vector>
+
+#include "realtime/announcement.hpp"
 
 namespace ps::realtime::everywhere {
 namespace {
@@ -18,24 +19,6 @@ void both(db::transaction& tx, std::string_view op, std::int64_t account, std::i
   tx.announce(fmt::format("a {} {} {}", op, account, arg));
 }
 
-std::vector<std::string_view> words(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    const auto space = text.find(' ');
-    out.push_back(text.substr(0, space));
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return out;
-}
-
-std::optional<std::int64_t> number(std::string_view word) {
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), n);
-  if (ec != std::errc{} || end != word.data() + word.size()) return std::nullopt;
-  return n;
-}
-
 std::optional<std::int64_t> kept(std::int64_t n) {
   return n == none ? std::nullopt : std::optional<std::int64_t>(n);
 }
@@ -43,15 +26,13 @@ std::optional<std::int64_t> kept(std::int64_t n) {
 }  // namespace
 
 void join(db::transaction& tx, hub& h, std::int64_t account_id, std::int64_t community_id) {
-  both(tx, "join", account_id, community_id, [&h, account_id, community_id] {
-    h.join(account_id, community_id);
-  });
+  both(tx, "join", account_id, community_id,
+       [&h, account_id, community_id] { h.join(account_id, community_id); });
 }
 
 void leave(db::transaction& tx, hub& h, std::int64_t account_id, std::int64_t community_id) {
-  both(tx, "leave", account_id, community_id, [&h, account_id, community_id] {
-    h.leave(account_id, community_id);
-  });
+  both(tx, "leave", account_id, community_id,
+       [&h, account_id, community_id] { h.leave(account_id, community_id); });
 }
 
 void reconnect_account_streams(db::transaction& tx, hub& h, std::int64_t account_id) {
@@ -82,9 +63,9 @@ void end_sessions_except(db::transaction& tx, hub& h, std::int64_t account_id,
 }
 
 bool apply(hub& h, std::string_view message) {
-  const auto w = words(message);
+  const auto w = announcement::split(message, 3);  // a OP ACCOUNT ARG
   if (w.size() != 4 || w[0] != "a") return false;
-  const auto account = number(w[2]), arg = number(w[3]);
+  const auto account = announcement::number(w[2]), arg = announcement::number(w[3]);
   if (!account || !arg) return false;
   const std::string_view op = w[1];
   if (op == "join")

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <vector>
 
 #include "app/app.hpp"
 #include "chat/history_cache.hpp"
 #include "db/database.hpp"
+#include "realtime/announcement.hpp"
 #include "realtime/event_log.hpp"
 #include "realtime/everywhere.hpp"
 #include "realtime/log_store.hpp"
@@ -22,25 +22,6 @@ constexpr std::int64_t read_back_page = 500;
 // Past this many messages waiting, the oldest are dropped and a catch-up from the log replaces
 // them: a burst of another node's posts cannot grow this node's memory without bound.
 constexpr std::size_t max_queued = 20'000;
-
-std::optional<std::int64_t> number(std::string_view word) {
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), n);
-  if (ec != std::errc{} || end != word.data() + word.size()) return std::nullopt;
-  return n;
-}
-
-// The first `count` words of `text` and the rest after them.
-std::vector<std::string_view> split(std::string_view text, std::size_t count) {
-  std::vector<std::string_view> out;
-  while (out.size() < count && !text.empty()) {
-    const auto space = text.find(' ');
-    out.push_back(text.substr(0, space));
-    text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
-  }
-  out.push_back(text);
-  return out;
-}
 
 }  // namespace
 
@@ -119,27 +100,28 @@ void relay::handle(const std::string& message) {
     return;
   }
   if (message.starts_with("t ")) {
-    const auto w = split(message, 3);  // t COMMUNITY ACCOUNTS FRAME
-    const auto community = w.size() == 4 ? number(w[1]) : std::nullopt;
+    const auto w = announcement::split(message, 3);  // t COMMUNITY ACCOUNTS FRAME
+    const auto community = w.size() == 4 ? announcement::number(w[1]) : std::nullopt;
     if (!community) return;
     access::audience to{*community, std::nullopt};
     if (w[2] != "*") {
       to.only.emplace();
       for (auto rest = w[2]; !rest.empty();) {
         const auto comma = rest.find(',');
-        if (auto id = number(rest.substr(0, comma))) to.only->push_back(*id);
+        if (auto id = announcement::number(rest.substr(0, comma))) to.only->push_back(*id);
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       }
     }
     deliver(app_.hub, to, make_frame(std::string(w[3])));
     return;
   }
-  const auto w = split(message, 4);  // e|f COMMUNITY FROM TO
+  const auto w = announcement::split(message, 4);  // e|f COMMUNITY FROM TO
   if (w.size() < 4 || (w[0] != "e" && w[0] != "f")) {
     spdlog::warn("unknown announcement: {}", message.substr(0, 80));
     return;
   }
-  const auto community = number(w[1]), from = number(w[2]), to = number(w[3]);
+  const auto community = announcement::number(w[1]), from = announcement::number(w[2]),
+             to = announcement::number(w[3]);
   if (!community || !from || !to || *from < 1 || *to < *from) return;
   replay(*community, *from, *to);
   if (w[0] == "f") order_.filled(*community, *to);
