@@ -836,3 +836,46 @@ def run_threads(targets):
     for t in threads:
         t.join(60)
     return threads
+
+
+class SteadyPoster(threading.Thread):
+    """Posts to one channel until stopped, each post with a client_id of its own, and after a 5xx
+    or a lost connection tries the same client_id again (as the web app does). What came back is
+    kept for the test to assert in its own thread (a failure raised in this one would be lost)."""
+
+    def __init__(self, client, channel_id, prefix, pause=0.0, timeout=5):
+        super().__init__(daemon=True)
+        self.client, self.channel_id, self.prefix = client, channel_id, prefix
+        self.pause, self.timeout = pause, timeout
+        self.acknowledged = []  # ids of the posts answered 201
+        self.refused = []       # (status, body) of the 5xx answers
+        self.lost = []          # the connections that failed
+        self.unexpected = []    # (status, body) of anything else
+        self._halt = threading.Event()
+
+    def run(self):
+        i = 0
+        while not self._halt.is_set():
+            try:
+                r = self.client.post(f"{API}/channels/{self.channel_id}/messages",
+                                     json={"body": f"n° {i}", "client_id": f"{self.prefix}-{i}"},
+                                     timeout=self.timeout)
+            except requests.RequestException as e:
+                self.lost.append(repr(e))
+                continue
+            if r.status_code == 201:
+                self.acknowledged.append(r.json()["message"]["id"])
+                i += 1
+            elif r.status_code >= 500:
+                self.refused.append((r.status_code, r.text))
+                time.sleep(0.05)
+            else:
+                self.unexpected.append((r.status_code, r.text[:300]))
+                time.sleep(0.05)
+            if self.pause:
+                time.sleep(self.pause)
+
+    def finish(self, timeout=30):
+        self._halt.set()
+        self.join(timeout=timeout)
+        assert not self.is_alive(), "the poster did not stop"

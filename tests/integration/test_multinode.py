@@ -8,13 +8,13 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 
 import pytest
 import requests
 
-from conftest import (API, Client, Server, WS, free_port, only_on_postgresql, signup)
+from conftest import (API, Client, Server, SteadyPoster, WS, free_port, only_on_postgresql,
+                      signup)
 
 pytestmark = only_on_postgresql
 
@@ -191,25 +191,6 @@ def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
     reader = Client(front)
     reader.cookies.update(guest.cookies)
 
-    acknowledged = []
-    stop = threading.Event()
-
-    def post_forever():
-        i = 0
-        while not stop.is_set():
-            try:
-                r = poster.post(f"{API}/channels/{channel_id}/messages",
-                                json={"body": f"n° {i}", "client_id": f"c-{i}"}, timeout=5)
-            except requests.RequestException:
-                continue  # the node died under it: the same client_id is tried again
-            if r.status_code == 201:
-                acknowledged.append(r.json()["message"]["id"])
-                i += 1
-            elif r.status_code >= 500:
-                continue
-            else:
-                pytest.fail(f"post refused: {r.status_code} {r.text}")
-
     seen = []
     ws = WS.connect(front, cookie=reader.cookies.get("ps_session"), origin=front.url)
     ws.wait_for("hello")
@@ -221,7 +202,7 @@ def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
         if e.get("type") == "message.created" and e.get("channel_id") == channel_id:
             seen.append(e["message"]["id"])
 
-    writer = threading.Thread(target=post_forever)
+    writer = SteadyPoster(poster, channel_id, "c")
     writer.start()
     try:
         deadline = time.monotonic() + 2
@@ -243,12 +224,13 @@ def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
                 ws.send({"type": "resume", "communities": last_pos})
         time.sleep(1)
     finally:
-        stop.set()
-        writer.join(timeout=20)
+        writer.finish()
     # Drain what is still coming.
     for e in ws.collect(1.5):
         note(e)
     ws.close()
+    assert not writer.unexpected, writer.unexpected[:5]
+    acknowledged = writer.acknowledged
     assert len(acknowledged) > 20, "posts went on through the surviving node"
     stored = [m["id"] for m in _on(b, owner).all_messages(channel_id)]
     assert len(stored) == len(set(stored)), "nothing stored twice"

@@ -1,15 +1,15 @@
 """PostgreSQL stopped and started again under load (issue 11): requests in between get 503
 database_unavailable with nothing half-written, a member who is only reading keeps their stream,
 and the nodes recover by themselves once the database is back, without a restart."""
+import json
 import os
 import subprocess
-import threading
 import time
 
 import pytest
 import requests
 
-from conftest import API, only_on_postgresql, signup
+from conftest import SteadyPoster, only_on_postgresql, signup
 
 pytestmark = [
     only_on_postgresql,
@@ -33,32 +33,11 @@ def test_the_server_rides_out_a_postgresql_restart_under_load(server_factory):
     reader = signup(srv, display_name="Lectrice")
     reader.accept(owner.invite(com["slug"])["code"])
 
-    acknowledged, refused, other = [], [], []
-    stop = threading.Event()
-
-    def post_steadily():
-        i = 0
-        while not stop.is_set():
-            try:
-                r = owner.post(f"{API}/channels/{channel_id}/messages",
-                               json={"body": f"n° {i}", "client_id": f"r-{i}"}, timeout=10)
-            except requests.RequestException as e:
-                other.append(repr(e))
-                continue
-            if r.status_code == 201:
-                acknowledged.append(r.json()["message"]["id"])
-                i += 1
-            elif r.status_code == 503:
-                refused.append(r.json())
-                time.sleep(0.05)  # the same client_id is tried again
-            else:
-                other.append((r.status_code, r.text[:200]))
-            time.sleep(0.01)
-
     with reader.ws() as ws:
         ws.wait_for("hello")
-        poster = threading.Thread(target=post_steadily)
+        poster = SteadyPoster(owner, channel_id, "r", pause=0.01, timeout=10)
         poster.start()
+        acknowledged = poster.acknowledged
         try:
             time.sleep(1.0)
             _ctl("stop")
@@ -86,8 +65,7 @@ def test_the_server_rides_out_a_postgresql_restart_under_load(server_factory):
             while len(acknowledged) < count_after + 20 and time.monotonic() < deadline:
                 time.sleep(0.1)
         finally:
-            stop.set()
-            poster.join(timeout=30)
+            poster.finish()
         assert len(acknowledged) >= count_after + 20, "posts go through again"
         # Live again on the same stream: the reader gets a new post.
         last = owner.post_message(channel_id, "après le redémarrage")
@@ -95,11 +73,13 @@ def test_the_server_rides_out_a_postgresql_restart_under_load(server_factory):
                     and e["message"]["id"] == last["id"], timeout=10,
                     what="a live post after the restart")
 
-    assert refused, "some posts met the outage"
-    for body in refused:
+    assert poster.refused, "some posts met the outage"
+    for status, text in poster.refused:
+        body = json.loads(text)
+        assert status == 503, (status, text)
         assert body["error"]["code"] == "database_unavailable", body
         assert body["error"]["message"], body
-    assert not other, other[:5]
+    assert not poster.lost and not poster.unexpected, (poster.lost + poster.unexpected)[:5]
     assert srv.alive, "the server kept running"
     # Nothing half-written, nothing doubled: every acknowledged post once, none refused stored.
     stored = [m["id"] for m in owner.all_messages(channel_id)]
