@@ -123,7 +123,7 @@ void set_archived(db::transaction& tx, std::int64_t id, std::optional<millis> ar
 
 std::int64_t next_seq(db::transaction& tx, std::int64_t channel_id) {
   // UPDATE then SELECT, not RETURNING: see realtime/log_store.cpp's next_pos.
-  tx.execute("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1", channel_id);
+  tx.execute_pipelined("UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1", channel_id);
   return tx.query_one("SELECT last_seq FROM channels WHERE id = $1", channel_id)->integer(0);
 }
 
@@ -252,7 +252,7 @@ bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t 
 
 void mark_read(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,
                std::int64_t seq) {
-  tx.execute(
+  tx.execute_pipelined(
       "INSERT INTO read_markers (channel_id, account_id, last_read_seq) VALUES ($1, $2, $3) "
       "ON CONFLICT (channel_id, account_id) DO UPDATE SET last_read_seq = excluded.last_read_seq "
       "WHERE excluded.last_read_seq > read_markers.last_read_seq",

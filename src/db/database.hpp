@@ -107,6 +107,22 @@ class session {
     const param params[] = {param(args)..., param(nullptr)};
     return execute_params(sql, std::span<const param>(params, sizeof...(A)));
   }
+
+  // A statement whose answer nothing needs at once (an UPDATE of a counter read back next, an
+  // INSERT of a row nobody reads in this job). An engine across a network sends it and goes on
+  // without waiting (PostgreSQL's pipeline mode); its answer arrives with the next statement's.
+  // Its error, if any, is thrown by that next statement or by settle(). SQLite runs it at once.
+  virtual void execute_pipelined_params(std::string_view sql, std::span<const param> params) {
+    execute_params(sql, params);
+  }
+  // Waits for the answers to every pipelined statement; throws the first error among them.
+  virtual void settle() {}
+
+  template <class... A>
+  void execute_pipelined(std::string_view sql, const A&... args) {
+    const param params[] = {param(args)..., param(nullptr)};
+    execute_pipelined_params(sql, std::span<const param>(params, sizeof...(A)));
+  }
 };
 
 // A write transaction. Work registered with after_commit runs once the commit is durable,
@@ -123,6 +139,10 @@ class transaction : public session {
   std::int64_t execute_params(std::string_view sql, std::span<const param> params) override {
     return inner_.execute_params(sql, params);
   }
+  void execute_pipelined_params(std::string_view sql, std::span<const param> params) override {
+    inner_.execute_pipelined_params(sql, params);
+  }
+  void settle() override { inner_.settle(); }
   dialect kind() const override { return inner_.kind(); }
   void execute_script(std::string_view sql) override { inner_.execute_script(sql); }
   void after_commit(std::function<void()> work) { after_commit_.push_back(std::move(work)); }
@@ -252,7 +272,14 @@ class database {
   virtual void announce_now(std::string message) { (void)message; }
   // Milliseconds between the commit of the latest announcement from another node and its
   // arrival here (for /metrics); 0 when none came.
-  virtual double announcement_lag_ms() const { return 0; }
+  // From another node's commit to its announcement arriving here: quantiles over the last
+  // announcements received, sum and count since start (several nodes on PostgreSQL; zero
+  // otherwise).
+  struct lag_summary {
+    double p50_ms = 0, p99_ms = 0, sum_ms = 0;
+    std::uint64_t count = 0;
+  };
+  virtual lag_summary announcement_lag() const { return {}; }
 
   // Whether the database answers now (for /healthz): false when it cannot be reached.
   bool answers();

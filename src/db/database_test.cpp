@@ -125,6 +125,50 @@ TEST_F(DatabaseContract, UniqueViolationIsAConstraintViolation) {
   EXPECT_EQ(count(), 1);
 }
 
+// Pipelined statements (sent without waiting for their answer on PostgreSQL): the next statement
+// sees them, and their errors belong to the job that sent them, even as its last statement.
+TEST_F(DatabaseContract, PipelinedStatementsAreSeenByTheNextStatementAndCommitted) {
+  auto seen = db->write([](transaction& tx) {
+    tx.execute_pipelined("INSERT INTO t (v) VALUES ($1)", "a");
+    tx.execute_pipelined("INSERT INTO t (v) VALUES ($1)", "b");
+    return tx.query_one("SELECT COUNT(*) FROM t")->integer(0);
+  });
+  EXPECT_EQ(seen, 2);
+  db->write([](transaction& tx) { tx.execute_pipelined("INSERT INTO t (v) VALUES ($1)", "c"); });
+  EXPECT_EQ(count(), 3);
+}
+
+TEST_F(DatabaseContract, APipelinedStatementsErrorFailsItsOwnJobOnly) {
+  db->write([](transaction& tx) { tx.execute("INSERT INTO t (v) VALUES ($1)", "taken"); });
+  // Queued back to back so that they share a group: the failing job's error is thrown by the
+  // statement after it (second) or when the job ends (third), and the jobs around it commit.
+  std::promise<result<int>> first, second, third, fourth;
+  auto insert_then = [&](std::promise<result<int>>& done, std::string v, bool then_query) {
+    db->write_then(
+        [v, then_query](transaction& tx) -> result<int> {
+          tx.execute_pipelined("INSERT INTO t (v) VALUES ($1)", v);
+          if (then_query) tx.query("SELECT COUNT(*) FROM t");
+          return 1;
+        },
+        [&done](result<int> r) { done.set_value(std::move(r)); });
+  };
+  insert_then(first, "a", false);
+  insert_then(second, "taken", true);
+  insert_then(third, "taken", false);
+  insert_then(fourth, "d", false);
+  EXPECT_TRUE(first.get_future().get().ok());
+  EXPECT_FALSE(second.get_future().get().ok());
+  EXPECT_FALSE(third.get_future().get().ok());
+  EXPECT_TRUE(fourth.get_future().get().ok());
+  EXPECT_EQ(count(), 3);  // taken, a, d
+  // A waiting write sees the constraint as such.
+  EXPECT_THROW(db->write([](transaction& tx) {
+    tx.execute_pipelined("INSERT INTO t (v) VALUES ($1)", "taken");
+  }),
+               constraint_violation);
+  EXPECT_EQ(count(), 3);
+}
+
 TEST_F(DatabaseContract, BadSqlIsAnError) {
   EXPECT_THROW(db->read([](session& s) { s.query("SELEKT 1"); }), error);
 }

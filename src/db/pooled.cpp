@@ -122,20 +122,25 @@ bool pooled_database::run_job(write_job& job, group_effects& effects) {
   // committed (a client_id already used, a row already taken) and answers as it would have.
   for (int attempt = 0;; ++attempt) {
     transaction tx(*writer_, has_other_nodes());
-    writer_->execute("SAVEPOINT job");
+    // Pipelined: the savepoint travels with the job's first statement, the release with its
+    // last, and settle() makes the job's own errors its own, not the next job's.
+    writer_->execute_pipelined("SAVEPOINT job");
     try {
       const bool keep = (*job.fn)(tx);
-      writer_->execute(keep ? "RELEASE job" : "ROLLBACK TO job");
-      if (!keep) {
-        writer_->execute("RELEASE job");
-        return false;
-      }
+      if (!keep) writer_->execute_pipelined("ROLLBACK TO job");
+      writer_->execute_pipelined("RELEASE job");
+      writer_->settle();
+      if (!keep) return false;
       for (auto& work : tx.take_after_commit()) effects.after_commit.push_back(std::move(work));
       for (auto& message : tx.take_announcements())
         effects.announcements.push_back(std::move(message));
       return true;
     } catch (const std::exception& e) {
       if (writer_->broken()) throw;
+      try {
+        writer_->settle();  // what the job sent before it failed; its errors are this one's
+      } catch (const std::exception&) {
+      }
       writer_->execute("ROLLBACK TO job");
       writer_->execute("RELEASE job");
       if (attempt > 0 || !writer_->worth_retrying(e)) throw;
@@ -191,8 +196,7 @@ void pooled_database::commit_group(const std::vector<write_job*>& group) {
 
 pooled_database::reader_lease pooled_database::lease_reader() {
   std::unique_lock lock(readers_mutex_);
-  readers_free_.wait(lock,
-                     [&] { return !idle_readers_.empty() || open_readers_ < max_readers_; });
+  readers_free_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < max_readers_; });
   while (!idle_readers_.empty()) {
     auto c = std::move(idle_readers_.back());
     idle_readers_.pop_back();

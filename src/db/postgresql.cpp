@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
-#include <spdlog/spdlog.h>
-
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -15,8 +15,8 @@
 #include <future>
 #include <mutex>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -47,7 +47,9 @@ constexpr Oid bool_oid = 16, int8_oid = 20, int2_oid = 21, int4_oid = 23, text_o
               oid_oid = 26, float4_oid = 700, float8_oid = 701, numeric_oid = 1700;
 
 // SQLSTATEs the pool acts on (PostgreSQL's appendix A).
-bool is_constraint(std::string_view state) { return state.starts_with("23"); }
+bool is_constraint(std::string_view state) {
+  return state.starts_with("23");
+}
 bool means_unreachable(std::string_view state) {
   // connection_exception, admin_shutdown, crash_shutdown, cannot_connect_now
   return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
@@ -129,7 +131,23 @@ class pg_session final : public detail::connection {
     return changed && *changed ? std::stoll(changed) : 0;
   }
 
+  void execute_pipelined_params(std::string_view sql, std::span<const param> params) override {
+    const std::string& name = prepare(sql, params);
+    if (PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn_.get()))
+      lose("cannot enter pipeline mode");
+    const parameter_texts texts(params);
+    if (!PQsendQueryPrepared(conn_.get(), name.c_str(), texts.count(), texts.values(), nullptr,
+                             nullptr, /*text results*/ 0))
+      lose("cannot send a statement");
+    pending_.push_back(&statements_.find(sql)->first);
+  }
+
+  void settle() override {
+    if (!pending_.empty()) drain(nullptr);
+  }
+
   void execute_script(std::string_view sql) override {
+    settle();
     const std::string text(sql);
     result_ptr res(PQexec(conn_.get(), text.c_str()));
     check(res.get(), "script");
@@ -142,7 +160,7 @@ class pg_session final : public detail::connection {
       query("SELECT pg_notify('" + std::string(announcement_channel) + "', $1)", payload);
   }
   PGconn* handle() const { return conn_.get(); }
-  bool broken() const override { return PQstatus(conn_.get()) != CONNECTION_OK; }
+  bool broken() const override { return lost_ || PQstatus(conn_.get()) != CONNECTION_OK; }
   bool worth_retrying(const std::exception&) const override {
     // unique_violation: another node inserted the same key first; serialization_failure and
     // deadlock_detected: PostgreSQL chose this transaction to give way.
@@ -169,30 +187,99 @@ class pg_session final : public detail::connection {
     return s;
   }
 
+  // Parameters as libpq takes them: text, or a null pointer for NULL.
+  class parameter_texts {
+   public:
+    explicit parameter_texts(std::span<const param> params)
+        : texts_(params.size()), values_(params.size(), nullptr) {
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const value& v = params[i].v;
+        if (std::holds_alternative<std::nullptr_t>(v)) continue;
+        if (auto n = std::get_if<std::int64_t>(&v))
+          texts_[i] = std::to_string(*n);
+        else if (auto d = std::get_if<double>(&v))
+          texts_[i] = fmt::format("{:.17g}", *d);
+        else
+          texts_[i] = std::get<std::string>(v);
+        values_[i] = texts_[i].c_str();
+      }
+    }
+    int count() const { return static_cast<int>(values_.size()); }
+    const char* const* values() const { return values_.data(); }
+
+   private:
+    std::vector<std::string> texts_;
+    std::vector<const char*> values_;
+  };
+
   result_ptr run(std::string_view sql, std::span<const param> params) {
     const std::string& name = prepare(sql, params);
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const value& v = params[i].v;
-      if (std::holds_alternative<std::nullptr_t>(v)) continue;
-      if (auto n = std::get_if<std::int64_t>(&v))
-        texts[i] = std::to_string(*n);
-      else if (auto d = std::get_if<double>(&v))
-        texts[i] = fmt::format("{:.17g}", *d);
-      else
-        texts[i] = std::get<std::string>(v);
-      values[i] = texts[i].c_str();
+    const parameter_texts texts(params);
+    if (!pending_.empty()) {
+      // Pipelined statements are waiting: this one goes after them, and one round trip
+      // brings every answer back.
+      if (!PQsendQueryPrepared(conn_.get(), name.c_str(), texts.count(), texts.values(), nullptr,
+                               nullptr, /*text results*/ 0))
+        lose("cannot send a statement");
+      return drain(&statements_.find(sql)->first);
     }
-    result_ptr res(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()),
-                                  values.data(), nullptr, nullptr, /*text results*/ 0));
+    result_ptr res(PQexecPrepared(conn_.get(), name.c_str(), texts.count(), texts.values(), nullptr,
+                                  nullptr, /*text results*/ 0));
     check(res.get(), sql);
     return res;
+  }
+
+  // Marks the end of the pipeline and reads every answer in the order sent: the pipelined
+  // statements', then `last`'s (the statement whose result the caller wants) when given. Throws
+  // the first error, as check() would; after an error the server skipped the rest.
+  result_ptr drain(const std::string* last) {
+    if (!PQpipelineSync(conn_.get())) lose("cannot end a pipeline");
+    std::vector<const std::string*> sent;
+    sent.swap(pending_);
+    result_ptr failure;
+    const std::string* failed_sql = nullptr;
+    for (const std::string* sql : sent) {
+      auto answer = take_answer();
+      if (!failure && !answered_well(answer.get())) {
+        failure = std::move(answer);
+        failed_sql = sql;
+      }
+    }
+    result_ptr mine = last ? take_answer() : nullptr;
+    if (auto end = take_answer(); PQresultStatus(end.get()) != PGRES_PIPELINE_SYNC)
+      lose("unexpected answer at the end of a pipeline");
+    if (!PQexitPipelineMode(conn_.get())) lose("cannot leave pipeline mode");
+    if (failure) check(failure.get(), *failed_sql);
+    if (last) check(mine.get(), *last);
+    return mine;
+  }
+
+  static bool answered_well(PGresult* res) {
+    const auto status = PQresultStatus(res);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  }
+
+  // The answer to the oldest statement still owed (and the null that closes each query's).
+  result_ptr take_answer() {
+    result_ptr answer(PQgetResult(conn_.get()));
+    if (!answer) lose("an answer is missing from the pipeline");
+    if (PQresultStatus(answer.get()) != PGRES_PIPELINE_SYNC)
+      while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
+    return answer;
+  }
+
+  // The connection's state is no longer known: it is given up (broken() says so) and replaced.
+  [[noreturn]] void lose(std::string_view what) {
+    lost_ = true;
+    pending_.clear();
+    throw unavailable(
+        fmt::format("postgresql: {}: {}", what, trimmed(PQerrorMessage(conn_.get()))));
   }
 
   const std::string& prepare(std::string_view sql, std::span<const param> params) {
     auto it = statements_.find(sql);  // by string_view: no copy of the SQL text per statement
     if (it != statements_.end()) return it->second;
+    settle();  // PQprepare waits for its answer, which pipeline mode does not allow
     std::vector<Oid> types(params.size(), 0);  // 0: inferred from where the parameter stands
     for (std::size_t i = 0; i < params.size(); ++i) {
       const value& v = params[i].v;
@@ -216,8 +303,9 @@ class pg_session final : public detail::connection {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     last_state_ = state ? state : "";
+    const char* said = res ? PQresultErrorMessage(res) : "";
     const std::string message =
-        fmt::format("postgresql: {} ({}): {}", trimmed(PQerrorMessage(conn_.get())),
+        fmt::format("postgresql: {} ({}): {}", trimmed(*said ? said : PQerrorMessage(conn_.get())),
                     last_state_.empty() ? "no state" : last_state_, what);
     if (broken() || means_unreachable(last_state_)) throw unavailable(message);
     if (is_constraint(last_state_)) throw constraint_violation(message);
@@ -252,6 +340,9 @@ class pg_session final : public detail::connection {
   std::unordered_map<std::string, std::string, detail::sql_hash, std::equal_to<>> statements_;
   std::string last_state_;
   std::string node_;  // this node's name, in front of what it announces
+  // Pipelined statements sent and not yet answered (their SQL, keys of statements_), in order.
+  std::vector<const std::string*> pending_;
+  bool lost_ = false;
 };
 
 // The other nodes' announcements: a connection of its own LISTENs, and a thread waits on its
@@ -278,7 +369,25 @@ class pg_listener {
     std::lock_guard lock(outgoing_mutex_);
     if (outgoing_.size() < max_outgoing) outgoing_.push_back(std::move(message));
   }
-  double lag_ms() const { return lag_ms_.load(std::memory_order_relaxed); }
+  database::lag_summary lag() const {
+    std::lock_guard lock(lags_mutex_);
+    database::lag_summary out;
+    out.sum_ms = lag_sum_ms_;
+    out.count = lag_count_;
+    std::vector<double> recent(
+        lags_.begin(), lags_.begin() + static_cast<std::ptrdiff_t>(
+                                           std::min<std::uint64_t>(lag_count_, lags_.size())));
+    if (recent.empty()) return out;
+    auto quantile = [&recent](double q) {
+      auto at = recent.begin() +
+                static_cast<std::ptrdiff_t>(q * static_cast<double>(recent.size() - 1) + 0.5);
+      std::nth_element(recent.begin(), at, recent.end());
+      return *at;
+    };
+    out.p50_ms = quantile(0.5);
+    out.p99_ms = quantile(0.99);
+    return out;
+  }
 
  private:
   static constexpr std::size_t max_outgoing = 10'000;  // typing notices are dropped past it
@@ -325,6 +434,13 @@ class pg_listener {
     }
   }
 
+  void record_lag(double ms) {
+    std::lock_guard lock(lags_mutex_);
+    lags_[lag_count_ % lags_.size()] = ms;
+    ++lag_count_;
+    lag_sum_ms_ += ms;
+  }
+
   void receive(std::string_view payload) {
     const auto line = payload.find('\n');
     const std::string_view head = payload.substr(0, line);
@@ -333,7 +449,7 @@ class pg_listener {
     if (space != std::string_view::npos) {
       try {
         const auto sent = std::stoll(std::string(head.substr(space + 1)));
-        lag_ms_.store(static_cast<double>(wall_clock_ms() - sent), std::memory_order_relaxed);
+        record_lag(static_cast<double>(wall_clock_ms() - sent));
       } catch (const std::exception&) {
       }
     }
@@ -355,7 +471,11 @@ class pg_listener {
   std::function<void(std::string_view)> deliver_;
   std::mutex outgoing_mutex_;
   std::vector<std::string> outgoing_;
-  std::atomic<double> lag_ms_{0};
+  // The lags of the last lags_.size() announcements received, as a ring.
+  mutable std::mutex lags_mutex_;
+  std::array<double, 1000> lags_{};
+  std::uint64_t lag_count_ = 0;
+  double lag_sum_ms_ = 0;
   std::atomic<bool> stopping_{false};
   std::promise<void> listening_;
   std::thread thread_;
@@ -387,7 +507,9 @@ class pg_database final : public detail::pooled_database {
   void announce_now(std::string message) override {
     if (listener_) listener_->send(std::move(message));
   }
-  double announcement_lag_ms() const override { return listener_ ? listener_->lag_ms() : 0; }
+  lag_summary announcement_lag() const override {
+    return listener_ ? listener_->lag() : lag_summary{};
+  }
 
   void backup_to(const std::string&) override {
     throw error("petitesalle backup copies an SQLite data folder; on PostgreSQL use pg_dump");
