@@ -11,12 +11,15 @@ class database;
 namespace ps::realtime {
 class hub;
 class event_catalog;
-}
+}  // namespace ps::realtime
 namespace ps::mail {
 class outbox;
 }
 namespace ps::chat {
 class history_cache;
+}
+namespace ps::accounts {
+class credential_cache;
 }
 
 namespace ps {
@@ -39,9 +42,12 @@ struct app {
   const ps::clock& clock;
   mail::outbox& outbox;
   metrics& stats;
-  attempt_counter& throttle;  // the limits of accounts/throttle.hpp (log-ins, login links)
+  attempt_counter& throttle;     // the limits of accounts/throttle.hpp (log-ins, login links)
   chat::history_cache& history;  // the latest page of busy channels, as JSON
   const realtime::event_catalog& events;  // how each logged event type is replayed
+  // Who each session and token belongs to, for a few seconds; none on SQLite, where asking the
+  // database costs microseconds (accounts/credential_cache.hpp).
+  accounts::credential_cache* credentials = nullptr;
 };
 
 }  // namespace ps

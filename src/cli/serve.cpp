@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "accounts/credential_cache.hpp"
 #include "accounts/shared_throttle.hpp"
 #include "app/capabilities.hpp"
 #include "chat/history_cache.hpp"
@@ -30,6 +31,10 @@ std::filesystem::path database_file(const std::filesystem::path& data_dir) {
 }
 
 namespace {
+
+// How long a node trusts what it read of a credential, when it keeps it (PostgreSQL): an ended
+// one is forgotten at once anyway; this bounds the rest (accounts/credential_cache.hpp).
+constexpr millis credential_lifetime_ms = 5'000;
 
 std::unique_ptr<mail::transport> make_transport(const config& cfg) {
   if (cfg.smtp_url.empty()) return mail::make_maildir_transport(cfg.data_dir / "mail");
@@ -117,6 +122,14 @@ int serve(const config& cfg) {
   chat::history_cache history;
   const realtime::event_catalog events = event_types();
   app application{cfg, *db, hub, clock, outbox, stats, *throttle, history, events};
+  // On PostgreSQL each request would pay a round trip to learn whose credential it carries.
+  std::optional<accounts::credential_cache> credentials;
+  if (db->kind() == db::dialect::postgresql) {
+    credentials.emplace(credential_lifetime_ms);
+    application.credentials = &*credentials;
+    hub.when_credentials_end(
+        [&credentials](std::int64_t account_id) { credentials->forget_account(account_id); });
+  }
   // What other nodes on the same PostgreSQL commit reaches this node's connections.
   realtime::relay relay(application);
   relay.start();

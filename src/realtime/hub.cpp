@@ -139,20 +139,24 @@ void hub::end_where(std::int64_t account_id, std::function<bool(const stream_own
 }
 
 void hub::end_session(std::int64_t account_id, std::int64_t session_id) {
+  if (credentials_ended_) credentials_ended_(account_id);
   end_where(account_id, [session_id](const stream_owner& o) { return o.session_id == session_id; });
 }
 
 void hub::end_token(std::int64_t account_id, std::int64_t token_id) {
+  if (credentials_ended_) credentials_ended_(account_id);
   end_where(account_id, [token_id](const stream_owner& o) { return o.token_id == token_id; });
 }
 
 void hub::end_account_streams(std::int64_t account_id, std::optional<std::int64_t> keep_session) {
+  if (credentials_ended_) credentials_ended_(account_id);
   end_where(account_id, [keep_session](const stream_owner& o) {
     return !keep_session || o.session_id != keep_session;
   });
 }
 
 void hub::end_sessions_except(std::int64_t account_id, std::optional<std::int64_t> keep_session) {
+  if (credentials_ended_) credentials_ended_(account_id);
   end_where(account_id, [keep_session](const stream_owner& o) {
     return o.session_id && o.session_id != keep_session;
   });

@@ -111,6 +111,12 @@ class hub {
   // none); streams opened with a personal token stay, as the tokens do ("end all other
   // sessions").
   void end_sessions_except(std::int64_t account_id, std::optional<std::int64_t> keep_session);
+  // Told of the account of every ending above, on the thread that reports it, before its
+  // streams close: whatever remembers credentials forgets the account's (set once, before
+  // serving).
+  void when_credentials_end(std::function<void(std::int64_t account_id)> forget) {
+    credentials_ended_ = std::move(forget);
+  }
   // Closes (close_access_changed) every stream of the account once what is queued has gone out:
   // after a change of what it may see, published after the events that announce it.
   void reconnect_account_streams(std::int64_t account_id);
@@ -149,6 +155,7 @@ class hub {
   bool delivering_ = true;
   std::atomic<std::size_t> connections_{0};
   ordering* order_ = nullptr;
+  std::function<void(std::int64_t)> credentials_ended_;
 };
 
 }  // namespace ps::realtime
