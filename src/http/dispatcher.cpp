@@ -173,8 +173,7 @@ void dispatcher::handle_queued(const request& req, const route_match& m,
       if (!answered->exchange(true)) reply(queued_reply(std::move(out), lang, cfg));
     });
   } catch (const std::exception& e) {
-    if (!answered->exchange(true))
-      reply(queued_reply(failure_of(e, req), fallback, app_.cfg));
+    if (!answered->exchange(true)) reply(queued_reply(failure_of(e, req), fallback, app_.cfg));
   }
 }
 
@@ -295,6 +294,7 @@ response dispatcher::metrics_text() {
   const auto pending = app_.outbox.pending();
   const auto writes = app_.db.counts();
   const auto pool = app_.db.pool();
+  const auto lag = app_.db.announcement_lag();
   r.body = fmt::format(
       "# HELP petitesalle_http_requests_total HTTP requests handled.\n"
       "# TYPE petitesalle_http_requests_total counter\n"
@@ -326,12 +326,16 @@ response dispatcher::metrics_text() {
       "petitesalle_db_readers{{state=\"idle\"}} {}\n"
       "petitesalle_db_readers{{state=\"max\"}} {}\n"
       "# HELP petitesalle_db_notification_lag_ms From another node's commit to its announcement "
-      "arriving here, the latest (several nodes on PostgreSQL; 0 otherwise).\n"
-      "# TYPE petitesalle_db_notification_lag_ms gauge\n"
-      "petitesalle_db_notification_lag_ms {:.1f}\n",
+      "arriving here: quantiles over the last 1000 announcements, sum and count since start "
+      "(several nodes on PostgreSQL; 0 otherwise).\n"
+      "# TYPE petitesalle_db_notification_lag_ms summary\n"
+      "petitesalle_db_notification_lag_ms{{quantile=\"0.5\"}} {:.1f}\n"
+      "petitesalle_db_notification_lag_ms{{quantile=\"0.99\"}} {:.1f}\n"
+      "petitesalle_db_notification_lag_ms_sum {:.1f}\n"
+      "petitesalle_db_notification_lag_ms_count {}\n",
       app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
       pending, app_.outbox.sent_total(), writes.commits, writes.writes, pool.open, pool.idle,
-      pool.max, app_.db.announcement_lag_ms());
+      pool.max, lag.p50_ms, lag.p99_ms, lag.sum_ms, lag.count);
   return r;
 }
 

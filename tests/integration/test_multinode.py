@@ -134,6 +134,14 @@ def test_a_post_through_one_node_reaches_members_on_the_other_live_and_in_order(
         # Nothing doubled.
         extra = on_b.collect(0.5)
         assert not [e for e in extra if e.get("type") == "message.created"], extra
+    # Each node timed the other's announcements: /metrics has their lag as a summary.
+    for node in (a, b):
+        metrics = requests.get(f"http://127.0.0.1:{node.port}/metrics", timeout=5).text
+        lag = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines()
+               if line.startswith("petitesalle_db_notification_lag_ms")}
+        assert lag["petitesalle_db_notification_lag_ms_count"] >= 10, metrics
+        assert 0 <= lag['petitesalle_db_notification_lag_ms{quantile="0.5"}'] \
+            <= lag['petitesalle_db_notification_lag_ms{quantile="0.99"}'], lag
 
 
 def test_a_retried_client_id_on_the_other_node_returns_the_first_message(cluster):
@@ -179,6 +187,34 @@ def test_logging_out_on_one_node_ends_the_stream_on_the_other(cluster):
             except Exception:
                 closed = True
         assert closed, "the session's stream on node B outlived the log-out on node A"
+
+
+def _refused_soon(client, within=1.0):
+    """Whether `client` is refused (401) within `within` seconds: well inside the 5 s a node
+    keeps what it read of a credential, so only the ending's announcement can explain it."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if client.get(f"{API}/me").status_code == 401:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_an_ended_session_or_token_is_refused_at_once_by_the_other_node(cluster):
+    a, b, _ = cluster
+    owner, _, _, _ = _community_over_two_nodes(a, b)
+    token = owner.new_token("le script")
+    token_id = owner.get(f"{API}/tokens").json()["tokens"][0]["id"]
+    by_token_on_b = Client(b, token=token)
+    on_b = _on(b, owner)
+    # Node B reads both credentials and keeps them for a few seconds.
+    assert on_b.get(f"{API}/me").status_code == 200
+    assert by_token_on_b.get(f"{API}/me").status_code == 200
+    assert owner.delete(f"{API}/tokens/{token_id}").status_code == 204  # through node A
+    assert _refused_soon(by_token_on_b), "node B still took a token revoked on node A"
+    assert on_b.get(f"{API}/me").status_code == 200  # the session is not the token
+    assert owner.delete(f"{API}/sessions/current").status_code in (200, 204)
+    assert _refused_soon(on_b), "node B still took a session ended on node A"
 
 
 def test_a_node_killed_mid_stream_loses_no_acknowledged_message(cluster):
