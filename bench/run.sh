@@ -46,7 +46,13 @@ if [[ $POSTGRES == 1 ]]; then
   WRITE_DOC=0
   BENCH_DB="ps_bench_$(date -u +%Y%m%d%H%M%S)"
   psql -q "$PETITESALLE_TEST_POSTGRES" -c "CREATE DATABASE $BENCH_DB" >/dev/null
-  DB_URL="${PETITESALLE_TEST_POSTGRES%/*}/$BENCH_DB"
+  # Over the Unix socket when the cluster has one (PostgreSQL on the same machine, as an operator
+  # would connect); PS_BENCH_PG_TCP=1 measures over loopback TCP instead.
+  if [[ -n ${PETITESALLE_TEST_POSTGRES_SOCKET:-} && ${PS_BENCH_PG_TCP:-0} != 1 ]]; then
+    DB_URL="${PETITESALLE_TEST_POSTGRES_SOCKET/\/postgres\?//$BENCH_DB?}"
+  else
+    DB_URL="${PETITESALLE_TEST_POSTGRES%/*}/$BENCH_DB"
+  fi
 fi
 
 PORT=${PS_BENCH_PORT:-18931}
