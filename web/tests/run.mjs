@@ -575,6 +575,9 @@ async function story(browser, server, lang) {
       await guest.getByLabel(t.message, { exact: true }).waitFor();
       const where = guest.url();
       await host.goto(where);
+      // What opening the channel sends (the read marker, 250 ms after the messages show) must be
+      // answered before the cookie goes: a 401 to it would end the session before the send.
+      await guest.waitForLoadState('networkidle');
       await guest_ctx.clearCookies();
       await guest.getByLabel(t.message, { exact: true }).fill(t.after_expiry);
       await send_from(guest, guest.getByLabel(t.message, { exact: true }));
