@@ -2,24 +2,18 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
-#include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <functional>
-#include <future>
-#include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "db/pg_listener.hpp"
 #include "db/pooled.hpp"
 
 namespace ps::db {
@@ -64,20 +58,12 @@ void log_notice(void*, const char* message) {
   spdlog::debug("postgresql: {}", message);
 }
 
-constexpr std::string_view announcement_channel = "petitesalle";
-
-std::int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // NOTIFY payloads for a group's announcements: "NODE SENT_MS" then one message per line, as
 // few payloads as fit under max_announcement bytes each.
 std::vector<std::string> announcement_payloads(const std::string& node,
                                                const std::vector<std::string>& messages) {
   std::vector<std::string> out;
-  const std::string head = fmt::format("{} {}", node, wall_clock_ms());
+  const std::string head = fmt::format("{} {}", node, detail::wall_clock_ms());
   std::string payload = head;
   for (const auto& m : messages) {
     if (m.empty() || m.size() > max_announcement || m.find('\n') != std::string::npos) {
@@ -97,7 +83,7 @@ std::vector<std::string> announcement_payloads(const std::string& node,
 
 // One libpq connection, with its prepared statements: every query is prepared once per
 // connection, its parameter types taken from the first call's values.
-class pg_session final : public detail::connection {
+class pg_session final : public detail::listening_connection {
  public:
   pg_session(const std::string& url, std::string node) : node_(std::move(node)) {
     // The URL's own settings come last, so that they win over these defaults.
@@ -157,9 +143,9 @@ class pg_session final : public detail::connection {
   void begin_group() override { execute("BEGIN"); }
   void send_announcements(const std::vector<std::string>& messages) override {
     for (const auto& payload : announcement_payloads(node_, messages))
-      query("SELECT pg_notify('" + std::string(announcement_channel) + "', $1)", payload);
+      query("SELECT pg_notify('" + std::string(detail::announcement_channel) + "', $1)", payload);
   }
-  PGconn* handle() const { return conn_.get(); }
+  PGconn* handle() const override { return conn_.get(); }
   bool broken() const override { return lost_ || PQstatus(conn_.get()) != CONNECTION_OK; }
   bool worth_retrying(const std::exception&) const override {
     // unique_violation: another node inserted the same key first; serialization_failure and
@@ -345,142 +331,6 @@ class pg_session final : public detail::connection {
   bool lost_ = false;
 };
 
-// The other nodes' announcements: a connection of its own LISTENs, and a thread waits on its
-// socket (and sends what announce_now queued). After a lost connection it reconnects every
-// second and hands on an empty message: "some may have been missed, catch up from the log".
-class pg_listener {
- public:
-  // Returns once it listens (or has failed once to connect, and goes on trying): what commits
-  // after that reaches it.
-  pg_listener(std::string url, std::string node, std::function<void(std::string_view)> deliver)
-      : url_(std::move(url)), node_(std::move(node)), deliver_(std::move(deliver)) {
-    auto ready = listening_.get_future();
-    thread_ = std::thread([this] { run(); });
-    ready.wait_for(std::chrono::seconds(10));
-  }
-  ~pg_listener() {
-    stopping_.store(true);
-    thread_.join();
-  }
-  pg_listener(const pg_listener&) = delete;
-  pg_listener& operator=(const pg_listener&) = delete;
-
-  void send(std::string message) {
-    std::lock_guard lock(outgoing_mutex_);
-    if (outgoing_.size() < max_outgoing) outgoing_.push_back(std::move(message));
-  }
-  database::lag_summary lag() const {
-    std::lock_guard lock(lags_mutex_);
-    database::lag_summary out;
-    out.sum_ms = lag_sum_ms_;
-    out.count = lag_count_;
-    std::vector<double> recent(
-        lags_.begin(), lags_.begin() + static_cast<std::ptrdiff_t>(
-                                           std::min<std::uint64_t>(lag_count_, lags_.size())));
-    if (recent.empty()) return out;
-    auto quantile = [&recent](double q) {
-      auto at = recent.begin() +
-                static_cast<std::ptrdiff_t>(q * static_cast<double>(recent.size() - 1) + 0.5);
-      std::nth_element(recent.begin(), at, recent.end());
-      return *at;
-    };
-    out.p50_ms = quantile(0.5);
-    out.p99_ms = quantile(0.99);
-    return out;
-  }
-
- private:
-  static constexpr std::size_t max_outgoing = 10'000;  // typing notices are dropped past it
-
-  void run() {
-    bool first = true;
-    while (!stopping_.load()) {
-      try {
-        pg_session conn(url_, node_);
-        conn.execute_script("LISTEN " + std::string(announcement_channel));
-        if (!first) deliver_("");  // what came while we were away is in the log
-        if (first) listening_.set_value();
-        first = false;
-        serve(conn);
-      } catch (const std::exception& e) {
-        spdlog::warn("postgresql notifications: {}; reconnecting in a second", e.what());
-        if (first) {
-          listening_.set_value();
-          first = false;  // the first that works is then a reconnection: catch up
-        }
-        for (int i = 0; i < 10 && !stopping_.load(); ++i)
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    }
-  }
-
-  void serve(pg_session& conn) {
-    PGconn* raw = conn.handle();
-    while (!stopping_.load()) {
-      std::vector<std::string> sending;
-      {
-        std::lock_guard lock(outgoing_mutex_);
-        sending.swap(outgoing_);
-      }
-      if (!sending.empty()) conn.send_announcements(sending);
-      pollfd waiting{PQsocket(raw), POLLIN, 0};
-      // Short waits: announce_now's messages leave within 20 ms, and stopping is noticed.
-      if (::poll(&waiting, 1, 20) < 0 && errno != EINTR) throw unavailable("poll failed");
-      if (!PQconsumeInput(raw)) throw unavailable(PQerrorMessage(raw));
-      while (PGnotify* n = PQnotifies(raw)) {
-        std::unique_ptr<PGnotify, decltype(&PQfreemem)> owned(n, &PQfreemem);
-        receive(n->extra ? n->extra : "");
-      }
-    }
-  }
-
-  void record_lag(double ms) {
-    std::lock_guard lock(lags_mutex_);
-    lags_[lag_count_ % lags_.size()] = ms;
-    ++lag_count_;
-    lag_sum_ms_ += ms;
-  }
-
-  void receive(std::string_view payload) {
-    const auto line = payload.find('\n');
-    const std::string_view head = payload.substr(0, line);
-    const auto space = head.find(' ');
-    if (head.substr(0, space) == node_) return;  // our own
-    if (space != std::string_view::npos) {
-      try {
-        const auto sent = std::stoll(std::string(head.substr(space + 1)));
-        record_lag(static_cast<double>(wall_clock_ms() - sent));
-      } catch (const std::exception&) {
-      }
-    }
-    for (auto rest = line == std::string_view::npos ? std::string_view{} : payload.substr(line + 1);
-         !rest.empty();) {
-      const auto end = rest.find('\n');
-      const std::string_view message = rest.substr(0, end);
-      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-      if (message.empty()) continue;
-      try {
-        deliver_(message);
-      } catch (const std::exception& e) {
-        spdlog::error("announcement from another node: {}", e.what());
-      }
-    }
-  }
-
-  std::string url_, node_;
-  std::function<void(std::string_view)> deliver_;
-  std::mutex outgoing_mutex_;
-  std::vector<std::string> outgoing_;
-  // The lags of the last lags_.size() announcements received, as a ring.
-  mutable std::mutex lags_mutex_;
-  std::array<double, 1000> lags_{};
-  std::uint64_t lag_count_ = 0;
-  double lag_sum_ms_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::promise<void> listening_;
-  std::thread thread_;
-};
-
 // A name for this node, unique among those sharing the database: what it announces is not
 // handed back to it.
 std::string new_node_name() {
@@ -502,7 +352,10 @@ class pg_database final : public detail::pooled_database {
 
   void listen(std::function<void(std::string_view)> on_message) override {
     listener_.reset();
-    if (on_message) listener_ = std::make_unique<pg_listener>(url_, node_, std::move(on_message));
+    if (on_message)
+      listener_ = std::make_unique<detail::pg_listener>(
+          [url = url_, node = node_] { return std::make_unique<pg_session>(url, node); }, node_,
+          std::move(on_message));
   }
   void announce_now(std::string message) override {
     if (listener_) listener_->send(std::move(message));
@@ -517,7 +370,7 @@ class pg_database final : public detail::pooled_database {
 
  private:
   std::string url_, node_;
-  std::unique_ptr<pg_listener> listener_;
+  std::unique_ptr<detail::pg_listener> listener_;
 };
 
 }  // namespace
