@@ -59,6 +59,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def at_once(calls):
+    """Runs the calls in threads released together (a barrier), for races; their answers, in the
+    calls' order. A call that raises makes at_once raise."""
+    from concurrent.futures import ThreadPoolExecutor
+    start = threading.Barrier(len(calls))
+
+    def run(call):
+        start.wait(timeout=60)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls, timeout=120))
+
+
 def uid():
     return uuid.uuid4().hex[:10]
 

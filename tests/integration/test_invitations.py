@@ -1,10 +1,9 @@
 """Invitations: links, opening without a login, accepting, max uses, expiry, revocation."""
 
-import threading
 
 import pytest
 
-from conftest import API, Client, assert_error, uid
+from conftest import API, Client, assert_error, at_once, uid
 
 
 def test_create_and_open_an_invitation_without_login(server, make_user):
@@ -187,28 +186,12 @@ def test_several_people_join_through_one_invitation(make_user):
     assert [i["uses"] for i in listed if i["code"] == inv["code"]] == [3]
 
 
-def _concurrently(fns):
-    barrier = threading.Barrier(len(fns))
-    results = [None] * len(fns)
-
-    def run(i):
-        barrier.wait()
-        results[i] = fns[i]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def test_last_use_of_an_invitation_is_given_once_under_concurrency(make_user):
     owner = make_user()
     slug = owner.create_community()["slug"]
     inv = owner.invite(slug, max_uses=1)
     joiners = [make_user() for _ in range(6)]
-    results = _concurrently([
+    results = at_once([
         (lambda j=j: j.post(f"{API}/invitations/{inv['code']}/accept", json={})) for j in joiners])
     statuses = sorted(r.status_code for r in results)
     assert statuses == [201] + [410] * 5, [r.text for r in results]
@@ -223,7 +206,7 @@ def test_concurrent_joins_get_distinct_consecutive_numbers(make_user):
     slug = owner.create_community()["slug"]
     inv = owner.invite(slug)
     joiners = [make_user() for _ in range(10)]
-    results = _concurrently([
+    results = at_once([
         (lambda j=j: j.post(f"{API}/invitations/{inv['code']}/accept", json={})) for j in joiners])
     assert [r.status_code for r in results] == [201] * 10, [r.text for r in results]
     numbers = sorted(r.json()["membership"]["member_number"] for r in results)

@@ -8,14 +8,13 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 
 import pytest
 import requests
 
-from conftest import (API, Client, Server, SteadyPoster, WS, free_port, only_on_postgresql,
-                      signup)
+from conftest import (API, Client, Server, SteadyPoster, WS, at_once, free_port,
+                      only_on_postgresql, signup)
 
 pytestmark = only_on_postgresql
 
@@ -190,19 +189,6 @@ def test_logging_out_on_one_node_ends_the_stream_on_the_other(cluster):
         assert closed, "the session's stream on node B outlived the log-out on node A"
 
 
-def _at_once(calls):
-    """Runs the calls in threads released together; their answers, in the calls' order."""
-    from concurrent.futures import ThreadPoolExecutor
-    start = threading.Barrier(len(calls))
-
-    def run(call):
-        start.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_concurrent_joins_through_both_nodes_get_distinct_consecutive_numbers(cluster):
     a, b, _ = cluster
     owner = signup(a, display_name="Hôte")
@@ -210,14 +196,14 @@ def test_concurrent_joins_through_both_nodes_get_distinct_consecutive_numbers(cl
     code = owner.invite(slug)["code"]
     last_place = owner.invite(slug, max_uses=1)["code"]
     joiners = [signup(a if i % 2 else b) for i in range(12)]
-    answers = _at_once([lambda j=j: j.post(f"{API}/invitations/{code}/accept", json={})
+    answers = at_once([lambda j=j: j.post(f"{API}/invitations/{code}/accept", json={})
                         for j in joiners])
     assert [r.status_code for r in answers] == [201] * 12, [r.text for r in answers]
     numbers = sorted(r.json()["membership"]["member_number"] for r in answers)
     assert numbers == list(range(2, 14)), "a number taken twice, or one skipped, across nodes"
     # The last use of an invitation is given once, whichever node each joiner asked.
     late = [signup(a if i % 2 else b) for i in range(6)]
-    answers = _at_once([lambda j=j: j.post(f"{API}/invitations/{last_place}/accept", json={})
+    answers = at_once([lambda j=j: j.post(f"{API}/invitations/{last_place}/accept", json={})
                         for j in late])
     assert sorted(r.status_code for r in answers) == [201] + [410] * 5, [r.text for r in answers]
     assert [m["member_number"] for m in owner.members(slug)] == list(range(1, 15))
