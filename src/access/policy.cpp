@@ -1,5 +1,8 @@
 #include "access/policy.hpp"
 
+#include <algorithm>
+
+#include "access/seen_rooms.hpp"
 #include "access/store.hpp"
 #include "communities/store.hpp"
 
@@ -40,12 +43,49 @@ bool may_see(const chat::channel& room, bool participant) {
   return room.visibility == everyone_in_community || participant;
 }
 
-result<channel_ref> channel_for(db::session& s, const caller& who, std::int64_t channel_id) {
-  auto facts = store::room_facts_of(s, channel_id, who.account_id);
+namespace {
+
+// The rule for one caller and one room, whichever way its facts were read.
+result<channel_ref> decide(std::optional<store::room_facts> facts) {
   // A room the caller may not see answers as one that does not exist.
   if (!facts || !facts->is_member || !may_see(facts->room, facts->participant))
     return errors::not_found("channel");
   return gate::room(std::move(facts->room), facts->member_role, std::move(facts->member_name));
+}
+
+}  // namespace
+
+result<channel_ref> channel_for(db::session& s, const caller& who, std::int64_t channel_id) {
+  return decide(store::room_facts_of(s, channel_id, who.account_id));
+}
+
+std::vector<result<channel_ref>> channels_for(db::session& s, std::span<const room_request> asked) {
+  std::vector<store::room_key> keys;
+  keys.reserve(asked.size());
+  for (const auto& a : asked) {
+    const store::room_key key{a.channel_id, a.who->account_id};
+    if (std::ranges::find(keys, key) == keys.end()) keys.push_back(key);
+  }
+  auto facts = store::room_facts_for(s, keys);
+  std::vector<result<channel_ref>> out;
+  out.reserve(asked.size());
+  for (const auto& a : asked) {
+    auto it = facts.find(store::room_key{a.channel_id, a.who->account_id});
+    out.push_back(
+        decide(it == facts.end() ? std::nullopt : std::optional<store::room_facts>(it->second)));
+  }
+  return out;
+}
+
+outcome may_read(db::session& s, const caller& who, std::int64_t channel_id, seen_rooms* seen,
+                 millis now) {
+  if (seen && seen->allowed(who.account_id, channel_id, now)) return done;
+  // Taken before asking: a shrinking of access committed meanwhile keeps the answer unsaved.
+  const auto ticket = seen ? seen->ticket() : 0;
+  auto ref = channel_for(s, who, channel_id);
+  if (!ref) return ref.error();
+  if (seen) seen->remember(who.account_id, channel_id, now, ticket);
+  return done;
 }
 
 audience whole_community(std::int64_t community_id) {

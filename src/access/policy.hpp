@@ -2,11 +2,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "access/refs.hpp"
 #include "core/caller.hpp"
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 
@@ -27,6 +29,22 @@ result<member_ref> community_for(db::session& s, const caller& who, std::int64_t
 
 // The room, if the caller may see it (one query); 404 otherwise.
 result<channel_ref> channel_for(db::session& s, const caller& who, std::int64_t channel_id);
+
+// channel_for for several callers and rooms at once (the posts a writer runs together, at most
+// db::max_batch): the same answers, in the order asked, from one query.
+struct room_request {
+  const caller* who = nullptr;
+  std::int64_t channel_id = 0;
+};
+std::vector<result<channel_ref>> channels_for(db::session& s, std::span<const room_request> asked);
+
+class seen_rooms;
+// Whether the caller may read the room, as channel_for decides: for the read paths that need
+// nothing else of it (history). With `seen` (PostgreSQL, where asking is a round trip) a yes is
+// remembered for a few seconds and forgotten at once when the account's access shrinks
+// (access/seen_rooms.hpp).
+outcome may_read(db::session& s, const caller& who, std::int64_t channel_id, seen_rooms* seen,
+                 millis now);
 
 // Whether the reader may see a room they are listed with (channels_for_reader reports
 // `participant` for rooms only participants see).

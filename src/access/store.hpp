@@ -1,6 +1,9 @@
 #pragma once
+#include <compare>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +25,16 @@ struct room_facts {
 // Nothing when the room does not exist; is_member false when the account is not in it.
 std::optional<room_facts> room_facts_of(db::session& s, std::int64_t channel_id,
                                         std::int64_t account_id);
+
+// One question of room_facts_for: this account, in this room.
+struct room_key {
+  std::int64_t channel_id = 0;
+  std::int64_t account_id = 0;
+  auto operator<=>(const room_key&) const = default;
+};
+// room_facts_of for several questions (at most db::max_batch) in one query; a room that does
+// not exist has no entry.
+std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const room_key> asked);
 
 // The room's participants who are still members of its community.
 std::vector<std::int64_t> current_participants(db::session& s, std::int64_t channel_id);

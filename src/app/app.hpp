@@ -21,6 +21,9 @@ class history_cache;
 namespace ps::accounts {
 class credential_cache;
 }
+namespace ps::access {
+class seen_rooms;
+}
 
 namespace ps {
 
@@ -48,6 +51,9 @@ struct app {
   // Who each session and token belongs to, for a few seconds; none on SQLite, where asking the
   // database costs microseconds (accounts/credential_cache.hpp).
   accounts::credential_cache* credentials = nullptr;
+  // Which rooms each account may read, for a few seconds; none on SQLite, for the same reason
+  // (access/seen_rooms.hpp).
+  access::seen_rooms* seen_rooms = nullptr;
 };
 
 }  // namespace ps

@@ -4,21 +4,20 @@
 #include <nlohmann/json.hpp>
 
 #include "access/store.hpp"
+#include "chat/errors.hpp"
 #include "chat/events.hpp"
 #include "chat/history_cache.hpp"
-#include "markdown/markdown.hpp"
+#include "chat/posting.hpp"
+#include "chat/service_parts.hpp"
 #include "chat/store.hpp"
 #include "communities/store.hpp"
 #include "core/emoji.hpp"
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
+#include "markdown/markdown.hpp"
 #include "realtime/event_log.hpp"
-#include "chat/errors.hpp"
 
 namespace ps::chat {
-namespace {
-
-using nlohmann::json;
 
 result<std::string> check_body(const std::string& raw) {
   const std::string body(text::trim(raw));
@@ -29,15 +28,6 @@ result<std::string> check_body(const std::string& raw) {
   return body;
 }
 
-result<std::string> check_channel_name(const std::string& raw) {
-  const std::string name(text::trim(raw));
-  if (name.empty()) return errors::invalid("name", field_problem::required);
-  if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
-  if (auto bad = text::forbidden_in_name(name)) return errors::forbidden_character("name", *bad);
-  return name;
-}
-
-// Logs one event of a room, in the writing transaction; its frame goes out after the commit.
 realtime::logged_event log_event(const channel& room, std::string type,
                                  std::optional<std::int64_t> subject, millis now) {
   realtime::logged_event e;
@@ -49,20 +39,16 @@ realtime::logged_event log_event(const channel& room, std::string type,
   return e;
 }
 
-// Writes the event and hands its frame (built by `text` once the position is known) to whoever
-// may see the room, after the commit.
-template <class TextOf>
-void record(app& app, db::transaction& tx, const channel& room, realtime::logged_event e,
-            TextOf text, std::int64_t seq = 0) {
-  realtime::append(tx, e);
-  realtime::publish_after_commit(tx, app.hub, access::audience_of(tx, room),
-                                 realtime::logged_frame(text(e), e, seq));
-}
+namespace {
 
-// After the commit of a change to one channel's messages, before anyone is told of it: the
-// cached copy of its latest page is stale.
-void messages_changed(app& app, db::transaction& tx, std::int64_t channel_id) {
-  tx.after_commit([&app, channel_id] { app.history.channel_changed(channel_id); });
+using nlohmann::json;
+
+result<std::string> check_channel_name(const std::string& raw) {
+  const std::string name(text::trim(raw));
+  if (name.empty()) return errors::invalid("name", field_problem::required);
+  if (text::utf8_length(name) > 80) return errors::invalid("name", field_problem::too_long, 80);
+  if (auto bad = text::forbidden_in_name(name)) return errors::forbidden_character("name", *bad);
+  return name;
 }
 
 void record_channel_event(app& app, db::transaction& tx, const char* type, const channel& c) {
@@ -168,83 +154,26 @@ result<channel> update_channel(app& app, const caller& who, std::int64_t channel
   });
 }
 
-namespace {
-
-using post_job = std::function<result<message>(db::transaction&)>;
-
-// What a post checks and renders before it needs the database, and the write that follows:
-// shared by the waiting and the queued versions.
-result<post_job> prepare_post(app& app, const caller& who, std::int64_t channel_id,
-                              const new_message& input) {
-  auto body = check_body(input.body);
-  if (!body) return body.error();
-  if (input.client_id &&
-      (input.client_id->empty() || input.client_id->size() > max_client_id_length))
-    return errors::invalid("client_id", field_problem::invalid_format);
-  // Rendered before the transaction so that the single writer is held only for the insert.
-  std::string html = render_markdown(*body);
-  const millis now = app.clock.now();
-
-  // The write path runs on the single writer: one query for access, archive state and the
-  // author's name, then the sequence number, the row, the author's read marker and the event.
-  return post_job([&app, who, channel_id, input, body = std::move(*body), html = std::move(html),
-                   now](db::transaction& tx) -> result<message> {
-    auto place = access::channel_for(tx, who, channel_id);
-    if (!place) return place.error();
-    if (input.client_id) {
-      if (auto first =
-              store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id)) {
-        std::vector<message> one{std::move(*first)};
-        store::with_reactions(tx, one);
-        return std::move(one.front());
-      }
-    }
-    if (place->place.archived_at) return errors::of(channel_archived);
-    if (input.parent_id) {
-      auto parent = store::message_by_id(tx, *input.parent_id);
-      if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)
-        return errors::invalid("parent_id", field_problem::not_allowed);
-      store::add_reply(tx, parent->id);
-    }
-    message m;
-    m.channel_id = channel_id;
-    m.seq = store::next_seq(tx, channel_id);
-    m.author_id = who.account_id;
-    m.author_name = place->member_name;
-    m.body = body;
-    m.html = html;
-    m.parent_id = input.parent_id;
-    m.client_id = input.client_id;
-    m.created_at = now;
-    m.id = store::insert_message(tx, m);
-    store::mark_read(tx, channel_id, who.account_id, m.seq);
-    messages_changed(app, tx, channel_id);
-    record(
-        app, tx, place->place, log_event(place->place, "message.created", m.id, now),
-        [&](const realtime::logged_event& e) {
-          return message_event_json(e.type, e.community_id, e.pos, m);
-        },
-        m.seq);
-    tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
-    return m;
-  });
-}
-
-}  // namespace
-
 result<message> post_message(app& app, const caller& who, std::int64_t channel_id,
                              const new_message& input) {
-  auto job = prepare_post(app, who, channel_id, input);
-  if (!job) return job.error();
-  return app.db.write(*job);
+  auto post = posting::prepare(app, who, channel_id, input);
+  if (!post) return post.error();
+  return app.db.write([&](db::transaction& tx) { return (*post)->write_alone(tx); });
 }
 
 void post_message_then(app& app, const caller& who, std::int64_t channel_id,
                        const new_message& input, std::function<void(result<message>)> done,
                        continuation continue_on) {
-  auto job = prepare_post(app, who, channel_id, input);
-  if (!job) return done(job.error());
-  app.db.write_then(std::move(*job), std::move(done), std::move(continue_on));
+  auto post = posting::prepare(app, who, channel_id, input);
+  if (!post) return done(post.error());
+  // Replies are written alone: each changes its parent's count, which a batch does not do.
+  if (input.parent_id) {
+    app.db.write_then([p = *post](db::transaction& tx) { return p->write_alone(tx); },
+                      std::move(done), std::move(continue_on));
+    return;
+  }
+  app.db.write_batched_then(posting::batcher(), std::move(*post), std::move(done),
+                            std::move(continue_on));
 }
 
 result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id,
@@ -255,7 +184,8 @@ result<std::vector<message>> history(app& app, const caller& who, std::int64_t c
   if ((page.before && *page.before < 0) || (page.after && *page.after < 0))
     return errors::invalid(page.before ? "before" : "after", field_problem::out_of_range);
   return app.db.read([&](db::session& s) -> result<std::vector<message>> {
-    if (auto ref = access::channel_for(s, who, channel_id); !ref) return ref.error();
+    if (auto ok = access::may_read(s, who, channel_id, app.seen_rooms, app.clock.now()); !ok)
+      return ok.error();
     std::vector<message> out =
         page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
         : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
@@ -269,7 +199,8 @@ result<std::string> latest_page_json(app& app, const caller& who, std::int64_t c
                                      int limit) {
   if (limit < 1 || limit > max_page) return errors::invalid("limit", field_problem::out_of_range);
   return app.db.read([&](db::session& s) -> result<std::string> {
-    if (auto ref = access::channel_for(s, who, channel_id); !ref) return ref.error();
+    if (auto ok = access::may_read(s, who, channel_id, app.seen_rooms, app.clock.now()); !ok)
+      return ok.error();
     if (auto cached = app.history.find(channel_id, limit)) return std::string(*cached);
     // Taken before the page is read: a change committed after this makes the copy stale.
     const auto ticket = app.history.current(channel_id);
@@ -327,8 +258,7 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
   return app.db.write([&](db::transaction& tx) -> outcome {
     auto ref = access_message(tx, who, message_id);
     if (!ref) return ref.error();
-    if (ref->msg.author_id != who.account_id && !ref->where.is_host())
-      return errors::forbidden();
+    if (ref->msg.author_id != who.account_id && !ref->where.is_host()) return errors::forbidden();
     if (ref->msg.deleted_at) return done;  // deleting twice is harmless
     store::mark_deleted(tx, message_id, now);
     messages_changed(app, tx, ref->msg.channel_id);
@@ -364,8 +294,7 @@ result<message> react(app& app, const caller& who, std::int64_t message_id,
     message m = reload(tx, message_id);
     if (changed) messages_changed(app, tx, m.channel_id);
     if (changed) {
-      auto e = log_event(ref->where.place, add ? "reaction.added" : "reaction.removed", m.id,
-                         now);
+      auto e = log_event(ref->where.place, add ? "reaction.added" : "reaction.removed", m.id, now);
       e.actor_id = who.account_id;
       e.detail = emoji;
       record(app, tx, ref->where.place, std::move(e),

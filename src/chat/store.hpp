@@ -1,5 +1,8 @@
 #pragma once
+#include <compare>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,6 +57,30 @@ bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t acc
                   const std::string& emoji, millis now);
 bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
                      const std::string& emoji);
+
+// For posts written together (chat/posting.cpp), each for at most db::max_batch items.
+// Takes `count` sequence numbers in each channel of `counts` (channel -> count), locking the
+// channels in the order of their ids; returns each channel's last one taken.
+std::map<std::int64_t, std::int64_t> take_seqs(db::transaction& tx,
+                                               const std::map<std::int64_t, std::int64_t>& counts);
+// Inserts the messages and fills their ids.
+void insert_messages(db::transaction& tx, std::span<message> messages);
+struct client_key {
+  std::int64_t channel_id = 0;
+  std::int64_t author_id = 0;
+  std::string client_id;
+  auto operator<=>(const client_key&) const = default;
+};
+// message_by_client_id for several keys in one query; keys not found have no entry.
+std::map<client_key, message> messages_by_client_ids(db::session& s,
+                                                     std::span<const client_key> keys);
+struct read_mark {
+  std::int64_t channel_id = 0;
+  std::int64_t account_id = 0;
+  std::int64_t seq = 0;
+};
+// mark_read for several readers, each (channel, account) once.
+void mark_read_many(db::transaction& tx, std::span<const read_mark> marks);
 
 // Moves the reader's marker forward (never backwards).
 void mark_read(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,

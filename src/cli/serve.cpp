@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "access/seen_rooms.hpp"
 #include "accounts/credential_cache.hpp"
 #include "accounts/shared_throttle.hpp"
 #include "app/capabilities.hpp"
@@ -32,8 +33,9 @@ std::filesystem::path database_file(const std::filesystem::path& data_dir) {
 
 namespace {
 
-// How long a node trusts what it read of a credential, when it keeps it (PostgreSQL): an ended
-// one is forgotten at once anyway; this bounds the rest (accounts/credential_cache.hpp).
+// How long a node trusts what it read of a credential or of a reader's access to a room, when
+// it keeps them (PostgreSQL): an ended credential and a shrunk access are forgotten at once
+// anyway; this bounds the rest (accounts/credential_cache.hpp, access/seen_rooms.hpp).
 constexpr millis credential_lifetime_ms = 5'000;
 
 std::unique_ptr<mail::transport> make_transport(const config& cfg) {
@@ -123,12 +125,18 @@ int serve(const config& cfg) {
   const realtime::event_catalog events = event_types();
   app application{cfg, *db, hub, clock, outbox, stats, *throttle, history, events};
   // On PostgreSQL each request would pay a round trip to learn whose credential it carries.
+  // And each history read one more to learn whether the reader may see the room.
   std::optional<accounts::credential_cache> credentials;
+  std::optional<access::seen_rooms> seen_rooms;
   if (db->kind() == db::dialect::postgresql) {
     credentials.emplace(credential_lifetime_ms);
     application.credentials = &*credentials;
     hub.when_credentials_end(
         [&credentials](std::int64_t account_id) { credentials->forget_account(account_id); });
+    seen_rooms.emplace(credential_lifetime_ms);
+    application.seen_rooms = &*seen_rooms;
+    hub.when_access_changes(
+        [&seen_rooms](std::int64_t account_id) { seen_rooms->forget_account(account_id); });
   }
   // What other nodes on the same PostgreSQL commit reaches this node's connections.
   realtime::relay relay(application);

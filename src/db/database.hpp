@@ -164,6 +164,30 @@ class transaction : public session {
   std::vector<std::string> announcements_;
 };
 
+// A write that the writer may run together with others of its kind (the posts of a group), in
+// one set of statements instead of one set each (docs/subsystems/database.md, "Writes run
+// together"). The concrete class holds its own outcome.
+class batched_write {
+ public:
+  virtual ~batched_write() = default;
+  // Runs it by itself, as any queued write: returns whether to keep what it wrote.
+  virtual bool run_alone(transaction& tx) = 0;
+};
+
+// Runs several batched_writes of its kind at once, in queue order. Each keeps its own outcome:
+// one refused (no access, a retried client_id) writes nothing of its own and does not stop the
+// others. When run_together throws, the writer rolls back what it wrote and runs each write
+// alone instead, with the per-write retry: a batch is never worse than its writes one by one.
+class write_batcher {
+ public:
+  virtual ~write_batcher() = default;
+  virtual void run_together(transaction& tx, std::span<batched_write* const> writes) const = 0;
+};
+
+// The most writes handed to one run_together (longer runs are cut): what a batch's statements
+// are written for (db/sql_lists.hpp).
+inline constexpr std::size_t max_batch = 64;
+
 // PostgreSQL's NOTIFY carries at most 8,000 bytes; announcements stay well under, with room for
 // the node's name in front.
 inline constexpr std::size_t max_announcement = 7'000;
@@ -239,6 +263,24 @@ class database {
         });
   }
 
+  // As write_then, for a write that may run together with the writes of the same batcher
+  // queued next to it (write_batcher). W is a batched_write with `std::optional<R> out`, R a
+  // result<T>, which its runs fill; `done` gets it once the group has committed.
+  template <class W, class Done>
+  void write_batched_then(const write_batcher& kind, std::shared_ptr<W> w, Done done,
+                          continuation continue_on = {}) {
+    queue_batched(kind, w,
+                  [w, done = std::move(done),
+                   continue_on = std::move(continue_on)](std::exception_ptr failure) {
+                    if (failure || !w->out) w->out.emplace(failure_of(failure));
+                    auto finish = [w, done] { done(std::move(*w->out)); };
+                    if (continue_on)
+                      continue_on(std::move(finish));
+                    else
+                      finish();
+                  });
+  }
+
   // Queues a write and returns at once, without waiting for its commit: for bookkeeping that
   // must not slow the request that causes it (a token's last use). Failures are only logged.
   virtual void write_later(std::function<void(transaction&)> fn) = 0;
@@ -247,6 +289,7 @@ class database {
   struct write_counts {
     std::uint64_t commits = 0;
     std::uint64_t writes = 0;
+    std::uint64_t batched = 0;  // of the writes, those run together with others
   };
   virtual write_counts counts() const = 0;
 
@@ -294,6 +337,9 @@ class database {
   // fn returns whether to commit; finished(nullptr) once committed, or with the failure.
   virtual void queue_write(std::function<bool(transaction&)> fn,
                            std::function<void(std::exception_ptr)> finished) = 0;
+  // As queue_write, for a write that may run with its neighbours of the same kind.
+  virtual void queue_batched(const write_batcher& kind, std::shared_ptr<batched_write> write,
+                             std::function<void(std::exception_ptr)> finished) = 0;
   // Logs a failure and names it for the caller: database_unavailable (503) when the database
   // could not be reached, else an internal error.
   static api_error failure_of(std::exception_ptr failure);

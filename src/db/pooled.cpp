@@ -12,6 +12,9 @@ struct pooled_database::write_job {
   std::function<bool(transaction&)> owned;           // for queued jobs, which nobody waits for
   std::function<void(std::exception_ptr)> finished;  // queue_write's completion
   bool detached = false;
+  // For a write that may run with its neighbours of the same kind (queue_batched).
+  const write_batcher* kind = nullptr;
+  std::shared_ptr<batched_write> batched;
 };
 
 pooled_database::pooled_database(connection_factory open, int max_readers)
@@ -50,6 +53,17 @@ void pooled_database::queue_write(std::function<bool(transaction&)> fn,
   job->owned = std::move(fn);
   job->fn = &job->owned;
   job->finished = std::move(finished);
+  enqueue(job.release());
+}
+
+void pooled_database::queue_batched(const write_batcher& kind, std::shared_ptr<batched_write> write,
+                                    std::function<void(std::exception_ptr)> finished) {
+  auto job = std::make_unique<write_job>();
+  job->owned = [w = write.get()](transaction& tx) { return w->run_alone(tx); };
+  job->fn = &job->owned;
+  job->finished = std::move(finished);
+  job->kind = &kind;
+  job->batched = std::move(write);
   enqueue(job.release());
 }
 
@@ -148,6 +162,34 @@ bool pooled_database::run_job(write_job& job, group_effects& effects) {
   }
 }
 
+bool pooled_database::run_batch(std::span<write_job* const> jobs, group_effects& effects) {
+  std::vector<batched_write*> writes;
+  writes.reserve(jobs.size());
+  for (auto* job : jobs) writes.push_back(job->batched.get());
+  transaction tx(*writer_, has_other_nodes());
+  writer_->execute_pipelined("SAVEPOINT batch");
+  try {
+    jobs.front()->kind->run_together(tx, writes);
+    writer_->execute_pipelined("RELEASE batch");
+    writer_->settle();
+  } catch (const std::exception& e) {
+    if (writer_->broken()) throw;
+    // A conflict with another node, or a bug: the jobs run one by one, each with its own
+    // savepoint and retry, as if they had never met.
+    spdlog::debug("writes run together failed, running them one by one: {}", e.what());
+    try {
+      writer_->settle();
+    } catch (const std::exception&) {
+    }
+    writer_->execute("ROLLBACK TO batch");
+    writer_->execute("RELEASE batch");
+    return false;
+  }
+  for (auto& work : tx.take_after_commit()) effects.after_commit.push_back(std::move(work));
+  for (auto& message : tx.take_announcements()) effects.announcements.push_back(std::move(message));
+  return true;
+}
+
 void pooled_database::commit_group(const std::vector<write_job*>& group) {
   std::vector<std::exception_ptr> failures(group.size());
   group_effects effects;
@@ -163,12 +205,29 @@ void pooled_database::commit_group(const std::vector<write_job*>& group) {
   } catch (...) {
     return fail_all(std::current_exception());
   }
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    try {
-      run_job(*group[i], effects);
-    } catch (...) {
-      failures[i] = std::current_exception();
-      if (writer_->broken()) return fail_all(failures[i]);  // nothing of the group is committed
+  for (std::size_t i = 0; i < group.size();) {
+    // Neighbours of one batcher run together, at most max_batch at once.
+    std::size_t end = i + 1;
+    if (group[i]->kind)
+      while (end < group.size() && end - i < max_batch && group[end]->kind == group[i]->kind) ++end;
+    if (end - i > 1) {
+      try {
+        if (run_batch(std::span<write_job* const>(group).subspan(i, end - i), effects)) {
+          batched_.fetch_add(end - i, std::memory_order_relaxed);
+          i = end;
+          continue;
+        }
+      } catch (...) {
+        return fail_all(std::current_exception());  // the connection is gone: nothing committed
+      }
+    }
+    for (; i < end; ++i) {
+      try {
+        run_job(*group[i], effects);
+      } catch (...) {
+        failures[i] = std::current_exception();
+        if (writer_->broken()) return fail_all(failures[i]);  // nothing of the group is committed
+      }
     }
   }
   try {

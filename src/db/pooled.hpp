@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,7 +57,8 @@ class pooled_database : public database {
   pooled_database& operator=(const pooled_database&) = delete;
 
   write_counts counts() const override {
-    return {commits_.load(std::memory_order_relaxed), writes_.load(std::memory_order_relaxed)};
+    return {commits_.load(std::memory_order_relaxed), writes_.load(std::memory_order_relaxed),
+            batched_.load(std::memory_order_relaxed)};
   }
   void write_later(std::function<void(transaction&)> fn) override;
   pool_counts pool() const override;
@@ -84,6 +86,8 @@ class pooled_database : public database {
   void run_write(const std::function<bool(transaction&)>& fn) override;
   void queue_write(std::function<bool(transaction&)> fn,
                    std::function<void(std::exception_ptr)> finished) override;
+  void queue_batched(const write_batcher& kind, std::shared_ptr<batched_write> write,
+                     std::function<void(std::exception_ptr)> finished) override;
 
  private:
   struct write_job;
@@ -99,6 +103,9 @@ class pooled_database : public database {
     std::vector<std::string> announcements;
   };
   bool run_job(write_job& job, group_effects& effects);
+  // Runs neighbouring jobs of one batcher together in one savepoint; false when that failed
+  // and was rolled back (the jobs are then run one by one).
+  bool run_batch(std::span<write_job* const> jobs, group_effects& effects);
   void give_back(std::unique_ptr<connection> c);
 
   connection_factory open_;
@@ -112,7 +119,7 @@ class pooled_database : public database {
   std::condition_variable readers_free_;
   std::vector<std::unique_ptr<connection>> idle_readers_;
   int open_readers_ = 0;
-  std::atomic<std::uint64_t> commits_{0}, writes_{0};
+  std::atomic<std::uint64_t> commits_{0}, writes_{0}, batched_{0};
   std::thread writer_thread_;  // last: started once everything above exists
 };
 

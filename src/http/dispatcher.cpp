@@ -319,6 +319,10 @@ response dispatcher::metrics_text() {
       "mean group size.\n"
       "# TYPE petitesalle_db_writes_total counter\n"
       "petitesalle_db_writes_total {}\n"
+      "# HELP petitesalle_db_batched_writes_total Of the writes, those run together with "
+      "others of their kind (posts, in one set of statements).\n"
+      "# TYPE petitesalle_db_batched_writes_total counter\n"
+      "petitesalle_db_batched_writes_total {}\n"
       "# HELP petitesalle_db_readers Reader connections to the database: open, idle, and the "
       "most there may be.\n"
       "# TYPE petitesalle_db_readers gauge\n"
@@ -334,8 +338,8 @@ response dispatcher::metrics_text() {
       "petitesalle_db_notification_lag_ms_sum {:.1f}\n"
       "petitesalle_db_notification_lag_ms_count {}\n",
       app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
-      pending, app_.outbox.sent_total(), writes.commits, writes.writes, pool.open, pool.idle,
-      pool.max, lag.p50_ms, lag.p99_ms, lag.sum_ms, lag.count);
+      pending, app_.outbox.sent_total(), writes.commits, writes.writes, writes.batched, pool.open,
+      pool.idle, pool.max, lag.p50_ms, lag.p99_ms, lag.sum_ms, lag.count);
   return r;
 }
 

@@ -7,16 +7,40 @@
 
 namespace ps::realtime {
 
+namespace {
+
+// After the community's positions FROM..TO are written: the other nodes read them back from the
+// log once this commits (realtime/relay.hpp), and the log is pruned as it grows, in the same
+// transaction, a thousand rows at a time: no timer, and the cost is spread evenly over the
+// writes that made it.
+void after_appending(db::transaction& tx, std::int64_t community_id, std::int64_t from,
+                     std::int64_t to) {
+  if (tx.announcing()) tx.announce(announce_events(community_id, from, to));
+  const std::int64_t thousand = to / 1000 * 1000;
+  if (thousand >= from && thousand > retained_events)
+    log_store::forget_up_to(tx, community_id, thousand - retained_events);
+}
+
+}  // namespace
+
 std::int64_t append(db::transaction& tx, logged_event& e) {
   e.pos = log_store::next_pos(tx, e.community_id);
   log_store::insert(tx, e);
-  // The other nodes read it back from the log once this commits (realtime/relay.hpp).
-  if (tx.announcing()) tx.announce(announce_events(e.community_id, e.pos, e.pos));
-  // The log is pruned as it grows, in the same transaction, a thousand rows at a time: no timer,
-  // and the cost is spread evenly over the writes that made it.
-  if (e.pos % 1000 == 0 && e.pos > retained_events)
-    log_store::forget_up_to(tx, e.community_id, e.pos - retained_events);
+  after_appending(tx, e.community_id, e.pos, e.pos);
   return e.pos;
+}
+
+void append_all(db::transaction& tx, std::span<logged_event> events) {
+  if (events.empty()) return;
+  std::map<std::int64_t, std::int64_t> counts;
+  for (const auto& e : events) ++counts[e.community_id];
+  auto last = log_store::take_positions(tx, counts);
+  std::map<std::int64_t, std::int64_t> next;  // community -> next position to give
+  for (auto [community_id, count] : counts) next[community_id] = last.at(community_id) - count + 1;
+  for (auto& e : events) e.pos = next[e.community_id]++;
+  log_store::insert_many(tx, events);
+  for (auto [community_id, count] : counts)
+    after_appending(tx, community_id, last.at(community_id) - count + 1, last.at(community_id));
 }
 
 void event_catalog::add(std::string type, replay_renderer render) {

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,11 @@ struct logged_event {
 // the change and its event commit together or not at all. Returns the position.
 std::int64_t append(db::transaction& tx, logged_event& e);
 
+// append() for several events at once (writes run together, at most db::max_batch): positions
+// taken per community in one statement each, the rows inserted in a few. Sets each event's pos,
+// in the order given.
+void append_all(db::transaction& tx, std::span<logged_event> events);
+
 // How many events of one community are kept, newest first. A client further behind than
 // max_replay gets a resync instead, so this only needs to be larger.
 inline constexpr std::int64_t retained_events = 10'000;
@@ -66,8 +72,7 @@ class event_catalog {
 frame_ptr logged_frame(std::string text, const logged_event& e, std::int64_t seq = 0);
 
 // Hands the frame to its audience once the transaction commits.
-void publish_after_commit(db::transaction& tx, hub& to, access::audience audience,
-                          frame_ptr frame);
+void publish_after_commit(db::transaction& tx, hub& to, access::audience audience, frame_ptr frame);
 // Now, to the audience; a logged frame in its log's order (hub::deliver_through).
 void publish(hub& to, const access::audience& audience, const frame_ptr& frame);
 // To the audience now, whatever its place: for what has been put in order already.

@@ -86,6 +86,7 @@ void hub::join(std::int64_t account_id, std::int64_t community_id) {
 }
 
 void hub::leave(std::int64_t account_id, std::int64_t community_id) {
+  if (access_changed_) access_changed_(account_id);
   on_every_shard([account_id, community_id](shard& s) {
     std::lock_guard lock(s.mutex);
     auto acc = s.by_account.find(account_id);
@@ -150,6 +151,7 @@ void hub::end_token(std::int64_t account_id, std::int64_t token_id) {
 
 void hub::end_account_streams(std::int64_t account_id, std::optional<std::int64_t> keep_session) {
   if (credentials_ended_) credentials_ended_(account_id);
+  if (access_changed_) access_changed_(account_id);
   end_where(account_id, [keep_session](const stream_owner& o) {
     return !keep_session || o.session_id != keep_session;
   });
@@ -163,6 +165,7 @@ void hub::end_sessions_except(std::int64_t account_id, std::optional<std::int64_
 }
 
 void hub::reconnect_account_streams(std::int64_t account_id) {
+  if (access_changed_) access_changed_(account_id);
   end_where(
       account_id, [](const stream_owner&) { return true; }, close_access_changed);
 }

@@ -117,6 +117,12 @@ class hub {
   void when_credentials_end(std::function<void(std::int64_t account_id)> forget) {
     credentials_ended_ = std::move(forget);
   }
+  // Told of the account whenever what it may see shrinks or changes (leave, end_account_streams,
+  // reconnect_account_streams), on the thread that reports it: whatever remembers its access
+  // (access/seen_rooms.hpp) forgets it (set once, before serving).
+  void when_access_changes(std::function<void(std::int64_t account_id)> forget) {
+    access_changed_ = std::move(forget);
+  }
   // Closes (close_access_changed) every stream of the account once what is queued has gone out:
   // after a change of what it may see, published after the events that announce it.
   void reconnect_account_streams(std::int64_t account_id);
@@ -156,6 +162,7 @@ class hub {
   std::atomic<std::size_t> connections_{0};
   ordering* order_ = nullptr;
   std::function<void(std::int64_t)> credentials_ended_;
+  std::function<void(std::int64_t)> access_changed_;
 };
 
 }  // namespace ps::realtime

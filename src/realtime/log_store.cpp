@@ -1,5 +1,9 @@
 #include "realtime/log_store.hpp"
 
+#include <algorithm>
+
+#include "db/sql_lists.hpp"
+
 namespace ps::realtime::log_store {
 
 std::int64_t next_pos(db::transaction& tx, std::int64_t community_id) {
@@ -21,6 +25,50 @@ void insert(db::transaction& tx, const logged_event& e) {
       "only_account_id, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
       e.community_id, e.pos, e.type, e.channel_id, e.subject_id, e.actor_id, e.only_account_id,
       e.detail, e.created_at);
+}
+
+std::map<std::int64_t, std::int64_t> take_positions(
+    db::transaction& tx, const std::map<std::int64_t, std::int64_t>& counts) {
+  std::map<std::int64_t, std::int64_t> last;
+  if (counts.empty()) return last;
+  std::vector<db::param> ids;
+  for (auto [community_id, count] : counts) {
+    tx.execute_pipelined(
+        "UPDATE communities SET last_event_pos = last_event_pos + $2 WHERE id = $1", community_id,
+        count);
+    ids.emplace_back(community_id);
+  }
+  // Padded with the last id (db/sql_lists.hpp).
+  const std::size_t slots = db::padded_size(ids.size());
+  std::string q = "SELECT id, last_event_pos FROM communities WHERE id IN (";
+  for (std::size_t i = 0; i < slots; ++i) q += (i ? ", $" : "$") + std::to_string(i + 1);
+  q += ")";
+  while (ids.size() < slots) ids.push_back(ids.back());
+  for (auto& r : tx.query_params(q, ids)) last[r.integer(0)] = r.integer(1);
+  return last;
+}
+
+void insert_many(db::transaction& tx, std::span<const logged_event> events) {
+  db::in_pieces(events.size(), [&](std::size_t at, std::size_t n) {
+    const std::string q =
+        "INSERT INTO events (community_id, pos, type, channel_id, subject_id, actor_id, "
+        "only_account_id, detail, created_at) VALUES " +
+        db::placeholder_rows(n, 9);
+    std::vector<db::param> p;
+    p.reserve(n * 9);
+    for (const auto& e : events.subspan(at, n)) {
+      p.emplace_back(e.community_id);
+      p.emplace_back(e.pos);
+      p.emplace_back(e.type);
+      p.emplace_back(e.channel_id);
+      p.emplace_back(e.subject_id);
+      p.emplace_back(e.actor_id);
+      p.emplace_back(e.only_account_id);
+      p.emplace_back(e.detail);
+      p.emplace_back(e.created_at);
+    }
+    tx.execute_pipelined_params(q, p);
+  });
 }
 
 void forget_up_to(db::transaction& tx, std::int64_t community_id, std::int64_t pos) {

@@ -1,0 +1,29 @@
+#include "db/sql_lists.hpp"
+
+#include <stdexcept>
+
+#include "db/database.hpp"
+
+namespace ps::db {
+
+std::size_t padded_size(std::size_t n) {
+  if (n == 0 || n > max_batch) throw std::logic_error("a list of 1 to max_batch items");
+  return n <= 4 ? 4 : n <= 16 ? 16 : 64;
+}
+
+std::string placeholder_rows(std::size_t rows, std::size_t columns, std::size_t first) {
+  std::string out;
+  std::size_t next = first;
+  for (std::size_t r = 0; r < rows; ++r) {
+    out += r ? ", (" : "(";
+    for (std::size_t c = 0; c < columns; ++c) {
+      if (c) out += ", ";
+      out += '$';
+      out += std::to_string(next++);
+    }
+    out += ')';
+  }
+  return out;
+}
+
+}  // namespace ps::db
