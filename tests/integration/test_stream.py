@@ -9,7 +9,7 @@ import time
 import pytest
 import websocket
 
-from conftest import API, WS, Client, emoji_path, ws_status_of_refused
+from conftest import API, WS, Client, at_once, emoji_path, ws_status_of_refused
 
 
 def _created(channel_id, seq=None):
@@ -426,3 +426,43 @@ def test_resume_while_messages_are_being_posted_misses_nothing(community):
     before_resumed = [f["seq"] for f in frames[:kinds.index("resumed")] if _created(ch)(f)]
     replay_11_to_20 = [q for q in before_resumed if 11 <= q <= 20]
     assert replay_11_to_20 == list(range(11, 21)), before_resumed
+
+
+def _batched_writes(server):
+    for line in Client(server).get("/metrics").text.splitlines():
+        if line.startswith("petitesalle_db_batched_writes_total "):
+            return float(line.split()[1])
+    raise AssertionError("no petitesalle_db_batched_writes_total in /metrics")
+
+
+def test_posts_sent_at_once_are_written_together_each_once_in_order(community, make_user, server):
+    """Posts arriving together share a group and are written in one set of statements
+    (docs/subsystems/database.md): each still gets its own number, once, and reaches a live
+    member once, in order; a retry among them gets its first message."""
+    ch = community.channel_id
+    posters = [community.owner] + [community.add_member(make_user) for _ in range(7)]
+    before = _batched_writes(server)
+
+    def post_six(index, user):
+        return [user.post_message(ch, f"ensemble {index}.{k}", client_id=f"b-{index}-{k}")
+                for k in range(6)]
+
+    with community.member.ws() as ws:
+        ws.wait_for("hello")
+        answers = [m for batch in at_once([lambda i=i, u=u: post_six(i, u)
+                                           for i, u in enumerate(posters)]) for m in batch]
+        seqs = sorted(m["seq"] for m in answers)
+        assert seqs == list(range(seqs[0], seqs[0] + len(answers))), seqs
+        assert len({m["id"] for m in answers}) == len(answers)
+        live = []
+        while len(live) < len(answers):
+            ev = ws.wait_for(_created(ch))
+            live.append(ev["message"]["seq"])
+        assert live == seqs  # in order, once each
+    assert _batched_writes(server) > before, "no posts ran together"
+
+    # A retry of one of them, after the fact: the first message, nothing new.
+    again = posters[3].post_message(ch, "ensemble 3.2", client_id="b-3-2")
+    first = next(m for m in answers if m["body"] == "ensemble 3.2")
+    assert again["id"] == first["id"]
+    assert len(community.owner.all_messages(ch)) == len(answers)
