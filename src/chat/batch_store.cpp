@@ -75,11 +75,8 @@ void insert_messages(db::transaction& tx, std::span<message> messages) {
       it->low = std::min(it->low, m.seq), it->high = std::max(it->high, m.seq);
   }
   const std::size_t slots = db::padded_size(ranges.size());
-  const std::string q = "WITH taken(channel_id, low, high) AS (VALUES " +
-                        db::placeholder_rows(slots, 3) +
-                        ") SELECT m.id, m.channel_id, m.seq FROM taken JOIN messages m ON "
-                        "m.channel_id = taken.channel_id AND m.seq BETWEEN taken.low AND "
-                        "taken.high";
+  const std::string q = "SELECT m.id, m.channel_id, m.seq FROM messages m WHERE " +
+                        db::any_of(slots, "m.channel_id = ? AND m.seq BETWEEN ? AND ?");
   auto params =
       padded(std::span<const range>(ranges), slots, [](const range& r, std::vector<db::param>& p) {
         p.emplace_back(r.channel_id);
@@ -97,10 +94,9 @@ std::map<client_key, message> messages_by_client_ids(db::session& s,
   if (keys.empty()) return out;
   const std::size_t slots = db::padded_size(keys.size());
   const std::string q =
-      "WITH asked(channel_id, author_id, client_id) AS (VALUES " + db::placeholder_rows(slots, 3) +
-      ") SELECT m.id, m.channel_id, m.author_id, m.client_id FROM asked JOIN messages m ON "
-      "m.channel_id = asked.channel_id AND m.author_id = asked.author_id AND m.client_id = "
-      "asked.client_id AND m.client_id IS NOT NULL";
+      "SELECT m.id, m.channel_id, m.author_id, m.client_id FROM messages m WHERE m.client_id IS "
+      "NOT NULL AND (" +
+      db::any_of(slots, "m.channel_id = ? AND m.author_id = ? AND m.client_id = ?") + ")";
   auto params = padded(keys, slots, [](const client_key& k, std::vector<db::param>& p) {
     p.emplace_back(k.channel_id);
     p.emplace_back(k.author_id);
