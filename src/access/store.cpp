@@ -61,19 +61,21 @@ std::optional<room_facts> room_facts_of(db::session& s, std::int64_t channel_id,
 std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const room_key> asked) {
   std::map<room_key, room_facts> out;
   if (asked.empty()) return out;
-  // A VALUES table of the questions, padded with its last one (db/sql_lists.hpp); the facts of
-  // each question are then read as room_facts_of reads them.
+  // room_facts_of's query once per question, padded with the last one (db/sql_lists.hpp); each
+  // arm is planned by itself, by the rooms' and memberships' keys.
   const std::size_t slots = db::padded_size(asked.size());
-  const std::string q =
-      "WITH asked(channel_id, account_id) AS (VALUES " + db::placeholder_rows(slots, 2) + ") " +
-      facts_select("asked.account_id", ", asked.account_id") +
-      "asked JOIN channels ch ON ch.id = asked.channel_id" + memberships_join("asked.account_id");
+  const std::string q = db::union_all(
+      slots, facts_select("?", ", ?") + "channels ch" + memberships_join("?") + "WHERE ch.id = ?");
   std::vector<db::param> params;
-  params.reserve(slots * 2);
+  params.reserve(slots * 4);
   for (std::size_t i = 0; i < slots; ++i) {
     const room_key& k = asked[std::min(i, asked.size() - 1)];
-    params.emplace_back(k.channel_id);
+    // In the order of the '?': the participant check, the account column, the membership, the
+    // room.
     params.emplace_back(k.account_id);
+    params.emplace_back(k.account_id);
+    params.emplace_back(k.account_id);
+    params.emplace_back(k.channel_id);
   }
   for (auto& r : s.query_params(q, params)) {
     const room_key key{r.integer(0), r.integer(11)};

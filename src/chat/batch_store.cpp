@@ -75,8 +75,9 @@ void insert_messages(db::transaction& tx, std::span<message> messages) {
       it->low = std::min(it->low, m.seq), it->high = std::max(it->high, m.seq);
   }
   const std::size_t slots = db::padded_size(ranges.size());
-  const std::string q = "SELECT m.id, m.channel_id, m.seq FROM messages m WHERE " +
-                        db::any_of(slots, "m.channel_id = ? AND m.seq BETWEEN ? AND ?");
+  const std::string q = db::union_all(
+      slots,
+      "SELECT id, channel_id, seq FROM messages WHERE channel_id = ? AND seq BETWEEN ? AND ?");
   auto params =
       padded(std::span<const range>(ranges), slots, [](const range& r, std::vector<db::param>& p) {
         p.emplace_back(r.channel_id);
@@ -93,10 +94,10 @@ std::map<client_key, message> messages_by_client_ids(db::session& s,
   std::map<client_key, message> out;
   if (keys.empty()) return out;
   const std::size_t slots = db::padded_size(keys.size());
-  const std::string q =
-      "SELECT m.id, m.channel_id, m.author_id, m.client_id FROM messages m WHERE m.client_id IS "
-      "NOT NULL AND (" +
-      db::any_of(slots, "m.channel_id = ? AND m.author_id = ? AND m.client_id = ?") + ")";
+  const std::string q = db::union_all(
+      slots,
+      "SELECT id, channel_id, author_id, client_id FROM messages WHERE channel_id = ? "
+      "AND author_id = ? AND client_id = ? AND client_id IS NOT NULL");
   auto params = padded(keys, slots, [](const client_key& k, std::vector<db::param>& p) {
     p.emplace_back(k.channel_id);
     p.emplace_back(k.author_id);

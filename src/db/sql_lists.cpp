@@ -26,18 +26,17 @@ std::string placeholder_rows(std::size_t rows, std::size_t columns, std::size_t 
   return out;
 }
 
-std::string any_of(std::size_t rows, std::string_view term, std::size_t first) {
+std::string union_all(std::size_t rows, std::string_view select, std::size_t first) {
   std::string out;
   std::size_t next = first;
   for (std::size_t r = 0; r < rows; ++r) {
-    out += r ? " OR (" : "(";
-    for (char c : term) {
+    if (r) out += " UNION ALL ";
+    for (char c : select) {
       if (c == '?')
         out += '$' + std::to_string(next++);
       else
         out += c;
     }
-    out += ')';
   }
   return out;
 }

@@ -25,8 +25,9 @@ TEST(SqlLists, ListsArePaddedToOneOfThreeSizes) {
 TEST(SqlLists, PlaceholdersAreNumberedInOrder) {
   EXPECT_EQ(placeholder_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
   EXPECT_EQ(placeholder_rows(1, 2, 5), "($5, $6)");
-  EXPECT_EQ(any_of(2, "a = ? AND b BETWEEN ? AND ?"),
-            "(a = $1 AND b BETWEEN $2 AND $3) OR (a = $4 AND b BETWEEN $5 AND $6)");
+  EXPECT_EQ(union_all(2, "SELECT x FROM t WHERE a = ? AND b BETWEEN ? AND ?"),
+            "SELECT x FROM t WHERE a = $1 AND b BETWEEN $2 AND $3 UNION ALL SELECT x FROM t WHERE "
+            "a = $4 AND b BETWEEN $5 AND $6");
 }
 
 TEST(SqlLists, RowsToInsertAreCutIntoPiecesOf16Then4Then1) {
