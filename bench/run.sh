@@ -175,6 +175,10 @@ if want fanout || want ingest || want history || want connections; then
   lg 900 setup --port "$PORT" --members "$MEMBERS" --state "$STATE" --parallel 16
   stop_server
   [[ -s $STATE ]] || die "setup failed (see $OUT/loadgen.err)"
+  # PostgreSQL's statistics as autovacuum leaves them a minute after a burst of writes: measured
+  # right after the setup, the planner still took the new community for an empty one and read
+  # all of its memberships for each post's access check (docs/benchmarks.md, issue 11).
+  if [[ $POSTGRES == 1 ]]; then psql -q "$DB_URL" -c ANALYZE >/dev/null; fi
 fi
 
 if want fanout; then

@@ -142,8 +142,10 @@ class pg_session final : public detail::listening_connection {
   dialect kind() const override { return dialect::postgresql; }
   void begin_group() override { execute("BEGIN"); }
   void send_announcements(const std::vector<std::string>& messages) override {
+    // Pipelined: they travel with the COMMIT, which throws their error if they had one.
     for (const auto& payload : announcement_payloads(node_, messages))
-      query("SELECT pg_notify('" + std::string(detail::announcement_channel) + "', $1)", payload);
+      execute_pipelined("SELECT pg_notify('" + std::string(detail::announcement_channel) + "', $1)",
+                        payload);
   }
   PGconn* handle() const override { return conn_.get(); }
   bool broken() const override { return lost_ || PQstatus(conn_.get()) != CONNECTION_OK; }
