@@ -58,7 +58,8 @@ bool add_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t acc
 bool remove_reaction(db::transaction& tx, std::int64_t message_id, std::int64_t account_id,
                      const std::string& emoji);
 
-// For posts written together (chat/posting.cpp, SQL in chat/batch_store.cpp), each for at most db::max_batch items.
+// For posts written together (chat/posting.cpp; the SQL in chat/batch_store.cpp), each for at
+// most db::max_batch items.
 // Takes `count` sequence numbers in each channel of `counts` (channel -> count), locking the
 // channels in the order of their ids; returns each channel's last one taken.
 std::map<std::int64_t, std::int64_t> take_seqs(db::transaction& tx,
