@@ -44,25 +44,19 @@ void insert_messages(db::transaction& tx, std::span<message> messages) {
   if (messages.empty()) return;
   // The rows travel pipelined, in pieces; one query then reads their ids back by (channel,
   // seq), which this transaction has just taken.
-  db::in_pieces(messages.size(), [&](std::size_t at, std::size_t n) {
-    const std::string q =
-        "INSERT INTO messages (channel_id, seq, author_id, body, html, parent_id, client_id, "
-        "created_at) VALUES " +
-        db::placeholder_rows(n, 8);
-    std::vector<db::param> p;
-    p.reserve(n * 8);
-    for (const auto& m : messages.subspan(at, n)) {
-      p.emplace_back(m.channel_id);
-      p.emplace_back(m.seq);
-      p.emplace_back(m.author_id);
-      p.emplace_back(m.body);
-      p.emplace_back(m.html);
-      p.emplace_back(m.parent_id);
-      p.emplace_back(m.client_id);
-      p.emplace_back(m.created_at);
-    }
-    tx.execute_pipelined_params(q, p);
-  });
+  db::insert_pipelined(tx,
+                       "INSERT INTO messages (channel_id, seq, author_id, body, html, parent_id, "
+                       "client_id, created_at) VALUES ",
+                       8, messages, [](const message& m, std::vector<db::param>& p) {
+                         p.emplace_back(m.channel_id);
+                         p.emplace_back(m.seq);
+                         p.emplace_back(m.author_id);
+                         p.emplace_back(m.body);
+                         p.emplace_back(m.html);
+                         p.emplace_back(m.parent_id);
+                         p.emplace_back(m.client_id);
+                         p.emplace_back(m.created_at);
+                       });
   struct range {
     std::int64_t channel_id, low, high;
   };
@@ -112,21 +106,15 @@ std::map<client_key, message> messages_by_client_ids(db::session& s,
 }
 
 void mark_read_many(db::transaction& tx, std::span<const read_mark> marks) {
-  db::in_pieces(marks.size(), [&](std::size_t at, std::size_t n) {
-    const std::string q =
-        "INSERT INTO read_markers (channel_id, account_id, last_read_seq) VALUES " +
-        db::placeholder_rows(n, 3) +
-        " ON CONFLICT (channel_id, account_id) DO UPDATE SET last_read_seq = "
-        "excluded.last_read_seq WHERE excluded.last_read_seq > read_markers.last_read_seq";
-    std::vector<db::param> p;
-    p.reserve(n * 3);
-    for (const auto& m : marks.subspan(at, n)) {
-      p.emplace_back(m.channel_id);
-      p.emplace_back(m.account_id);
-      p.emplace_back(m.seq);
-    }
-    tx.execute_pipelined_params(q, p);
-  });
+  db::insert_pipelined(
+      tx, "INSERT INTO read_markers (channel_id, account_id, last_read_seq) VALUES ", 3, marks,
+      [](const read_mark& m, std::vector<db::param>& p) {
+        p.emplace_back(m.channel_id);
+        p.emplace_back(m.account_id);
+        p.emplace_back(m.seq);
+      },
+      " ON CONFLICT (channel_id, account_id) DO UPDATE SET last_read_seq = "
+      "excluded.last_read_seq WHERE excluded.last_read_seq > read_markers.last_read_seq");
 }
 
 }  // namespace ps::chat::store

@@ -41,22 +41,6 @@ class Posting : public ::testing::Test {
 
   std::int64_t community_id() { return communities::access_community(a(), ana, slug)->place.id; }
 
-  // Holds the writer until the promise is set: the posts queued meanwhile are one group.
-  std::promise<void> hold_writer() {
-    std::promise<void> release, holding;
-    auto released = release.get_future().share();
-    auto held = holding.get_future();
-    a().db.write_then(
-        [released, &holding](db::transaction&) -> result<int> {
-          holding.set_value();
-          released.wait();
-          return 1;
-        },
-        [](result<int>) {});
-    held.wait();
-    return release;
-  }
-
   std::future<result<message>> queue(const caller& who, std::int64_t channel, std::string body,
                                      std::optional<std::string> client_id = std::nullopt) {
     auto done = std::make_shared<std::promise<result<message>>>();
@@ -75,7 +59,7 @@ TEST_F(Posting, PostsQueuedTogetherGetTheirNumbersInOrderPerChannel) {
   auto sub = std::make_shared<testing::recording_subscriber>();
   t.hub.attach(sub, {max.account_id}, {community_id()});
   const auto batched_before = a().db.counts().batched;
-  auto release = hold_writer();
+  auto release = testing::hold_writer(a().db);
   auto g1 = queue(bea, general, "un"), o1 = queue(max, other, "ailleurs"),
        g2 = queue(ana, general, "**deux**"), g3 = queue(bea, general, "trois");
   release.set_value();
@@ -124,7 +108,7 @@ TEST_F(Posting, PostsQueuedTogetherGetTheirNumbersInOrderPerChannel) {
 }
 
 TEST_F(Posting, ARetryInTheSameGroupOrLaterGetsTheFirstMessage) {
-  auto release = hold_writer();
+  auto release = testing::hold_writer(a().db);
   auto first = queue(bea, general, "une fois", "c-1"),
        again = queue(bea, general, "une fois", "c-1"),
        someone_else = queue(max, general, "moi aussi", "c-1");
@@ -135,7 +119,7 @@ TEST_F(Posting, ARetryInTheSameGroupOrLaterGetsTheFirstMessage) {
   EXPECT_NE(s->id, m->id);  // a client_id is the author's own
 
   // In a later group, beside a new post: the first once more, nothing written.
-  release = hold_writer();
+  release = testing::hold_writer(a().db);
   auto later = queue(bea, general, "une fois", "c-1"), fresh = queue(bea, general, "nouveau");
   release.set_value();
   auto l = later.get(), f = fresh.get();
@@ -149,7 +133,7 @@ TEST_F(Posting, ARefusedPostInAGroupWritesNothingAndTheOthersGoThrough) {
   const auto archived = create_channel(a(), ana, slug, "vieux", "chat")->id;
   ASSERT_TRUE(post_message(a(), bea, archived, {"avant", std::nullopt, std::nullopt}).ok());
   ASSERT_TRUE(update_channel(a(), ana, archived, std::nullopt, true).ok());
-  auto release = hold_writer();
+  auto release = testing::hold_writer(a().db);
   auto ok1 = queue(bea, general, "un"), stranger = queue(eve, general, "intrus"),
        missing = queue(bea, 999'999, "nulle part"), late = queue(bea, archived, "après"),
        ok2 = queue(max, general, "deux");
@@ -167,7 +151,7 @@ TEST_F(Posting, ARefusedPostInAGroupWritesNothingAndTheOthersGoThrough) {
 
 TEST_F(Posting, ARemovedMembersPostsAreRefusedInAGroup) {
   ASSERT_TRUE(communities::remove_member(a(), ana, slug, max.account_id).ok());
-  auto release = hold_writer();
+  auto release = testing::hold_writer(a().db);
   auto removed = queue(max, general, "encore moi"), member = queue(bea, general, "salut");
   release.set_value();
   EXPECT_TRUE(fails_with(removed.get(), error_code::not_found));

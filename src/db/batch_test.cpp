@@ -66,22 +66,6 @@ class WriteBatches : public ::testing::Test {
   std::int64_t count() {
     return db->read([](session& s) { return s.query_one("SELECT COUNT(*) FROM t")->integer(0); });
   }
-  // Holds the writer until the returned promise is set: what is queued meanwhile is one group.
-  std::promise<void> hold_writer() {
-    std::promise<void> release;
-    auto released = release.get_future().share();
-    std::promise<void> holding;
-    auto held = holding.get_future();
-    db->write_then(
-        [released, &holding](transaction&) -> result<int> {
-          holding.set_value();
-          released.wait();
-          return 1;
-        },
-        [](result<int>) {});
-    held.wait();
-    return release;
-  }
   std::future<result<std::string>> queue(std::string v) {
     auto done = std::make_shared<std::promise<result<std::string>>>();
     auto reply = done->get_future();
@@ -103,7 +87,7 @@ class WriteBatches : public ::testing::Test {
 };
 
 TEST_F(WriteBatches, NeighboursOfOneKindRunTogetherAndAPlainWriteBetweenSplitsThem) {
-  auto release = hold_writer();
+  auto release = testing::hold_writer(*db);
   auto a = queue("a"), b = queue("b"), c = queue("c");
   auto plain = queue_plain("p");
   auto d = queue("d"), e = queue("e");
@@ -121,7 +105,7 @@ TEST_F(WriteBatches, NeighboursOfOneKindRunTogetherAndAPlainWriteBetweenSplitsTh
 
 TEST_F(WriteBatches, ABatchThatThrowsIsRolledBackAndEachWriteRunsAlone) {
   batcher.fail = true;
-  auto release = hold_writer();
+  auto release = testing::hold_writer(*db);
   auto a = queue("a"), b = queue("b"), c = queue("c");
   release.set_value();
   for (auto* f : {&a, &b, &c}) EXPECT_EQ(*f->get(), "alone");
@@ -131,7 +115,7 @@ TEST_F(WriteBatches, ABatchThatThrowsIsRolledBackAndEachWriteRunsAlone) {
 
 TEST_F(WriteBatches, AWriteThatFailsAloneAfterTheBatchFailedFailsByItself) {
   db->write([](transaction& tx) { tx.execute("INSERT INTO t (v) VALUES ($1)", "taken"); });
-  auto release = hold_writer();
+  auto release = testing::hold_writer(*db);
   // The batch's second insert breaks the UNIQUE constraint; alone, only that write fails.
   auto a = queue("a"), taken = queue("taken"), c = queue("c");
   release.set_value();
@@ -142,7 +126,7 @@ TEST_F(WriteBatches, AWriteThatFailsAloneAfterTheBatchFailedFailsByItself) {
 }
 
 TEST_F(WriteBatches, LongRunsAreCutAtMaxBatch) {
-  auto release = hold_writer();
+  auto release = testing::hold_writer(*db);
   std::vector<std::future<result<std::string>>> all;
   for (std::size_t i = 0; i < max_batch + 3; ++i) all.push_back(queue("v" + std::to_string(i)));
   release.set_value();

@@ -2,6 +2,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "db/database.hpp"
 
 // Statements over lists of any length up to db::max_batch, written so that each is one of a
 // few texts: every engine prepares a statement once per text, so a text per length would
@@ -30,6 +33,22 @@ void in_pieces(std::size_t n, Fn fn) {
   std::size_t at = 0;
   for (std::size_t piece : {std::size_t{16}, std::size_t{4}, std::size_t{1}})
     for (; n - at >= piece; at += piece) fn(at, piece);
+}
+
+// Inserts `rows` pipelined, in the pieces of in_pieces: "HEAD ($1, …), (…) TAIL", each row's
+// `columns` values appended by values_of(row, params).
+template <class Row, class ValuesOf>
+void insert_pipelined(session& s, std::string_view head, std::size_t columns, std::span<Row> rows,
+                      ValuesOf values_of, std::string_view tail = "") {
+  in_pieces(rows.size(), [&](std::size_t at, std::size_t n) {
+    std::string sql(head);
+    sql += placeholder_rows(n, columns);
+    sql += tail;
+    std::vector<param> params;
+    params.reserve(n * columns);
+    for (const auto& row : rows.subspan(at, n)) values_of(row, params);
+    s.execute_pipelined_params(sql, params);
+  });
 }
 
 }  // namespace ps::db

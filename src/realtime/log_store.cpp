@@ -49,26 +49,20 @@ std::map<std::int64_t, std::int64_t> take_positions(
 }
 
 void insert_many(db::transaction& tx, std::span<const logged_event> events) {
-  db::in_pieces(events.size(), [&](std::size_t at, std::size_t n) {
-    const std::string q =
-        "INSERT INTO events (community_id, pos, type, channel_id, subject_id, actor_id, "
-        "only_account_id, detail, created_at) VALUES " +
-        db::placeholder_rows(n, 9);
-    std::vector<db::param> p;
-    p.reserve(n * 9);
-    for (const auto& e : events.subspan(at, n)) {
-      p.emplace_back(e.community_id);
-      p.emplace_back(e.pos);
-      p.emplace_back(e.type);
-      p.emplace_back(e.channel_id);
-      p.emplace_back(e.subject_id);
-      p.emplace_back(e.actor_id);
-      p.emplace_back(e.only_account_id);
-      p.emplace_back(e.detail);
-      p.emplace_back(e.created_at);
-    }
-    tx.execute_pipelined_params(q, p);
-  });
+  db::insert_pipelined(tx,
+                       "INSERT INTO events (community_id, pos, type, channel_id, subject_id, "
+                       "actor_id, only_account_id, detail, created_at) VALUES ",
+                       9, events, [](const logged_event& e, std::vector<db::param>& p) {
+                         p.emplace_back(e.community_id);
+                         p.emplace_back(e.pos);
+                         p.emplace_back(e.type);
+                         p.emplace_back(e.channel_id);
+                         p.emplace_back(e.subject_id);
+                         p.emplace_back(e.actor_id);
+                         p.emplace_back(e.only_account_id);
+                         p.emplace_back(e.detail);
+                         p.emplace_back(e.created_at);
+                       });
 }
 
 void forget_up_to(db::transaction& tx, std::int64_t community_id, std::int64_t pos) {

@@ -4,8 +4,9 @@
 // Header-only and used only by *_test.cpp files.
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
+#include <future>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -100,6 +101,23 @@ inline bool testing_on_postgresql() {
   return admin && *admin;
 }
 
+// Holds the database's writer until the returned promise is set: the writes queued meanwhile
+// share its next group (for the tests of writes run together).
+inline std::promise<void> hold_writer(db::database& db) {
+  std::promise<void> release, holding;
+  auto released = release.get_future().share();
+  auto held = holding.get_future();
+  db.write_then(
+      [released, &holding](db::transaction&) -> result<int> {
+        holding.set_value();
+        released.wait();
+        return 1;
+      },
+      [](result<int>) {});
+  held.wait();
+  return release;
+}
+
 inline constexpr millis test_epoch = 1'790'000'000'000;  // 2026-09-21
 
 struct test_app {
@@ -153,8 +171,8 @@ struct test_app {
     outbox = std::make_unique<mail::outbox>(*db, clock,
                                             mail::make_maildir_transport(dir.path() / "mail"),
                                             "Petite Salle <noreply@petite.test>");
-    app_ptr =
-        std::make_unique<ps::app>(ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history, events});
+    app_ptr = std::make_unique<ps::app>(
+        ps::app{cfg, *db, hub, clock, *outbox, stats, throttle, history, events});
   }
 };
 
