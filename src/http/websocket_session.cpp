@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <vector>
 
-#include "realtime/hub.hpp"
 #include "realtime/event_log.hpp"
+#include "realtime/hub.hpp"
 #include "realtime/stream_protocol.hpp"
 
 namespace ps::http {
@@ -45,6 +47,7 @@ class connection final : public realtime::subscriber,
     }
     // Waiting, plus those the writer has taken and not finished.
     if (queue_.size() + batch_.size() >= max_queued_frames) return overflow();
+    if (frame->pos > 0) sent_live(*frame);
     queue_.push_back(std::move(frame));
     if (!writing_) write_next();
   }
@@ -169,9 +172,8 @@ class connection final : public realtime::subscriber,
     const websocket::close_reason reason(
         static_cast<websocket::close_code>(ending_with_),
         ending_with_ == realtime::close_access_changed ? "access_changed" : "session_ended");
-    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
-      self->writing_ = false;
-    });
+    ws_.async_close(reason,
+                    [self = shared_from_this()](beast::error_code) { self->writing_ = false; });
   }
 
   // The writer, as plain callbacks: one completion per frame, no coroutine and no post. (A
@@ -233,16 +235,34 @@ class connection final : public realtime::subscriber,
   void deliver(realtime::stream_protocol::answer answer, bool was_holding) {
     if (was_holding) holding_ = false;
     if (closed_) return;
-    for (auto& f : answer.frames) queue_.push_back(std::move(f));
+    for (auto& f : answer.frames)
+      if (!was_sent_live(*f)) queue_.push_back(std::move(f));
     if (was_holding) {
       for (auto& f : held_)
         if (!replayed(*f, answer)) queue_.push_back(std::move(f));
       held_.clear();
+      // From here on everything comes live, in order: nothing more to leave out.
+      live_.clear();
+      resumed_ = true;
     }
     if (queue_.size() > max_queued_frames + static_cast<std::size_t>(realtime::max_replay_total))
       overflow();
     else if (!queue_.empty() && !writing_)
       write_next();
+  }
+
+  // Live events sent before the client asked to resume (between the hello and the resume frame
+  // being read): they follow each other in the log's order, so a range per community says
+  // which, and the replay leaves them out instead of sending them twice.
+  void sent_live(const realtime::event_frame& f) {
+    if (resumed_) return;
+    auto [range, added] = live_.try_emplace(f.community_id, f.pos, f.pos);
+    if (!added) range->second.second = std::max(range->second.second, f.pos);
+  }
+  bool was_sent_live(const realtime::event_frame& f) const {
+    if (f.pos <= 0) return false;
+    auto it = live_.find(f.community_id);
+    return it != live_.end() && f.pos >= it->second.first && f.pos <= it->second.second;
   }
 
   static bool replayed(const realtime::event_frame& f,
@@ -262,7 +282,7 @@ class connection final : public realtime::subscriber,
   asio::thread_pool& blocking_;
   ps::app& app_;
   realtime::stream_owner owner_;
-  int ending_with_ = 0;  // the close code to send once the write in flight is done
+  int ending_with_ = 0;          // the close code to send once the write in flight is done
   bool sending_queued_ = false;  // …and, when set, once the frames queued before it are sent
   std::size_t shard_;
   realtime::stream_protocol protocol_;
@@ -273,6 +293,9 @@ class connection final : public realtime::subscriber,
   std::vector<realtime::frame_ptr> batch_;  // the frames being written, in order
   std::size_t next_in_batch_ = 0;
   std::vector<realtime::frame_ptr> held_;
+  // community -> the first and last positions sent live (sent_live)
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> live_;
+  bool resumed_ = false;  // a resume was answered: live_ is no longer kept
   bool holding_ = false;
   bool closed_ = false;
 };

@@ -319,3 +319,23 @@ def test_the_first_form_of_resume_still_replays_new_messages(community):
         assert ev["message"]["body"] == "deux"
         done = ws.wait_for("resumed")
         assert done["channels"][str(community.channel_id)] == m1["seq"] + 1
+
+
+def test_live_events_sent_before_the_resume_is_read_are_not_replayed_again(community):
+    """Events that went out live between the hello and the resume frame (the client was slow to
+    send it) are left out of the replay: each arrives once, in order."""
+    cid = community_id_of(community)
+    pos = position(community.member, cid)
+    before = [community.owner.post_message(community.channel_id, f"avant {i}")["id"] for i in range(5)]
+    with community.member.ws() as ws:
+        ws.wait_for("hello")
+        live = [community.owner.post_message(community.channel_id, f"en direct {i}")["id"]
+                for i in range(5)]
+        for _ in live:
+            ws.wait_for("message.created")  # sent live, before any resume
+        ws.send({"type": "resume", "communities": {str(cid): pos}})
+        ws.collect(1.5)
+        frames = list(ws.seen)  # every frame this connection received
+    ids = [f["message"]["id"] for f in frames if f.get("type") == "message.created"]
+    assert sorted(ids) == sorted(before + live), ids
+    assert len(ids) == len(set(ids)), f"{len(ids)} frames, {len(set(ids))} distinct"
