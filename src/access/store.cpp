@@ -73,23 +73,17 @@ std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const ro
   // are padded with their last item (db/sql_lists.hpp).
   const std::size_t room_slots = db::padded_size(rooms.size()),
                     account_slots = db::padded_size(accounts.size());
-  const auto list = [](std::size_t n, std::size_t first) {
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) out += (i ? ", $" : "$") + std::to_string(first + i);
-    return out;
-  };
   const std::string q =
       facts_select("m.account_id", ", m.account_id") + "channels ch" +
       " LEFT JOIN memberships m ON m.community_id = ch.community_id AND m.left_at IS NULL AND "
       "m.account_id IN (" +
-      list(account_slots, 1) + ") LEFT JOIN accounts a ON a.id = m.account_id WHERE ch.id IN (" +
-      list(room_slots, account_slots + 1) + ")";
+      db::placeholder_list(account_slots) +
+      ") LEFT JOIN accounts a ON a.id = m.account_id WHERE ch.id IN (" +
+      db::placeholder_list(room_slots, account_slots + 1) + ")";
   std::vector<db::param> params;
-  params.reserve(account_slots + room_slots);
-  for (std::size_t i = 0; i < account_slots; ++i)
-    params.emplace_back(accounts[std::min(i, accounts.size() - 1)]);
-  for (std::size_t i = 0; i < room_slots; ++i)
-    params.emplace_back(rooms[std::min(i, rooms.size() - 1)]);
+  const auto id = [](std::int64_t v, std::vector<db::param>& p) { p.emplace_back(v); };
+  db::append_padded(params, std::span<const std::int64_t>(accounts), account_slots, id);
+  db::append_padded(params, std::span<const std::int64_t>(rooms), room_slots, id);
   std::map<std::int64_t, room_facts> as_stranger;  // room -> its facts for a non-member
   for (auto& r : s.query_params(q, params)) {
     room_facts f = read_facts(r);

@@ -6,18 +6,6 @@
 #include "db/sql_lists.hpp"
 
 namespace ps::chat::store {
-namespace {
-
-// Pads `items` to `slots` by repeating the last one, each item giving `columns` parameters.
-template <class T, class Params>
-std::vector<db::param> padded(std::span<const T> items, std::size_t slots, Params params_of) {
-  std::vector<db::param> out;
-  for (std::size_t i = 0; i < slots; ++i) params_of(items[std::min(i, items.size() - 1)], out);
-  return out;
-}
-
-}  // namespace
-
 std::map<std::int64_t, std::int64_t> take_seqs(db::transaction& tx,
                                                const std::map<std::int64_t, std::int64_t>& counts) {
   std::map<std::int64_t, std::int64_t> last;
@@ -31,11 +19,11 @@ std::map<std::int64_t, std::int64_t> take_seqs(db::transaction& tx,
     ids.push_back(channel_id);
   }
   const std::size_t slots = db::padded_size(ids.size());
-  std::string q = "SELECT id, last_seq FROM channels WHERE id IN (";
-  for (std::size_t i = 0; i < slots; ++i) q += (i ? ", $" : "$") + std::to_string(i + 1);
-  q += ")";
-  auto params = padded(std::span<const std::int64_t>(ids), slots,
-                       [](std::int64_t id, std::vector<db::param>& p) { p.emplace_back(id); });
+  const std::string q =
+      "SELECT id, last_seq FROM channels WHERE id IN (" + db::placeholder_list(slots) + ")";
+  std::vector<db::param> params;
+  db::append_padded(params, std::span<const std::int64_t>(ids), slots,
+                    [](std::int64_t id, std::vector<db::param>& p) { p.emplace_back(id); });
   for (auto& r : tx.query_params(q, params)) last[r.integer(0)] = r.integer(1);
   return last;
 }
@@ -72,12 +60,13 @@ void insert_messages(db::transaction& tx, std::span<message> messages) {
   const std::string q = db::union_all(
       slots,
       "SELECT id, channel_id, seq FROM messages WHERE channel_id = ? AND seq BETWEEN ? AND ?");
-  auto params =
-      padded(std::span<const range>(ranges), slots, [](const range& r, std::vector<db::param>& p) {
-        p.emplace_back(r.channel_id);
-        p.emplace_back(r.low);
-        p.emplace_back(r.high);
-      });
+  std::vector<db::param> params;
+  db::append_padded(params, std::span<const range>(ranges), slots,
+                    [](const range& r, std::vector<db::param>& p) {
+                      p.emplace_back(r.channel_id);
+                      p.emplace_back(r.low);
+                      p.emplace_back(r.high);
+                    });
   std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> ids;
   for (auto& r : tx.query_params(q, params)) ids[{r.integer(1), r.integer(2)}] = r.integer(0);
   for (auto& m : messages) m.id = ids.at({m.channel_id, m.seq});
@@ -92,7 +81,8 @@ std::map<client_key, message> messages_by_client_ids(db::session& s,
       slots,
       "SELECT id, channel_id, author_id, client_id FROM messages WHERE channel_id = ? "
       "AND author_id = ? AND client_id = ? AND client_id IS NOT NULL");
-  auto params = padded(keys, slots, [](const client_key& k, std::vector<db::param>& p) {
+  std::vector<db::param> params;
+  db::append_padded(params, keys, slots, [](const client_key& k, std::vector<db::param>& p) {
     p.emplace_back(k.channel_id);
     p.emplace_back(k.author_id);
     p.emplace_back(k.client_id);

@@ -11,16 +11,20 @@ std::size_t padded_size(std::size_t n) {
   return n <= 4 ? 4 : n <= 16 ? 16 : 64;
 }
 
+std::string placeholder_list(std::size_t n, std::size_t first) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    out += '$' + std::to_string(first + i);
+  }
+  return out;
+}
+
 std::string placeholder_rows(std::size_t rows, std::size_t columns, std::size_t first) {
   std::string out;
-  std::size_t next = first;
   for (std::size_t r = 0; r < rows; ++r) {
     out += r ? ", (" : "(";
-    for (std::size_t c = 0; c < columns; ++c) {
-      if (c) out += ", ";
-      out += '$';
-      out += std::to_string(next++);
-    }
+    out += placeholder_list(columns, first + r * columns);
     out += ')';
   }
   return out;

@@ -1,5 +1,7 @@
 #pragma once
+#include <algorithm>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,9 +14,20 @@
 namespace ps::db {
 
 // The slots a list of `n` items is written for: 4, 16 or 64 (n at most max_batch). A list
-// looked up (IN, a VALUES table joined) is padded to it by repeating its last item, which
-// changes nothing but duplicate rows the caller drops.
+// looked up (an IN list, the arms of a union_all) is padded to it by repeating its last item
+// (append_padded), which changes nothing but duplicate rows the caller drops.
 std::size_t padded_size(std::size_t n);
+
+// Appends the values of `items` padded to `slots` by repeating the last item: values_of(item,
+// params) appends one item's values.
+template <class Item, class ValuesOf>
+void append_padded(std::vector<param>& params, std::span<const Item> items, std::size_t slots,
+                   ValuesOf values_of) {
+  for (std::size_t i = 0; i < slots; ++i) values_of(items[std::min(i, items.size() - 1)], params);
+}
+
+// "$1, $2, $3": `n` placeholders numbered from `first`, for an IN list.
+std::string placeholder_list(std::size_t n, std::size_t first = 1);
 
 // "($1, $2), ($3, $4)": `rows` rows of `columns` placeholders, numbered from `first`.
 std::string placeholder_rows(std::size_t rows, std::size_t columns, std::size_t first = 1);

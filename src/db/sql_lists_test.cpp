@@ -25,9 +25,20 @@ TEST(SqlLists, ListsArePaddedToOneOfThreeSizes) {
 TEST(SqlLists, PlaceholdersAreNumberedInOrder) {
   EXPECT_EQ(placeholder_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
   EXPECT_EQ(placeholder_rows(1, 2, 5), "($5, $6)");
+  EXPECT_EQ(placeholder_list(3, 4), "$4, $5, $6");
   EXPECT_EQ(union_all(2, "SELECT x FROM t WHERE a = ? AND b BETWEEN ? AND ?"),
             "SELECT x FROM t WHERE a = $1 AND b BETWEEN $2 AND $3 UNION ALL SELECT x FROM t WHERE "
             "a = $4 AND b BETWEEN $5 AND $6");
+}
+
+TEST(SqlLists, ListsArePaddedWithTheirLastItem) {
+  const std::vector<std::int64_t> ids{7, 8};
+  std::vector<param> params;
+  append_padded(params, std::span<const std::int64_t>(ids), padded_size(ids.size()),
+                [](std::int64_t id, std::vector<param>& p) { p.emplace_back(id); });
+  ASSERT_EQ(params.size(), 4u);
+  EXPECT_EQ(std::get<std::int64_t>(params[1].v), 8);
+  EXPECT_EQ(std::get<std::int64_t>(params[3].v), 8);
 }
 
 TEST(SqlLists, RowsToInsertAreCutIntoPiecesOf16Then4Then1) {

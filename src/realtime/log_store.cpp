@@ -31,20 +31,20 @@ std::map<std::int64_t, std::int64_t> take_positions(
     db::transaction& tx, const std::map<std::int64_t, std::int64_t>& counts) {
   std::map<std::int64_t, std::int64_t> last;
   if (counts.empty()) return last;
-  std::vector<db::param> ids;
+  std::vector<std::int64_t> ids;
   for (auto [community_id, count] : counts) {
     tx.execute_pipelined(
         "UPDATE communities SET last_event_pos = last_event_pos + $2 WHERE id = $1", community_id,
         count);
-    ids.emplace_back(community_id);
+    ids.push_back(community_id);
   }
-  // Padded with the last id (db/sql_lists.hpp).
   const std::size_t slots = db::padded_size(ids.size());
-  std::string q = "SELECT id, last_event_pos FROM communities WHERE id IN (";
-  for (std::size_t i = 0; i < slots; ++i) q += (i ? ", $" : "$") + std::to_string(i + 1);
-  q += ")";
-  while (ids.size() < slots) ids.push_back(ids.back());
-  for (auto& r : tx.query_params(q, ids)) last[r.integer(0)] = r.integer(1);
+  const std::string q = "SELECT id, last_event_pos FROM communities WHERE id IN (" +
+                        db::placeholder_list(slots) + ")";
+  std::vector<db::param> params;
+  db::append_padded(params, std::span<const std::int64_t>(ids), slots,
+                    [](std::int64_t id, std::vector<db::param>& p) { p.emplace_back(id); });
+  for (auto& r : tx.query_params(q, params)) last[r.integer(0)] = r.integer(1);
   return last;
 }
 
