@@ -85,7 +85,7 @@ function community_of(channel_id: number): number | undefined {
   return channels_by_id.get(channel_id)?.community_id;
 }
 
-/** A latest page replaces what was held of the channel (a first open, or a resync). */
+/** A first open: the latest page is all that is held of the channel. */
 function install_page(channel_id: number, messages: Message[]) {
   const l = log_of(channel_id);
   l.by_seq.clear();
@@ -97,8 +97,65 @@ function install_page(channel_id: number, messages: Message[]) {
   changed();
 }
 
+/**
+ * Replaces in place what is held with seq in [from, upto): every message of the range as the
+ * server has it now, and none it no longer lists. `from` is -Infinity when the page reached the
+ * channel's beginning.
+ */
+function replace_range(channel_id: number, messages: Message[], from: number, upto: number) {
+  const l = log_of(channel_id);
+  for (const seq of [...l.by_seq.keys()]) if (seq >= from && seq < upto) l.by_seq.delete(seq);
+  for (const m of messages) put(m);
+  if (from === -Infinity) l.has_more = false;
+  changed();
+}
+
 function fetch_latest(channel_id: number) {
   return in_step(`log:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { limit: PAGE }), ({ messages }) => install_page(channel_id, messages));
+}
+
+/** The most messages a resync fetches again above the latest page; older ones are let go. */
+const REFRESH_MAX = 1000;
+
+/**
+ * A resync (the stream could not replay what we missed, or the app showed the channel before
+ * its first hello): the latest page again and then, page by page, what was held above it, each
+ * replacing its range in place. The reader keeps their place and the history they scrolled
+ * through (or that the divider needed); nothing stale stays. When more than a page came since,
+ * what was held no longer joins the latest page and is let go.
+ */
+async function refresh_log(channel_id: number) {
+  const l = log_of(channel_id);
+  if (!l.loaded) return fetch_latest(channel_id);
+  const held_oldest = l.oldest;
+  let cursor = Infinity;
+  let joined = true;
+  await in_step(`log:${channel_id}`, community_of(channel_id), () => api.list_messages(channel_id, { limit: PAGE }), ({ messages }) => {
+    const whole = messages.length < PAGE;
+    joined = whole || messages[0].seq <= l.newest;
+    if (!joined) return install_page(channel_id, messages);
+    cursor = whole ? -Infinity : messages[0].seq;
+    replace_range(channel_id, messages, cursor, Infinity);
+  });
+  let fetched = 0;
+  while (joined && cursor > held_oldest && Number.isFinite(cursor)) {
+    if (fetched >= REFRESH_MAX) {
+      // Too far up to refresh: what lies above the refreshed range goes.
+      replace_range(channel_id, [], -Infinity, cursor);
+      l.oldest = cursor;
+      l.has_more = true;
+      changed();
+      return;
+    }
+    const before = cursor;
+    const limit = Math.min(200, before - held_oldest);
+    const { messages } = await in_step(`refresh:${channel_id}:${before}`, community_of(channel_id), () => api.list_messages(channel_id, { before, limit }), ({ messages }) => {
+      replace_range(channel_id, messages, messages.length < limit ? -Infinity : messages[0].seq, before);
+    });
+    if (messages.length === 0) return;
+    fetched += messages.length;
+    cursor = messages.length < limit ? -Infinity : messages[0].seq;
+  }
 }
 
 /** The latest page of a channel, unless held already. */
@@ -242,10 +299,10 @@ export function forget_channels(channel_ids: number[]) {
   changed();
 }
 
-/** A resync of a community: the latest page of every channel log held, and the open thread. */
+/** A resync of a community: every channel log held, refreshed in place, and the open thread. */
 export function resync_logs(community_id: number): Promise<unknown>[] {
   const out: Promise<unknown>[] = [];
-  for (const [id, l] of logs) if ((l.loaded || fetching(`log:${id}`)) && of_community(id, community_id)) out.push(fetch_latest(id));
+  for (const [id, l] of logs) if ((l.loaded || fetching(`log:${id}`)) && of_community(id, community_id)) out.push(refresh_log(id));
   if (open_thread && community_of(open_thread.channel_id) === community_id) out.push(load_thread(open_thread.channel_id, open_thread.parent_id));
   return out;
 }

@@ -452,6 +452,48 @@ test('first connect: an answer fetched before the hello that arrives after the f
   await expect_fresh(w.S, w, view);
 });
 
+/** A long channel: the world plus « archives », 80 messages, opened with 20 more above its latest page. */
+async function open_long(w) {
+  const long = w.S.channel(w.voisins, 'archives');
+  const ids = [];
+  for (let i = 1; i <= 80; i++) ids.push(w.S.post(i % 3 ? ANA : CHLOE, long, `Vieux ${i}`));
+  await open_app(w.S, { ...view_of(w), channels: [w.general, long] }, { hello: false });
+  assert.equal(await chat.load_older(long, 20), 20);
+  assert.equal(chat.logs.get(long).oldest, 11, 'seqs 11 to 80 held');
+  return { long, ids };
+}
+const server_list = (S, channel_id) => S.handle(ME, 'GET', `/api/v1/channels/${channel_id}/messages?limit=1000`)[1].messages;
+
+test('first connect: history fetched above the latest page before the hello stays, fetched again in place', async () => {
+  // The phone test's case: the channel opened at its first unread, messages above the latest
+  // page, before the stream's hello; the hello's resync used to keep only the latest page.
+  const w = world();
+  const { long, ids } = await open_long(w);
+  const held_from = chat.logs.get(long).oldest;
+  w.S.edit(ids[12], 'Vieux 13 (corrigé avant le hello)');
+  w.S.delete(ids[20]);
+  w.S.post(ANA, long, 'Nouveau avant le hello');
+  dispatch(w.S.hello(ME));
+  dispatch(w.S.resumed(ME, {}));
+  await journal.idle();
+  const l = chat.logs.get(long);
+  assert.equal(l.oldest, held_from, 'what was held above the latest page is still held');
+  const server = server_list(w.S, long).filter((m) => m.seq >= held_from);
+  assert.deepEqual(chat.sorted(long), server, 'and is as the server has it now');
+  assert.equal(l.has_more, held_from > 1);
+});
+
+test('resync: more than a page came since: what was held no longer joins the latest page and is let go', async () => {
+  const w = world();
+  const { long } = await open_long(w);
+  for (let i = 1; i <= 60; i++) w.S.post(ANA, long, `Nouveau ${i}`);
+  dispatch(w.S.hello(ME));
+  dispatch(w.S.resumed(ME, {}));
+  await journal.idle();
+  assert.deepEqual(chat.sorted(long), server_list(w.S, long).slice(-50));
+  assert.equal(chat.logs.get(long).has_more, true);
+});
+
 test('hello: a community left while away is forgotten, with its messages', async () => {
   const w = world();
   await open_app(w.S, view_of(w));
