@@ -8,6 +8,9 @@
 
 #include "accounts/errors.hpp"
 #include "accounts/migrations.hpp"
+#include "board/errors.hpp"
+#include "board/events.hpp"
+#include "board/migrations.hpp"
 #include "chat/errors.hpp"
 #include "chat/events.hpp"
 #include "communities/errors.hpp"
@@ -24,6 +27,7 @@ realtime::event_catalog event_types() {
   realtime::event_catalog catalog;
   chat::add_event_types(catalog);
   communities::add_event_types(catalog);
+  board::add_event_types(catalog);
   return catalog;
 }
 
@@ -34,12 +38,14 @@ std::vector<db::migration> migrations() {
       realtime::migrations(),
       accounts::migrations(),
       mail::migrations(),
+      board::migrations(),
   });
 }
 
 std::vector<const error_kind*> declared_errors() {
   std::vector<const error_kind*> all;
   for (auto declared : {std::span<const error_kind* const>(accounts::declared_errors),
+                        std::span<const error_kind* const>(board::declared_errors),
                         std::span<const error_kind* const>(chat::declared_errors),
                         std::span<const error_kind* const>(communities::declared_errors),
                         std::span<const error_kind* const>(db::declared_errors),

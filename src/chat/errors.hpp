@@ -8,6 +8,11 @@ namespace ps::chat {
 inline constexpr error_kind channel_archived{409, "channel_archived", "Ce canal est archivé.",
                                              "This channel is archived."};
 
-inline constexpr const error_kind* declared_errors[] = {&channel_archived};
+// A board takes posts and comments (POST /channels/{id}/posts), not chat messages.
+inline constexpr error_kind room_takes_posts{409, "room_takes_posts",
+                                             "Ce salon est un babillard : écris-y une publication.",
+                                             "This room is a board: write a post there."};
+
+inline constexpr const error_kind* declared_errors[] = {&channel_archived, &room_takes_posts};
 
 }  // namespace ps::chat

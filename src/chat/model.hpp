@@ -10,6 +10,10 @@
 
 namespace ps::chat {
 
+// The kinds of room (channels.kind): a chat, or a board of posts (board/).
+inline constexpr std::string_view chat_kind = "chat";
+inline constexpr std::string_view board_kind = "board";
+
 // A chat channel, with the reader's own position in it when listed for someone.
 struct channel {
   std::int64_t id = 0;
@@ -60,7 +64,7 @@ std::string to_json_text(const message& m);
 std::string message_list_json(std::string_view key, const std::vector<message>& messages);
 // {"type":…,"community_id":…,"pos":…,"channel_id":…,"seq":…,"message":{…}} for message.created
 // and message.edited; community_id and pos are the event's place in the log.
-std::string message_event_json(std::string_view type, std::int64_t community_id,
-                               std::int64_t pos, const message& m);
+std::string message_event_json(std::string_view type, std::int64_t community_id, std::int64_t pos,
+                               const message& m);
 
 }  // namespace ps::chat

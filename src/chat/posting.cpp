@@ -79,6 +79,10 @@ class post_batcher final : public db::write_batcher {
         p->out.emplace(errors::of(channel_archived));
         continue;
       }
+      if (places[i]->place.kind == board_kind) {
+        p->out.emplace(errors::of(room_takes_posts));
+        continue;
+      }
       writing.push_back(i);
     }
     if (!writing.empty()) write_messages(app, tx, posts, places, writing);
@@ -157,6 +161,7 @@ result<message> pending_post::write_alone(db::transaction& tx) {
       return with_its_reactions(tx, std::move(*first));
   }
   if (place->place.archived_at) return errors::of(channel_archived);
+  if (place->place.kind == board_kind) return errors::of(room_takes_posts);
   if (input.parent_id) {
     auto parent = store::message_by_id(tx, *input.parent_id);
     if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)

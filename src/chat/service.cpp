@@ -86,7 +86,8 @@ result<channel> create_channel(app& app, const caller& who, const std::string& s
   // A room only its participants see exists for tests of the access policy until private rooms
   // come (test_room_kinds, never set in production).
   const bool private_room = kind == test_private_kind && app.cfg.test_room_kinds;
-  if (kind != "chat" && !private_room) return errors::invalid("kind", field_problem::not_allowed);
+  if (kind != "chat" && kind != board_kind && !private_room)
+    return errors::invalid("kind", field_problem::not_allowed);
   if (!private_room && !participants.empty())
     return errors::invalid("participants", field_problem::not_allowed);
   if (participants.size() > max_participants)

@@ -10,46 +10,76 @@ int http_status(error_code code) {
   switch (code) {
     case error_code::malformed_json:
     case error_code::json_too_deep:
-    case error_code::malformed_request: return 400;
+    case error_code::malformed_request:
+      return 400;
     case error_code::unauthenticated:
-    case error_code::invalid_credentials: return 401;
+    case error_code::invalid_credentials:
+      return 401;
     case error_code::forbidden:
-    case error_code::csrf_rejected: return 403;
-    case error_code::not_found: return 404;
-    case error_code::method_not_allowed: return 405;
-    case error_code::limit_reached: return 409;
-    case error_code::payload_too_large: return 413;
-    case error_code::unsupported_media_type: return 415;
-    case error_code::invalid_field: return 422;
-    case error_code::headers_too_large: return 431;
+    case error_code::csrf_rejected:
+      return 403;
+    case error_code::not_found:
+      return 404;
+    case error_code::method_not_allowed:
+      return 405;
+    case error_code::limit_reached:
+      return 409;
+    case error_code::payload_too_large:
+      return 413;
+    case error_code::unsupported_media_type:
+      return 415;
+    case error_code::invalid_field:
+      return 422;
+    case error_code::headers_too_large:
+      return 431;
     case error_code::rate_limited:
-    case error_code::too_many_connections: return 429;
+    case error_code::too_many_connections:
+      return 429;
     case error_code::internal:
-    case error_code::declared: return 500;  // a declared error without its kind is a bug
+    case error_code::declared:
+      return 500;  // a declared error without its kind is a bug
   }
   return 500;
 }
 
 std::string_view code_name(error_code code) {
   switch (code) {
-    case error_code::malformed_json: return "malformed_json";
-    case error_code::unauthenticated: return "unauthenticated";
-    case error_code::invalid_credentials: return "invalid_credentials";
-    case error_code::forbidden: return "forbidden";
-    case error_code::csrf_rejected: return "csrf_rejected";
-    case error_code::not_found: return "not_found";
-    case error_code::method_not_allowed: return "method_not_allowed";
-    case error_code::limit_reached: return "limit_reached";
-    case error_code::payload_too_large: return "payload_too_large";
-    case error_code::unsupported_media_type: return "unsupported_media_type";
-    case error_code::invalid_field: return "invalid_field";
-    case error_code::rate_limited: return "rate_limited";
-    case error_code::json_too_deep: return "json_too_deep";
-    case error_code::malformed_request: return "malformed_request";
-    case error_code::headers_too_large: return "headers_too_large";
-    case error_code::too_many_connections: return "too_many_connections";
-    case error_code::internal: return "internal";
-    case error_code::declared: return "declared";
+    case error_code::malformed_json:
+      return "malformed_json";
+    case error_code::unauthenticated:
+      return "unauthenticated";
+    case error_code::invalid_credentials:
+      return "invalid_credentials";
+    case error_code::forbidden:
+      return "forbidden";
+    case error_code::csrf_rejected:
+      return "csrf_rejected";
+    case error_code::not_found:
+      return "not_found";
+    case error_code::method_not_allowed:
+      return "method_not_allowed";
+    case error_code::limit_reached:
+      return "limit_reached";
+    case error_code::payload_too_large:
+      return "payload_too_large";
+    case error_code::unsupported_media_type:
+      return "unsupported_media_type";
+    case error_code::invalid_field:
+      return "invalid_field";
+    case error_code::rate_limited:
+      return "rate_limited";
+    case error_code::json_too_deep:
+      return "json_too_deep";
+    case error_code::malformed_request:
+      return "malformed_request";
+    case error_code::headers_too_large:
+      return "headers_too_large";
+    case error_code::too_many_connections:
+      return "too_many_connections";
+    case error_code::internal:
+      return "internal";
+    case error_code::declared:
+      return "declared";
   }
   return "internal";
 }
@@ -77,7 +107,8 @@ std::string character_description(char32_t c, bool fr) {
 
 std::string field_message(const api_error& e, locale lang) {
   const bool fr = lang == locale::fr;
-  std::string head = fr ? fmt::format("Le champ « {} »", e.field) : fmt::format("The field “{}”", e.field);
+  std::string head =
+      fr ? fmt::format("Le champ « {} »", e.field) : fmt::format("The field “{}”", e.field);
   switch (e.problem) {
     case field_problem::required:
       return head + (fr ? " est obligatoire." : " is required.");
@@ -92,7 +123,8 @@ std::string field_message(const api_error& e, locale lang) {
     case field_problem::out_of_range:
       return head + (fr ? " est hors des limites permises." : " is outside the allowed range.");
     case field_problem::not_allowed:
-      return head + (fr ? " contient une valeur non permise." : " has a value that is not allowed.");
+      return head +
+             (fr ? " contient une valeur non permise." : " has a value that is not allowed.");
     case field_problem::forbidden_characters:
       return head + (fr ? fmt::format(" contient {}, qui n’est pas permis ici.",
                                       character_description(e.character, true))
@@ -106,6 +138,8 @@ std::string_view what_fr(std::string_view what) {
   if (what == "community") return "Cette communauté est introuvable.";
   if (what == "channel") return "Ce canal est introuvable.";
   if (what == "message") return "Ce message est introuvable.";
+  if (what == "post") return "Cette publication est introuvable.";
+  if (what == "comment") return "Ce commentaire est introuvable.";
   if (what == "invitation") return "Cette invitation est introuvable.";
   if (what == "member") return "Cette personne n’est pas membre ici.";
   if (what == "token") return "Ce jeton est introuvable.";
@@ -118,6 +152,8 @@ std::string_view what_en(std::string_view what) {
   if (what == "community") return "This community could not be found.";
   if (what == "channel") return "This channel could not be found.";
   if (what == "message") return "This message could not be found.";
+  if (what == "post") return "This post could not be found.";
+  if (what == "comment") return "This comment could not be found.";
   if (what == "invitation") return "This invitation could not be found.";
   if (what == "member") return "This person is not a member here.";
   if (what == "token") return "This token could not be found.";
@@ -131,7 +167,8 @@ std::string size_text(long bytes, locale lang) {
   const bool fr = lang == locale::fr;
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
     return fmt::format("{} {}", bytes / (1024 * 1024), fr ? "Mio" : "MiB");
-  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} {}", bytes / 1024, fr ? "Kio" : "KiB");
+  if (bytes >= 1024 && bytes % 1024 == 0)
+    return fmt::format("{} {}", bytes / 1024, fr ? "Kio" : "KiB");
   return fmt::format("{} {}", bytes, fr ? "octets" : "bytes");
 }
 
@@ -186,7 +223,8 @@ std::string error_message(const api_error& e, locale lang) {
     case error_code::unsupported_media_type:
       return fr ? "Le corps de la requête doit être du JSON (Content-Type: application/json)."
                 : "The request body must be JSON (Content-Type: application/json).";
-    case error_code::invalid_field: return field_message(e, lang);
+    case error_code::invalid_field:
+      return field_message(e, lang);
     case error_code::rate_limited:
       if (e.limited == rate_limited_action::log_in)
         return fr ? fmt::format(
@@ -208,7 +246,8 @@ std::string error_message(const api_error& e, locale lang) {
       return fr ? "Les en-têtes de la requête sont trop gros (trop de témoins?)."
                 : "The request headers are too large (too many cookies?).";
     case error_code::too_many_connections:
-      return fr ? "Trop de connexions ouvertes en même temps. Ferme un onglet ou réessaie plus tard."
+      return fr ? "Trop de connexions ouvertes en même temps. Ferme un onglet ou réessaie plus "
+                  "tard."
                 : "Too many connections open at once. Close a tab or try again later.";
     case error_code::declared:
       if (e.kind) return std::string(fr ? e.kind->fr : e.kind->en);

@@ -9,6 +9,7 @@
 
 #include "accounts/auth.hpp"
 #include "accounts/routes.hpp"
+#include "board/routes.hpp"
 #include "chat/routes.hpp"
 #include "communities/routes.hpp"
 #include "core/secrets.hpp"
@@ -27,6 +28,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   communities::add_routes(router_);
   invitations::add_routes(router_);
   chat::add_routes(router_);
+  board::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

@@ -1,0 +1,126 @@
+#include "board/routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "board/service.hpp"
+#include "http/fields.hpp"
+
+namespace ps::board {
+
+using http::context;
+using http::response;
+using http::verb;
+using nlohmann::json;
+
+namespace {
+
+response one_post(int status, const post& p) {
+  return http::json_response(status, {{"post", to_json(p)}});
+}
+
+// PUT|DELETE /posts/{id}/pin and /lock: hosts only.
+template <class Change>
+result<response> host_switch(context& c, Change change) {
+  auto who = c.caller();
+  if (!who) return who.error();
+  auto id = c.id_param("id", "post");
+  if (!id) return id.error();
+  auto p = change(*who, *id);
+  if (!p) return p.error();
+  return one_post(200, *p);
+}
+
+}  // namespace
+
+void add_routes(http::router& r) {
+  r.add(verb::post, "/api/v1/channels/{id}/posts", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "channel");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    new_post input;
+    input.title = f.maybe_text("title");
+    input.body = f.text("body");
+    if (f.error()) return *f.error();
+    auto p = create_post(c.app, *who, *id, input);
+    if (!p) return p.error();
+    return one_post(201, *p);
+  });
+
+  r.add(verb::get, "/api/v1/channels/{id}/posts", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "channel");
+    if (!id) return id.error();
+    auto list = list_posts(c.app, *who, *id);
+    if (!list) return list.error();
+    json out = json::array();
+    for (const auto& p : *list) out.push_back(to_json(p));
+    return http::json_response(200, {{"posts", out}});
+  });
+
+  r.add(verb::post, "/api/v1/posts/{id}/comments", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "post");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    new_comment input;
+    input.body = f.text("body");
+    input.parent_id = f.maybe_integer("parent_id");
+    if (f.error()) return *f.error();
+    auto made = create_comment(c.app, *who, *id, input);
+    if (!made) return made.error();
+    return http::json_response(201, {{"comment", to_json(*made)}});
+  });
+
+  r.add(verb::get, "/api/v1/posts/{id}/comments", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "post");
+    if (!id) return id.error();
+    auto page = list_comments(c.app, *who, *id);
+    if (!page) return page.error();
+    json comments = json::array();
+    for (const auto& m : page->comments) comments.push_back(to_json(m));
+    return http::json_response(
+        200, {{"comments", comments},
+              {"post", to_json(page->of)},
+              {"last_seen_comment_id",
+               page->last_seen_comment_id ? json(*page->last_seen_comment_id) : json(nullptr)}});
+  });
+
+  r.add(verb::put, "/api/v1/posts/{id}/pin", [](context& c) -> result<response> {
+    // An optional {"order": n} places it among the pinned posts (lowest first).
+    std::optional<std::int64_t> order;
+    if (!c.req.body.empty()) {
+      auto body = c.json_body();
+      if (!body) return body.error();
+      http::fields::reader f(*body);
+      order = f.maybe_integer("order");
+      if (f.error()) return *f.error();
+    }
+    return host_switch(c, [&](const caller& who, std::int64_t id) {
+      return set_pinned(c.app, who, id, true, order);
+    });
+  });
+  r.add(verb::del, "/api/v1/posts/{id}/pin", [](context& c) -> result<response> {
+    return host_switch(
+        c, [&](const caller& who, std::int64_t id) { return set_pinned(c.app, who, id, false); });
+  });
+  r.add(verb::put, "/api/v1/posts/{id}/lock", [](context& c) -> result<response> {
+    return host_switch(
+        c, [&](const caller& who, std::int64_t id) { return set_locked(c.app, who, id, true); });
+  });
+  r.add(verb::del, "/api/v1/posts/{id}/lock", [](context& c) -> result<response> {
+    return host_switch(
+        c, [&](const caller& who, std::int64_t id) { return set_locked(c.app, who, id, false); });
+  });
+}
+
+}  // namespace ps::board

@@ -1,0 +1,203 @@
+#include "board/service.hpp"
+
+#include "access/policy.hpp"
+#include "board/errors.hpp"
+#include "board/events.hpp"
+#include "board/store.hpp"
+#include "chat/errors.hpp"
+#include "core/text.hpp"
+#include "markdown/markdown.hpp"
+#include "realtime/event_log.hpp"
+
+namespace ps::board {
+namespace {
+
+// A trimmed text within its length, without the characters no text may hold.
+result<std::string> checked_text(const std::string& raw, const char* field, std::size_t most) {
+  const std::string text(text::trim(raw));
+  if (text.empty()) return errors::invalid(field, field_problem::required);
+  if (text::utf8_length(text) > most)
+    return errors::invalid(field, field_problem::too_long, static_cast<long>(most));
+  if (auto bad = text::forbidden_in_text(text)) return errors::forbidden_character(field, *bad);
+  return text;
+}
+
+// The board, if the caller may see it and it is one.
+result<access::channel_ref> board_for(db::session& s, const caller& who, std::int64_t channel_id) {
+  auto ref = access::channel_for(s, who, channel_id);
+  if (!ref) return ref.error();
+  if (ref->place.kind != board_kind) return errors::of(not_a_board);
+  return ref;
+}
+
+struct post_in_board {
+  post p;
+  access::channel_ref where;
+};
+
+// The post, if the caller may see its board; 404 as for a post that does not exist otherwise.
+result<post_in_board> post_for(db::session& s, const caller& who, std::int64_t post_id) {
+  auto p = store::post_by_id(s, post_id);
+  if (!p || p->deleted_at) return errors::not_found("post");
+  auto where = access::channel_for(s, who, p->channel_id);
+  if (!where) return errors::not_found("post");
+  return post_in_board{std::move(*p), std::move(*where)};
+}
+
+void record_post(app& app, db::transaction& tx, const chat::channel& room, const char* type,
+                 const post& p, millis now) {
+  realtime::logged_event e;
+  e.community_id = room.community_id;
+  e.type = type;
+  e.channel_id = room.id;
+  e.subject_id = p.id;
+  e.created_at = now;
+  realtime::append(tx, e);
+  realtime::publish_after_commit(tx, app.hub, access::audience_of(tx, room),
+                                 realtime::logged_frame(post_event_json(type, e, p), e));
+}
+
+}  // namespace
+
+result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
+                         const new_post& input) {
+  auto body = checked_text(input.body, "body", max_post_length);
+  if (!body) return body.error();
+  std::optional<std::string> title;
+  if (input.title && !text::trim(*input.title).empty()) {
+    auto t = checked_text(*input.title, "title", max_title_length);
+    if (!t) return t.error();
+    title = *t;
+  }
+  std::string html = render_markdown(*body);  // before the transaction: the writer is shared
+  return app.db.write([&](db::transaction& tx) -> result<post> {
+    auto where = board_for(tx, who, channel_id);
+    if (!where) return where.error();
+    if (where->place.archived_at) return errors::of(chat::channel_archived);
+    post p;
+    p.channel_id = channel_id;
+    p.author_id = who.account_id;
+    p.author_name = where->member_name;
+    p.title = title;
+    p.body = *body;
+    p.html = html;
+    p.created_at = app.clock.now();
+    p.last_activity_at = p.created_at;
+    p.id = store::insert_post(tx, p);
+    record_post(app, tx, where->place, "board.post.created", p, p.created_at);
+    return p;
+  });
+}
+
+result<std::vector<post>> list_posts(app& app, const caller& who, std::int64_t channel_id) {
+  return app.db.read([&](db::session& s) -> result<std::vector<post>> {
+    auto where = board_for(s, who, channel_id);
+    if (!where) return where.error();
+    return store::posts_of(s, channel_id, who.account_id, max_listed_posts);
+  });
+}
+
+result<comment> create_comment(app& app, const caller& who, std::int64_t post_id,
+                               const new_comment& input) {
+  auto body = checked_text(input.body, "body", max_comment_length);
+  if (!body) return body.error();
+  std::string html = render_markdown(*body);
+  return app.db.write([&](db::transaction& tx) -> result<comment> {
+    auto found = post_for(tx, who, post_id);
+    if (!found) return found.error();
+    if (found->where.place.archived_at) return errors::of(chat::channel_archived);
+    if (found->p.locked_at && !found->where.is_host()) return errors::of(post_locked);
+    if (input.parent_id) {
+      // One level: a reply answers a comment of this post that is not itself a reply.
+      auto parent = store::comment_by_id(tx, *input.parent_id);
+      if (!parent || parent->post_id != post_id || parent->parent_id || parent->deleted_at)
+        return errors::invalid("parent_id", field_problem::not_allowed);
+    }
+    comment c;
+    c.post_id = post_id;
+    c.author_id = who.account_id;
+    c.author_name = found->where.member_name;
+    c.parent_id = input.parent_id;
+    c.body = *body;
+    c.html = html;
+    c.created_at = app.clock.now();
+    c.id = store::insert_comment(tx, c);
+    store::note_comment(tx, post_id, c.created_at);
+    // The author has seen their own comment.
+    store::mark_visit(tx, post_id, who.account_id, c.id);
+    post p = found->p;
+    p.comment_count += 1;
+    p.last_activity_at = c.created_at;
+
+    const auto& room = found->where.place;
+    realtime::logged_event e;
+    e.community_id = room.community_id;
+    e.type = "board.comment.created";
+    e.channel_id = room.id;
+    e.subject_id = c.id;
+    e.created_at = c.created_at;
+    realtime::append(tx, e);
+    realtime::publish_after_commit(tx, app.hub, access::audience_of(tx, room),
+                                   realtime::logged_frame(comment_event_json(e, c, p), e));
+    return c;
+  });
+}
+
+result<comments_page> list_comments(app& app, const caller& who, std::int64_t post_id) {
+  auto page = app.db.read([&](db::session& s) -> result<comments_page> {
+    auto found = post_for(s, who, post_id);
+    if (!found) return found.error();
+    comments_page out{std::move(found->p), store::comments_of(s, post_id, max_listed_comments),
+                      store::last_seen(s, post_id, who.account_id)};
+    return out;
+  });
+  if (!page) return page;
+  // The visit, off the answer's path: a lost one only shows these comments as new once more.
+  const std::int64_t newest = page->comments.empty() ? 0 : page->comments.back().id;
+  if (!page->last_seen_comment_id || *page->last_seen_comment_id < newest || page->comments.empty())
+    app.db.write_later([post_id, reader = who.account_id, newest](db::transaction& tx) {
+      store::mark_visit(tx, post_id, reader, newest);
+    });
+  return page;
+}
+
+result<post> set_pinned(app& app, const caller& who, std::int64_t post_id, bool pinned,
+                        std::optional<std::int64_t> order) {
+  return app.db.write([&](db::transaction& tx) -> result<post> {
+    auto found = post_for(tx, who, post_id);
+    if (!found) return found.error();
+    if (!found->where.is_host()) return errors::forbidden();
+    post p = found->p;
+    const millis now = app.clock.now();
+    if (pinned) {
+      if (!p.pinned_at) p.pinned_at = now;
+      p.pin_order =
+          order ? *order : (p.pin_order ? *p.pin_order : store::next_pin_order(tx, p.channel_id));
+    } else {
+      if (!p.pinned_at) return p;  // already so: nothing changes, no event
+      p.pinned_at.reset();
+      p.pin_order.reset();
+    }
+    if (p.pinned_at == found->p.pinned_at && p.pin_order == found->p.pin_order) return p;
+    store::set_pin(tx, p.id, p.pinned_at, p.pin_order);
+    record_post(app, tx, found->where.place, "board.post.changed", p, now);
+    return p;
+  });
+}
+
+result<post> set_locked(app& app, const caller& who, std::int64_t post_id, bool locked) {
+  return app.db.write([&](db::transaction& tx) -> result<post> {
+    auto found = post_for(tx, who, post_id);
+    if (!found) return found.error();
+    if (!found->where.is_host()) return errors::forbidden();
+    post p = found->p;
+    if (locked == p.locked_at.has_value()) return p;  // already so: nothing changes, no event
+    const millis now = app.clock.now();
+    p.locked_at = locked ? std::optional<millis>(now) : std::nullopt;
+    store::set_lock(tx, p.id, p.locked_at);
+    record_post(app, tx, found->where.place, "board.post.changed", p, now);
+    return p;
+  });
+}
+
+}  // namespace ps::board

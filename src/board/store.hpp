@@ -1,0 +1,39 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "board/model.hpp"
+#include "db/database.hpp"
+
+// The board's SQL. It reports facts; who may see or do what is decided by access/policy.
+namespace ps::board::store {
+
+std::int64_t insert_post(db::transaction& tx, const post& p);
+std::optional<post> post_by_id(db::session& s, std::int64_t id);
+// The board's list for `reader`: pinned first (in their order), then by latest activity;
+// removed posts left out; at most `limit`.
+std::vector<post> posts_of(db::session& s, std::int64_t channel_id, std::int64_t reader,
+                           std::size_t limit);
+
+std::int64_t insert_comment(db::transaction& tx, const comment& c);
+// A new comment counts, and makes the post the newest activity.
+void note_comment(db::transaction& tx, std::int64_t post_id, millis at);
+std::optional<comment> comment_by_id(db::session& s, std::int64_t id);
+// Oldest first, at most `limit`.
+std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size_t limit);
+
+// The newest comment `reader` was shown of the post, 0 when they opened it with none, nothing
+// when they never opened it.
+std::optional<std::int64_t> last_seen(db::session& s, std::int64_t post_id, std::int64_t reader);
+// Moves the reader's visit forward (never back).
+void mark_visit(db::transaction& tx, std::int64_t post_id, std::int64_t reader,
+                std::int64_t last_comment_id);
+
+// The order after the board's last pinned post.
+std::int64_t next_pin_order(db::session& s, std::int64_t channel_id);
+void set_pin(db::transaction& tx, std::int64_t post_id, std::optional<millis> pinned_at,
+             std::optional<std::int64_t> order);
+void set_lock(db::transaction& tx, std::int64_t post_id, std::optional<millis> locked_at);
+
+}  // namespace ps::board::store
