@@ -264,5 +264,103 @@ TEST_F(Board, ARemovedMemberNoLongerSeesTheBoard) {
                          error_code::not_found));
 }
 
+TEST_F(Board, AuthorsEditTheirOwnAndAuthorsOrHostsRemove) {
+  auto p = posted(bea, "Premier jet", "Brouillon");
+  EXPECT_TRUE(
+      fails_with(edit_post(a(), max, p.id, {std::nullopt, "pas à moi"}), error_code::forbidden));
+  EXPECT_TRUE(fails_with(edit_post(a(), ana, p.id, {std::nullopt, "l’hôte non plus"}),
+                         error_code::forbidden));
+  EXPECT_TRUE(fails_with(edit_post(a(), bea, p.id, {std::nullopt, "  "}), error_code::invalid_field,
+                         "body", field_problem::required));
+  t.clock.advance(5000);
+  auto edited = edit_post(a(), bea, p.id, {"", "Version finale"});
+  ASSERT_TRUE(edited.ok());
+  EXPECT_FALSE(edited->title.has_value()) << "an empty title takes it away";
+  EXPECT_EQ(edited->body, "Version finale");
+  EXPECT_TRUE(edited->edited_at.has_value());
+
+  auto c1 = commented(max, p.id, "Bravo");
+  auto reply = commented(ana, p.id, "Merci Max", c1.id);
+  EXPECT_TRUE(fails_with(edit_comment(a(), bea, c1.id, "non"), error_code::forbidden));
+  ASSERT_TRUE(edit_comment(a(), max, c1.id, "Bravo!").ok());
+  EXPECT_TRUE(fails_with(delete_comment(a(), bea, c1.id), error_code::forbidden));
+  ASSERT_TRUE(delete_comment(a(), ana, c1.id).ok()) << "a host removes any comment";
+  ASSERT_TRUE(delete_comment(a(), ana, c1.id).ok()) << "twice is harmless";
+  auto page = list_comments(a(), bea, p.id);
+  ASSERT_EQ(page->comments.size(), 2u) << "the removed comment keeps its place for its reply";
+  EXPECT_TRUE(page->comments[0].deleted_at.has_value());
+  EXPECT_EQ(to_json(page->comments[0])["body"], "");
+  EXPECT_EQ(page->comments[1].id, reply.id);
+  EXPECT_EQ(page->of.comment_count, 1);
+  EXPECT_TRUE(fails_with(edit_comment(a(), max, c1.id, "revenu"), error_code::not_found));
+
+  EXPECT_TRUE(fails_with(delete_post(a(), max, p.id), error_code::forbidden));
+  ASSERT_TRUE(delete_post(a(), ana, p.id).ok());
+  ASSERT_TRUE(delete_post(a(), bea, p.id).ok()) << "twice is harmless";
+  EXPECT_TRUE(list_posts(a(), bea, board)->empty());
+  EXPECT_TRUE(fails_with(list_comments(a(), bea, p.id), error_code::not_found));
+  EXPECT_TRUE(
+      fails_with(create_comment(a(), bea, p.id, {"encore", std::nullopt}), error_code::not_found));
+  EXPECT_TRUE(fails_with(delete_post(a(), eve, p.id), error_code::not_found));
+}
+
+TEST_F(Board, MembersReactToPostsAndComments) {
+  auto p = posted(bea, "Le show");
+  auto c = commented(max, p.id, "J’y serai");
+  auto r1 = react_to_post(a(), max, p.id, "👍", true);
+  ASSERT_TRUE(r1.ok());
+  t.clock.advance(1);
+  ASSERT_TRUE(react_to_post(a(), ana, p.id, "👍", true).ok());
+  ASSERT_TRUE(react_to_post(a(), ana, p.id, "👍", true).ok()) << "twice is one";
+  auto hearts = react_to_post(a(), bea, p.id, "❤", true);
+  ASSERT_TRUE(hearts.ok());
+  ASSERT_EQ(hearts->reactions.size(), 2u);
+  EXPECT_EQ(hearts->reactions[0].emoji, "👍");
+  EXPECT_EQ(hearts->reactions[0].account_ids,
+            (std::vector<std::int64_t>{max.account_id, ana.account_id}));
+  EXPECT_EQ(hearts->reactions[1].emoji, "❤️") << "stored fully qualified";
+  EXPECT_EQ(listed(max, p.id).reactions.size(), 2u);
+  auto back = react_to_post(a(), max, p.id, "👍", false);
+  EXPECT_EQ(back->reactions[0].account_ids, (std::vector<std::int64_t>{ana.account_id}));
+  EXPECT_TRUE(fails_with(react_to_post(a(), max, p.id, "pas un emoji", true),
+                         error_code::invalid_field, "emoji"));
+  EXPECT_TRUE(fails_with(react_to_post(a(), eve, p.id, "👍", true), error_code::not_found));
+
+  auto on_comment = react_to_comment(a(), bea, c.id, "🎸", true);
+  ASSERT_TRUE(on_comment.ok());
+  ASSERT_EQ(on_comment->reactions.size(), 1u);
+  EXPECT_EQ(list_comments(a(), ana, p.id)->comments[0].reactions[0].emoji, "🎸");
+  EXPECT_TRUE(fails_with(react_to_comment(a(), eve, c.id, "🎸", true), error_code::not_found));
+  // Bounded per member, as in chat.
+  const char* many[] = {"😀", "😁", "😂", "🤣", "😃",    "😄", "😅", "😆",    "😉", "😊",
+                        "😋", "😎", "😍", "😘",    "🥰", "😗", "😙", "🥲", "😚", "🙂"};
+  for (const char* e : many) ASSERT_TRUE(react_to_comment(a(), max, c.id, e, true).ok()) << e;
+  EXPECT_TRUE(
+      fails_with(react_to_comment(a(), max, c.id, "🤗", true), error_code::limit_reached));
+}
+
+TEST_F(Board, EditsRemovalsAndReactionsAreEventsToo) {
+  auto p = posted(bea, "Affiche");
+  auto c = commented(max, p.id, "Belle");
+  auto sub = std::make_shared<testing::recording_subscriber>();
+  t.hub.attach(sub, {ana.account_id}, {community_id});
+  ASSERT_TRUE(edit_post(a(), bea, p.id, {std::nullopt, "Affiche finale"}).ok());
+  ASSERT_TRUE(react_to_comment(a(), bea, c.id, "👍", true).ok());
+  ASSERT_TRUE(delete_comment(a(), max, c.id).ok());
+  ASSERT_TRUE(delete_post(a(), bea, p.id).ok());
+  std::vector<json> frames;
+  for (const auto& text : sub->texts()) frames.push_back(json::parse(text));
+  ASSERT_EQ(frames.size(), 4u);
+  EXPECT_EQ(frames[0]["type"], "board.post.changed");
+  EXPECT_EQ(frames[0]["post"]["body"], "Affiche finale");
+  EXPECT_EQ(frames[1]["type"], "board.comment.changed");
+  EXPECT_EQ(frames[1]["comment"]["reactions"][0]["emoji"], "👍");
+  EXPECT_EQ(frames[2]["comment"]["deleted"], true);
+  EXPECT_EQ(frames[2]["comment"]["body"], "");
+  EXPECT_EQ(frames[2]["post"]["comment_count"], 0);
+  EXPECT_EQ(frames[3]["post"]["deleted"], true);
+  EXPECT_EQ(frames[3]["post"]["body"], "") << "a removed post's text goes out to no one";
+}
+
 }  // namespace
 }  // namespace ps::board

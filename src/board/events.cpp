@@ -21,7 +21,7 @@ std::optional<std::string> replay_comment(db::session& s, const realtime::logged
   if (!c) return std::nullopt;
   auto p = store::post_by_id(s, c->post_id);
   if (!p) return std::nullopt;
-  return comment_event_json(e, *c, *p);
+  return comment_event_json(e.type, e, *c, *p);
 }
 
 }  // namespace
@@ -29,7 +29,8 @@ std::optional<std::string> replay_comment(db::session& s, const realtime::logged
 void add_event_types(realtime::event_catalog& catalog) {
   for (const char* type : {"board.post.created", "board.post.changed"})
     catalog.add(type, replay_post);
-  catalog.add("board.comment.created", replay_comment);
+  for (const char* type : {"board.comment.created", "board.comment.changed"})
+    catalog.add(type, replay_comment);
 }
 
 std::string post_event_json(std::string_view type, const realtime::logged_event& e, const post& p) {
@@ -39,8 +40,9 @@ std::string post_event_json(std::string_view type, const realtime::logged_event&
                                {"post", to_shared_json(p)}});
 }
 
-std::string comment_event_json(const realtime::logged_event& e, const comment& c, const post& p) {
-  return realtime::event_text({{"type", "board.comment.created"},
+std::string comment_event_json(std::string_view type, const realtime::logged_event& e,
+                               const comment& c, const post& p) {
+  return realtime::event_text({{"type", type},
                                {"community_id", e.community_id},
                                {"pos", e.pos},
                                {"comment", to_json(c)},

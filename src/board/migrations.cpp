@@ -36,6 +36,20 @@ CREATE TABLE board_comments (
   deleted_at BIGINT
 );
 CREATE INDEX board_comments_post ON board_comments(post_id, id);
+CREATE TABLE board_post_reactions (
+  post_id BIGINT NOT NULL REFERENCES board_posts(id),
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  emoji TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (post_id, account_id, emoji)
+);
+CREATE TABLE board_comment_reactions (
+  comment_id BIGINT NOT NULL REFERENCES board_comments(id),
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  emoji TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (comment_id, account_id, emoji)
+);
 CREATE TABLE board_visits (
   post_id BIGINT NOT NULL REFERENCES board_posts(id),
   account_id BIGINT NOT NULL REFERENCES accounts(id),
@@ -45,7 +59,7 @@ CREATE TABLE board_visits (
 )sql";
 
 constexpr db::migration steps[] = {
-    {7, "board: posts, comments, pins, locks and visits", board_schema},
+    {7, "board: posts, comments, reactions, pins, locks and visits", board_schema},
 };
 
 }  // namespace

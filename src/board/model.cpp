@@ -12,6 +12,17 @@ json time_or_null(const std::optional<millis>& t) {
   return t ? json(iso8601(*t)) : json(nullptr);
 }
 
+// As a chat message's: [{emoji, count, account_ids}] in the order first given; none once removed.
+json reactions_json(const std::vector<chat::reaction>& reactions, bool gone) {
+  json out = json::array();
+  if (gone) return out;
+  for (const auto& r : reactions)
+    out.push_back({{"emoji", r.emoji},
+                   {"count", static_cast<std::int64_t>(r.account_ids.size())},
+                   {"account_ids", r.account_ids}});
+  return out;
+}
+
 }  // namespace
 
 json to_shared_json(const post& p) {
@@ -29,7 +40,8 @@ json to_shared_json(const post& p) {
           {"pin_order", p.pin_order ? json(*p.pin_order) : json(nullptr)},
           {"locked", p.locked_at.has_value()},
           {"comment_count", p.comment_count},
-          {"last_activity_at", iso8601(p.last_activity_at)}};
+          {"last_activity_at", iso8601(p.last_activity_at)},
+          {"reactions", reactions_json(p.reactions, gone)}};
 }
 
 json to_json(const post& p) {
@@ -49,7 +61,8 @@ json to_json(const comment& c) {
           {"html", gone ? "" : c.html},
           {"created_at", iso8601(c.created_at)},
           {"edited_at", time_or_null(c.edited_at)},
-          {"deleted", gone}};
+          {"deleted", gone},
+          {"reactions", reactions_json(c.reactions, gone)}};
 }
 
 }  // namespace ps::board

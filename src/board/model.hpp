@@ -3,6 +3,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "chat/model.hpp"
 #include "core/clock.hpp"
@@ -32,8 +33,9 @@ struct post {
   std::optional<millis> pinned_at;
   std::optional<std::int64_t> pin_order;  // pinned posts come first, lowest order first
   std::optional<millis> locked_at;        // no new comments (but from hosts)
-  std::int64_t comment_count = 0;
+  std::int64_t comment_count = 0;         // not counting removed ones
   millis last_activity_at{0};
+  std::vector<chat::reaction> reactions;
   // For the one reading, not in events: comments by others after their last visit of the post
   // (all of them when they never opened it), and whether they ever opened it.
   std::int64_t new_comments = 0;
@@ -50,7 +52,8 @@ struct comment {
   std::string html;
   millis created_at{0};
   std::optional<millis> edited_at;
-  std::optional<millis> deleted_at;
+  std::optional<millis> deleted_at;  // removed for everyone: kept, without its text, for replies
+  std::vector<chat::reaction> reactions;
 };
 
 // What everyone who may see the board is sent (no per-reader field).

@@ -30,6 +30,26 @@ result<response> host_switch(context& c, Change change) {
   return one_post(200, *p);
 }
 
+result<response> react_post_route(context& c, bool add) {
+  auto who = c.caller();
+  if (!who) return who.error();
+  auto id = c.id_param("id", "post");
+  if (!id) return id.error();
+  auto p = react_to_post(c.app, *who, *id, c.param("emoji"), add);
+  if (!p) return p.error();
+  return one_post(200, *p);
+}
+
+result<response> react_comment_route(context& c, bool add) {
+  auto who = c.caller();
+  if (!who) return who.error();
+  auto id = c.id_param("id", "comment");
+  if (!id) return id.error();
+  auto m = react_to_comment(c.app, *who, *id, c.param("emoji"), add);
+  if (!m) return m.error();
+  return http::json_response(200, {{"comment", to_json(*m)}});
+}
+
 }  // namespace
 
 void add_routes(http::router& r) {
@@ -121,6 +141,61 @@ void add_routes(http::router& r) {
     return host_switch(
         c, [&](const caller& who, std::int64_t id) { return set_locked(c.app, who, id, false); });
   });
+
+  r.add(verb::patch, "/api/v1/posts/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "post");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    post_edit edit;
+    edit.title = f.maybe_text("title");
+    edit.body = f.maybe_text("body");
+    if (f.error()) return *f.error();
+    auto p = edit_post(c.app, *who, *id, edit);
+    if (!p) return p.error();
+    return one_post(200, *p);
+  });
+  r.add(verb::del, "/api/v1/posts/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "post");
+    if (!id) return id.error();
+    if (auto ok = delete_post(c.app, *who, *id); !ok) return ok.error();
+    return http::no_content();
+  });
+  r.add(verb::patch, "/api/v1/comments/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "comment");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    auto text = f.text("body");
+    if (f.error()) return *f.error();
+    auto m = edit_comment(c.app, *who, *id, text);
+    if (!m) return m.error();
+    return http::json_response(200, {{"comment", to_json(*m)}});
+  });
+  r.add(verb::del, "/api/v1/comments/{id}", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "comment");
+    if (!id) return id.error();
+    if (auto ok = delete_comment(c.app, *who, *id); !ok) return ok.error();
+    return http::no_content();
+  });
+  r.add(verb::put, "/api/v1/posts/{id}/reactions/{emoji}",
+        [](context& c) { return react_post_route(c, true); });
+  r.add(verb::del, "/api/v1/posts/{id}/reactions/{emoji}",
+        [](context& c) { return react_post_route(c, false); });
+  r.add(verb::put, "/api/v1/comments/{id}/reactions/{emoji}",
+        [](context& c) { return react_comment_route(c, true); });
+  r.add(verb::del, "/api/v1/comments/{id}/reactions/{emoji}",
+        [](context& c) { return react_comment_route(c, false); });
 }
 
 }  // namespace ps::board

@@ -1,8 +1,8 @@
 #include "board/service.hpp"
 
-#include "access/policy.hpp"
 #include "board/errors.hpp"
 #include "board/events.hpp"
+#include "board/service_parts.hpp"
 #include "board/store.hpp"
 #include "chat/errors.hpp"
 #include "core/text.hpp"
@@ -10,54 +10,6 @@
 #include "realtime/event_log.hpp"
 
 namespace ps::board {
-namespace {
-
-// A trimmed text within its length, without the characters no text may hold.
-result<std::string> checked_text(const std::string& raw, const char* field, std::size_t most) {
-  const std::string text(text::trim(raw));
-  if (text.empty()) return errors::invalid(field, field_problem::required);
-  if (text::utf8_length(text) > most)
-    return errors::invalid(field, field_problem::too_long, static_cast<long>(most));
-  if (auto bad = text::forbidden_in_text(text)) return errors::forbidden_character(field, *bad);
-  return text;
-}
-
-// The board, if the caller may see it and it is one.
-result<access::channel_ref> board_for(db::session& s, const caller& who, std::int64_t channel_id) {
-  auto ref = access::channel_for(s, who, channel_id);
-  if (!ref) return ref.error();
-  if (ref->place.kind != board_kind) return errors::of(not_a_board);
-  return ref;
-}
-
-struct post_in_board {
-  post p;
-  access::channel_ref where;
-};
-
-// The post, if the caller may see its board; 404 as for a post that does not exist otherwise.
-result<post_in_board> post_for(db::session& s, const caller& who, std::int64_t post_id) {
-  auto p = store::post_by_id(s, post_id);
-  if (!p || p->deleted_at) return errors::not_found("post");
-  auto where = access::channel_for(s, who, p->channel_id);
-  if (!where) return errors::not_found("post");
-  return post_in_board{std::move(*p), std::move(*where)};
-}
-
-void record_post(app& app, db::transaction& tx, const chat::channel& room, const char* type,
-                 const post& p, millis now) {
-  realtime::logged_event e;
-  e.community_id = room.community_id;
-  e.type = type;
-  e.channel_id = room.id;
-  e.subject_id = p.id;
-  e.created_at = now;
-  realtime::append(tx, e);
-  realtime::publish_after_commit(tx, app.hub, access::audience_of(tx, room),
-                                 realtime::logged_frame(post_event_json(type, e, p), e));
-}
-
-}  // namespace
 
 result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
                          const new_post& input) {
@@ -129,16 +81,7 @@ result<comment> create_comment(app& app, const caller& who, std::int64_t post_id
     p.comment_count += 1;
     p.last_activity_at = c.created_at;
 
-    const auto& room = found->where.place;
-    realtime::logged_event e;
-    e.community_id = room.community_id;
-    e.type = "board.comment.created";
-    e.channel_id = room.id;
-    e.subject_id = c.id;
-    e.created_at = c.created_at;
-    realtime::append(tx, e);
-    realtime::publish_after_commit(tx, app.hub, access::audience_of(tx, room),
-                                   realtime::logged_frame(comment_event_json(e, c, p), e));
+    record_comment(app, tx, found->where.place, "board.comment.created", c, p, c.created_at);
     return c;
   });
 }

@@ -47,4 +47,23 @@ result<post> set_pinned(app& app, const caller& who, std::int64_t post_id, bool 
                         std::optional<std::int64_t> order = std::nullopt);
 result<post> set_locked(app& app, const caller& who, std::int64_t post_id, bool locked);
 
+// board/changes.cpp. Authors edit their own; authors and hosts remove (for everyone). A removed
+// post leaves the list and its comments with it; a removed comment keeps its place, without its
+// text, so that the replies to it still read in order.
+struct post_edit {
+  std::optional<std::string> title;  // "" takes the title away
+  std::optional<std::string> body;
+};
+result<post> edit_post(app& app, const caller& who, std::int64_t post_id, const post_edit& edit);
+outcome delete_post(app& app, const caller& who, std::int64_t post_id);
+result<comment> edit_comment(app& app, const caller& who, std::int64_t comment_id,
+                             const std::string& body);
+outcome delete_comment(app& app, const caller& who, std::int64_t comment_id);
+// Any member who may see the post: an emoji added or taken back, at most
+// chat::max_reactions_per_member distinct ones per member and post or comment.
+result<post> react_to_post(app& app, const caller& who, std::int64_t post_id,
+                           const std::string& emoji, bool add);
+result<comment> react_to_comment(app& app, const caller& who, std::int64_t comment_id,
+                                 const std::string& emoji, bool add);
+
 }  // namespace ps::board

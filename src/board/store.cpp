@@ -1,6 +1,13 @@
 #include "board/store.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <span>
 #include <string>
+
+#include "db/sql_lists.hpp"
 
 namespace ps::board::store {
 namespace {
@@ -50,6 +57,41 @@ comment read_comment(const db::row& r) {
   return c;
 }
 
+// Groups (target id, emoji, account) rows, in the order read, into each target's reactions.
+std::map<std::int64_t, std::vector<chat::reaction>> grouped(const std::vector<db::row>& rows) {
+  std::map<std::int64_t, std::vector<chat::reaction>> out;
+  for (const auto& r : rows) {
+    auto& list = out[r.integer(0)];
+    const std::string& emoji = r.text(1);
+    auto it = std::ranges::find_if(list, [&](const chat::reaction& x) { return x.emoji == emoji; });
+    if (it == list.end()) it = list.insert(list.end(), chat::reaction{emoji, {}});
+    it->account_ids.push_back(r.integer(2));
+  }
+  return out;
+}
+
+// The reactions of the targets with these ids, read 64 at a time (padded IN lists).
+std::map<std::int64_t, std::vector<chat::reaction>> reactions_of(db::session& s,
+                                                                 std::string_view table,
+                                                                 std::string_view key,
+                                                                 std::vector<std::int64_t> ids) {
+  std::map<std::int64_t, std::vector<chat::reaction>> out;
+  for (std::size_t at = 0; at < ids.size(); at += db::max_batch) {
+    const auto piece = std::span<const std::int64_t>(ids).subspan(
+        at, std::min<std::size_t>(db::max_batch, ids.size() - at));
+    const std::size_t slots = db::padded_size(piece.size());
+    const std::string q = fmt::format(
+        "SELECT {0}, emoji, account_id FROM {1} WHERE {0} IN ({2}) ORDER BY {0}, created_at, "
+        "account_id",
+        key, table, db::placeholder_list(slots));
+    std::vector<db::param> params;
+    db::append_padded(params, piece, slots,
+                      [](std::int64_t id, std::vector<db::param>& p) { p.emplace_back(id); });
+    for (auto& [id, list] : grouped(s.query_params(q, params))) out[id] = std::move(list);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::int64_t insert_post(db::transaction& tx, const post& p) {
@@ -67,7 +109,7 @@ std::optional<post> post_by_id(db::session& s, std::int64_t id) {
                                "WHERE p.id = $1";
   auto r = s.query_one(q, id);
   if (!r) return std::nullopt;
-  return read_post(*r);
+  return with_its_reactions(s, read_post(*r));
 }
 
 std::vector<post> posts_of(db::session& s, std::int64_t channel_id, std::int64_t reader,
@@ -86,6 +128,7 @@ std::vector<post> posts_of(db::session& s, std::int64_t channel_id, std::int64_t
     p.new_comments = r.integer(16);
     out.push_back(std::move(p));
   }
+  with_reactions(s, out);
   return out;
 }
 
@@ -109,7 +152,7 @@ std::optional<comment> comment_by_id(db::session& s, std::int64_t id) {
   static const std::string q = std::string(comment_select) + "WHERE c.id = $1";
   auto r = s.query_one(q, id);
   if (!r) return std::nullopt;
-  return read_comment(*r);
+  return with_its_reactions(s, read_comment(*r));
 }
 
 std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size_t limit) {
@@ -118,6 +161,7 @@ std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size
   std::vector<comment> out;
   for (const auto& r : s.query(q, post_id, static_cast<std::int64_t>(limit)))
     out.push_back(read_comment(r));
+  with_reactions(s, out);
   return out;
 }
 
@@ -137,6 +181,106 @@ void mark_visit(db::transaction& tx, std::int64_t post_id, std::int64_t reader,
       "excluded.last_seen_comment_id WHERE excluded.last_seen_comment_id > "
       "board_visits.last_seen_comment_id",
       post_id, reader, last_comment_id);
+}
+
+void update_post(db::transaction& tx, const post& p) {
+  tx.execute(
+      "UPDATE board_posts SET title = $2, body = $3, html = $4, edited_at = $5 WHERE id = $1", p.id,
+      p.title, p.body, p.html, p.edited_at);
+}
+
+void mark_post_deleted(db::transaction& tx, std::int64_t post_id, millis at) {
+  tx.execute("UPDATE board_posts SET deleted_at = $2 WHERE id = $1", post_id, at);
+}
+
+void update_comment(db::transaction& tx, const comment& c) {
+  tx.execute("UPDATE board_comments SET body = $2, html = $3, edited_at = $4 WHERE id = $1", c.id,
+             c.body, c.html, c.edited_at);
+}
+
+void mark_comment_deleted(db::transaction& tx, const comment& c, millis at) {
+  tx.execute("UPDATE board_comments SET deleted_at = $2 WHERE id = $1", c.id, at);
+  tx.execute("UPDATE board_posts SET comment_count = comment_count - 1 WHERE id = $1", c.post_id);
+}
+
+void with_reactions(db::session& s, std::vector<post>& posts) {
+  std::vector<std::int64_t> ids;
+  for (const auto& p : posts) ids.push_back(p.id);
+  auto found = reactions_of(s, "board_post_reactions", "post_id", std::move(ids));
+  for (auto& p : posts)
+    if (auto it = found.find(p.id); it != found.end()) p.reactions = std::move(it->second);
+}
+
+void with_reactions(db::session& s, std::vector<comment>& comments) {
+  std::vector<std::int64_t> ids;
+  for (const auto& c : comments) ids.push_back(c.id);
+  auto found = reactions_of(s, "board_comment_reactions", "comment_id", std::move(ids));
+  for (auto& c : comments)
+    if (auto it = found.find(c.id); it != found.end()) c.reactions = std::move(it->second);
+}
+
+post with_its_reactions(db::session& s, post p) {
+  std::vector<post> one{std::move(p)};
+  with_reactions(s, one);
+  return std::move(one.front());
+}
+
+comment with_its_reactions(db::session& s, comment c) {
+  std::vector<comment> one{std::move(c)};
+  with_reactions(s, one);
+  return std::move(one.front());
+}
+
+std::vector<std::string> post_reactions_by(db::session& s, std::int64_t post_id,
+                                           std::int64_t account_id) {
+  std::vector<std::string> out;
+  for (const auto& r : s.query("SELECT emoji FROM board_post_reactions WHERE post_id = $1 AND "
+                               "account_id = $2",
+                               post_id, account_id))
+    out.push_back(r.text(0));
+  return out;
+}
+
+std::vector<std::string> comment_reactions_by(db::session& s, std::int64_t comment_id,
+                                              std::int64_t account_id) {
+  std::vector<std::string> out;
+  for (const auto& r : s.query("SELECT emoji FROM board_comment_reactions WHERE comment_id = $1 "
+                               "AND account_id = $2",
+                               comment_id, account_id))
+    out.push_back(r.text(0));
+  return out;
+}
+
+bool add_post_reaction(db::transaction& tx, std::int64_t post_id, std::int64_t account_id,
+                       const std::string& emoji, millis at) {
+  return tx.execute(
+             "INSERT INTO board_post_reactions (post_id, account_id, emoji, created_at) VALUES "
+             "($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+             post_id, account_id, emoji, at) > 0;
+}
+
+bool remove_post_reaction(db::transaction& tx, std::int64_t post_id, std::int64_t account_id,
+                          const std::string& emoji) {
+  return tx.execute(
+             "DELETE FROM board_post_reactions WHERE post_id = $1 AND account_id = $2 AND "
+             "emoji = $3",
+             post_id, account_id, emoji) > 0;
+}
+
+bool add_comment_reaction(db::transaction& tx, std::int64_t comment_id, std::int64_t account_id,
+                          const std::string& emoji, millis at) {
+  return tx.execute(
+             "INSERT INTO board_comment_reactions (comment_id, account_id, emoji, created_at) "
+             "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+             comment_id, account_id, emoji, at) > 0;
+}
+
+bool remove_comment_reaction(db::transaction& tx, std::int64_t comment_id, std::int64_t account_id,
+                             const std::string& emoji) {
+  return tx.execute(
+             "DELETE FROM board_comment_reactions WHERE comment_id = $1 AND account_id = "
+             "$2 AND emoji = $3",
+             comment_id, account_id, emoji) > 0;
 }
 
 std::int64_t next_pin_order(db::session& s, std::int64_t channel_id) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "board/model.hpp"
@@ -10,6 +11,7 @@
 namespace ps::board::store {
 
 std::int64_t insert_post(db::transaction& tx, const post& p);
+// With its reactions (as comment_by_id).
 std::optional<post> post_by_id(db::session& s, std::int64_t id);
 // The board's list for `reader`: pinned first (in their order), then by latest activity;
 // removed posts left out; at most `limit`.
@@ -29,6 +31,32 @@ std::optional<std::int64_t> last_seen(db::session& s, std::int64_t post_id, std:
 // Moves the reader's visit forward (never back).
 void mark_visit(db::transaction& tx, std::int64_t post_id, std::int64_t reader,
                 std::int64_t last_comment_id);
+
+void update_post(db::transaction& tx, const post& p);  // title, body, html, edited_at
+void mark_post_deleted(db::transaction& tx, std::int64_t post_id, millis at);
+void update_comment(db::transaction& tx, const comment& c);  // body, html, edited_at
+// Removed for everyone; the post counts one comment less.
+void mark_comment_deleted(db::transaction& tx, const comment& c, millis at);
+
+// Reactions, as chat's: the posts' and comments' own, grouped by emoji in the order first given.
+void with_reactions(db::session& s, std::vector<post>& posts);
+void with_reactions(db::session& s, std::vector<comment>& comments);
+post with_its_reactions(db::session& s, post p);
+comment with_its_reactions(db::session& s, comment c);
+// The emoji `account_id` put on it.
+std::vector<std::string> post_reactions_by(db::session& s, std::int64_t post_id,
+                                           std::int64_t account_id);
+std::vector<std::string> comment_reactions_by(db::session& s, std::int64_t comment_id,
+                                              std::int64_t account_id);
+// True when it changed something.
+bool add_post_reaction(db::transaction& tx, std::int64_t post_id, std::int64_t account_id,
+                       const std::string& emoji, millis at);
+bool remove_post_reaction(db::transaction& tx, std::int64_t post_id, std::int64_t account_id,
+                          const std::string& emoji);
+bool add_comment_reaction(db::transaction& tx, std::int64_t comment_id, std::int64_t account_id,
+                          const std::string& emoji, millis at);
+bool remove_comment_reaction(db::transaction& tx, std::int64_t comment_id, std::int64_t account_id,
+                             const std::string& emoji);
 
 // The order after the board's last pinned post.
 std::int64_t next_pin_order(db::session& s, std::int64_t channel_id);
