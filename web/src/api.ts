@@ -72,7 +72,8 @@ export interface Channel {
   id: number;
   community_id: number;
   name: string;
-  kind: 'chat';
+  /** A chat, or a board of posts with comments. */
+  kind: 'chat' | 'board';
   /** Who may see the room: every member, or only its participants. */
   visibility: 'community' | 'participants';
   archived: boolean;
@@ -99,6 +100,38 @@ export interface Message {
   parent_id: number | null;
   reply_count: number;
   client_id: string | null;
+  reactions: Reaction[];
+}
+/** A board's post; new_comments and visited are the reader's own (not in events). */
+export interface Post {
+  id: number;
+  channel_id: number;
+  author: { id: number; display_name: string };
+  title: string | null;
+  body: string;
+  html: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: boolean;
+  pinned: boolean;
+  pin_order: number | null;
+  locked: boolean;
+  comment_count: number;
+  last_activity_at: string;
+  reactions: Reaction[];
+  new_comments?: number;
+  visited?: boolean;
+}
+export interface Comment {
+  id: number;
+  post_id: number;
+  author: { id: number; display_name: string };
+  parent_id: number | null;
+  body: string;
+  html: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: boolean;
   reactions: Reaction[];
 }
 export interface PersonalToken {
@@ -237,8 +270,8 @@ export const accept_invitation = (code: string) =>
 export const revoke_invitation = (code: string) => call<void>('DELETE', `/invitations/${enc(code)}`);
 
 // Chat
-export const create_channel = (slug: string, name: string) =>
-  call<{ channel: Channel }>('POST', `/communities/${enc(slug)}/channels`, { name, kind: 'chat' });
+export const create_channel = (slug: string, name: string, kind: Channel['kind'] = 'chat') =>
+  call<{ channel: Channel }>('POST', `/communities/${enc(slug)}/channels`, { name, kind });
 export const list_channels = (slug: string) => call<{ channels: Channel[] }>('GET', `/communities/${enc(slug)}/channels`);
 export const update_channel = (id: number, b: { name?: string; archived?: boolean }) =>
   call<{ channel: Channel }>('PATCH', `/channels/${id}`, b);
@@ -262,3 +295,22 @@ export const remove_reaction = (id: number, emoji: string) =>
   call<{ message: Message }>('DELETE', `/messages/${id}/reactions/${enc(emoji)}`);
 export const mark_read = (channel_id: number, seq: number) =>
   call<{ channel: Channel }>('POST', `/channels/${channel_id}/read`, { seq });
+
+// Board
+export const list_posts = (channel_id: number) => call<{ posts: Post[] }>('GET', `/channels/${channel_id}/posts`);
+export const create_post = (channel_id: number, b: { title?: string; body: string }) =>
+  call<{ post: Post }>('POST', `/channels/${channel_id}/posts`, b);
+export const edit_post = (id: number, b: { title?: string; body?: string }) => call<{ post: Post }>('PATCH', `/posts/${id}`, b);
+export const delete_post = (id: number) => call<void>('DELETE', `/posts/${id}`);
+export const list_comments = (post_id: number) =>
+  call<{ comments: Comment[]; post: Post; last_seen_comment_id: number | null }>('GET', `/posts/${post_id}/comments`);
+export const create_comment = (post_id: number, b: { body: string; parent_id?: number }) =>
+  call<{ comment: Comment }>('POST', `/posts/${post_id}/comments`, b);
+export const edit_comment = (id: number, body: string) => call<{ comment: Comment }>('PATCH', `/comments/${id}`, { body });
+export const delete_comment = (id: number) => call<void>('DELETE', `/comments/${id}`);
+export const set_pinned = (id: number, pinned: boolean) => call<{ post: Post }>(pinned ? 'PUT' : 'DELETE', `/posts/${id}/pin`);
+export const set_locked = (id: number, locked: boolean) => call<{ post: Post }>(locked ? 'PUT' : 'DELETE', `/posts/${id}/lock`);
+export const react_to_post = (id: number, emoji: string, add: boolean) =>
+  call<{ post: Post }>(add ? 'PUT' : 'DELETE', `/posts/${id}/reactions/${enc(emoji)}`);
+export const react_to_comment = (id: number, emoji: string, add: boolean) =>
+  call<{ comment: Comment }>(add ? 'PUT' : 'DELETE', `/comments/${id}/reactions/${enc(emoji)}`);

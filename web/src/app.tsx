@@ -8,9 +8,11 @@ import { InvitationPage } from './communities/invitation';
 import { CommunityLayout } from './communities/layout';
 import { NewCommunityPage, NoCommunity } from './communities/new';
 import { ChatView } from './chat/chat_view';
+import { BoardView } from './board/board_view';
+import { PostView } from './board/post_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
-import { channels_by_id, communities } from './communities/state';
+import { channels_by_id, channels_by_slug, communities } from './communities/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 import { Toasts } from './ui/toast';
@@ -40,6 +42,13 @@ function use_title() {
   useEffect(() => {
     document.title = title;
   }, [title]);
+}
+
+/** A room by its kind; until the community's rooms are known, which kind it is is not. */
+function RoomView({ slug, channel_id }: { slug: string; channel_id: number }) {
+  const room = channels_by_id.get(channel_id);
+  if (!room && !channels_by_slug.has(slug)) return <Loading />;
+  return room?.kind === 'board' ? <BoardView slug={slug} channel_id={channel_id} /> : <ChatView slug={slug} channel_id={channel_id} />;
 }
 
 /** The app shell: the screen of the route, and the toasts and confirmations over every screen. */
@@ -85,7 +94,15 @@ function Screen() {
     const id = Number(m[2]);
     return (
       <CommunityLayout slug={m[1]} view="chat" channel_id={id}>
-        <ChatView slug={m[1]} channel_id={id} />
+        <RoomView slug={m[1]} channel_id={id} />
+      </CommunityLayout>
+    );
+  }
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/ch\/(\d+)\/p\/(\d+)\/?$/))) {
+    const id = Number(m[2]);
+    return (
+      <CommunityLayout slug={m[1]} view="chat" channel_id={id}>
+        <PostView slug={m[1]} channel_id={id} post_id={Number(m[3])} />
       </CommunityLayout>
     );
   }

@@ -4,6 +4,7 @@ import type { Account, Locale, Membership } from '../api';
 import { changed, navigate, remember_next, session } from '../state';
 import { locale, set_locale } from '../i18n';
 import { forget_positions, set_session_ended_handler, start_stream, stop_stream } from '../stream';
+import * as board from '../board/state';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
 
@@ -55,6 +56,7 @@ export async function signed_in(account: Account) {
   // Someone else logging in on this page after an expired session must not see what was held.
   if (previous_account_id !== null && previous_account_id !== account.id) {
     chat.forget_all();
+    board.forget_all();
     communities.forget_all();
     forget_positions();
   }
@@ -80,6 +82,7 @@ export async function log_out() {
   stop_stream();
   forget_cached_me();
   chat.forget_all(session.me?.id);
+  board.forget_all();
   session.me = null;
   session.memberships = [];
   communities.forget_all();

@@ -12,6 +12,7 @@ import { Icon } from '../ui/icons';
 import { note_emoji_used, quick_emoji } from './emoji';
 import { replace } from './state';
 import { is_touch } from './composer';
+import { ReactionList } from './reaction_list';
 
 /** A touch held this long without moving opens the action sheet. */
 export const LONG_PRESS_MS = 500;
@@ -165,28 +166,12 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
           <div class="msg__body md" dangerouslySetInnerHTML={{ __html: m.html }} />
         )}
         {m.edited_at && !editing && <span class="msg__edited muted small">{t('edited')}</span>}
-        {m.reactions.length > 0 && (
-          <div class="reactions">
-            {m.reactions.map((r) => {
-              const me_too = r.account_ids.includes(session.me?.id ?? -1);
-              return (
-                <button
-                  key={r.emoji}
-                  type="button"
-                  class={'reaction' + (me_too ? ' reaction--mine' : '')}
-                  aria-pressed={me_too}
-                  aria-label={t('reaction_count', { emoji: r.emoji, count: r.count, names: r.account_ids.map(name_of).join(', ') })}
-                  title={r.account_ids.map(name_of).join(', ')}
-                  // On a touch screen a tap says who reacted (the sheet has the toggle); a click toggles.
-                  onClick={() => (is_touch() && on_reactions ? on_reactions(m, r.emoji) : void toggle(r.emoji))}
-                  data-emoji={r.emoji}
-                >
-                  <span aria-hidden="true">{r.emoji}</span> <span class="reaction__count" aria-hidden="true">{r.count}</span>
-                </button>
-              );
-            })}
-          </div>
-        )}
+        <ReactionList
+          reactions={m.reactions}
+          name_of={name_of}
+          // On a touch screen a tap says who reacted (the sheet has the toggle); a click toggles.
+          on_click={(emoji) => (is_touch() && on_reactions ? on_reactions(m, emoji) : void toggle(emoji))}
+        />
         {!in_thread && m.reply_count > 0 && (
           <button type="button" class="thread-link" onClick={() => on_thread?.(m.id)}>
             {m.reply_count === 1 ? t('one_reply') : t('replies', { count: m.reply_count })}

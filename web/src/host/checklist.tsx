@@ -10,7 +10,7 @@ import { t, tn } from '../i18n';
 import { changed } from '../state';
 import { channels_by_slug, communities, membership_of, upsert_channel } from '../communities/state';
 import { FOUNDING } from '../members/members';
-import { check, copy_text, Field, FormError, submit, use_form } from '../ui/form';
+import { check, copy_text, Field, FormError, Select, submit, use_form } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { Link } from '../ui/link';
 import { Sheet } from '../ui/sheet';
@@ -176,20 +176,21 @@ export function DescriptionForm({ slug, after }: { slug: string; after?: () => v
 
 /** A new channel: in the checklist's sheet and in the host tools. */
 export function NewChannelForm({ slug, after, inline }: { slug: string; after?: () => void; inline?: boolean }) {
-  const f = use_form({ name: '' });
+  const f = use_form({ name: '', kind: 'chat' });
   return (
     <form class={'form' + (inline ? ' form--inline' : '')} noValidate ref={f.ref} onSubmit={(e) => {
       e.preventDefault();
       void submit(f, async () => {
-        const { channel } = await api.create_channel(slug, f.values.name.trim());
+        const { channel } = await api.create_channel(slug, f.values.name.trim(), f.values.kind === 'board' ? 'board' : 'chat');
         upsert_channel(channel);
-        f.set_values({ name: '' });
+        f.set_values({ name: '', kind: f.values.kind });
         show_toast(t('channel_created', { name: channel.name }));
         after?.();
       }, { checks: { name: check.required('name', f.values.name) } });
     }}>
       <FormError error={f.errors['']} />
       <Field label={t('channel_name')} name="channel_name" value={f.values.name} onInput={f.set('name')} hint={inline ? undefined : t('channel_name_hint')} error={f.errors.name} maxLength={80} />
+      {inline && <Select label={t('channel_kind')} name="kind" value={f.values.kind} options={[['chat', t('kind_chat')], ['board', t('kind_board')]]} onChange={f.set('kind')} />}
       <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('create_channel')}</button>
     </form>
   );

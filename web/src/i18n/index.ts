@@ -74,6 +74,9 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   email_taken: 'err_email_taken',
   slug_taken: 'err_slug_taken',
   channel_archived: 'err_channel_archived',
+  post_locked: 'err_post_locked',
+  not_a_board: 'err_not_a_board',
+  room_takes_posts: 'err_room_takes_posts',
   limit_reached: 'err_limit_reached',
   invitation_expired: 'invite_expired_title',
   invitation_used_up: 'invite_used_up_title',
@@ -107,6 +110,9 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   member_invite_quota: 'err_field_member_invite_quota',
   body: 'err_field_body',
   emoji: 'err_field_emoji',
+  title: 'err_field_title',
+  post_body: 'err_field_post_body',
+  parent_id: 'err_field_parent_id',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

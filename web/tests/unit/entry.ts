@@ -16,3 +16,4 @@ export * as drafts from '../../src/chat/drafts';
 export * as typing from '../../src/chat/typing';
 export * as emoji from '../../src/chat/emoji';
 export * as joins from '../../src/chat/joins';
+export * as board from '../../src/board/state';

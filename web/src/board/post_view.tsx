@@ -1,0 +1,252 @@
+// A post's page: the post whole, what its author and the hosts may do with it, and its comments
+// in order (replies under the comment they answer), the ones new since the last visit marked,
+// with the form to comment or reply. Live through board/state.ts.
+import { useEffect, useState } from 'preact/hooks';
+import * as api from '../api';
+import type { Comment, Member, Post } from '../api';
+import { ApiError } from '../api';
+import { t, tn } from '../i18n';
+import { navigate, session } from '../state';
+import { channels_by_id, communities, is_host, load_members, members_by_slug } from '../communities/state';
+import { FormError } from '../ui/form';
+import { Link } from '../ui/link';
+import { Icon } from '../ui/icons';
+import { show_toast } from '../ui/toast';
+import { ask_confirm } from '../ui/confirm';
+import { apply_comment, apply_post, load_post, pages, viewing_post } from './state';
+import { Byline, Reactions } from './parts';
+import './board.css';
+
+export function PostView({ slug, channel_id, post_id }: { slug: string; channel_id: number; post_id: number }) {
+  const [error, set_error] = useState<unknown>(null);
+  const [editing, set_editing] = useState(false);
+  const [replying, set_replying] = useState<Comment | null>(null);
+  const online = session.connection === 'online';
+  useEffect(() => {
+    viewing_post.id = post_id;
+    load_post(channel_id, post_id).then(() => set_error(null), set_error);
+    if (!members_by_slug.has(slug)) load_members(slug).catch(() => {});
+    return () => {
+      if (viewing_post.id === post_id) viewing_post.id = 0;
+    };
+  }, [post_id, online]);
+  const page = pages.get(post_id);
+  const board = channels_by_id.get(channel_id);
+  const back = `/c/${slug}/ch/${channel_id}`;
+  const tz = communities.get(slug)?.timezone;
+  const host = is_host(slug);
+  const members = members_by_slug.get(slug);
+  const gone = (error instanceof ApiError && error.status === 404) || page?.post.deleted;
+
+  const head = (
+    <div class="pane__head">
+      <Link href={back} class="back" aria-label={t('back_to_board')}><Icon name="back" size={26} /></Link>
+      <div class="pane__title">
+        <h1>{board?.name ?? '…'}</h1>
+        <p class="muted small">{t('board_label')}</p>
+      </div>
+    </div>
+  );
+  if (gone) {
+    return (
+      <section class="board">
+        {head}
+        <div class="chat-gone" role="alert"><p>{t('post_gone')}</p><Link href={back} class="btn btn--primary">{t('back_to_board')}</Link></div>
+      </section>
+    );
+  }
+  if (!page) {
+    return <section class="board">{head}<FormError error={error} />{!error && <p class="loading" role="status">{t('loading')}</p>}</section>;
+  }
+  const p = page.post;
+  const mine = p.author.id === session.me?.id;
+  const run = async (work: () => Promise<void>) => {
+    try {
+      set_error(null);
+      await work();
+    } catch (e) {
+      set_error(e);
+    }
+  };
+  const top = page.comments.filter((c) => !c.parent_id);
+  const replies_to = (id: number) => page.comments.filter((c) => c.parent_id === id);
+  const may_comment = !p.locked || host;
+
+  return (
+    <section class="board" aria-labelledby="post-title">
+      {head}
+      <div class="board__scroll">
+        <article class="post" data-post={p.id}>
+          <Byline author={p.author} at={p.created_at} edited={!!p.edited_at} tz={tz} />
+          <div class="post-card__tags">
+            {p.pinned && <span class="tag tag--pinned">📌 {t('pinned')}</span>}
+            {p.locked && <span class="tag">🔒 {t('locked')}</span>}
+          </div>
+          {editing ? (
+            <EditPost post={p} done={() => set_editing(false)} on_error={set_error} />
+          ) : (
+            <>
+              <h2 id="post-title" class="post__title">{p.title ?? t('open_post', { name: p.author.display_name })}</h2>
+              <div class="post__body md" dangerouslySetInnerHTML={{ __html: p.html }} />
+            </>
+          )}
+          <Reactions reactions={p.reactions} members={members} on_error={set_error}
+            toggle={async (emoji, add) => apply_post((await api.react_to_post(p.id, emoji, add)).post)} />
+          <div class="post__actions">
+            {host && (
+              <button type="button" class="btn btn--small" onClick={() => void run(async () => {
+                apply_post((await api.set_pinned(p.id, !p.pinned)).post);
+                show_toast(p.pinned ? t('post_unpinned') : t('post_pinned'));
+              })}>{p.pinned ? t('unpin') : t('pin')}</button>
+            )}
+            {host && (
+              <button type="button" class="btn btn--small" onClick={() => void run(async () => {
+                apply_post((await api.set_locked(p.id, !p.locked)).post);
+                show_toast(p.locked ? t('post_unlocked_toast') : t('post_locked_toast'));
+              })}>{p.locked ? t('unlock') : t('lock')}</button>
+            )}
+            {mine && !editing && <button type="button" class="btn btn--small" onClick={() => set_editing(true)}>{t('edit_post')}</button>}
+            {(mine || host) && (
+              <button type="button" class="btn btn--small btn--danger" onClick={() => void run(async () => {
+                if (!(await ask_confirm({ title: t('delete_post_title'), body: t('delete_post_body'), confirm: t('delete'), danger: true }))) return;
+                await api.delete_post(p.id);
+                apply_post({ ...p, deleted: true });
+                show_toast(t('post_deleted_toast'));
+                navigate(back);
+              })}>{t('delete_post')}</button>
+            )}
+          </div>
+        </article>
+        <FormError error={error} />
+        <h2 class="comments__title">{t('comments')} <span class="muted small">{tn('comment_count', p.comment_count)}</span></h2>
+        {page.comments.length === 0 && <p class="muted">{t('no_comments')}</p>}
+        <ol class="comments">
+          {top.map((c) => (
+            <li key={c.id}>
+              <CommentItem c={c} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_reply={may_comment ? set_replying : undefined} on_error={set_error} />
+              {replies_to(c.id).length > 0 && (
+                <ol class="comments comments--replies">
+                  {replies_to(c.id).map((r) => (
+                    <li key={r.id}><CommentItem c={r} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_error={set_error} /></li>
+                  ))}
+                </ol>
+              )}
+            </li>
+          ))}
+        </ol>
+        {p.locked && <p class="notice" role="status">{host ? t('comments_locked_host') : t('comments_locked_note')}</p>}
+        {may_comment && <CommentForm post={p} replying={replying} cancel_reply={() => set_replying(null)} />}
+      </div>
+    </section>
+  );
+}
+
+function EditPost({ post, done, on_error }: { post: Post; done: () => void; on_error: (e: unknown) => void }) {
+  const [title, set_title] = useState(post.title ?? '');
+  const [body, set_body] = useState(post.body);
+  return (
+    <form class="form" onSubmit={(e) => {
+      e.preventDefault();
+      void (async () => {
+        try {
+          apply_post((await api.edit_post(post.id, { title: title.trim(), body })).post);
+          done();
+        } catch (err) {
+          on_error(err);
+        }
+      })();
+    }}>
+      <div class="field"><label for="edit-title">{t('post_title')}</label><input id="edit-title" value={title} maxLength={200} onInput={(e) => set_title((e.currentTarget as HTMLInputElement).value)} /></div>
+      <div class="field"><label for="edit-body">{t('post_body')}</label><textarea id="edit-body" rows={5} value={body} onInput={(e) => set_body((e.currentTarget as HTMLTextAreaElement).value)} /></div>
+      <div class="form__actions">
+        <button class="btn" type="button" onClick={done}>{t('cancel')}</button>
+        <button class="btn btn--primary" type="submit">{t('save')}</button>
+      </div>
+    </form>
+  );
+}
+
+function CommentItem(p: { c: Comment; page_last_seen: number | null; host: boolean; members?: Member[]; tz?: string; on_reply?: (c: Comment) => void; on_error: (e: unknown) => void }) {
+  const { c } = p;
+  const [editing, set_editing] = useState(false);
+  const [draft, set_draft] = useState(c.body);
+  const mine = c.author.id === session.me?.id;
+  if (c.deleted) return <div class="comment comment--deleted muted" data-comment={c.id}>{t('deleted_comment')}</div>;
+  const fresh = !mine && (p.page_last_seen === null || c.id > p.page_last_seen);
+  const act = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (e) {
+      p.on_error(e);
+    }
+  };
+  return (
+    <article class={'comment' + (fresh ? ' comment--new' : '')} data-comment={c.id}>
+      <Byline author={c.author} at={c.created_at} edited={!!c.edited_at} tz={p.tz} />
+      {fresh && <span class="tag tag--new">{t('new_comment_mark')}</span>}
+      {editing ? (
+        <div class="msg__edit">
+          <label class="visually-hidden" for={`edit-c-${c.id}`}>{t('edit_comment')}</label>
+          <textarea id={`edit-c-${c.id}`} rows={2} value={draft} autoFocus onInput={(e) => set_draft((e.currentTarget as HTMLTextAreaElement).value)} />
+          <div class="msg__edit-actions">
+            <button class="btn btn--small" type="button" onClick={() => set_editing(false)}>{t('cancel')}</button>
+            <button class="btn btn--small btn--primary" type="button" onClick={() => void act(async () => {
+              apply_comment((await api.edit_comment(c.id, draft)).comment, undefined, false);
+              set_editing(false);
+            })}>{t('save')}</button>
+          </div>
+        </div>
+      ) : (
+        <div class="comment__body md" dangerouslySetInnerHTML={{ __html: c.html }} />
+      )}
+      <div class="comment__foot">
+        <Reactions reactions={c.reactions} members={p.members} on_error={p.on_error}
+          toggle={async (emoji, add) => apply_comment((await api.react_to_comment(c.id, emoji, add)).comment, undefined, false)} />
+        {p.on_reply && <button type="button" class="btn btn--small btn--ghost" onClick={() => p.on_reply!(c)}>{t('reply')}</button>}
+        {mine && !editing && <button type="button" class="btn btn--small btn--ghost" onClick={() => { set_draft(c.body); set_editing(true); }}>{t('edit_comment')}</button>}
+        {(mine || p.host) && (
+          <button type="button" class="btn btn--small btn--ghost" onClick={() => void act(async () => {
+            if (!(await ask_confirm({ title: t('delete_comment_title'), body: t('delete_comment_body'), confirm: t('delete'), danger: true }))) return;
+            await api.delete_comment(c.id);
+            apply_comment({ ...c, deleted: true, body: '', html: '', reactions: [] }, undefined, false);
+          })}>{t('delete_comment')}</button>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function CommentForm({ post, replying, cancel_reply }: { post: Post; replying: Comment | null; cancel_reply: () => void }) {
+  const [body, set_body] = useState('');
+  const [error, set_error] = useState<unknown>(null);
+  const [busy, set_busy] = useState(false);
+  const send = async () => {
+    if (!body.trim() || busy) return;
+    set_busy(true);
+    set_error(null);
+    try {
+      const { comment } = await api.create_comment(post.id, { body, ...(replying ? { parent_id: replying.id } : {}) });
+      apply_comment(comment, { ...post, comment_count: post.comment_count + 1, last_activity_at: comment.created_at }, true);
+      set_body('');
+      cancel_reply();
+    } catch (e) {
+      set_error(e); // what was typed stays
+    } finally {
+      set_busy(false);
+    }
+  };
+  return (
+    <form class="comment-form" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+      <FormError error={error} />
+      {replying && (
+        <p class="comment-form__reply small">
+          {t('reply_to', { name: replying.author.display_name })}
+          <button type="button" class="btn btn--small btn--ghost" onClick={cancel_reply}>{t('cancel_reply')}</button>
+        </p>
+      )}
+      <label for="comment-body" class="visually-hidden">{replying ? t('reply_to', { name: replying.author.display_name }) : t('comment_label')}</label>
+      <textarea id="comment-body" rows={2} value={body} placeholder={t('comment_label')} maxLength={4000} onInput={(e) => set_body((e.currentTarget as HTMLTextAreaElement).value)} />
+      <button class="btn btn--primary" type="submit" disabled={busy || !body.trim()}>{t('comment_send')}</button>
+    </form>
+  );
+}
