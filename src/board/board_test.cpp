@@ -186,9 +186,8 @@ TEST_F(Board, NewSinceTheLastVisitCountsOthersCommentsOnly) {
   commented(ana, p.id, "Confirmé");
   commented(bea, p.id, "Super");
   EXPECT_EQ(listed(max, p.id).new_comments, 2);
-  EXPECT_EQ(listed(bea, p.id).new_comments, 0) << "she commented: what came before, she saw";
-  commented(ana, p.id, "Et toi?");
-  EXPECT_EQ(listed(bea, p.id).new_comments, 1);
+  EXPECT_EQ(listed(bea, p.id).new_comments, 1)
+      << "her own comment is not new to her; Ana's, which she was never shown, is";
   auto page = list_comments(a(), max, p.id);
   ASSERT_TRUE(page.ok());
   EXPECT_FALSE(page->last_seen_comment_id.has_value()) << "a first visit";
@@ -200,6 +199,24 @@ TEST_F(Board, NewSinceTheLastVisitCountsOthersCommentsOnly) {
   auto again = list_comments(a(), max, p.id);
   EXPECT_EQ(again->last_seen_comment_id, page->comments.back().id);
   EXPECT_LT(*again->last_seen_comment_id, later.id) << "what is new is after it";
+  EXPECT_TRUE(again->of.visited);
+  EXPECT_EQ(again->of.new_comments, 0) << "as it is once this visit is recorded";
+
+  // Comments that came while reading are marked seen by the app.
+  auto live = commented(ana, p.id, "Et les billets?");
+  visits_written();
+  EXPECT_EQ(listed(max, p.id).new_comments, 1);
+  ASSERT_TRUE(mark_seen(a(), max, p.id, live.id).ok());
+  EXPECT_EQ(listed(max, p.id).new_comments, 0);
+  ASSERT_TRUE(mark_seen(a(), max, p.id, later.id).ok()) << "never back";
+  EXPECT_EQ(listed(max, p.id).new_comments, 0);
+  EXPECT_TRUE(
+      fails_with(mark_seen(a(), max, p.id, 999999), error_code::invalid_field, "comment_id"));
+  EXPECT_TRUE(fails_with(mark_seen(a(), eve, p.id, live.id), error_code::not_found));
+  // A single post's answer tells the reader's own view, as the list does.
+  auto pinned = set_pinned(a(), ana, p.id, true);
+  EXPECT_TRUE(pinned->visited == listed(ana, p.id).visited);
+  EXPECT_EQ(pinned->new_comments, listed(ana, p.id).new_comments);
 }
 
 TEST_F(Board, HostsPinAndLockMembersDoNot) {

@@ -56,12 +56,13 @@ result<post> edit_post(app& app, const caller& who, std::int64_t post_id, const 
       p.body = *body;
       p.html = *html;
     }
-    if (p.title == found->p.title && p.body == found->p.body) return p;  // nothing changed
+    if (p.title == found->p.title && p.body == found->p.body)
+      return as_seen_by(tx, p, who.account_id);  // nothing changed
     const millis now = app.clock.now();
     p.edited_at = now;
     store::update_post(tx, p);
     record_post(app, tx, found->where.place, "board.post.changed", p, now);
-    return p;
+    return as_seen_by(tx, std::move(p), who.account_id);
   });
 }
 
@@ -138,10 +139,10 @@ result<post> react_to_post(app& app, const caller& who, std::int64_t post_id,
     const millis now = app.clock.now();
     const bool changed = add ? store::add_post_reaction(tx, post_id, who.account_id, *emoji, now)
                              : store::remove_post_reaction(tx, post_id, who.account_id, *emoji);
-    if (!changed) return found->p;
+    if (!changed) return as_seen_by(tx, found->p, who.account_id);
     post p = *store::post_by_id(tx, post_id);
     record_post(app, tx, found->where.place, "board.post.changed", p, now);
-    return p;
+    return as_seen_by(tx, std::move(p), who.account_id);
   });
 }
 

@@ -115,7 +115,24 @@ void add_routes(http::router& r) {
                page->last_seen_comment_id ? json(*page->last_seen_comment_id) : json(nullptr)}});
   });
 
+  r.add(verb::put, "/api/v1/posts/{id}/seen", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto id = c.id_param("id", "post");
+    if (!id) return id.error();
+    auto body = c.json_body();
+    if (!body) return body.error();
+    http::fields::reader f(*body);
+    auto comment_id = f.maybe_integer("comment_id");
+    if (f.error()) return *f.error();
+    if (!comment_id) return errors::invalid("comment_id", field_problem::required);
+    if (auto ok = mark_seen(c.app, *who, *id, *comment_id); !ok) return ok.error();
+    return http::no_content();
+  });
+
   r.add(verb::put, "/api/v1/posts/{id}/pin", [](context& c) -> result<response> {
+    // The caller first: a refused session learns nothing, whatever the body says.
+    if (auto who = c.caller(); !who) return who.error();
     // An optional {"order": n} places it among the pinned posts (lowest first).
     std::optional<std::int64_t> order;
     if (!c.req.body.empty()) {

@@ -75,8 +75,6 @@ result<comment> create_comment(app& app, const caller& who, std::int64_t post_id
     c.created_at = app.clock.now();
     c.id = store::insert_comment(tx, c);
     store::note_comment(tx, post_id, c.created_at);
-    // The author has seen their own comment.
-    store::mark_visit(tx, post_id, who.account_id, c.id);
     post p = found->p;
     p.comment_count += 1;
     p.last_activity_at = c.created_at;
@@ -92,6 +90,9 @@ result<comments_page> list_comments(app& app, const caller& who, std::int64_t po
     if (!found) return found.error();
     comments_page out{std::move(found->p), store::comments_of(s, post_id, max_listed_comments),
                       store::last_seen(s, post_id, who.account_id)};
+    // As it is once this visit is recorded (below).
+    out.of.visited = true;
+    out.of.new_comments = 0;
     return out;
   });
   if (!page) return page;
@@ -102,6 +103,21 @@ result<comments_page> list_comments(app& app, const caller& who, std::int64_t po
       store::mark_visit(tx, post_id, reader, newest);
     });
   return page;
+}
+
+outcome mark_seen(app& app, const caller& who, std::int64_t post_id, std::int64_t comment_id) {
+  if (comment_id < 0) return errors::invalid("comment_id", field_problem::out_of_range);
+  return app.db.write([&](db::transaction& tx) -> outcome {
+    auto found = post_for(tx, who, post_id);
+    if (!found) return found.error();
+    if (comment_id > 0) {
+      auto c = store::comment_by_id(tx, comment_id);
+      if (!c || c->post_id != post_id)
+        return errors::invalid("comment_id", field_problem::not_allowed);
+    }
+    store::mark_visit(tx, post_id, who.account_id, comment_id);
+    return done;
+  });
 }
 
 result<post> set_pinned(app& app, const caller& who, std::int64_t post_id, bool pinned,
@@ -117,14 +133,15 @@ result<post> set_pinned(app& app, const caller& who, std::int64_t post_id, bool 
       p.pin_order =
           order ? *order : (p.pin_order ? *p.pin_order : store::next_pin_order(tx, p.channel_id));
     } else {
-      if (!p.pinned_at) return p;  // already so: nothing changes, no event
+      if (!p.pinned_at) return as_seen_by(tx, p, who.account_id);  // already so: no event
       p.pinned_at.reset();
       p.pin_order.reset();
     }
-    if (p.pinned_at == found->p.pinned_at && p.pin_order == found->p.pin_order) return p;
+    if (p.pinned_at == found->p.pinned_at && p.pin_order == found->p.pin_order)
+      return as_seen_by(tx, p, who.account_id);
     store::set_pin(tx, p.id, p.pinned_at, p.pin_order);
     record_post(app, tx, found->where.place, "board.post.changed", p, now);
-    return p;
+    return as_seen_by(tx, std::move(p), who.account_id);
   });
 }
 
@@ -134,12 +151,13 @@ result<post> set_locked(app& app, const caller& who, std::int64_t post_id, bool 
     if (!found) return found.error();
     if (!found->where.is_host()) return errors::forbidden();
     post p = found->p;
-    if (locked == p.locked_at.has_value()) return p;  // already so: nothing changes, no event
+    if (locked == p.locked_at.has_value())
+      return as_seen_by(tx, p, who.account_id);  // already so: nothing changes, no event
     const millis now = app.clock.now();
     p.locked_at = locked ? std::optional<millis>(now) : std::nullopt;
     store::set_lock(tx, p.id, p.locked_at);
     record_post(app, tx, found->where.place, "board.post.changed", p, now);
-    return p;
+    return as_seen_by(tx, std::move(p), who.account_id);
   });
 }
 

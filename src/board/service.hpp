@@ -42,6 +42,9 @@ result<comment> create_comment(app& app, const caller& who, std::int64_t post_id
                                const new_comment& input);
 // The post's comments, oldest first; the visit is recorded (what is new is known next time).
 result<comments_page> list_comments(app& app, const caller& who, std::int64_t post_id);
+// The reader was shown the post's comments up to `comment_id` (0: none): PUT /posts/{id}/seen,
+// for the comments that came live while they read it.
+outcome mark_seen(app& app, const caller& who, std::int64_t post_id, std::int64_t comment_id);
 // Hosts only. `order` places a pinned post among the pinned (lowest first); without it, last.
 result<post> set_pinned(app& app, const caller& who, std::int64_t post_id, bool pinned,
                         std::optional<std::int64_t> order = std::nullopt);

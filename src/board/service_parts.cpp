@@ -40,6 +40,13 @@ result<comment_in_board> comment_for(db::session& s, const caller& who, std::int
   return comment_in_board{std::move(*c), std::move(found->p), std::move(found->where)};
 }
 
+post as_seen_by(db::session& s, post p, std::int64_t reader) {
+  const auto view = store::reader_view_of(s, p.id, reader);
+  p.visited = view.visited;
+  p.new_comments = view.new_comments;
+  return p;
+}
+
 namespace {
 
 realtime::logged_event board_event(const chat::channel& room, const char* type,

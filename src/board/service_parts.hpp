@@ -32,6 +32,9 @@ struct comment_in_board {
 // The comment, if the caller may see its post; otherwise 404 as for no comment at all.
 result<comment_in_board> comment_for(db::session& s, const caller& who, std::int64_t comment_id);
 
+// The post with the reader's own fields (visited, new_comments), as their list would say.
+post as_seen_by(db::session& s, post p, std::int64_t reader);
+
 // Logs the change in the writing transaction; its frame goes, after the commit, to whoever may
 // see the board.
 void record_post(app& app, db::transaction& tx, const chat::channel& room, const char* type,

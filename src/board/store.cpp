@@ -173,6 +173,16 @@ std::optional<std::int64_t> last_seen(db::session& s, std::int64_t post_id, std:
   return r->integer(0);
 }
 
+reader_view reader_view_of(db::session& s, std::int64_t post_id, std::int64_t reader) {
+  auto r = s.query_one(
+      "SELECT v.last_seen_comment_id, (SELECT COUNT(*) FROM board_comments c WHERE c.post_id = $1 "
+      "AND c.author_id <> $2 AND c.deleted_at IS NULL AND c.id > COALESCE(v.last_seen_comment_id, "
+      "0)) FROM (SELECT 1 AS one) AS here LEFT JOIN board_visits v ON v.post_id = $1 AND "
+      "v.account_id = $2",
+      post_id, reader);
+  return {r->maybe_integer(0).has_value(), r->integer(1)};
+}
+
 void mark_visit(db::transaction& tx, std::int64_t post_id, std::int64_t reader,
                 std::int64_t last_comment_id) {
   tx.execute(

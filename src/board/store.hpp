@@ -28,6 +28,13 @@ std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size
 // The newest comment `reader` was shown of the post, 0 when they opened it with none, nothing
 // when they never opened it.
 std::optional<std::int64_t> last_seen(db::session& s, std::int64_t post_id, std::int64_t reader);
+// What one reader's list would say of the post: whether they opened it, and the comments by
+// others after their visit.
+struct reader_view {
+  bool visited = false;
+  std::int64_t new_comments = 0;
+};
+reader_view reader_view_of(db::session& s, std::int64_t post_id, std::int64_t reader);
 // Moves the reader's visit forward (never back).
 void mark_visit(db::transaction& tx, std::int64_t post_id, std::int64_t reader,
                 std::int64_t last_comment_id);

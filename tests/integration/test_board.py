@@ -131,6 +131,7 @@ def every_board_request(board_id, post_id, comment_id):
         ("DELETE", f"/posts/{post_id}", None),
         ("POST", f"/posts/{post_id}/comments", {"body": "c"}),
         ("GET", f"/posts/{post_id}/comments", None),
+        ("PUT", f"/posts/{post_id}/seen", {"comment_id": comment_id}),
         ("PATCH", f"/comments/{comment_id}", {"body": "modifié"}),
         ("DELETE", f"/comments/{comment_id}", None),
         ("PUT", f"/posts/{post_id}/pin", {"order": 1}),
@@ -663,13 +664,7 @@ def test_a_revoked_session_gets_401(world, scene):
     assert state(world.owner, scene["board"]) == before
 
 
-# SERVER BUG (src/board/routes.cpp, PUT /posts/{id}/pin): the optional body is read before the
-# caller is checked, so an ended session (or no session at all) with a body that is not valid
-# JSON, or whose "order" is not an integer, gets 400/422 instead of 401 `unauthenticated`,
-# unlike every other route. Fix: c.caller() first, as host_switch does after. Remove the xfail
-# then.
-@pytest.mark.xfail(strict=True, reason="server bug: PUT /posts/{id}/pin reads its body before "
-                                       "checking the caller (400/422 instead of 401)")
+# PUT /posts/{id}/pin takes an optional body: the caller is checked before it is read.
 def test_pin_with_a_bad_body_and_an_ended_session_is_401(world, scene):
     ended = Client(world.server)  # no session at all
     r = ended.put(f"{API}/posts/{scene['post']}/pin", json={"order": "first"})
@@ -679,17 +674,9 @@ def test_pin_with_a_bad_body_and_an_ended_session_is_401(world, scene):
     assert_error(r, 401, "unauthenticated")
 
 
-# --- what is new since the last visit: two readings of the server that look wrong -----------
+# --- what is new since the last visit -------------------------------------------------------
 
-# SERVER BUG (src/board/service.cpp, create_comment: store::mark_visit(tx, post_id, author,
-# c.id)): commenting moves the author's visit to their own comment, so comments by others that
-# they were never shown stop counting as new, and a post they never opened shows visited: true.
-# model.hpp defines new_comments as "comments by others after their last visit" and visited as
-# "whether they ever opened it"; their own comments are already left out of the count by the
-# list's query (c.author_id <> reader), so the visit is not needed for that. Remove the xfail
-# once fixed.
-@pytest.mark.xfail(strict=True, reason="server bug: commenting marks the author's visit at "
-                                       "their comment, hiding others' unseen comments")
+# Commenting is not a visit: comments by others one was never shown still count as new.
 def test_commenting_does_not_hide_the_comments_one_was_not_shown(world):
     board = world.board()
     post = new_post(world.chloe, board["id"], "Quoi de neuf ?")
@@ -699,14 +686,7 @@ def test_commenting_does_not_hide_the_comments_one_was_not_shown(world):
     assert (mine["visited"], mine["new_comments"]) == (False, 1)
 
 
-# SERVER BUG (src/board/service.cpp list_comments, and every answer that returns one post:
-# POST /channels/{id}/posts, PATCH /posts/{id}, PUT|DELETE pin, lock and reactions): the post is
-# read with store::post_by_id, which does not read the reader's visit, and sent with to_json(),
-# so it always says new_comments: 0 and visited: false, whatever the reader's visit. Only GET
-# /channels/{id}/posts gives the true values. Either read the reader's visit or send
-# to_shared_json() (without the two fields) there. Remove the xfail once fixed.
-@pytest.mark.xfail(strict=True, reason="server bug: a post outside the list always says "
-                                       "visited: false, new_comments: 0")
+# Every answer with one post tells the reader's own visit, as the list does.
 def test_the_post_of_an_opened_post_tells_the_readers_visit(world):
     board = world.board()
     post = new_post(world.chloe, board["id"], "déjà vue")
@@ -715,6 +695,25 @@ def test_the_post_of_an_opened_post_tells_the_readers_visit(world):
     visit_recorded(world.bea, board["id"], post["id"])
     again = opened(world.bea, post["id"])["post"]
     assert again.get("visited", True) is True, again
+
+
+def test_comments_seen_while_reading_are_marked_seen(world):
+    board = world.board()
+    post = new_post(world.chloe, board["id"], "en direct")
+    opened(world.bea, post["id"])
+    visit_recorded(world.bea, board["id"], post["id"])
+    live = new_comment(world.owner, post["id"], "arrivé pendant la lecture")
+    assert next(p for p in listed(world.bea, board["id"]) if p["id"] == post["id"])["new_comments"] == 1
+    r = world.bea.put(f"{API}/posts/{post['id']}/seen", json={"comment_id": live["id"]})
+    assert r.status_code == 204, r.text
+    assert next(p for p in listed(world.bea, board["id"]) if p["id"] == post["id"])["new_comments"] == 0
+    # A comment of another post, a missing field, someone outside: refused, nothing moves.
+    other = new_post(world.chloe, board["id"], "ailleurs")
+    elsewhere = new_comment(world.owner, other["id"], "pas ici")
+    for body, status, code in (({"comment_id": elsewhere["id"]}, 422, "invalid_field"),
+                               ({}, 422, "invalid_field"), ({"comment_id": "x"}, 422, "invalid_field")):
+        r = world.bea.put(f"{API}/posts/{post['id']}/seen", json=body)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), r.text
 
 
 # --- the stream -------------------------------------------------------------------------------

@@ -308,6 +308,7 @@ export const create_comment = (post_id: number, b: { body: string; parent_id?: n
   call<{ comment: Comment }>('POST', `/posts/${post_id}/comments`, b);
 export const edit_comment = (id: number, body: string) => call<{ comment: Comment }>('PATCH', `/comments/${id}`, { body });
 export const delete_comment = (id: number) => call<void>('DELETE', `/comments/${id}`);
+export const mark_post_seen = (id: number, comment_id: number) => call<void>('PUT', `/posts/${id}/seen`, { comment_id });
 export const set_pinned = (id: number, pinned: boolean) => call<{ post: Post }>(pinned ? 'PUT' : 'DELETE', `/posts/${id}/pin`);
 export const set_locked = (id: number, locked: boolean) => call<{ post: Post }>(locked ? 'PUT' : 'DELETE', `/posts/${id}/lock`);
 export const react_to_post = (id: number, emoji: string, add: boolean) =>

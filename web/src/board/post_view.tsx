@@ -13,7 +13,7 @@ import { Link } from '../ui/link';
 import { Icon } from '../ui/icons';
 import { show_toast } from '../ui/toast';
 import { ask_confirm } from '../ui/confirm';
-import { apply_comment, apply_post, load_post, pages, viewing_post } from './state';
+import { apply_comment, apply_post, leave_post, load_post, pages, viewing_post } from './state';
 import { Byline, Reactions } from './parts';
 import './board.css';
 
@@ -28,6 +28,7 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
     if (!members_by_slug.has(slug)) load_members(slug).catch(() => {});
     return () => {
       if (viewing_post.id === post_id) viewing_post.id = 0;
+      leave_post(post_id);
     };
   }, [post_id, online]);
   const page = pages.get(post_id);

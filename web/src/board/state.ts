@@ -17,6 +17,8 @@ export interface PostPage {
   comments: Comment[];
   /** The newest comment the reader had been shown before this visit: those after it are new. */
   last_seen: number | null;
+  /** The newest comment the server knows we were shown (the visit the fetch recorded, or later). */
+  seen_upto: number;
 }
 
 export const boards = new Map<number, BoardList>();
@@ -45,12 +47,24 @@ export function load_board(channel_id: number) {
 
 export function load_post(channel_id: number, post_id: number) {
   return in_step(`post:${post_id}`, community_of(channel_id), () => api.list_comments(post_id), (r) => {
-    pages.set(post_id, { post: r.post, comments: r.comments, last_seen: r.last_seen_comment_id });
+    pages.set(post_id, { post: r.post, comments: r.comments, last_seen: r.last_seen_comment_id, seen_upto: newest_id(r.comments) });
     // Opening it read it: the list says so.
     const list = boards.get(channel_id);
     if (list) list.posts = list.posts.map((p) => (p.id === post_id ? { ...r.post, new_comments: 0, visited: true } : p));
     changed();
   });
+}
+
+const newest_id = (comments: Comment[]) => comments.reduce((n, c) => Math.max(n, c.id), 0);
+
+/** Leaving a post's page: the comments that came while it was open were seen too. */
+export function leave_post(post_id: number) {
+  const page = pages.get(post_id);
+  if (!page) return;
+  const newest = newest_id(page.comments);
+  if (newest <= page.seen_upto) return;
+  page.seen_upto = newest;
+  void api.mark_post_seen(post_id, newest).catch(() => {});
 }
 
 /** A post's new state (board.post.created / changed, or our own request's answer). */

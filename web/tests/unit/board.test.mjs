@@ -51,7 +51,7 @@ test('board: a comment by someone else is new (once, even replayed), brings its 
   assert.deepEqual(ids(), [1, 2]);
   assert.equal(held(1).new_comments, 1);
   // The same event replayed after a reconnect: still one. (The page holds it once it is open.)
-  board.pages.set(1, { post: bumped, comments: [comment(10, 1)], last_seen: null });
+  board.pages.set(1, { post: bumped, comments: [comment(10, 1)], last_seen: null, seen_upto: 10 });
   ev({ type: 'board.comment.created', comment: comment(10, 1), post: bumped });
   assert.equal(held(1).new_comments, 1);
   ev({ type: 'board.comment.created', comment: comment(11, 1, ME), post: post(1, { comment_count: 2, last_activity_at: '2026-12-01T12:05:00Z' }) });
@@ -69,4 +69,24 @@ test('board: on the post’s own page, new comments are seen as they come', asyn
   ev({ type: 'board.comment.created', comment: comment(20, 1), post: post(1, { comment_count: 1 }) });
   assert.equal(held(1).new_comments, 0);
   board.viewing_post.id = 0;
+});
+
+test('board: leaving a post’s page tells the server the comments that came while it was open were seen', async () => {
+  await open_board([post(1)]);
+  http.handler = async () => [200, { post: post(1, { comment_count: 1 }), comments: [comment(30, 1)], last_seen_comment_id: null }];
+  await board.load_post(BOARD, 1);
+  const asked = [];
+  http.handler = async (url, init) => (asked.push([init.method, url, init.body]), [204, null]);
+  board.leave_post(1);
+  assert.deepEqual(asked, [], 'nothing came since the fetch: its visit stands');
+  board.viewing_post.id = 1;
+  ev({ type: 'board.comment.created', comment: comment(31, 1), post: post(1, { comment_count: 2 }) });
+  board.viewing_post.id = 0;
+  board.leave_post(1);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(asked.length, 1);
+  assert.equal(asked[0][0], 'PUT');
+  assert.match(asked[0][1], /\/api\/v1\/posts\/1\/seen$/);
+  assert.deepEqual(JSON.parse(asked[0][2]), { comment_id: 31 });
+  http.handler = null;
 });
