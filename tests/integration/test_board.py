@@ -694,7 +694,18 @@ def test_the_post_of_an_opened_post_tells_the_readers_visit(world):
     opened(world.bea, post["id"])
     visit_recorded(world.bea, board["id"], post["id"])
     again = opened(world.bea, post["id"])["post"]
-    assert again.get("visited", True) is True, again
+    assert (again["visited"], again["new_comments"]) == (True, 0), again
+    new_comment(world.owner, post["id"], "deux, pas encore vu par Béa")
+    # the answers of her own changes say what her list says, others' visits aside
+    r = world.bea.put(f"{API}/posts/{post['id']}/reactions/{THUMB}")
+    assert r.status_code == 200, r.text
+    assert (r.json()["post"]["visited"], r.json()["post"]["new_comments"]) == (True, 1)
+    r = world.owner.put(f"{API}/posts/{post['id']}/pin")
+    assert r.status_code == 200, r.text
+    assert (r.json()["post"]["visited"], r.json()["post"]["new_comments"]) == (False, 0), \
+        "the host never opened it, and both comments are his"
+    (mine,) = listed(world.bea, board["id"])
+    assert (mine["visited"], mine["new_comments"]) == (True, 1)
 
 
 def test_comments_seen_while_reading_are_marked_seen(world):
