@@ -16,6 +16,9 @@
 #include "communities/errors.hpp"
 #include "communities/events.hpp"
 #include "communities/migrations.hpp"
+#include "conversations/errors.hpp"
+#include "conversations/events.hpp"
+#include "conversations/migrations.hpp"
 #include "db/errors.hpp"
 #include "invitations/errors.hpp"
 #include "mail/migrations.hpp"
@@ -28,6 +31,7 @@ realtime::event_catalog event_types() {
   chat::add_event_types(catalog);
   communities::add_event_types(catalog);
   board::add_event_types(catalog);
+  conversations::add_event_types(catalog);
   return catalog;
 }
 
@@ -39,6 +43,7 @@ std::vector<db::migration> migrations() {
       accounts::migrations(),
       mail::migrations(),
       board::migrations(),
+      conversations::migrations(),
   });
 }
 
@@ -48,6 +53,7 @@ std::vector<const error_kind*> declared_errors() {
                         std::span<const error_kind* const>(board::declared_errors),
                         std::span<const error_kind* const>(chat::declared_errors),
                         std::span<const error_kind* const>(communities::declared_errors),
+                        std::span<const error_kind* const>(conversations::declared_errors),
                         std::span<const error_kind* const>(db::declared_errors),
                         std::span<const error_kind* const>(invitations::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());

@@ -107,6 +107,8 @@ TEST_F(Board, BadPostsAreRefusedAndChangeNothing) {
                          error_code::invalid_field, "body", field_problem::too_long));
   EXPECT_TRUE(fails_with(create_post(a(), bea, board, {std::string(201, 't'), "corps"}),
                          error_code::invalid_field, "title", field_problem::too_long));
+  EXPECT_TRUE(fails_with(create_post(a(), bea, board, {"deux\nlignes", "corps"}),
+                         error_code::invalid_field, "title"));
   EXPECT_TRUE(fails_with(create_post(a(), bea, board, {std::nullopt, "a\x01z"}),
                          error_code::invalid_field, "body"));
   // Not a member, another community's board, a chat channel.

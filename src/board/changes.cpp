@@ -41,7 +41,7 @@ result<post> edit_post(app& app, const caller& who, std::int64_t post_id, const 
     html = render_markdown(*body);
   }
   if (edit.title && !text::trim(*edit.title).empty()) {
-    auto checked = checked_text(*edit.title, "title", max_title_length);
+    auto checked = checked_title(*edit.title);
     if (!checked) return checked.error();
     title = *checked;
   }

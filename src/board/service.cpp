@@ -17,7 +17,7 @@ result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
   if (!body) return body.error();
   std::optional<std::string> title;
   if (input.title && !text::trim(*input.title).empty()) {
-    auto t = checked_text(*input.title, "title", max_title_length);
+    auto t = checked_title(*input.title);
     if (!t) return t.error();
     title = *t;
   }

@@ -17,6 +17,13 @@ result<std::string> checked_text(const std::string& raw, const char* field, std:
   return text;
 }
 
+result<std::string> checked_title(const std::string& raw) {
+  auto title = checked_text(raw, "title", max_title_length);
+  if (!title) return title;
+  if (auto bad = text::forbidden_in_name(*title)) return errors::forbidden_character("title", *bad);
+  return title;
+}
+
 result<access::channel_ref> board_for(db::session& s, const caller& who, std::int64_t channel_id) {
   auto ref = access::channel_for(s, who, channel_id);
   if (!ref) return ref.error();

@@ -14,6 +14,9 @@ namespace ps::board {
 // A trimmed text within its length, without the characters no text may hold.
 result<std::string> checked_text(const std::string& raw, const char* field, std::size_t most);
 
+// A title: as a text, on one line (no line breaks, as names).
+result<std::string> checked_title(const std::string& raw);
+
 // The board, if the caller may see it and it is one.
 result<access::channel_ref> board_for(db::session& s, const caller& who, std::int64_t channel_id);
 

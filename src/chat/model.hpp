@@ -10,9 +10,12 @@
 
 namespace ps::chat {
 
-// The kinds of room (channels.kind): a chat, or a board of posts (board/).
+// The kinds of room (channels.kind): a chat, a board of posts (board/), and the conversations
+// only their participants see (conversations/): two people, or a private group.
 inline constexpr std::string_view chat_kind = "chat";
 inline constexpr std::string_view board_kind = "board";
+inline constexpr std::string_view direct_kind = "direct";
+inline constexpr std::string_view group_kind = "group";
 
 // A chat channel, with the reader's own position in it when listed for someone.
 struct channel {

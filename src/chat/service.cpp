@@ -121,8 +121,11 @@ result<std::vector<channel>> list_channels(app& app, const caller& who, const st
     auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
     std::vector<channel> out;
-    for (auto& listed : store::channels_for_reader(s, ref->place.id, who.account_id))
+    for (auto& listed : store::channels_for_reader(s, ref->place.id, who.account_id)) {
+      // Conversations have their own list (GET …/conversations).
+      if (listed.room.kind == direct_kind || listed.room.kind == group_kind) continue;
       if (access::may_see(listed.room, listed.participant)) out.push_back(std::move(listed.room));
+    }
     return out;
   });
 }

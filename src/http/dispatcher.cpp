@@ -12,6 +12,7 @@
 #include "board/routes.hpp"
 #include "chat/routes.hpp"
 #include "communities/routes.hpp"
+#include "conversations/routes.hpp"
 #include "core/secrets.hpp"
 #include "db/database.hpp"
 #include "db/errors.hpp"
@@ -29,6 +30,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   invitations::add_routes(router_);
   chat::add_routes(router_);
   board::add_routes(router_);
+  conversations::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {
