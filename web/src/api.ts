@@ -73,7 +73,7 @@ export interface Channel {
   community_id: number;
   name: string;
   /** A chat, or a board of posts with comments. */
-  kind: 'chat' | 'board';
+  kind: 'chat' | 'board' | 'direct' | 'group';
   /** Who may see the room: every member, or only its participants. */
   visibility: 'community' | 'participants';
   archived: boolean;
@@ -101,6 +101,15 @@ export interface Message {
   reply_count: number;
   client_id: string | null;
   reactions: Reaction[];
+}
+/** A direct conversation or a private group: a chat room only its participants see. */
+export interface Conversation extends Channel {
+  participants: { id: number; display_name: string }[];
+  last_activity_at?: string;
+}
+export interface ConversationSettings {
+  direct_messages: boolean;
+  from_known_only: boolean;
 }
 /** A board's post; new_comments and visited are the reader's own (not in events). */
 export interface Post {
@@ -315,3 +324,15 @@ export const react_to_post = (id: number, emoji: string, add: boolean) =>
   call<{ post: Post }>(add ? 'PUT' : 'DELETE', `/posts/${id}/reactions/${enc(emoji)}`);
 export const react_to_comment = (id: number, emoji: string, add: boolean) =>
   call<{ comment: Comment }>(add ? 'PUT' : 'DELETE', `/comments/${id}/reactions/${enc(emoji)}`);
+
+// Conversations
+export const list_conversations = (slug: string) => call<{ channels: Conversation[] }>('GET', `/communities/${enc(slug)}/conversations`);
+export const start_conversation = (slug: string, b: { member_ids: number[]; name?: string }) =>
+  call<{ channel: Conversation }>('POST', `/communities/${enc(slug)}/conversations`, b);
+export const add_participants = (channel_id: number, member_ids: number[]) =>
+  call<{ channel: Conversation }>('POST', `/channels/${channel_id}/participants`, { member_ids });
+export const leave_conversation = (channel_id: number) => call<void>('DELETE', `/channels/${channel_id}/participants/me`);
+export const get_conversation_settings = (slug: string) =>
+  call<{ settings: ConversationSettings }>('GET', `/communities/${enc(slug)}/conversation-settings`);
+export const update_conversation_settings = (slug: string, b: Partial<ConversationSettings>) =>
+  call<{ settings: ConversationSettings }>('PATCH', `/communities/${enc(slug)}/conversation-settings`, b);

@@ -13,6 +13,7 @@ import { PostView } from './board/post_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
 import { channels_by_id, channels_by_slug, communities } from './communities/state';
+import { conversations_by_slug } from './conversations/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 import { Toasts } from './ui/toast';
@@ -47,7 +48,8 @@ function use_title() {
 /** A room by its kind; until the community's rooms are known, which kind it is is not. */
 function RoomView({ slug, channel_id }: { slug: string; channel_id: number }) {
   const room = channels_by_id.get(channel_id);
-  if (!room && !channels_by_slug.has(slug)) return <Loading />;
+  // A conversation is in the list of conversations, fetched beside the channels'.
+  if (!room && (!channels_by_slug.has(slug) || !conversations_by_slug.has(slug))) return <Loading />;
   return room?.kind === 'board' ? <BoardView slug={slug} channel_id={channel_id} /> : <ChatView slug={slug} channel_id={channel_id} />;
 }
 

@@ -13,11 +13,12 @@
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
 import * as api from './api';
-import type { Channel, Comment, Community, Member, Message, Post } from './api';
+import type { Channel, Comment, Community, Conversation, Member, Message, Post } from './api';
 import { changed, navigate, session } from './state';
 import * as board from './board/state';
 import * as chat from './chat/state';
 import * as communities from './communities/state';
+import * as conversations from './conversations/state';
 import * as journal from './journal';
 import * as typing from './chat/typing';
 
@@ -39,6 +40,7 @@ export type LoggedEvent = At &
     | { type: 'member.renamed'; account_id: number; display_name: string }
     | { type: 'community.updated'; community: Omit<Community, 'membership'> }
     | { type: 'board.post.created' | 'board.post.changed'; post: Post }
+    | { type: 'conversation.created' | 'conversation.changed'; channel: Conversation }
     | { type: 'board.comment.created' | 'board.comment.changed'; comment: Comment; post: Post }
   );
 
@@ -60,7 +62,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -118,6 +120,11 @@ function apply(e: LoggedEvent) {
     case 'message.created':
       typing.note_message_from(e.channel_id, e.message.author.id);
       chat.apply_message(e.message);
+      conversations.note_activity(e.channel_id, e.message.created_at);
+      return;
+    case 'conversation.created':
+    case 'conversation.changed':
+      conversations.conversation_event(e.channel);
       return;
     case 'message.edited':
     case 'reaction.added':
@@ -174,7 +181,7 @@ function adopt(now: Record<string, number>) {
     if (!session.memberships.some((m) => m.community.id === c)) joined_elsewhere = true;
     if (positions.has(c)) continue; // the resume we sent continues from ours
     positions.set(c, pos);
-    if (communities.holds_community(c) || chat.holds_logs(c) || board.holds_boards(c)) resync(c);
+    if (communities.holds_community(c) || chat.holds_logs(c) || board.holds_boards(c) || conversations.holds_conversations(c)) resync(c);
   }
   for (const c of [...positions.keys()]) {
     if (listed.has(c)) continue;
@@ -189,13 +196,14 @@ function leave(community_id: number) {
   const channel_ids = [...communities.channels_by_id.values()].filter((c) => c.community_id === community_id).map((c) => c.id);
   chat.forget_channels(channel_ids);
   board.forget_boards(channel_ids);
+  conversations.forget_conversations(slug);
   communities.forget_community(community_id);
   positions.delete(community_id);
   if (slug && location.pathname.startsWith(`/c/${slug}`)) navigate('/', { replace: true });
 }
 
 function resync(community_id: number) {
-  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id)]) void p.catch(() => {});
+  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id)]) void p.catch(() => {});
   changed();
 }
 

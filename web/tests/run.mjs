@@ -6,6 +6,7 @@ import path from 'node:path';
 import { host_guided } from './host_guided.mjs';
 import { phone_chat } from './phone_chat.mjs';
 import { board_story } from './board.mjs';
+import { conversations_story } from './conversations.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -749,6 +750,7 @@ try {
   await host_guided(browser, server);
   await phone_chat(browser, server);
   await board_story(browser, server);
+  await conversations_story(browser, server);
   console.log('app shell');
   await pwa(browser, server);
 } catch (e) {

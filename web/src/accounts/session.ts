@@ -5,6 +5,7 @@ import { changed, navigate, remember_next, session } from '../state';
 import { locale, set_locale } from '../i18n';
 import { forget_positions, set_session_ended_handler, start_stream, stop_stream } from '../stream';
 import * as board from '../board/state';
+import * as conversations from '../conversations/state';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
 
@@ -57,6 +58,7 @@ export async function signed_in(account: Account) {
   if (previous_account_id !== null && previous_account_id !== account.id) {
     chat.forget_all();
     board.forget_all();
+    conversations.forget_all();
     communities.forget_all();
     forget_positions();
   }
@@ -83,6 +85,7 @@ export async function log_out() {
   forget_cached_me();
   chat.forget_all(session.me?.id);
   board.forget_all();
+  conversations.forget_all();
   session.me = null;
   session.memberships = [];
   communities.forget_all();

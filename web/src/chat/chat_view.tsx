@@ -10,7 +10,9 @@
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { ApiError, type Message as Msg } from '../api';
+import { ApiError, type Conversation, type Message as Msg } from '../api';
+import { is_conversation, room_label } from '../conversations/state';
+import { ConversationActions } from '../conversations/sidebar';
 import { day_key, day_label, error_text, t } from '../i18n';
 import { session } from '../state';
 import { channels_by_id, channels_by_slug, communities, load_members, membership_of, members_by_slug, set_read } from '../communities/state';
@@ -258,10 +260,12 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   return (
     <div class={'chat-wrap' + (thread ? ' chat-wrap--thread' : '')}>
       <section class="chat" aria-labelledby="chat-title">
-        <PaneHead slug={slug} title={<span id="chat-title"># {channel.name}</span>} sub={channel.archived ? t('archived') : undefined} />
-        <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: channel.name })} tabIndex={0}>
+        <PaneHead slug={slug} title={<span id="chat-title">{is_conversation(channel) ? room_label(channel) : `# ${channel.name}`}</span>} sub={channel.archived ? t('archived') : is_conversation(channel) ? t('private_room') : undefined}>
+          {is_conversation(channel) && <ConversationActions slug={slug} channel={channel as Conversation} />}
+        </PaneHead>
+        <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: room_label(channel) })} tabIndex={0}>
           <div class="messages__top">
-            {log?.loaded && !log.has_more && <p class="start muted">{channel.archived ? t('start_of_archived', { channel: channel.name }) : t('start_of_channel', { channel: channel.name })}</p>}
+            {log?.loaded && !log.has_more && <p class="start muted">{channel.archived ? t('start_of_archived', { channel: channel.name }) : (is_conversation(channel) ? t('start_of_conversation', { name: room_label(channel) }) : t('start_of_channel', { channel: channel.name }))}</p>}
             {log?.loaded && log.has_more && (
               <button type="button" class="btn btn--small btn--ghost" disabled={log.loading_older} onClick={older}>
                 {log.loading_older ? t('loading_older') : t('load_older')}
@@ -320,7 +324,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
         {channel.archived ? (
           <p class="archived-note" role="note" data-testid="archived-note">{t('chat_archived_note')}</p>
         ) : (
-          <Composer channel_id={channel_id} placeholder={t('message_placeholder', { channel: channel.name })} on_sent={to_latest} />
+          <Composer channel_id={channel_id} placeholder={is_conversation(channel) ? t('message_to', { name: room_label(channel) }) : t('message_placeholder', { channel: channel.name })} on_sent={to_latest} />
         )}
       </section>
       {thread && (

@@ -10,6 +10,7 @@ import { Link } from '../ui/link';
 import { FormError } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { HostChecklist } from '../host/checklist';
+import { ConversationList } from '../conversations/sidebar';
 import { Gone } from '../chat/chat_view';
 import { ApiError } from '../api';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
@@ -76,6 +77,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
               </li>
             ))}
           </ul>
+          {membership && <ConversationList slug={slug} current={p.channel_id} />}
           <ul class="sidebar__links">
             <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}><Icon name="members" /> {t('members')}</Link></li>
             {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}><Icon name="host" /> {t('host_tools')}</Link></li>}

@@ -77,6 +77,9 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   post_locked: 'err_post_locked',
   not_a_board: 'err_not_a_board',
   room_takes_posts: 'err_room_takes_posts',
+  direct_messages_off: 'err_direct_messages_off',
+  refuses_direct_messages: 'err_refuses_direct_messages',
+  direct_is_two: 'err_direct_is_two',
   limit_reached: 'err_limit_reached',
   invitation_expired: 'invite_expired_title',
   invitation_used_up: 'invite_used_up_title',
@@ -113,6 +116,7 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   title: 'err_field_title',
   post_body: 'err_field_post_body',
   parent_id: 'err_field_parent_id',
+  member_ids: 'err_field_member_ids',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

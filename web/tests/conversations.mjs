@@ -1,0 +1,132 @@
+// Issue 12's direct messages, in the browser: Julie (on a phone) writes privately to Marc from
+// the sidebar; it shows up live in Marc's private messages with its unread badge; he answers;
+// their host sees none of it. Then a group of three with a name, and Marc leaving it. French
+// then English, screenshots at both sizes, axe on each screen.
+import { DESKTOP, PHONE, a11y, confirm_sheet, results, shot, shots, step } from './harness.mjs';
+
+const PASSWORD = 'correct horse battery';
+
+const T = {
+  fr: {
+    locale: 'fr-CA', accept_language: 'fr-CA,fr', host: 'Ana Roy', guest: 'Julie Gagnon', third: 'Marc Côté', community: 'La Chorale du Quai',
+    conversations: 'Messages privés', new: '+ Nouveau', write: 'Écrire', message: 'Message', send: 'Envoyer', group_name: 'Nom du groupe', group: 'Les altos',
+    start_group: 'Créer le groupe (2 personnes)', hello: 'Salut Marc, tu viens à la pratique?', answer: 'Oui, j’arrive à 19 h!', in_group: 'Qui apporte les partitions?',
+    leave: 'Quitter', private_room: 'conversation privée', back: 'Retour',
+  },
+  en: {
+    locale: 'en-CA', accept_language: 'en-CA,en', host: 'Sam Hill', guest: 'Julie Grant', third: 'Mark Cole', community: 'Harbour Choir',
+    conversations: 'Private messages', new: '+ New', write: 'Write', message: 'Message', send: 'Send', group_name: 'Group name', group: 'The altos',
+    start_group: 'Start the group (2 people)', hello: 'Hi Mark, coming to practice?', answer: 'Yes, I’ll be there at 7!', in_group: 'Who brings the sheet music?',
+    leave: 'Leave', private_room: 'private conversation', back: 'Back',
+  },
+};
+
+async function call(ctx, base, method, path, data) {
+  const r = await ctx.request.fetch(base + '/api/v1' + path, { method, headers: { Origin: base, 'X-Requested-With': 'petitesalle' }, ...(data === undefined ? {} : { data }) });
+  if (r.status() >= 400) throw new Error(`${method} ${path}: ${r.status()} ${await r.text()}`);
+  return r.status() === 204 ? null : r.json();
+}
+
+async function one_language(browser, server, lang) {
+  const t = T[lang];
+  const base = server.url;
+  const stamp = `dm-${lang}-${Date.now().toString(36)}`;
+  const opts = (viewport, phone) => ({ viewport, locale: t.locale, extraHTTPHeaders: { 'Accept-Language': t.accept_language }, serviceWorkers: 'block', ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  const host_ctx = await browser.newContext(opts(DESKTOP, false));
+  const guest_ctx = await browser.newContext({ ...opts(PHONE, true), colorScheme: lang === 'en' ? 'dark' : 'light' });
+  const third_ctx = await browser.newContext(opts(DESKTOP, false));
+  const host = await host_ctx.newPage();
+  const guest = await guest_ctx.newPage();
+  const third = await third_ctx.newPage();
+  for (const [who, p] of [['host', host], ['guest', guest], ['third', third]]) {
+    p.setDefaultTimeout(15000);
+    p.on('pageerror', (e) => console.log(`       [dm ${lang} ${who} page error] ${e.message}`));
+  }
+  const check = async (s, fn) => {
+    const ok = await step(`dm ${lang}: ${s}`, fn);
+    if (!ok) for (const [who, p] of [['host', host], ['guest', guest], ['third', third]]) await shot(p, `dm-${lang}-zz-fail-${who}`).catch(() => {});
+    return ok;
+  };
+  const dm_link = (page, text) => page.locator('.sidebar .channel', { hasText: text });
+  const msg = (page, text) => page.locator('.messages article.msg', { hasText: text });
+
+  try {
+    const sign_up = async (ctx, display_name, who) => call(ctx, base, 'POST', '/accounts', { email: `${who}-${stamp}@example.com`, password: PASSWORD, display_name, locale: lang });
+    await sign_up(host_ctx, t.host, 'host');
+    const { community } = await call(host_ctx, base, 'POST', '/communities', { name: t.community });
+    const slug = community.slug;
+    await call(host_ctx, base, 'POST', `/communities/${slug}/channels`, { name: lang === 'fr' ? 'jasette' : 'chat' });
+    for (const [ctx, n, who] of [[guest_ctx, t.guest, 'guest'], [third_ctx, t.third, 'third']]) {
+      await sign_up(ctx, n, who);
+      const { invitation } = await call(host_ctx, base, 'POST', `/communities/${slug}/invitations`, { max_uses: 1 });
+      await call(ctx, base, 'POST', `/invitations/${invitation.code}/accept`);
+    }
+    await third.goto(`${base}/c/${slug}`);
+    await host.goto(`${base}/c/${slug}`);
+    await third.getByRole('heading', { name: t.conversations }).waitFor();
+
+    await check('Julie writes privately to Marc from the sidebar; it appears live in Marc’s, with a badge', async () => {
+      await guest.goto(`${base}/c/${slug}`);
+      await guest.getByRole('button', { name: t.new }).click();
+      const sheet = guest.getByTestId('sheet-people').getByRole('dialog');
+      await sheet.getByLabel(t.third).check();
+      await a11y(guest, 'new conversation sheet');
+      await sheet.getByRole('button', { name: t.write, exact: true }).click();
+      await guest.getByText(t.private_room).waitFor();
+      await guest.getByLabel(t.message, { exact: true }).fill(t.hello);
+      await guest.getByRole('button', { name: t.send }).click();
+      await msg(guest, t.hello).waitFor();
+      await dm_link(third, t.guest).getByTestId('unread').filter({ hasText: '1' }).waitFor();
+      await shots(guest, `dm-${lang}-01-direct`);
+    });
+
+    await check('Marc answers; the host sees none of it', async () => {
+      await dm_link(third, t.guest).click();
+      await msg(third, t.hello).waitFor();
+      await third.getByLabel(t.message, { exact: true }).fill(t.answer);
+      await third.getByRole('button', { name: t.send }).click();
+      await msg(guest, t.answer).waitFor();
+      await a11y(third, 'direct conversation');
+      await host.waitForTimeout(300);
+      if (await dm_link(host, t.guest).count()) throw new Error('the host sees their conversation');
+      if (await dm_link(host, t.third).count()) throw new Error('the host sees their conversation');
+    });
+
+    await check('Julie starts a group with a name; it reaches both; Marc leaves it and it goes', async () => {
+      await guest.getByRole('link', { name: t.back }).click();
+      await guest.getByRole('button', { name: t.new }).click();
+      const sheet = guest.getByTestId('sheet-people').getByRole('dialog');
+      await sheet.getByLabel(t.third).check();
+      await sheet.getByLabel(t.host).check();
+      await sheet.getByLabel(t.group_name).fill(t.group);
+      await sheet.getByRole('button', { name: t.start_group }).click();
+      await guest.getByRole('heading', { name: t.group }).waitFor();
+      await guest.getByLabel(t.message, { exact: true }).fill(t.in_group);
+      await guest.getByRole('button', { name: t.send }).click();
+      await dm_link(host, t.group).waitFor();
+      await dm_link(third, t.group).click();
+      await msg(third, t.in_group).waitFor();
+      await shot(third, `dm-${lang}-02-group-laptop`);
+      await third.getByRole('button', { name: t.leave, exact: true }).click();
+      await confirm_sheet(third, t.leave);
+      await dm_link(third, t.group).waitFor({ state: 'detached' });
+      await dm_link(third, t.guest).waitFor(); // the direct one stays
+    });
+  } catch (e) {
+    console.log(`  dm ${lang} stopped: ${e.message}`);
+    results.failed += 1;
+    results.failures.push(`dm ${lang}: set-up`);
+  } finally {
+    await host_ctx.close();
+    await guest_ctx.close();
+    await third_ctx.close();
+  }
+}
+
+/** Issue 12's direct messages and groups, in French then English (called from run.mjs). */
+export async function conversations_story(browser, server) {
+  for (const lang of ['fr', 'en']) {
+    console.log(`direct messages (${lang})`);
+    await one_language(browser, server, lang);
+  }
+}
