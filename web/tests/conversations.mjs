@@ -12,12 +12,14 @@ const T = {
     conversations: 'Messages privés', new: '+ Nouveau', write: 'Écrire', message: 'Message', send: 'Envoyer', group_name: 'Nom du groupe', group: 'Les altos',
     start_group: 'Créer le groupe (2 personnes)', hello: 'Salut Marc, tu viens à la pratique?', answer: 'Oui, j’arrive à 19 h!', in_group: 'Qui apporte les partitions?',
     leave: 'Quitter', private_room: 'conversation privée', back: 'Retour',
+    allow: 'Les membres peuvent s’écrire en privé', saved: 'C’est enregistré.', off: 'Les hôtes ont fermé les messages privés dans cette communauté.',
   },
   en: {
     locale: 'en-CA', accept_language: 'en-CA,en', host: 'Sam Hill', guest: 'Julie Grant', third: 'Mark Cole', community: 'Harbour Choir',
     conversations: 'Private messages', new: '+ New', write: 'Write', message: 'Message', send: 'Send', group_name: 'Group name', group: 'The altos',
     start_group: 'Start the group (2 people)', hello: 'Hi Mark, coming to practice?', answer: 'Yes, I’ll be there at 7!', in_group: 'Who brings the sheet music?',
     leave: 'Leave', private_room: 'private conversation', back: 'Back',
+    allow: 'Members can write to each other privately', saved: 'All saved.', off: 'The hosts turned private messages off in this community.',
   },
 };
 
@@ -111,6 +113,20 @@ async function one_language(browser, server, lang) {
       await confirm_sheet(third, t.leave);
       await dm_link(third, t.group).waitFor({ state: 'detached' });
       await dm_link(third, t.guest).waitFor(); // the direct one stays
+    });
+
+    await check('the host turns private messages off: starting one says why, in the sheet', async () => {
+      await host.goto(`${base}/c/${slug}/host`);
+      await host.getByLabel(t.allow).uncheck();
+      await host.getByText(t.saved).waitFor(); // the server took it
+      await a11y(host, 'host tools with private messages');
+      await guest.goto(`${base}/c/${slug}`);
+      await guest.getByRole('button', { name: t.new }).click();
+      const sheet = guest.getByTestId('sheet-people').getByRole('dialog');
+      await sheet.getByLabel(t.host).check();
+      await sheet.getByRole('button', { name: t.write, exact: true }).click();
+      await sheet.getByRole('alert').filter({ hasText: t.off }).waitFor();
+      await shot(guest, `dm-${lang}-03-turned-off-phone`);
     });
   } catch (e) {
     console.log(`  dm ${lang} stopped: ${e.message}`);

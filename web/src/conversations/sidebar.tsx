@@ -12,6 +12,7 @@ import { Sheet } from '../ui/sheet';
 import { show_toast } from '../ui/toast';
 import { ask_confirm } from '../ui/confirm';
 import './conversations.css';
+import { KnownOnlyChoice } from './settings';
 import { conversations_by_slug, leave_locally, load_conversations, room_label, upsert_conversation } from './state';
 
 export function ConversationList({ slug, current }: { slug: string; current?: number }) {
@@ -87,6 +88,7 @@ export function PeopleSheet(p: { slug: string; open: boolean; title: string; on_
           {chosen.length > 1 ? t('start_group', { count: chosen.length }) : t('start_conversation')}
         </button>
       </form>
+      {p.with_name && p.open && <KnownOnlyChoice slug={p.slug} />}
     </Sheet>
   );
 }

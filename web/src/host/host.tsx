@@ -1,5 +1,6 @@
 // Host tools: channels, invitation links, who may invite.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { DirectMessagesCard } from '../conversations/settings';
 import * as api from '../api';
 import type { Invitation } from '../api';
 import { format_datetime_zoned, t, tn } from '../i18n';
@@ -25,6 +26,7 @@ export function HostPage({ slug }: { slug: string }) {
           </section>
         )}
         {community && <SettingsCard slug={slug} />}
+        {community && <DirectMessagesCard slug={slug} />}
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>
     </section>

@@ -417,4 +417,7 @@ export const en: Dict = {
   err_field_member_ids: 'Choose members of this community (50 at most, you included).',
   message_to: 'Message {name}',
   start_of_conversation: 'This is the start of your conversation with {name}. Say hi!',
+  allow_direct_messages: 'Members can write to each other privately',
+  allow_direct_messages_hint: 'Hosts do not read private conversations: only the people in them see them.',
+  from_known_only: 'Take private messages only from people I have talked with',
 };

@@ -423,6 +423,9 @@ export const fr = {
   err_field_member_ids: 'Choisis des membres de cette communauté (50 au plus, toi compris).',
   message_to: 'Écris à {name}',
   start_of_conversation: 'C’est le début de ta conversation avec {name}. Dis bonjour!',
+  allow_direct_messages: 'Les membres peuvent s’écrire en privé',
+  allow_direct_messages_hint: 'Les hôtes ne lisent pas les conversations privées : seules les personnes qui y sont les voient.',
+  from_known_only: 'Prendre les messages privés seulement des gens avec qui j’ai déjà jasé',
 };
 
 export type Dict = { [K in keyof typeof fr]: string };
