@@ -11,6 +11,9 @@
 #include "board/errors.hpp"
 #include "board/events.hpp"
 #include "board/migrations.hpp"
+#include "broadcast/errors.hpp"
+#include "broadcast/events.hpp"
+#include "broadcast/migrations.hpp"
 #include "chat/errors.hpp"
 #include "chat/events.hpp"
 #include "communities/errors.hpp"
@@ -32,6 +35,7 @@ realtime::event_catalog event_types() {
   communities::add_event_types(catalog);
   board::add_event_types(catalog);
   conversations::add_event_types(catalog);
+  broadcast::add_event_types(catalog);
   return catalog;
 }
 
@@ -44,6 +48,7 @@ std::vector<db::migration> migrations() {
       mail::migrations(),
       board::migrations(),
       conversations::migrations(),
+      broadcast::migrations(),
   });
 }
 
@@ -51,6 +56,7 @@ std::vector<const error_kind*> declared_errors() {
   std::vector<const error_kind*> all;
   for (auto declared : {std::span<const error_kind* const>(accounts::declared_errors),
                         std::span<const error_kind* const>(board::declared_errors),
+                        std::span<const error_kind* const>(broadcast::declared_errors),
                         std::span<const error_kind* const>(chat::declared_errors),
                         std::span<const error_kind* const>(communities::declared_errors),
                         std::span<const error_kind* const>(conversations::declared_errors),

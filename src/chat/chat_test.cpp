@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "chat/errors.hpp"
 #include "chat/service.hpp"
 #include "communities/service.hpp"
 #include "core/text.hpp"
 #include "invitations/service.hpp"
 #include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
-#include "chat/errors.hpp"
 
 namespace ps::chat {
 namespace {

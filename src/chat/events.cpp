@@ -68,18 +68,18 @@ void add_event_types(realtime::event_catalog& catalog) {
 std::string channel_event_json(std::string_view type, const realtime::logged_event& e,
                                const channel& c) {
   return realtime::event_text({{"type", type},
-               {"community_id", e.community_id},
-               {"pos", e.pos},
-               {"channel", to_shared_json(c)}});
+                               {"community_id", e.community_id},
+                               {"pos", e.pos},
+                               {"channel", to_shared_json(c)}});
 }
 
 std::string deleted_event_json(const realtime::logged_event& e, const message& m) {
   return realtime::event_text({{"type", "message.deleted"},
-               {"community_id", e.community_id},
-               {"pos", e.pos},
-               {"channel_id", m.channel_id},
-               {"seq", m.seq},
-               {"message_id", m.id}});
+                               {"community_id", e.community_id},
+                               {"pos", e.pos},
+                               {"channel_id", m.channel_id},
+                               {"seq", m.seq},
+                               {"message_id", m.id}});
 }
 
 std::string reaction_event_json(const realtime::logged_event& e, const message& m) {
@@ -95,10 +95,10 @@ std::string reaction_event_json(const realtime::logged_event& e, const message& 
 
 std::string read_event_json(const realtime::logged_event& e, std::int64_t last_read_seq) {
   return realtime::event_text({{"type", "channel.read"},
-               {"community_id", e.community_id},
-               {"pos", e.pos},
-               {"channel_id", e.channel_id.value_or(0)},
-               {"last_read_seq", last_read_seq}});
+                               {"community_id", e.community_id},
+                               {"pos", e.pos},
+                               {"channel_id", e.channel_id.value_or(0)},
+                               {"last_read_seq", last_read_seq}});
 }
 
 }  // namespace ps::chat

@@ -90,8 +90,8 @@ std::string message_list_json(std::string_view key, const std::vector<message>& 
   return out;
 }
 
-std::string message_event_json(std::string_view type, std::int64_t community_id,
-                               std::int64_t pos, const message& m) {
+std::string message_event_json(std::string_view type, std::int64_t community_id, std::int64_t pos,
+                               const message& m) {
   std::string out;
   out.reserve(600 + m.body.size() + m.html.size());
   json_text::object_writer w(out);

@@ -10,10 +10,11 @@
 
 namespace ps::chat {
 
-// The kinds of room (channels.kind): a chat, a board of posts (board/), and the conversations
-// only their participants see (conversations/): two people, or a private group.
+// The kinds of room (channels.kind): a chat, a board of posts (board/), a broadcast, and the
+// conversations only their participants see (conversations/): two people, or a private group.
 inline constexpr std::string_view chat_kind = "chat";
 inline constexpr std::string_view board_kind = "board";
+inline constexpr std::string_view broadcast_kind = "broadcast";  // only hosts post (broadcast/)
 inline constexpr std::string_view direct_kind = "direct";
 inline constexpr std::string_view group_kind = "group";
 

@@ -83,6 +83,10 @@ class post_batcher final : public db::write_batcher {
         p->out.emplace(errors::of(room_takes_posts));
         continue;
       }
+      if (places[i]->place.kind == broadcast_kind && !places[i]->is_host()) {
+        p->out.emplace(errors::of(hosts_only_room));
+        continue;
+      }
       writing.push_back(i);
     }
     if (!writing.empty()) write_messages(app, tx, posts, places, writing);
@@ -162,6 +166,7 @@ result<message> pending_post::write_alone(db::transaction& tx) {
   }
   if (place->place.archived_at) return errors::of(channel_archived);
   if (place->place.kind == board_kind) return errors::of(room_takes_posts);
+  if (place->place.kind == broadcast_kind && !place->is_host()) return errors::of(hosts_only_room);
   if (input.parent_id) {
     auto parent = store::message_by_id(tx, *input.parent_id);
     if (!parent || parent->channel_id != channel_id || parent->parent_id || parent->deleted_at)

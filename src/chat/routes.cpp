@@ -43,7 +43,8 @@ result<std::vector<std::int64_t>> participant_ids(const json& body) {
   if (!field->is_array() || field->size() > max_participants)
     return errors::invalid("participants", field_problem::invalid_format);
   for (const auto& id : *field) {
-    if (!id.is_number_integer()) return errors::invalid("participants", field_problem::invalid_format);
+    if (!id.is_number_integer())
+      return errors::invalid("participants", field_problem::invalid_format);
     out.push_back(id.get<std::int64_t>());
   }
   return out;

@@ -86,7 +86,7 @@ result<channel> create_channel(app& app, const caller& who, const std::string& s
   // A room only its participants see exists for tests of the access policy until private rooms
   // come (test_room_kinds, never set in production).
   const bool private_room = kind == test_private_kind && app.cfg.test_room_kinds;
-  if (kind != "chat" && kind != board_kind && !private_room)
+  if (kind != "chat" && kind != board_kind && kind != broadcast_kind && !private_room)
     return errors::invalid("kind", field_problem::not_allowed);
   if (!private_room && !participants.empty())
     return errors::invalid("participants", field_problem::not_allowed);
@@ -114,6 +114,13 @@ result<channel> create_channel(app& app, const caller& who, const std::string& s
     record_channel_event(app, tx, "channel.created", c);
     return c;
   });
+}
+
+result<message> post_within(app& app, db::transaction& tx, const caller& who,
+                            std::int64_t channel_id, const new_message& input) {
+  auto pending = posting::prepare(app, who, channel_id, input);
+  if (!pending) return pending.error();
+  return (*pending)->write_alone(tx);
 }
 
 result<std::vector<channel>> list_channels(app& app, const caller& who, const std::string& slug) {

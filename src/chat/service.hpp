@@ -67,6 +67,12 @@ void post_message_then(app& app, const caller& who, std::int64_t channel_id,
 // its copy is current.
 result<std::string> latest_page_json(app& app, const caller& who, std::int64_t channel_id,
                                      int limit);
+// For a capability whose post is also a message of its room (a broadcast's poll): checks and
+// renders `input`, then writes it as post_message does, inside the caller's transaction (the
+// message and what goes with it commit together, or not at all).
+result<message> post_within(app& app, db::transaction& tx, const caller& who,
+                            std::int64_t channel_id, const new_message& input);
+
 result<std::vector<message>> history(app& app, const caller& who, std::int64_t channel_id,
                                      const page_request& page);
 result<thread> thread_of(app& app, const caller& who, std::int64_t message_id);

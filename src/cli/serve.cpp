@@ -11,6 +11,7 @@
 #include "accounts/credential_cache.hpp"
 #include "accounts/shared_throttle.hpp"
 #include "app/capabilities.hpp"
+#include "broadcast/closer.hpp"
 #include "chat/history_cache.hpp"
 #include "cli/commands.hpp"
 #include "core/rate_limiter.hpp"
@@ -148,10 +149,14 @@ int serve(const config& cfg) {
     server.post(thread, std::move(work));
   });
   outbox.start();
+  // Polls' closings, announced when their time comes (and at once for those due while down).
+  std::optional<broadcast::poll_closer> closer;
+  closer.emplace(application);
   spdlog::info("petitesalle {} listening on {} (port {}), data in {}, database {}, public URL {}",
                PS_VERSION, cfg.listen, server.port(), cfg.data_dir.string(),
                cfg.database.empty() ? "SQLite" : "PostgreSQL", cfg.public_url);
   server.run();
+  closer.reset();  // before the hub stops delivering: nothing it announces is lost on the way
   // Writes are queued in order: once this one is done, every write queued from the network has
   // replied, and none will reach for the network threads once they are gone.
   db->write([](db::transaction&) {});

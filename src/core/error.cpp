@@ -140,6 +140,7 @@ std::string_view what_fr(std::string_view what) {
   if (what == "message") return "Ce message est introuvable.";
   if (what == "post") return "Cette publication est introuvable.";
   if (what == "comment") return "Ce commentaire est introuvable.";
+  if (what == "poll") return "Ce sondage est introuvable.";
   if (what == "invitation") return "Cette invitation est introuvable.";
   if (what == "member") return "Cette personne n’est pas membre ici.";
   if (what == "token") return "Ce jeton est introuvable.";
@@ -154,6 +155,7 @@ std::string_view what_en(std::string_view what) {
   if (what == "message") return "This message could not be found.";
   if (what == "post") return "This post could not be found.";
   if (what == "comment") return "This comment could not be found.";
+  if (what == "poll") return "This poll could not be found.";
   if (what == "invitation") return "This invitation could not be found.";
   if (what == "member") return "This person is not a member here.";
   if (what == "token") return "This token could not be found.";

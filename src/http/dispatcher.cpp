@@ -10,6 +10,7 @@
 #include "accounts/auth.hpp"
 #include "accounts/routes.hpp"
 #include "board/routes.hpp"
+#include "broadcast/routes.hpp"
 #include "chat/routes.hpp"
 #include "communities/routes.hpp"
 #include "conversations/routes.hpp"
@@ -31,6 +32,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   chat::add_routes(router_);
   board::add_routes(router_);
   conversations::add_routes(router_);
+  broadcast::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

@@ -1,0 +1,57 @@
+#include "broadcast/migrations.hpp"
+
+namespace ps::broadcast {
+namespace {
+
+// A poll is a broadcast message (its question) with options. poll_ballots holds one row per
+// voter, taken first in a vote's transaction: two votes of one person at once, even on two
+// nodes, are one after the other, so a single-choice poll never holds two of theirs.
+// closed_announced: the poll.closed event was logged (once, whichever node's closer did it).
+constexpr std::string_view polls_schema = R"sql(
+CREATE TABLE polls (
+  id {{id}},
+  channel_id BIGINT NOT NULL REFERENCES channels(id),
+  message_id BIGINT NOT NULL REFERENCES messages(id),
+  question TEXT NOT NULL,
+  multiple BIGINT NOT NULL DEFAULT 0,
+  anonymous BIGINT NOT NULL DEFAULT 1,
+  closes_at BIGINT,
+  closed_announced BIGINT NOT NULL DEFAULT 0,
+  created_by BIGINT NOT NULL REFERENCES accounts(id),
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX polls_message ON polls(message_id);
+CREATE INDEX polls_channel ON polls(channel_id, id);
+CREATE INDEX polls_closing ON polls(closes_at) WHERE closed_announced = 0 AND closes_at IS NOT NULL;
+CREATE TABLE poll_options (
+  id {{id}},
+  poll_id BIGINT NOT NULL REFERENCES polls(id),
+  position BIGINT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX poll_options_poll ON poll_options(poll_id, position);
+CREATE TABLE poll_ballots (
+  poll_id BIGINT NOT NULL REFERENCES polls(id),
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  voted_at BIGINT NOT NULL,
+  PRIMARY KEY (poll_id, account_id)
+);
+CREATE TABLE poll_votes (
+  poll_id BIGINT NOT NULL REFERENCES polls(id),
+  option_id BIGINT NOT NULL REFERENCES poll_options(id),
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  PRIMARY KEY (poll_id, option_id, account_id)
+);
+)sql";
+
+constexpr db::migration steps[] = {
+    {9, "broadcast: polls, their options and votes", polls_schema},
+};
+
+}  // namespace
+
+std::span<const db::migration> migrations() {
+  return steps;
+}
+
+}  // namespace ps::broadcast

@@ -1,0 +1,34 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broadcast/model.hpp"
+#include "db/database.hpp"
+
+// The SQL of polls. Facts only; who may see or vote is decided in service.cpp.
+namespace ps::broadcast::store {
+
+std::int64_t insert_poll(db::transaction& tx, const poll& p, std::int64_t created_by);
+void insert_option(db::transaction& tx, std::int64_t poll_id, std::int64_t position,
+                   const std::string& text);
+// With its options, their counts and voters, and how many people voted.
+std::optional<poll> poll_by_id(db::session& s, std::int64_t id);
+std::vector<std::int64_t> poll_ids_of(db::session& s, std::int64_t channel_id, std::size_t limit);
+std::vector<std::int64_t> choices_of(db::session& s, std::int64_t poll_id, std::int64_t account_id);
+// The voter's ballot row, taken (and locked) first in a vote's transaction.
+void take_ballot(db::transaction& tx, std::int64_t poll_id, std::int64_t account_id, millis now);
+void replace_choices(db::transaction& tx, std::int64_t poll_id, std::int64_t account_id,
+                     const std::vector<std::int64_t>& option_ids);
+
+struct due {
+  std::int64_t poll_id = 0;
+  millis closes_at = 0;
+};
+// The next poll whose closing is not announced yet.
+std::optional<due> next_closing(db::session& s);
+// True for the one writer that marks it (once, whichever node).
+bool mark_closing_announced(db::transaction& tx, std::int64_t poll_id);
+
+}  // namespace ps::broadcast::store
