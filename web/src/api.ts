@@ -73,7 +73,7 @@ export interface Channel {
   community_id: number;
   name: string;
   /** A chat, or a board of posts with comments. */
-  kind: 'chat' | 'board' | 'direct' | 'group';
+  kind: 'chat' | 'board' | 'broadcast' | 'direct' | 'group';
   /** Who may see the room: every member, or only its participants. */
   visibility: 'community' | 'participants';
   archived: boolean;
@@ -110,6 +110,22 @@ export interface Conversation extends Channel {
 export interface ConversationSettings {
   direct_messages: boolean;
   from_known_only: boolean;
+}
+/** A poll in a broadcast; counts once the caller voted (hosts always), voter_ids to hosts of a named poll. */
+export interface Poll {
+  id: number;
+  channel_id: number;
+  message_id: number;
+  question: string;
+  options: { id: number; text: string; count?: number; voter_ids?: number[] }[];
+  multiple: boolean;
+  anonymous: boolean;
+  closes_at: string | null;
+  closed: boolean;
+  created_at: string;
+  results_visible: boolean;
+  my_option_ids: number[];
+  voters?: number;
 }
 /** A board's post; new_comments and visited are the reader's own (not in events). */
 export interface Post {
@@ -336,3 +352,10 @@ export const get_conversation_settings = (slug: string) =>
   call<{ settings: ConversationSettings }>('GET', `/communities/${enc(slug)}/conversation-settings`);
 export const update_conversation_settings = (slug: string, b: Partial<ConversationSettings>) =>
   call<{ settings: ConversationSettings }>('PATCH', `/communities/${enc(slug)}/conversation-settings`, b);
+
+// Broadcast polls
+export const list_polls = (channel_id: number) => call<{ polls: Poll[] }>('GET', `/channels/${channel_id}/polls`);
+export const get_poll = (id: number) => call<{ poll: Poll }>('GET', `/polls/${id}`);
+export const create_poll = (channel_id: number, b: { question: string; options: string[]; multiple?: boolean; anonymous?: boolean; closes_at?: string }) =>
+  call<{ poll: Poll }>('POST', `/channels/${channel_id}/polls`, b);
+export const vote = (id: number, option_ids: number[]) => call<{ poll: Poll }>('PUT', `/polls/${id}/vote`, { option_ids });

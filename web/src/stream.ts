@@ -13,9 +13,10 @@
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
 import * as api from './api';
-import type { Channel, Comment, Community, Conversation, Member, Message, Post } from './api';
+import type { Channel, Comment, Community, Conversation, Member, Message, Poll, Post } from './api';
 import { changed, navigate, session } from './state';
 import * as board from './board/state';
+import * as polls from './broadcast/state';
 import * as chat from './chat/state';
 import * as communities from './communities/state';
 import * as conversations from './conversations/state';
@@ -41,6 +42,7 @@ export type LoggedEvent = At &
     | { type: 'community.updated'; community: Omit<Community, 'membership'> }
     | { type: 'board.post.created' | 'board.post.changed'; post: Post }
     | { type: 'conversation.created' | 'conversation.changed'; channel: Conversation }
+    | { type: 'poll.created' | 'poll.voted' | 'poll.closed'; poll: Poll }
     | { type: 'board.comment.created' | 'board.comment.changed'; comment: Comment; post: Post }
   );
 
@@ -62,7 +64,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -121,6 +123,11 @@ function apply(e: LoggedEvent) {
       typing.note_message_from(e.channel_id, e.message.author.id);
       chat.apply_message(e.message);
       conversations.note_activity(e.channel_id, e.message.created_at);
+      return;
+    case 'poll.created':
+    case 'poll.voted':
+    case 'poll.closed':
+      polls.poll_event(e.poll);
       return;
     case 'conversation.created':
     case 'conversation.changed':
@@ -203,7 +210,7 @@ function leave(community_id: number) {
 }
 
 function resync(community_id: number) {
-  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id)]) void p.catch(() => {});
+  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id)]) void p.catch(() => {});
   changed();
 }
 

@@ -7,6 +7,7 @@ import { host_guided } from './host_guided.mjs';
 import { phone_chat } from './phone_chat.mjs';
 import { board_story } from './board.mjs';
 import { conversations_story } from './conversations.mjs';
+import { broadcast_story } from './broadcast.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -751,6 +752,7 @@ try {
   await phone_chat(browser, server);
   await board_story(browser, server);
   await conversations_story(browser, server);
+  await broadcast_story(browser, server);
   console.log('app shell');
   await pwa(browser, server);
 } catch (e) {

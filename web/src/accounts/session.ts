@@ -6,6 +6,7 @@ import { locale, set_locale } from '../i18n';
 import { forget_positions, set_session_ended_handler, start_stream, stop_stream } from '../stream';
 import * as board from '../board/state';
 import * as conversations from '../conversations/state';
+import * as polls from '../broadcast/state';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
 
@@ -59,6 +60,7 @@ export async function signed_in(account: Account) {
     chat.forget_all();
     board.forget_all();
     conversations.forget_all();
+    polls.forget_all();
     communities.forget_all();
     forget_positions();
   }

@@ -13,9 +13,11 @@ import * as api from '../api';
 import { ApiError, type Conversation, type Message as Msg } from '../api';
 import { is_conversation, room_label } from '../conversations/state';
 import { ConversationActions } from '../conversations/sidebar';
+import { NewPollSheet, PollCard } from '../broadcast/poll';
+import { load_polls, polls_by_message } from '../broadcast/state';
 import { day_key, day_label, error_text, t } from '../i18n';
 import { session } from '../state';
-import { channels_by_id, channels_by_slug, communities, load_members, membership_of, members_by_slug, set_read } from '../communities/state';
+import { channels_by_id, channels_by_slug, communities, is_host, load_members, membership_of, members_by_slug, set_read } from '../communities/state';
 import { PaneHead } from '../communities/layout';
 import { FormError } from '../ui/form';
 import { Link } from '../ui/link';
@@ -88,6 +90,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const [ready, set_ready] = useState(false);
   const [editing, set_editing] = useState<number | null>(null);
   const [sheet, set_sheet] = useState<SheetState>(null);
+  const [poll_sheet, set_poll_sheet] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const stick = useRef(true);
@@ -102,6 +105,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const members = members_by_slug.get(slug);
   const membership = membership_of(slug);
   const tz = community?.timezone;
+  const host = is_host(slug);
 
   useEffect(() => {
     set_error(null);
@@ -126,6 +130,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const online = session.connection === 'online';
   useEffect(() => {
     open_channel(channel_id).then(() => set_error(null), set_error);
+    if (channels_by_id.get(channel_id)?.kind === 'broadcast') load_polls(channel_id).catch(set_error);
   }, [channel_id, online]);
   // Once the read marker and the latest page are both known: the divider, and the pages down to it.
   useEffect(() => {
@@ -309,6 +314,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
                   on_reactions={(x, emoji) => set_sheet({ kind: 'reactions', m: x, emoji })}
                   on_error={set_error}
                 />
+                {polls_by_message.has(m.id) && <PollCard poll={polls_by_message.get(m.id)!} tz={tz} members={members} />}
               </Fragment>
             );
           })}
@@ -321,8 +327,14 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
         )}
         <TypingLine channel_id={channel_id} />
         {error ? <FormError error={error_text(error)} /> : null}
+        {channel.kind === 'broadcast' && host && !channel.archived && (
+          <div class="broadcast-tools"><button type="button" class="btn btn--small" onClick={() => set_poll_sheet(true)}>{t('new_poll')}</button></div>
+        )}
+        {channel.kind === 'broadcast' && host && <NewPollSheet channel_id={channel_id} open={poll_sheet} on_close={() => set_poll_sheet(false)} />}
         {channel.archived ? (
           <p class="archived-note" role="note" data-testid="archived-note">{t('chat_archived_note')}</p>
+        ) : channel.kind === 'broadcast' && !host ? (
+          <p class="broadcast-note" role="note" data-testid="broadcast-note">{t('broadcast_note')}</p>
         ) : (
           <Composer channel_id={channel_id} placeholder={is_conversation(channel) ? t('message_to', { name: room_label(channel) }) : t('message_placeholder', { channel: channel.name })} on_sent={to_latest} />
         )}

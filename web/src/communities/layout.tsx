@@ -66,9 +66,10 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
                   class={'channel' + (c.id === p.channel_id ? ' channel--active' : '') + (c.unread > 0 ? ' channel--unread' : '') + (c.archived ? ' channel--archived' : '')}
                   aria-current={c.id === p.channel_id ? 'page' : undefined}
                 >
-                  <span class="channel__hash" aria-hidden="true">{c.kind === 'board' ? '▤' : '#'}</span>
+                  <span class="channel__hash" aria-hidden="true">{c.kind === 'board' ? '▤' : c.kind === 'broadcast' ? '📣' : '#'}</span>
                   <span class="channel__name">{c.name}</span>
                   {c.kind === 'board' && <span class="visually-hidden">, {t('board_label')}</span>}
+                  {c.kind === 'broadcast' && <span class="visually-hidden">, {t('broadcast_label')}</span>}
                   {c.archived && <span class="channel__tag">{t('archived')}</span>}
                   {c.unread > 0 && c.id !== p.channel_id && (
                     <span class="unread" aria-label={tn('unread_count', c.unread)} data-testid="unread">{c.unread}</span>

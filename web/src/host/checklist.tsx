@@ -181,7 +181,7 @@ export function NewChannelForm({ slug, after, inline }: { slug: string; after?: 
     <form class={'form' + (inline ? ' form--inline' : '')} noValidate ref={f.ref} onSubmit={(e) => {
       e.preventDefault();
       void submit(f, async () => {
-        const { channel } = await api.create_channel(slug, f.values.name.trim(), f.values.kind === 'board' ? 'board' : 'chat');
+        const { channel } = await api.create_channel(slug, f.values.name.trim(), f.values.kind === 'board' || f.values.kind === 'broadcast' ? f.values.kind : 'chat');
         upsert_channel(channel);
         f.set_values({ name: '', kind: f.values.kind });
         show_toast(t('channel_created', { name: channel.name }));
@@ -190,7 +190,7 @@ export function NewChannelForm({ slug, after, inline }: { slug: string; after?: 
     }}>
       <FormError error={f.errors['']} />
       <Field label={t('channel_name')} name="channel_name" value={f.values.name} onInput={f.set('name')} hint={inline ? undefined : t('channel_name_hint')} error={f.errors.name} maxLength={80} />
-      {inline && <Select label={t('channel_kind')} name="kind" value={f.values.kind} options={[['chat', t('kind_chat')], ['board', t('kind_board')]]} onChange={f.set('kind')} />}
+      {inline && <Select label={t('channel_kind')} name="kind" value={f.values.kind} options={[['chat', t('kind_chat')], ['board', t('kind_board')], ['broadcast', t('kind_broadcast')]]} onChange={f.set('kind')} />}
       <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('create_channel')}</button>
     </form>
   );

@@ -80,6 +80,9 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   direct_messages_off: 'err_direct_messages_off',
   refuses_direct_messages: 'err_refuses_direct_messages',
   direct_is_two: 'err_direct_is_two',
+  poll_closed: 'err_poll_closed',
+  not_a_broadcast: 'err_not_a_broadcast',
+  hosts_only_room: 'err_hosts_only_room',
   limit_reached: 'err_limit_reached',
   invitation_expired: 'invite_expired_title',
   invitation_used_up: 'invite_used_up_title',
@@ -117,6 +120,10 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   post_body: 'err_field_post_body',
   parent_id: 'err_field_parent_id',
   member_ids: 'err_field_member_ids',
+  question: 'err_field_question',
+  options: 'err_field_options',
+  option_ids: 'err_field_option_ids',
+  closes_at: 'err_field_closes_at',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

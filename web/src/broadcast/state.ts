@@ -1,0 +1,54 @@
+// The polls of the broadcasts on screen, by the message that carries each. Their events carry
+// no results (what one may see of them depends on who one is), so an event fetches the poll
+// again; several events of one poll at once make one fetch.
+import * as api from '../api';
+import type { Poll } from '../api';
+import { changed } from '../state';
+import { channels_by_id } from '../communities/state';
+import { in_step, is_replaying } from '../journal';
+
+export const polls_by_message = new Map<number, Poll>();
+const loaded_rooms = new Set<number>();
+const refetching = new Map<number, boolean>(); // poll id -> asked again while in flight
+
+function put(p: Poll) {
+  polls_by_message.set(p.message_id, p);
+  changed();
+}
+
+export function load_polls(channel_id: number) {
+  return in_step(`polls:${channel_id}`, channels_by_id.get(channel_id)?.community_id, () => api.list_polls(channel_id), ({ polls }) => {
+    loaded_rooms.add(channel_id);
+    for (const p of polls) put(p);
+  });
+}
+
+/** Our own answer (a vote, a new poll). */
+export function replace_poll(p: Poll) {
+  put(p);
+}
+
+/** poll.created / voted / closed: fetched again, as the caller may see it. */
+export function poll_event(p: Poll) {
+  if (!loaded_rooms.has(p.channel_id) || is_replaying()) return;
+  if (!polls_by_message.has(p.message_id)) put(p); // shown at once, its results follow
+  if (refetching.has(p.id)) return void refetching.set(p.id, true);
+  refetching.set(p.id, false);
+  const again = () =>
+    api.get_poll(p.id).then(({ poll }) => put(poll), () => {}).finally(() => {
+      if (refetching.get(p.id)) {
+        refetching.set(p.id, false);
+        void again();
+      } else refetching.delete(p.id);
+    });
+  void again();
+}
+
+export function resync_polls(community_id: number): Promise<unknown>[] {
+  return [...loaded_rooms].filter((id) => channels_by_id.get(id)?.community_id === community_id).map(load_polls);
+}
+
+export function forget_all() {
+  polls_by_message.clear();
+  loaded_rooms.clear();
+}
