@@ -126,4 +126,11 @@ void add_participant(db::transaction& tx, std::int64_t channel_id, std::int64_t 
       channel_id, account_id, now);
 }
 
+void end_participations(db::transaction& tx, std::int64_t community_id, std::int64_t account_id) {
+  tx.execute(
+      "DELETE FROM channel_participants WHERE account_id = $2 AND channel_id IN (SELECT id FROM "
+      "channels WHERE community_id = $1)",
+      community_id, account_id);
+}
+
 }  // namespace ps::access::store

@@ -40,5 +40,8 @@ std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const ro
 std::vector<std::int64_t> current_participants(db::session& s, std::int64_t channel_id);
 void add_participant(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,
                      millis now);
+// Someone who leaves the community (removed, or on their own) leaves its rooms with
+// participants too: coming back later does not bring them back in.
+void end_participations(db::transaction& tx, std::int64_t community_id, std::int64_t account_id);
 
 }  // namespace ps::access::store

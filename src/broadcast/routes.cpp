@@ -26,7 +26,7 @@ result<std::vector<T>> list_field(const json& body, const char* name, std::size_
     return errors::invalid(name, field_problem::required);
   if (!field->is_array()) return errors::invalid(name, field_problem::invalid_format);
   if (field->size() > most)
-    return errors::invalid(name, field_problem::too_long, static_cast<long>(most));
+    return errors::invalid(name, field_problem::too_many, static_cast<long>(most));
   std::vector<T> out;
   for (const auto& v : *field) {
     if constexpr (std::is_same_v<T, std::string>) {

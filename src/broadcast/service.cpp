@@ -99,9 +99,9 @@ result<shown> create_poll(app& app, const caller& who, std::int64_t channel_id,
   auto question = checked(input.question, "question", max_question_length);
   if (!question) return question.error();
   if (input.options.size() < min_options)
-    return errors::invalid("options", field_problem::too_short, min_options);
+    return errors::invalid("options", field_problem::too_few, min_options);
   if (input.options.size() > max_options)
-    return errors::invalid("options", field_problem::too_long, max_options);
+    return errors::invalid("options", field_problem::too_many, max_options);
   std::vector<std::string> options;
   for (const auto& raw : input.options) {
     auto o = checked(raw, "options", max_option_length);
@@ -169,7 +169,7 @@ result<shown> vote(app& app, const caller& who, std::int64_t poll_id,
                    const std::vector<std::int64_t>& option_ids) {
   if (option_ids.empty()) return errors::invalid("option_ids", field_problem::required);
   if (option_ids.size() > max_options)
-    return errors::invalid("option_ids", field_problem::too_long, max_options);
+    return errors::invalid("option_ids", field_problem::too_many, max_options);
   return app.db.write([&](db::transaction& tx) -> result<shown> {
     auto found = poll_for(tx, who, poll_id);
     if (!found) return found.error();
@@ -178,7 +178,7 @@ result<shown> vote(app& app, const caller& who, std::int64_t poll_id,
     if (found->where.place.archived_at) return errors::of(chat::channel_archived);
     std::set<std::int64_t> chosen(option_ids.begin(), option_ids.end());
     if (!found->p.multiple && chosen.size() != 1)
-      return errors::invalid("option_ids", field_problem::too_long, 1);
+      return errors::invalid("option_ids", field_problem::too_many, 1);
     for (auto id : chosen)
       if (std::ranges::none_of(found->p.options, [&](const option& o) { return o.id == id; }))
         return errors::invalid("option_ids", field_problem::not_allowed);

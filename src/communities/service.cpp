@@ -4,13 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "access/store.hpp"
+#include "communities/errors.hpp"
+#include "communities/events.hpp"
 #include "communities/store.hpp"
 #include "core/text.hpp"
 #include "invitations/store.hpp"
-#include "communities/events.hpp"
 #include "realtime/event_log.hpp"
 #include "realtime/everywhere.hpp"
-#include "communities/errors.hpp"
 
 namespace ps::communities {
 namespace {
@@ -61,12 +62,15 @@ result<member_ref> create_community(app& app, const caller& who, const community
   if (auto ok = check_description(c.description); !ok) return ok.error();
   const bool slug_given = form.slug.has_value();
   c.slug = slug_given ? text::to_lower_ascii(text::trim(*form.slug)) : text::slugify(c.name);
-  if (slug_given && !text::is_valid_slug(c.slug)) return errors::invalid("slug", field_problem::invalid_format);
+  if (slug_given && !text::is_valid_slug(c.slug))
+    return errors::invalid("slug", field_problem::invalid_format);
   if (!slug_given && c.slug.size() < 2) c.slug = "communaute";
   c.lang = who.lang;
-  if (form.locale && !parse_locale(*form.locale, c.lang)) return errors::invalid("locale", field_problem::not_allowed);
+  if (form.locale && !parse_locale(*form.locale, c.lang))
+    return errors::invalid("locale", field_problem::not_allowed);
   c.timezone = form.timezone.value_or("America/Toronto");
-  if (!is_known_timezone(c.timezone)) return errors::invalid("timezone", field_problem::not_allowed);
+  if (!is_known_timezone(c.timezone))
+    return errors::invalid("timezone", field_problem::not_allowed);
   c.owner_id = who.account_id;
   c.created_at = app.clock.now();
   c.member_count = 1;
@@ -113,7 +117,8 @@ result<community> changed_community(community c, const community_changes& change
   if (changes.locale && !parse_locale(*changes.locale, c.lang))
     return errors::invalid("locale", field_problem::not_allowed);
   if (changes.timezone) {
-    if (!is_known_timezone(*changes.timezone)) return errors::invalid("timezone", field_problem::not_allowed);
+    if (!is_known_timezone(*changes.timezone))
+      return errors::invalid("timezone", field_problem::not_allowed);
     c.timezone = *changes.timezone;
   }
   if (changes.members_can_invite) c.members_can_invite = *changes.members_can_invite;
@@ -127,8 +132,8 @@ result<community> changed_community(community c, const community_changes& change
 
 // Logs an event of the whole community in `tx`, renders it from what the transaction has just
 // written (as a replay would), and publishes it to every member after the commit.
-void record_for_everyone(app& app, db::transaction& tx, std::int64_t community_id,
-                         const char* type, std::int64_t subject_id,
+void record_for_everyone(app& app, db::transaction& tx, std::int64_t community_id, const char* type,
+                         std::int64_t subject_id,
                          std::optional<std::string> (*render)(db::session&,
                                                               const realtime::logged_event&),
                          std::optional<std::int64_t> actor_id = std::nullopt) {
@@ -164,7 +169,8 @@ result<community> update_community(app& app, const caller& who, const std::strin
 }
 
 std::vector<membership> memberships_of(app& app, const caller& who) {
-  return app.db.read([&](db::session& s) { return store::memberships_of_account(s, who.account_id); });
+  return app.db.read(
+      [&](db::session& s) { return store::memberships_of_account(s, who.account_id); });
 }
 
 result<std::vector<member>> list_members(app& app, const caller& who, const std::string& slug) {
@@ -175,7 +181,8 @@ result<std::vector<member>> list_members(app& app, const caller& who, const std:
   });
 }
 
-outcome remove_member(app& app, const caller& who, const std::string& slug, std::int64_t account_id) {
+outcome remove_member(app& app, const caller& who, const std::string& slug,
+                      std::int64_t account_id) {
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> outcome {
     auto ref = access::community_for(tx, who, slug);
@@ -183,11 +190,13 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
     auto target = store::current_member(tx, ref->place.id, account_id);
     if (!target) return errors::not_found("member");
     const bool leaving = account_id == who.account_id;
-    if (target->member_role == role::owner) return errors::forbidden();  // the owner cannot be removed
+    if (target->member_role == role::owner)
+      return errors::forbidden();  // the owner cannot be removed
     if (!leaving) {
       if (!ref->is_host()) return errors::forbidden();
       // Hosts remove members; only the owner removes another host.
-      if (target->member_role == role::host && ref->self.member_role != role::owner) return errors::forbidden();
+      if (target->member_role == role::host && ref->self.member_role != role::owner)
+        return errors::forbidden();
     }
     if (!leaving) {
       // Removed, not left: barred from every link until a host lets them back, and the links
@@ -196,6 +205,7 @@ outcome remove_member(app& app, const caller& who, const std::string& slug, std:
       invitations::store::revoke_all_by_creator(tx, ref->place.id, account_id, now);
     }
     store::end_membership(tx, ref->place.id, account_id, now);
+    access::store::end_participations(tx, ref->place.id, account_id);
     // Everyone, the removed person included, learns of it; then their connections stop
     // receiving the community and are closed once that event has gone out (close code 4403:
     // the app reconnects, and its new hello no longer names the community). In that order on
@@ -232,10 +242,11 @@ outcome let_back_in(app& app, const caller& who, const std::string& slug, std::i
   });
 }
 
-result<member> change_role(app& app, const caller& who, const std::string& slug, std::int64_t account_id,
-                           const std::string& role_text) {
+result<member> change_role(app& app, const caller& who, const std::string& slug,
+                           std::int64_t account_id, const std::string& role_text) {
   role next;
-  if (!parse_role(role_text, next) || next == role::owner) return errors::invalid("role", field_problem::not_allowed);
+  if (!parse_role(role_text, next) || next == role::owner)
+    return errors::invalid("role", field_problem::not_allowed);
   return app.db.write([&](db::transaction& tx) -> result<member> {
     auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
@@ -259,8 +270,8 @@ void publish_member_joined(app& app, db::transaction& tx, const membership& m) {
   record_member_event(app, tx, m.community_id, "member.joined", m.account_id);
 }
 
-void record_member_event(app& app, db::transaction& tx, std::int64_t community_id,
-                         const char* type, std::int64_t account_id) {
+void record_member_event(app& app, db::transaction& tx, std::int64_t community_id, const char* type,
+                         std::int64_t account_id) {
   record_for_everyone(app, tx, community_id, type, account_id, render_member_event);
 }
 

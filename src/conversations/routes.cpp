@@ -29,7 +29,7 @@ result<std::vector<std::int64_t>> member_ids(const json& body) {
     return errors::invalid("member_ids", field_problem::required);
   if (!field->is_array()) return errors::invalid("member_ids", field_problem::invalid_format);
   if (field->size() > max_group_size * 2)
-    return errors::invalid("member_ids", field_problem::too_long, max_group_size - 1);
+    return errors::invalid("member_ids", field_problem::too_many, max_group_size - 1);
   std::vector<std::int64_t> out;
   for (const auto& id : *field) {
     if (!id.is_number_integer())

@@ -73,7 +73,7 @@ result<started> start_conversation(app& app, const caller& who, const std::strin
                                    const std::vector<std::int64_t>& member_ids,
                                    const std::optional<std::string>& raw_name) {
   if (member_ids.size() > max_group_size * 2)
-    return errors::invalid("member_ids", field_problem::too_long, max_group_size - 1);
+    return errors::invalid("member_ids", field_problem::too_many, max_group_size - 1);
   std::string name;
   if (raw_name) {
     name = std::string(text::trim(*raw_name));
@@ -90,7 +90,7 @@ result<started> start_conversation(app& app, const caller& who, const std::strin
     auto people = others(tx, community_id, who, member_ids);
     if (!people) return people.error();
     if (people->size() + 1 > max_group_size)
-      return errors::invalid("member_ids", field_problem::too_long, max_group_size - 1);
+      return errors::invalid("member_ids", field_problem::too_many, max_group_size - 1);
     for (auto id : *people)
       if (store::known_only(tx, id) &&
           !store::share_a_conversation(tx, community_id, who.account_id, id))
@@ -99,8 +99,21 @@ result<started> start_conversation(app& app, const caller& who, const std::strin
     std::string key;
     if (direct) {
       key = direct_key(who.account_id, people->front());
-      if (auto existing = store::direct_channel(tx, community_id, key))
+      if (auto existing = store::direct_channel(tx, community_id, key)) {
+        // The same one every time: whoever of the two had left it is back in, with its history.
+        const auto in = store::participants_of(tx, *existing);
+        bool back = false;
+        for (auto id : {who.account_id, people->front()}) {
+          if (std::ranges::any_of(in, [&](const store::person& p) { return p.id == id; })) continue;
+          access::store::add_participant(tx, *existing, id, now);
+          back = true;
+        }
+        if (back) {
+          auto room = chat::store::channel_by_id(tx, *existing);
+          record_change(app, tx, "conversation.changed", *room, now);
+        }
         return started{read_conversation(tx, *existing, who.account_id), false};
+      }
     }
     chat::channel room;
     room.community_id = community_id;
@@ -137,7 +150,7 @@ result<std::vector<conversation>> list_conversations(app& app, const caller& who
 result<conversation> add_participants(app& app, const caller& who, std::int64_t channel_id,
                                       const std::vector<std::int64_t>& member_ids) {
   if (member_ids.size() > max_group_size)
-    return errors::invalid("member_ids", field_problem::too_long, max_group_size - 1);
+    return errors::invalid("member_ids", field_problem::too_many, max_group_size - 1);
   const millis now = app.clock.now();
   return app.db.write([&](db::transaction& tx) -> result<conversation> {
     auto ref = access::channel_for(tx, who, channel_id);
@@ -151,7 +164,7 @@ result<conversation> add_participants(app& app, const caller& who, std::int64_t 
       if (std::ranges::none_of(current, [&](const store::person& p) { return p.id == id; }))
         added.push_back(id);
     if (current.size() + added.size() > max_group_size)
-      return errors::invalid("member_ids", field_problem::too_long, max_group_size - 1);
+      return errors::invalid("member_ids", field_problem::too_many, max_group_size - 1);
     for (auto id : added)
       if (store::known_only(tx, id) &&
           !store::share_a_conversation(tx, ref->place.community_id, who.account_id, id))

@@ -118,6 +118,12 @@ std::string field_message(const api_error& e, locale lang) {
     case field_problem::too_long:
       return head + (fr ? fmt::format(" est trop long (au plus {} caractères).", e.limit)
                         : fmt::format(" is too long (at most {} characters).", e.limit));
+    case field_problem::too_few:
+      return head + (fr ? fmt::format(" compte trop peu d’éléments (au moins {}).", e.limit)
+                        : fmt::format(" has too few items (at least {}).", e.limit));
+    case field_problem::too_many:
+      return head + (fr ? fmt::format(" compte trop d’éléments (au plus {}).", e.limit)
+                        : fmt::format(" has too many items (at most {}).", e.limit));
     case field_problem::invalid_format:
       return head + (fr ? " n’a pas la bonne forme." : " is not in the right format.");
     case field_problem::out_of_range:

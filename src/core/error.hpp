@@ -46,6 +46,8 @@ enum class field_problem {
   required,
   too_short,
   too_long,
+  too_few,   // a list: fewer items than `limit`
+  too_many,  // a list: more items than `limit`
   invalid_format,
   out_of_range,
   not_allowed,
@@ -92,8 +94,12 @@ inline api_error of(const error_kind& kind) {
   e.kind = &kind;
   return e;
 }
-inline api_error forbidden() { return make(error_code::forbidden); }
-inline api_error unauthenticated() { return make(error_code::unauthenticated); }
+inline api_error forbidden() {
+  return make(error_code::forbidden);
+}
+inline api_error unauthenticated() {
+  return make(error_code::unauthenticated);
+}
 inline api_error invalid(std::string field, field_problem problem, long limit = 0) {
   api_error e = make(error_code::invalid_field);
   e.field = std::move(field);

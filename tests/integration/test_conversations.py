@@ -512,14 +512,9 @@ def test_leaving_a_direct_conversation(world):
     assert conversation_ids(ana, world.slug) == []
 
 
-# Server bug: once one of the two has left a direct conversation, starting it again answers 200
-# with the old channel but adds nobody back (start_conversation returns the existing direct_key
-# room as it is): the one who left gets a channel whose every path is 404 to them — and its
-# last_seq, last_activity_at and participants, which they may no longer see — and the one who
-# stayed writes into a conversation the other never reads. Neither can ever talk directly again.
-@pytest.mark.xfail(strict=True, reason="server bug: starting a direct conversation again after "
-                   "one of the two left answers 200 with a channel the one who left cannot read "
-                   "(not added back)")
+# Once one of the two has left a direct conversation, starting it again answers 200 with the same
+# channel and brings both back in. (Found as a bug: it used to add nobody back, so the one who
+# left got a channel that was 404 to them, and neither could talk directly again.)
 def test_starting_a_direct_conversation_again_after_leaving_it_brings_both_back(world):
     ana, ben = world.new_member("Ana"), world.new_member("Ben")
     dm = start(ana, world.slug, [ben])
@@ -963,15 +958,8 @@ def test_a_removed_member_leaves_the_participants_and_gets_404(world):
                  field="member_ids")
 
 
-# Server bug: removal from the community does not end a person's participation. Their rows in
-# channel_participants stay; while they are away, participants_of() hides them (the others' list
-# and events show the conversation without them), but once a host lets them back in and they
-# rejoin, they are silently a participant again of every old conversation — no
-# conversation.changed tells the others — and read everything written while they were gone. The
-# same holds for a member who leaves the community on their own and comes back.
-@pytest.mark.xfail(strict=True, reason="server bug: a member removed from the community and let "
-                   "back in is silently a participant again of their old conversations and reads "
-                   "what was written while they were away")
+# Leaving the community (removed, or on one's own) ends one's participations: let back in, one
+# is not silently back in one's old conversations. (Found as a bug.)
 def test_a_member_removed_and_let_back_in_is_not_back_in_their_old_conversations(world):
     ana, ben, eve = (world.new_member(n) for n in ("Ana", "Ben", "Ève"))
     group = start(ana, world.slug, [ben, eve], name="Sans Ève")
@@ -989,11 +977,8 @@ def test_a_member_removed_and_let_back_in_is_not_back_in_their_old_conversations
     assert listed["participants"] == people(ana, ben)
 
 
-# Server bug (wording): the limit of a group is refused with field_problem::too_long, whose
-# message counts characters: "The field “member_ids” is too long (at most 49 characters)." — a
-# client that shows the server's message tells its user about characters for a list of people.
-@pytest.mark.xfail(strict=True, reason="server bug: the message of a group over 50 says "
-                   "“at most 49 characters” for a list of people")
+# A group too big is refused with a message about how many people, not characters (too_many).
+# (Found as a bug.)
 def test_the_message_of_a_group_too_big_speaks_of_people(world):
     r = world.chloe.post(f"{API}/communities/{world.slug}/conversations",
                          json={"member_ids": [world.max.id] * 101})
