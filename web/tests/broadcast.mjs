@@ -2,9 +2,7 @@
 // Julie (on a phone) cannot post there (she is told why), reacts, votes, and then sees the
 // results; the host's screen counts her vote live; Marc, who has not voted, sees no results.
 // French then English, screenshots at both sizes, axe on each screen.
-import { DESKTOP, PHONE, a11y, results, shot, shots, step } from './harness.mjs';
-
-const PASSWORD = 'correct horse battery';
+import { a11y, results, shot, shots, three_people } from './harness.mjs';
 
 const T = {
   fr: {
@@ -23,45 +21,14 @@ const T = {
   },
 };
 
-async function call(ctx, base, method, path, data) {
-  const r = await ctx.request.fetch(base + '/api/v1' + path, { method, headers: { Origin: base, 'X-Requested-With': 'petitesalle' }, ...(data === undefined ? {} : { data }) });
-  if (r.status() >= 400) throw new Error(`${method} ${path}: ${r.status()} ${await r.text()}`);
-  return r.status() === 204 ? null : r.json();
-}
 
 async function one_language(browser, server, lang) {
   const t = T[lang];
-  const base = server.url;
-  const stamp = `bc-${lang}-${Date.now().toString(36)}`;
-  const opts = (viewport, phone) => ({ viewport, locale: t.locale, extraHTTPHeaders: { 'Accept-Language': t.accept_language }, serviceWorkers: 'block', ...(phone ? { isMobile: true, hasTouch: true } : {}) });
-  const host_ctx = await browser.newContext(opts(DESKTOP, false));
-  const guest_ctx = await browser.newContext({ ...opts(PHONE, true), colorScheme: lang === 'en' ? 'dark' : 'light' });
-  const third_ctx = await browser.newContext(opts(DESKTOP, false));
-  const host = await host_ctx.newPage();
-  const guest = await guest_ctx.newPage();
-  const third = await third_ctx.newPage();
-  for (const [who, p] of [['host', host], ['guest', guest], ['third', third]]) {
-    p.setDefaultTimeout(15000);
-    p.on('pageerror', (e) => console.log(`       [broadcast ${lang} ${who} page error] ${e.message}`));
-  }
-  const check = async (s, fn) => {
-    const ok = await step(`broadcast ${lang}: ${s}`, fn);
-    if (!ok) for (const [who, p] of [['host', host], ['guest', guest], ['third', third]]) await shot(p, `broadcast-${lang}-zz-fail-${who}`).catch(() => {});
-    return ok;
-  };
+  const { base, slug, host, guest, third, check, close } = await three_people(browser, server, lang, t, 'broadcast');
   const msg = (page, text) => page.locator('.messages article.msg', { hasText: text });
   const poll = (page) => page.locator('.poll').first();
 
   try {
-    const sign_up = async (ctx, display_name, who) => call(ctx, base, 'POST', '/accounts', { email: `${who}-${stamp}@example.com`, password: PASSWORD, display_name, locale: lang });
-    await sign_up(host_ctx, t.host, 'host');
-    const { community } = await call(host_ctx, base, 'POST', '/communities', { name: t.community });
-    const slug = community.slug;
-    for (const [ctx, n, who] of [[guest_ctx, t.guest, 'guest'], [third_ctx, t.third, 'third']]) {
-      await sign_up(ctx, n, who);
-      const { invitation } = await call(host_ctx, base, 'POST', `/communities/${slug}/invitations`, { max_uses: 1 });
-      await call(ctx, base, 'POST', `/invitations/${invitation.code}/accept`);
-    }
     let room_url = '';
 
     await check('a host makes a broadcast room and posts; a poll with two choices', async () => {
@@ -108,9 +75,7 @@ async function one_language(browser, server, lang) {
     results.failed += 1;
     results.failures.push(`broadcast ${lang}: set-up`);
   } finally {
-    await host_ctx.close();
-    await guest_ctx.close();
-    await third_ctx.close();
+    await close();
   }
 }
 

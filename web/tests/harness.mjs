@@ -224,3 +224,57 @@ export async function compose(browser, names, out) {
   await page.screenshot({ path: out });
   await page.close();
 }
+
+/** A request of the real API from a context's cookie session (Origin and X-Requested-With, as the app sends). */
+export async function api_call(ctx, base, method, path, data) {
+  const r = await ctx.request.fetch(base + '/api/v1' + path, { method, headers: { Origin: base, 'X-Requested-With': 'petitesalle' }, ...(data === undefined ? {} : { data }) });
+  if (r.status() >= 400) throw new Error(`${method} ${path}: ${r.status()} ${await r.text()}`);
+  return r.status() === 204 ? null : r.json();
+}
+
+/**
+ * The cast of a story: a host on a laptop, a guest on a phone (touch; the dark theme in English,
+ * so that axe checks its contrast too) and a third person on a laptop, each signed up through the
+ * API in `t`'s language, the guest and the third invited into the host's new community `t.community`.
+ * `check(name, fn)` is a step that takes everyone's screenshot when it fails; `close()` ends it all.
+ */
+export async function three_people(browser, server, lang, t, tag) {
+  const base = server.url;
+  const stamp = `${tag}-${lang}-${Date.now().toString(36)}`;
+  const opts = (viewport, phone) => ({ viewport, locale: t.locale, extraHTTPHeaders: { 'Accept-Language': t.accept_language }, serviceWorkers: 'block', ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+  const contexts = {
+    host: await browser.newContext(opts(DESKTOP, false)),
+    guest: await browser.newContext({ ...opts(PHONE, true), colorScheme: lang === 'en' ? 'dark' : 'light' }),
+    third: await browser.newContext(opts(DESKTOP, false)),
+  };
+  const pages = {};
+  for (const [who, ctx] of Object.entries(contexts)) {
+    const p = await ctx.newPage();
+    p.setDefaultTimeout(15000);
+    p.on('pageerror', (e) => console.log(`       [${tag} ${lang} ${who} page error] ${e.message}`));
+    pages[who] = p;
+  }
+  const close = async () => {
+    for (const ctx of Object.values(contexts)) await ctx.close();
+  };
+  const check = async (s, fn) => {
+    const ok = await step(`${tag} ${lang}: ${s}`, fn);
+    if (!ok) for (const [who, p] of Object.entries(pages)) await shot(p, `${tag}-${lang}-zz-fail-${who}`).catch(() => {});
+    return ok;
+  };
+  const call = (who, method, path, data) => api_call(contexts[who], base, method, path, data);
+  try {
+    const sign_up = (who, display_name) => call(who, 'POST', '/accounts', { email: `${who}-${stamp}@example.com`, password: 'correct horse battery', display_name, locale: lang });
+    await sign_up('host', t.host);
+    const { community } = await call('host', 'POST', '/communities', { name: t.community });
+    for (const who of ['guest', 'third']) {
+      await sign_up(who, t[who]);
+      const { invitation } = await call('host', 'POST', `/communities/${community.slug}/invitations`, { max_uses: 1 });
+      await call(who, 'POST', `/invitations/${invitation.code}/accept`);
+    }
+    return { base, slug: community.slug, ...pages, check, call, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
