@@ -201,6 +201,18 @@ def test_closes_at_with_an_offset_or_in_the_communitys_time_zone(world):
     local = datetime(later.year + 1, 1, 15, 20, 0)  # winter: UTC-5
     p = new_poll(world.owner, room["id"], closes_at=local.strftime("%Y-%m-%dT%H:%M:%S"))
     assert p["closes_at"] == f"{later.year + 1}-01-16T01:00:00.000Z"
+    # an hour the spring change skips is no time there; one the fall repeats is its first
+    year = later.year + 1
+    spring = next(datetime(year, 3, d, 2, 30) for d in range(8, 15)
+                  if datetime(year, 3, d).weekday() == 6)
+    r = send(world.owner, "POST", f"/channels/{room['id']}/polls",
+             {"question": "q", "options": ["a", "b"],
+              "closes_at": spring.strftime("%Y-%m-%dT%H:%M")})
+    assert_error(r, 422, "invalid_field", "closes_at")
+    fall = next(datetime(year, 11, d, 1, 30) for d in range(1, 8)
+                if datetime(year, 11, d).weekday() == 6)
+    p = new_poll(world.owner, room["id"], closes_at=fall.strftime("%Y-%m-%dT%H:%M"))
+    assert p["closes_at"] == fall.strftime("%Y-%m-%dT05:30:00.000Z"), "EDT, UTC-4: the first"
 
 
 @pytest.fixture(scope="module")
