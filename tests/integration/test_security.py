@@ -455,10 +455,22 @@ def _good_parameters(user):
     msg = user.post_message(chan["id"], "hello")
     inv = user.invite(com["slug"])
     token_id = user.get(f"{API}/tokens").json()["tokens"]
+    # A board with a post and a comment, and a broadcast with a poll: the ids of the other rooms.
+    board = user.post(f"{API}/communities/{com['slug']}/channels",
+                      json={"name": f"b-{uid()}", "kind": "board"}).json()["channel"]
+    post = user.post(f"{API}/channels/{board['id']}/posts", json={"body": "hello"}).json()["post"]
+    comment = user.post(f"{API}/posts/{post['id']}/comments",
+                        json={"body": "hello"}).json()["comment"]
+    broadcast = user.post(f"{API}/communities/{com['slug']}/channels",
+                          json={"name": f"d-{uid()}", "kind": "broadcast"}).json()["channel"]
+    poll = user.post(f"{API}/channels/{broadcast['id']}/polls",
+                     json={"question": "?", "options": ["a", "b"]}).json()["poll"]
     return com, {"slug": com["slug"], "account_id": str(user.id), "code": inv["code"],
                  "token": "x" * 20, "emoji": "%F0%9F%91%8D",
                  "id": {"channels": str(chan["id"]), "messages": str(msg["id"]),
-                        "tokens": str(token_id[0]["id"]) if token_id else "1"}}
+                        "tokens": str(token_id[0]["id"]) if token_id else "1",
+                        "posts": str(post["id"]), "comments": str(comment["id"]),
+                        "polls": str(poll["id"])}}
 
 
 def _fill(path, good, replaced=None, bad=None):
