@@ -187,5 +187,23 @@ TEST_F(Broadcast, AWallClockClosingTimeIsInTheCommunitysZone) {
   EXPECT_TRUE(fails_with(create_poll(a(), ana, room, p), error_code::invalid_field, "closes_at"));
 }
 
+TEST_F(Broadcast, AMemberMutesARoomOnlyTheirDevicesHearOfIt) {
+  auto mine = std::make_shared<testing::recording_subscriber>();
+  auto theirs = std::make_shared<testing::recording_subscriber>();
+  t.hub.attach(mine, {bea.account_id}, {community_id});
+  t.hub.attach(theirs, {max.account_id}, {community_id});
+  ASSERT_TRUE(set_muted(a(), bea, room, true).ok());
+  ASSERT_TRUE(set_muted(a(), bea, room, true).ok()) << "twice is once";
+  EXPECT_EQ(*muted_rooms(a(), bea, slug), std::vector<std::int64_t>{room});
+  EXPECT_TRUE(muted_rooms(a(), max, slug)->empty());
+  ASSERT_EQ(mine->count(), 1u);
+  EXPECT_EQ(json::parse(mine->texts()[0])["type"], "channel.muted");
+  EXPECT_EQ(theirs->count(), 0u);
+  EXPECT_TRUE(fails_with(set_muted(a(), eve, room, true), error_code::not_found));
+  ASSERT_TRUE(set_muted(a(), bea, room, false).ok());
+  EXPECT_TRUE(muted_rooms(a(), bea, slug)->empty());
+  EXPECT_EQ(json::parse(mine->texts()[1])["muted"], false);
+}
+
 }  // namespace
 }  // namespace ps::broadcast

@@ -32,4 +32,12 @@ std::string poll_event_json(std::string_view type, const realtime::logged_event&
                                {"poll", to_json(p, view{}, now)}});
 }
 
+std::string mute_event_json(const realtime::logged_event& e, bool muted) {
+  return realtime::event_text({{"type", e.type},
+                               {"community_id", e.community_id},
+                               {"pos", e.pos},
+                               {"channel_id", e.channel_id.value_or(0)},
+                               {"muted", muted}});
+}
+
 }  // namespace ps::broadcast

@@ -10,7 +10,10 @@
 // without results (what one may see of them depends on who one is: GET /polls/{id} says).
 namespace ps::broadcast {
 
+// And a member's own: channel.muted, channel.unmuted {"type", "community_id", "pos",
+// "channel_id", "muted"}, to that member only.
 void add_event_types(realtime::event_catalog& catalog);
+std::string mute_event_json(const realtime::logged_event& e, bool muted);
 std::string poll_event_json(std::string_view type, const realtime::logged_event& e, const poll& p,
                             millis now);
 

@@ -44,8 +44,21 @@ CREATE TABLE poll_votes (
 );
 )sql";
 
+// A member's muted rooms (a broadcast, mostly): still readable, just quiet — no unread badge
+// that calls for attention, and (once notifications exist) nothing sent.
+constexpr std::string_view mutes_schema = R"sql(
+CREATE TABLE channel_mutes (
+  channel_id BIGINT NOT NULL REFERENCES channels(id),
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  muted_at BIGINT NOT NULL,
+  PRIMARY KEY (channel_id, account_id)
+);
+CREATE INDEX channel_mutes_account ON channel_mutes(account_id);
+)sql";
+
 constexpr db::migration steps[] = {
     {9, "broadcast: polls, their options and votes", polls_schema},
+    {10, "mutes: the rooms a member muted", mutes_schema},
 };
 
 }  // namespace

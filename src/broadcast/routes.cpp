@@ -100,6 +100,25 @@ void add_routes(http::router& r) {
     if (!s) return s.error();
     return one_poll(c, 200, *s);
   });
+
+  for (bool muted : {true, false})
+    r.add(muted ? verb::put : verb::del, "/api/v1/channels/{id}/mute",
+          [muted](context& c) -> result<response> {
+            auto who = c.caller();
+            if (!who) return who.error();
+            auto id = c.id_param("id", "channel");
+            if (!id) return id.error();
+            if (auto ok = set_muted(c.app, *who, *id, muted); !ok) return ok.error();
+            return http::no_content();
+          });
+
+  r.add(verb::get, "/api/v1/communities/{slug}/mutes", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    auto ids = muted_rooms(c.app, *who, c.param("slug"));
+    if (!ids) return ids.error();
+    return http::json_response(200, {{"channel_ids", *ids}});
+  });
 }
 
 }  // namespace ps::broadcast

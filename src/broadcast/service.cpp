@@ -191,6 +191,38 @@ result<shown> vote(app& app, const caller& who, std::int64_t poll_id,
   });
 }
 
+outcome set_muted(app& app, const caller& who, std::int64_t channel_id, bool muted) {
+  return app.db.write([&](db::transaction& tx) -> outcome {
+    auto where = access::channel_for(tx, who, channel_id);
+    if (!where) return where.error();
+    const millis now = app.clock.now();
+    if (!store::set_muted(tx, channel_id, who.account_id, muted, now)) return done;  // already so
+    realtime::logged_event e;
+    e.community_id = where->place.community_id;
+    e.type = muted ? "channel.muted" : "channel.unmuted";
+    e.channel_id = channel_id;
+    e.subject_id = channel_id;
+    e.only_account_id = who.account_id;
+    e.created_at = now;
+    realtime::append(tx, e);
+    realtime::publish_after_commit(tx, app.hub, access::just(e.community_id, who.account_id),
+                                   realtime::logged_frame(mute_event_json(e, muted), e));
+    return done;
+  });
+}
+
+result<std::vector<std::int64_t>> muted_rooms(app& app, const caller& who,
+                                              const std::string& slug) {
+  return app.db.read([&](db::session& s) -> result<std::vector<std::int64_t>> {
+    auto ref = access::community_for(s, who, slug);
+    if (!ref) return ref.error();
+    std::vector<std::int64_t> out;
+    for (auto id : store::muted_rooms(s, ref->place.id, who.account_id))
+      if (access::channel_for(s, who, id)) out.push_back(id);  // the policy says, not the query
+    return out;
+  });
+}
+
 int announce_closed(app& app) {
   int announced = 0;
   for (;;) {

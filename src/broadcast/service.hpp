@@ -41,6 +41,12 @@ result<std::vector<shown>> list_polls(app& app, const caller& who, std::int64_t 
 result<shown> vote(app& app, const caller& who, std::int64_t poll_id,
                    const std::vector<std::int64_t>& option_ids);
 
+// A member mutes (or unmutes) a room they may see — a broadcast, mostly, though any room may be:
+// only their own devices hear of it (channel.muted, channel.unmuted).
+outcome set_muted(app& app, const caller& who, std::int64_t channel_id, bool muted);
+// The rooms of the community the caller muted (those they may still see).
+result<std::vector<std::int64_t>> muted_rooms(app& app, const caller& who, const std::string& slug);
+
 // Logs poll.closed for each poll whose closing time has come and is not announced yet (once
 // in all, whichever node does it); returns how many. Called by the closer, and at start.
 int announce_closed(app& app);

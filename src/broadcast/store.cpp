@@ -101,4 +101,33 @@ bool mark_closing_announced(db::transaction& tx, std::int64_t poll_id) {
                     poll_id) > 0;
 }
 
+bool set_muted(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id, bool muted,
+               millis now) {
+  if (!muted)
+    return tx.execute("DELETE FROM channel_mutes WHERE channel_id = $1 AND account_id = $2",
+                      channel_id, account_id) > 0;
+  return tx.execute(
+             "INSERT INTO channel_mutes (channel_id, account_id, muted_at) VALUES ($1, $2, "
+             "$3) ON CONFLICT (channel_id, account_id) DO NOTHING",
+             channel_id, account_id, now) > 0;
+}
+
+bool is_muted(db::session& s, std::int64_t channel_id, std::int64_t account_id) {
+  return s
+      .query_one("SELECT 1 FROM channel_mutes WHERE channel_id = $1 AND account_id = $2",
+                 channel_id, account_id)
+      .has_value();
+}
+
+std::vector<std::int64_t> muted_rooms(db::session& s, std::int64_t community_id,
+                                      std::int64_t account_id) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : s.query("SELECT m.channel_id FROM channel_mutes m JOIN channels ch ON ch.id "
+                               "= m.channel_id WHERE ch.community_id = $1 AND m.account_id = $2 "
+                               "ORDER BY m.channel_id",
+                               community_id, account_id))
+    out.push_back(r.integer(0));
+  return out;
+}
+
 }  // namespace ps::broadcast::store

@@ -31,4 +31,11 @@ std::optional<due> next_closing(db::session& s);
 // True for the one writer that marks it (once, whichever node).
 bool mark_closing_announced(db::transaction& tx, std::int64_t poll_id);
 
+// True when it changed something.
+bool set_muted(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id, bool muted,
+               millis now);
+bool is_muted(db::session& s, std::int64_t channel_id, std::int64_t account_id);
+std::vector<std::int64_t> muted_rooms(db::session& s, std::int64_t community_id,
+                                      std::int64_t account_id);
+
 }  // namespace ps::broadcast::store

@@ -559,3 +559,27 @@ def test_a_refused_vote_says_why_and_changes_nothing(world, scene, case):
     assert_error(r, status, code, field=field)
     assert state(world, scene["room"]) == before
     assert poll_of(world.chloe, scene["poll"])["my_option_ids"] == mine
+
+
+# --- mutes ----------------------------------------------------------------------------------
+
+def test_a_member_mutes_a_broadcast_and_only_their_devices_hear_of_it(world):
+    room = world.broadcast()
+    with world.bea.ws() as mine, world.chloe.ws() as theirs:
+        mine.wait_for("hello")
+        theirs.wait_for("hello")
+        assert send(world.bea, "PUT", f"/channels/{room['id']}/mute").status_code == 204
+        assert send(world.bea, "PUT", f"/channels/{room['id']}/mute").status_code == 204  # once
+        frame = mine.wait_for("channel.muted")
+        assert (frame["channel_id"], frame["muted"]) == (room["id"], True)
+        assert [f for f in theirs.collect(0.5) if f.get("type", "").startswith("channel.m")] == []
+    r = send(world.bea, "GET", f"/communities/{world.slug}/mutes")
+    assert r.status_code == 200 and room["id"] in r.json()["channel_ids"], r.text
+    r = send(world.chloe, "GET", f"/communities/{world.slug}/mutes")
+    assert room["id"] not in r.json()["channel_ids"]
+    # Still readable, and the outsider gets the answer of a room that does not exist.
+    assert send(world.bea, "GET", f"/channels/{room['id']}/messages").status_code == 200
+    assert_error(send(world.dom, "PUT", f"/channels/{room['id']}/mute"), 404, "not_found")
+    assert send(world.bea, "DELETE", f"/channels/{room['id']}/mute").status_code == 204
+    r = send(world.bea, "GET", f"/communities/{world.slug}/mutes")
+    assert room["id"] not in r.json()["channel_ids"]

@@ -359,3 +359,5 @@ export const get_poll = (id: number) => call<{ poll: Poll }>('GET', `/polls/${id
 export const create_poll = (channel_id: number, b: { question: string; options: string[]; multiple?: boolean; anonymous?: boolean; closes_at?: string }) =>
   call<{ poll: Poll }>('POST', `/channels/${channel_id}/polls`, b);
 export const vote = (id: number, option_ids: number[]) => call<{ poll: Poll }>('PUT', `/polls/${id}/vote`, { option_ids });
+export const list_mutes = (slug: string) => call<{ channel_ids: number[] }>('GET', `/communities/${enc(slug)}/mutes`);
+export const set_muted = (channel_id: number, muted: boolean) => call<void>(muted ? 'PUT' : 'DELETE', `/channels/${channel_id}/mute`);

@@ -12,8 +12,9 @@ import { BoardView } from './board/board_view';
 import { PostView } from './board/post_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
-import { channels_by_id, channels_by_slug, communities } from './communities/state';
+import { channels_by_id, channels_by_slug, communities, membership_of } from './communities/state';
 import { conversations_by_slug } from './conversations/state';
+import { muted } from './broadcast/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 import { Toasts } from './ui/toast';
@@ -36,7 +37,7 @@ function Loading() {
 /** The tab's title: the unread count first, then the community's name inside one, else the app's. */
 function use_title() {
   let unread = 0;
-  for (const c of channels_by_id.values()) unread += c.archived ? 0 : c.unread;
+  for (const c of channels_by_id.values()) unread += c.archived || muted.has(c.id) ? 0 : c.unread;
   const slug = path().match(/^\/c\/([a-z0-9-]+)/)?.[1];
   const name = slug ? communities.get(slug)?.name ?? session.memberships.find((m) => m.community.slug === slug)?.community.name : undefined;
   const title = (unread > 0 ? `(${unread}) ` : '') + (name ?? t('app_name'));
@@ -48,8 +49,9 @@ function use_title() {
 /** A room by its kind; until the community's rooms are known, which kind it is is not. */
 function RoomView({ slug, channel_id }: { slug: string; channel_id: number }) {
   const room = channels_by_id.get(channel_id);
-  // A conversation is in the list of conversations, fetched beside the channels'.
-  if (!room && (!channels_by_slug.has(slug) || !conversations_by_slug.has(slug))) return <Loading />;
+  // A conversation is in the list of conversations, fetched beside the channels'. Someone who is
+  // not (or no longer) a member gets neither: the chat view says they are gone.
+  if (!room && membership_of(slug) && (!channels_by_slug.has(slug) || !conversations_by_slug.has(slug))) return <Loading />;
   return room?.kind === 'board' ? <BoardView slug={slug} channel_id={channel_id} /> : <ChatView slug={slug} channel_id={channel_id} />;
 }
 

@@ -43,6 +43,7 @@ export type LoggedEvent = At &
     | { type: 'board.post.created' | 'board.post.changed'; post: Post }
     | { type: 'conversation.created' | 'conversation.changed'; channel: Conversation }
     | { type: 'poll.created' | 'poll.voted' | 'poll.closed'; poll: Poll }
+    | { type: 'channel.muted' | 'channel.unmuted'; channel_id: number; muted: boolean }
     | { type: 'board.comment.created' | 'board.comment.changed'; comment: Comment; post: Post }
   );
 
@@ -64,7 +65,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'channel.muted', 'channel.unmuted']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -128,6 +129,10 @@ function apply(e: LoggedEvent) {
     case 'poll.voted':
     case 'poll.closed':
       polls.poll_event(e.poll);
+      return;
+    case 'channel.muted':
+    case 'channel.unmuted':
+      polls.mute_event(e.channel_id, e.muted);
       return;
     case 'conversation.created':
     case 'conversation.changed':

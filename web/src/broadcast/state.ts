@@ -48,7 +48,29 @@ export function resync_polls(community_id: number): Promise<unknown>[] {
   return [...loaded_rooms].filter((id) => channels_by_id.get(id)?.community_id === community_id).map(load_polls);
 }
 
+/** The rooms we muted (a broadcast, mostly): quiet in the sidebar and the tab's title. */
+export const muted = new Set<number>();
+const mutes_loaded = new Set<string>();
+
+export function load_mutes(slug: string, community_id: number | undefined) {
+  return in_step(`mutes:${slug}`, community_id, () => api.list_mutes(slug), ({ channel_ids }) => {
+    for (const id of [...muted]) if (channels_by_id.get(id)?.community_id === community_id) muted.delete(id);
+    for (const id of channel_ids) muted.add(id);
+    mutes_loaded.add(slug);
+    changed();
+  });
+}
+
+/** channel.muted / unmuted (our own devices), or our own request. */
+export function mute_event(channel_id: number, on: boolean) {
+  if (on) muted.add(channel_id);
+  else muted.delete(channel_id);
+  changed();
+}
+
 export function forget_all() {
   polls_by_message.clear();
   loaded_rooms.clear();
+  muted.clear();
+  mutes_loaded.clear();
 }

@@ -14,7 +14,7 @@ import { ApiError, type Conversation, type Message as Msg } from '../api';
 import { is_conversation, room_label } from '../conversations/state';
 import { ConversationActions } from '../conversations/sidebar';
 import { NewPollSheet, PollCard } from '../broadcast/poll';
-import { load_polls, polls_by_message } from '../broadcast/state';
+import { load_polls, mute_event, muted, polls_by_message } from '../broadcast/state';
 import { day_key, day_label, error_text, t } from '../i18n';
 import { session } from '../state';
 import { channels_by_id, channels_by_slug, communities, is_host, load_members, membership_of, members_by_slug, set_read } from '../communities/state';
@@ -267,6 +267,11 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
       <section class="chat" aria-labelledby="chat-title">
         <PaneHead slug={slug} title={<span id="chat-title">{is_conversation(channel) ? room_label(channel) : `# ${channel.name}`}</span>} sub={channel.archived ? t('archived') : is_conversation(channel) ? t('private_room') : undefined}>
           {is_conversation(channel) && <ConversationActions slug={slug} channel={channel as Conversation} />}
+          {channel.kind === 'broadcast' && (
+            <button type="button" class="btn btn--small btn--ghost" aria-pressed={muted.has(channel_id)} onClick={() => void api.set_muted(channel_id, !muted.has(channel_id)).then(() => mute_event(channel_id, !muted.has(channel_id)), set_error)}>
+              {muted.has(channel_id) ? t('unmute') : t('mute')}
+            </button>
+          )}
         </PaneHead>
         <div class="messages" ref={scroller} onScroll={on_scroll} role="log" aria-label={t('channel_label', { name: room_label(channel) })} tabIndex={0}>
           <div class="messages__top">

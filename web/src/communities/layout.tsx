@@ -11,6 +11,7 @@ import { FormError } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { HostChecklist } from '../host/checklist';
 import { ConversationList } from '../conversations/sidebar';
+import { load_mutes, muted } from '../broadcast/state';
 import { Gone } from '../chat/chat_view';
 import { ApiError } from '../api';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
@@ -24,6 +25,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
   useEffect(() => {
     set_error(null);
     load_community(slug).catch(set_error);
+    load_mutes(slug, membership_of(slug)?.community.id).catch(() => {});
     localStorage.setItem('ps_last_community', slug);
   }, [slug, online]);
 
@@ -63,7 +65,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
               <li key={c.id}>
                 <Link
                   href={`/c/${slug}/ch/${c.id}`}
-                  class={'channel' + (c.id === p.channel_id ? ' channel--active' : '') + (c.unread > 0 ? ' channel--unread' : '') + (c.archived ? ' channel--archived' : '')}
+                  class={'channel' + (c.id === p.channel_id ? ' channel--active' : '') + (c.unread > 0 && !muted.has(c.id) ? ' channel--unread' : '') + (c.archived ? ' channel--archived' : '') + (muted.has(c.id) ? ' channel--muted' : '')}
                   aria-current={c.id === p.channel_id ? 'page' : undefined}
                 >
                   <span class="channel__hash" aria-hidden="true">{c.kind === 'board' ? '▤' : c.kind === 'broadcast' ? '📣' : '#'}</span>
@@ -71,6 +73,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
                   {c.kind === 'board' && <span class="visually-hidden">, {t('board_label')}</span>}
                   {c.kind === 'broadcast' && <span class="visually-hidden">, {t('broadcast_label')}</span>}
                   {c.archived && <span class="channel__tag">{t('archived')}</span>}
+                  {muted.has(c.id) && <span class="channel__tag" aria-label={t('muted')}>🔕</span>}
                   {c.unread > 0 && c.id !== p.channel_id && (
                     <span class="unread" aria-label={tn('unread_count', c.unread)} data-testid="unread">{c.unread}</span>
                   )}

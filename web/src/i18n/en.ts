@@ -454,4 +454,7 @@ export const en: Dict = {
   err_field_options: 'A poll has 2 to 10 different choices, of 100 characters at most.',
   err_field_option_ids: 'Choose an option of this poll (only one if it takes one).',
   err_field_closes_at: 'Choose a date and time to come.',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  muted: 'muted',
 };

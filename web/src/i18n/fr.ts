@@ -460,6 +460,9 @@ export const fr = {
   err_field_options: 'Un sondage a de 2 à 10 choix différents, de 100 caractères au plus.',
   err_field_option_ids: 'Choisis une option de ce sondage (une seule s’il n’en prend qu’une).',
   err_field_closes_at: 'Choisis une date et une heure à venir.',
+  mute: 'Mettre en sourdine',
+  unmute: 'Réactiver',
+  muted: 'en sourdine',
 };
 
 export type Dict = { [K in keyof typeof fr]: string };
