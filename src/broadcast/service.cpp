@@ -1,14 +1,12 @@
 #include "broadcast/service.hpp"
 
-#include <date/tz.h>
-
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include "access/policy.hpp"
 #include "broadcast/errors.hpp"
 #include "broadcast/events.hpp"
+#include "broadcast/instants.hpp"
 #include "broadcast/store.hpp"
 #include "chat/errors.hpp"
 #include "chat/service.hpp"
@@ -27,35 +25,6 @@ result<std::string> checked(const std::string& raw, const char* field, std::size
     return errors::invalid(field, field_problem::too_long, static_cast<long>(most));
   if (auto bad = text::forbidden_in_name(text)) return errors::forbidden_character(field, *bad);
   return text;
-}
-
-// An instant from RFC 3339 with an offset, or a wall-clock time in the zone `tz`.
-std::optional<millis> instant_of(const std::string& text, const std::string& tz) {
-  using namespace std::chrono;
-  for (const char* format : {"%FT%T%Ez", "%FT%TZ", "%FT%R%Ez", "%FT%RZ"}) {
-    std::istringstream in(text);
-    sys_time<milliseconds> t;
-    in >> date::parse(format, t);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof())
-      return t.time_since_epoch().count();
-  }
-  for (const char* format : {"%FT%T", "%FT%R"}) {
-    std::istringstream in(text);
-    date::local_time<milliseconds> local;
-    in >> date::parse(format, local);
-    if (in.fail() || in.peek() != std::char_traits<char>::eof()) continue;
-    // An hour the spring's change skips is no time at all there.
-    try {
-      const auto* zone = date::locate_zone(tz.empty() ? "UTC" : tz);
-      const auto info = zone->get_info(date::floor<std::chrono::seconds>(local));
-      if (info.result == date::local_info::nonexistent) return std::nullopt;
-      // A time that happens twice (the hour that repeats in the fall) is its first.
-      return zone->to_sys(local, date::choose::earliest).time_since_epoch().count();
-    } catch (const std::exception&) {
-      return std::nullopt;  // an unknown zone
-    }
-  }
-  return std::nullopt;
 }
 
 view view_for(db::session& s, const poll& p, const access::channel_ref& where,
