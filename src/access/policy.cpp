@@ -96,6 +96,10 @@ audience just(std::int64_t community_id, std::int64_t account_id) {
   return audience{community_id, std::vector<std::int64_t>{account_id}};
 }
 
+std::vector<std::int64_t> hosts_of(db::session& s, std::int64_t community_id) {
+  return store::current_hosts(s, community_id);
+}
+
 audience audience_of(db::session& s, const chat::channel& room) {
   if (room.visibility == everyone_in_community) return whole_community(room.community_id);
   return audience{room.community_id, store::current_participants(s, room.id)};

@@ -58,6 +58,10 @@ struct audience {
 };
 audience whole_community(std::int64_t community_id);
 audience just(std::int64_t community_id, std::int64_t account_id);
+// The community's hosts (and owner), now: who sees what members tell the hosts alone (the
+// answers to a broadcast's question prompt). Such events are logged once per host, each with
+// that host as its one account, so resume and the other nodes need no rule of their own.
+std::vector<std::int64_t> hosts_of(db::session& s, std::int64_t community_id);
 // The audience of a room's events, decided as channel_for() decides for one caller.
 audience audience_of(db::session& s, const chat::channel& room);
 // The audience of an event logged in `community_id`: its one account, else its room's, else the

@@ -107,6 +107,15 @@ std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const ro
   return out;
 }
 
+std::vector<std::int64_t> current_hosts(db::session& s, std::int64_t community_id) {
+  std::vector<std::int64_t> out;
+  for (auto& r : s.query("SELECT account_id FROM memberships WHERE community_id = $1 AND left_at "
+                         "IS NULL AND role IN ('owner', 'host') ORDER BY account_id",
+                         community_id))
+    out.push_back(r.integer(0));
+  return out;
+}
+
 std::vector<std::int64_t> current_participants(db::session& s, std::int64_t channel_id) {
   std::vector<std::int64_t> out;
   for (auto& r : s.query(

@@ -36,6 +36,9 @@ struct room_key {
 // not exist has no entry.
 std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const room_key> asked);
 
+// The community's current hosts and owner.
+std::vector<std::int64_t> current_hosts(db::session& s, std::int64_t community_id);
+
 // The room's participants who are still members of its community.
 std::vector<std::int64_t> current_participants(db::session& s, std::int64_t channel_id);
 void add_participant(db::transaction& tx, std::int64_t channel_id, std::int64_t account_id,

@@ -3,25 +3,12 @@
 #include "board/errors.hpp"
 #include "board/events.hpp"
 #include "board/store.hpp"
-#include "core/text.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::board {
 
-result<std::string> checked_text(const std::string& raw, const char* field, std::size_t most) {
-  const std::string text(text::trim(raw));
-  if (text.empty()) return errors::invalid(field, field_problem::required);
-  if (text::utf8_length(text) > most)
-    return errors::invalid(field, field_problem::too_long, static_cast<long>(most));
-  if (auto bad = text::forbidden_in_text(text)) return errors::forbidden_character(field, *bad);
-  return text;
-}
-
 result<std::string> checked_title(const std::string& raw) {
-  auto title = checked_text(raw, "title", max_title_length);
-  if (!title) return title;
-  if (auto bad = text::forbidden_in_name(*title)) return errors::forbidden_character("title", *bad);
-  return title;
+  return checked_line(raw, "title", max_title_length);
 }
 
 result<access::channel_ref> board_for(db::session& s, const caller& who, std::int64_t channel_id) {

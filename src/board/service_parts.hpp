@@ -6,13 +6,13 @@
 #include "access/policy.hpp"
 #include "app/app.hpp"
 #include "board/model.hpp"
+#include "core/checked_text.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
 
 namespace ps::board {
 
-// A trimmed text within its length, without the characters no text may hold.
-result<std::string> checked_text(const std::string& raw, const char* field, std::size_t most);
+using ps::checked_text;  // core/checked_text.hpp
 
 // A title: as a text, on one line (no line breaks, as names).
 result<std::string> checked_title(const std::string& raw);

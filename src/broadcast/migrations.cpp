@@ -56,9 +56,39 @@ CREATE TABLE channel_mutes (
 CREATE INDEX channel_mutes_account ON channel_mutes(account_id);
 )sql";
 
+// A question prompt is a broadcast message (its question); members answer it privately to the
+// hosts, one answer each (changed in place, so its id keeps its place in the hosts' list).
+// reply_channel_id: the direct conversation in which a host answered back.
+constexpr std::string_view prompts_schema = R"sql(
+CREATE TABLE prompts (
+  id {{id}},
+  channel_id BIGINT NOT NULL REFERENCES channels(id),
+  message_id BIGINT NOT NULL REFERENCES messages(id),
+  question TEXT NOT NULL,
+  closed_at BIGINT,
+  created_by BIGINT NOT NULL REFERENCES accounts(id),
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX prompts_message ON prompts(message_id);
+CREATE INDEX prompts_channel ON prompts(channel_id, id);
+CREATE TABLE prompt_answers (
+  id {{id}},
+  prompt_id BIGINT NOT NULL REFERENCES prompts(id),
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  body TEXT NOT NULL,
+  answered_at BIGINT NOT NULL,
+  changed_at BIGINT NOT NULL,
+  reply_channel_id BIGINT REFERENCES channels(id),
+  replied_at BIGINT
+);
+CREATE UNIQUE INDEX prompt_answers_person ON prompt_answers(prompt_id, account_id);
+CREATE INDEX prompt_answers_latest ON prompt_answers(prompt_id, id);
+)sql";
+
 constexpr db::migration steps[] = {
     {9, "broadcast: polls, their options and votes", polls_schema},
     {10, "mutes: the rooms a member muted", mutes_schema},
+    {11, "prompts: questions to members, answered privately to the hosts", prompts_schema},
 };
 
 }  // namespace

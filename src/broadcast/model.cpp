@@ -29,4 +29,32 @@ nlohmann::json to_json(const poll& p, const view& v, millis now) {
   return out;
 }
 
+nlohmann::json to_json(const answer& a) {
+  using nlohmann::json;
+  return {{"id", a.id},
+          {"prompt_id", a.prompt_id},
+          {"account_id", a.account_id},
+          {"display_name", a.display_name},
+          {"member_number", a.member_number ? json(a.member_number) : json(nullptr)},
+          {"body", a.body},
+          {"answered_at", iso8601(a.answered_at)},
+          {"changed_at", iso8601(a.changed_at)},
+          {"reply_channel_id", a.reply_channel_id ? json(*a.reply_channel_id) : json(nullptr)},
+          {"replied_at", a.replied_at ? json(iso8601(*a.replied_at)) : json(nullptr)}};
+}
+
+nlohmann::json to_json(const prompt& p, const prompt_view& v) {
+  using nlohmann::json;
+  json out = {{"id", p.id},
+              {"channel_id", p.channel_id},
+              {"message_id", p.message_id},
+              {"question", p.question},
+              {"closed", p.closed_at.has_value()},
+              {"closed_at", p.closed_at ? json(iso8601(*p.closed_at)) : json(nullptr)},
+              {"created_at", iso8601(p.created_at)},
+              {"my_answer", v.mine ? to_json(*v.mine) : json(nullptr)}};
+  if (v.host) out["answer_count"] = p.answers;
+  return out;
+}
+
 }  // namespace ps::broadcast

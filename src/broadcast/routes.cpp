@@ -42,6 +42,7 @@ result<std::vector<T>> list_field(const json& body, const char* name, std::size_
 }  // namespace
 
 void add_routes(http::router& r) {
+  add_prompt_routes(r);
   r.add(verb::post, "/api/v1/channels/{id}/polls", [](context& c) -> result<response> {
     auto who = c.caller();
     if (!who) return who.error();

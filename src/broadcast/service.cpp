@@ -12,20 +12,11 @@
 #include "chat/service.hpp"
 #include "chat/store.hpp"
 #include "communities/store.hpp"
-#include "core/text.hpp"
+#include "core/checked_text.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::broadcast {
 namespace {
-
-result<std::string> checked(const std::string& raw, const char* field, std::size_t most) {
-  const std::string text(text::trim(raw));
-  if (text.empty()) return errors::invalid(field, field_problem::required);
-  if (text::utf8_length(text) > most)
-    return errors::invalid(field, field_problem::too_long, static_cast<long>(most));
-  if (auto bad = text::forbidden_in_name(text)) return errors::forbidden_character(field, *bad);
-  return text;
-}
 
 view view_for(db::session& s, const poll& p, const access::channel_ref& where,
               std::int64_t reader) {
@@ -65,7 +56,7 @@ result<poll_in_room> poll_for(db::session& s, const caller& who, std::int64_t po
 
 result<shown> create_poll(app& app, const caller& who, std::int64_t channel_id,
                           const new_poll& input) {
-  auto question = checked(input.question, "question", max_question_length);
+  auto question = checked_line(input.question, "question", max_question_length);
   if (!question) return question.error();
   if (input.options.size() < min_options)
     return errors::invalid("options", field_problem::too_few, min_options);
@@ -73,7 +64,7 @@ result<shown> create_poll(app& app, const caller& who, std::int64_t channel_id,
     return errors::invalid("options", field_problem::too_many, max_options);
   std::vector<std::string> options;
   for (const auto& raw : input.options) {
-    auto o = checked(raw, "options", max_option_length);
+    auto o = checked_line(raw, "options", max_option_length);
     if (!o) return o.error();
     if (std::ranges::find(options, *o) != options.end())
       return errors::invalid("options", field_problem::not_allowed);

@@ -1,6 +1,5 @@
 #include "chat/routes.hpp"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "chat/service.hpp"
@@ -17,15 +16,8 @@ namespace {
 
 constexpr std::size_t post_body_limit = 64 * 1024;
 
-// A query parameter that must be a whole number when present.
 result<std::optional<std::int64_t>> query_integer(const context& c, const char* name) {
-  auto raw = c.req.query_param(name);
-  if (!raw) return std::optional<std::int64_t>{};
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
-  if (ec != std::errc{} || end != raw->data() + raw->size())
-    return errors::invalid(name, field_problem::invalid_format);
-  return std::optional<std::int64_t>{v};
+  return http::fields::query_integer(c.req.query_param(name), name);
 }
 
 response one_message(int status, const message& m) {

@@ -11,8 +11,8 @@
 #include "conversations/errors.hpp"
 #include "conversations/service.hpp"
 #include "invitations/service.hpp"
-#include "realtime/stream_protocol.hpp"
 #include "testing/assertions.hpp"
+#include "testing/resume.hpp"
 #include "testing/test_app.hpp"
 
 namespace ps::conversations {
@@ -56,13 +56,7 @@ class Conversations : public ::testing::Test {
   }
 
   std::vector<json> resume(const caller& who, std::int64_t pos) {
-    realtime::stream_protocol p(a(), who);
-    (void)p.prepare();
-    auto answer = p.on_text(
-        json{{"type", "resume"}, {"communities", {{std::to_string(community_id), pos}}}}.dump());
-    std::vector<json> out;
-    for (const auto& f : answer.frames) out.push_back(json::parse(f->text));
-    return out;
+    return testing::resume_frames(a(), who, community_id, pos);
   }
 
   std::int64_t last_pos() {

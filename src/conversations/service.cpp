@@ -69,6 +69,38 @@ void record_change(app& app, db::transaction& tx, const char* type, const chat::
 
 }  // namespace
 
+std::int64_t open_direct_within(app& app, db::transaction& tx, std::int64_t community_id,
+                                std::int64_t from, std::int64_t to) {
+  const millis now = app.clock.now();
+  const auto key = direct_key(from, to);
+  if (auto existing = store::direct_channel(tx, community_id, key)) {
+    // The same one every time: whoever of the two had left it is back in, with its history.
+    const auto in = store::participants_of(tx, *existing);
+    bool back = false;
+    for (auto id : {from, to}) {
+      if (std::ranges::any_of(in, [&](const store::person& p) { return p.id == id; })) continue;
+      access::store::add_participant(tx, *existing, id, now);
+      back = true;
+    }
+    if (back) {
+      auto room = chat::store::channel_by_id(tx, *existing);
+      record_change(app, tx, "conversation.changed", *room, now);
+    }
+    return *existing;
+  }
+  chat::channel room;
+  room.community_id = community_id;
+  room.kind = std::string(direct_kind);
+  room.visibility = std::string(access::participants_only);
+  room.created_at = now;
+  room.id = chat::store::insert_channel(tx, room, from);
+  store::set_direct_key(tx, room.id, key);
+  access::store::add_participant(tx, room.id, from, now);
+  access::store::add_participant(tx, room.id, to, now);
+  record_change(app, tx, "conversation.created", room, now);
+  return room.id;
+}
+
 result<started> start_conversation(app& app, const caller& who, const std::string& slug,
                                    const std::vector<std::int64_t>& member_ids,
                                    const std::optional<std::string>& raw_name) {
@@ -95,34 +127,20 @@ result<started> start_conversation(app& app, const caller& who, const std::strin
       if (store::known_only(tx, id) &&
           !store::share_a_conversation(tx, community_id, who.account_id, id))
         return errors::of(refuses_direct_messages);
-    const bool direct = people->size() == 1;
-    std::string key;
-    if (direct) {
-      key = direct_key(who.account_id, people->front());
-      if (auto existing = store::direct_channel(tx, community_id, key)) {
-        // The same one every time: whoever of the two had left it is back in, with its history.
-        const auto in = store::participants_of(tx, *existing);
-        bool back = false;
-        for (auto id : {who.account_id, people->front()}) {
-          if (std::ranges::any_of(in, [&](const store::person& p) { return p.id == id; })) continue;
-          access::store::add_participant(tx, *existing, id, now);
-          back = true;
-        }
-        if (back) {
-          auto room = chat::store::channel_by_id(tx, *existing);
-          record_change(app, tx, "conversation.changed", *room, now);
-        }
-        return started{read_conversation(tx, *existing, who.account_id), false};
-      }
+    if (people->size() == 1) {
+      const bool existed =
+          store::direct_channel(tx, community_id, direct_key(who.account_id, people->front()))
+              .has_value();
+      const auto id = open_direct_within(app, tx, community_id, who.account_id, people->front());
+      return started{read_conversation(tx, id, who.account_id), !existed};
     }
     chat::channel room;
     room.community_id = community_id;
-    room.name = direct ? "" : name;
-    room.kind = std::string(direct ? direct_kind : group_kind);
+    room.name = name;
+    room.kind = std::string(group_kind);
     room.visibility = std::string(access::participants_only);
     room.created_at = now;
     room.id = chat::store::insert_channel(tx, room, who.account_id);
-    if (direct) store::set_direct_key(tx, room.id, key);
     access::store::add_participant(tx, room.id, who.account_id, now);
     for (auto id : *people) access::store::add_participant(tx, room.id, id, now);
     record_change(app, tx, "conversation.created", room, now);

@@ -39,6 +39,11 @@ struct started {
 result<started> start_conversation(app& app, const caller& who, const std::string& slug,
                                    const std::vector<std::int64_t>& member_ids,
                                    const std::optional<std::string>& name);
+// The direct conversation of two members of the community, opened (or reopened for whoever of
+// them had left it) inside the caller's transaction. No rule is checked here: the caller has
+// decided they may talk (start_conversation, or a host answering an answer to a prompt).
+std::int64_t open_direct_within(app& app, db::transaction& tx, std::int64_t community_id,
+                                std::int64_t from, std::int64_t to);
 // The caller's conversations in the community, the latest message first.
 result<std::vector<conversation>> list_conversations(app& app, const caller& who,
                                                      const std::string& slug);

@@ -147,6 +147,8 @@ std::string_view what_fr(std::string_view what) {
   if (what == "post") return "Cette publication est introuvable.";
   if (what == "comment") return "Ce commentaire est introuvable.";
   if (what == "poll") return "Ce sondage est introuvable.";
+  if (what == "prompt") return "Cette question est introuvable.";
+  if (what == "answer") return "Cette réponse est introuvable.";
   if (what == "invitation") return "Cette invitation est introuvable.";
   if (what == "member") return "Cette personne n’est pas membre ici.";
   if (what == "token") return "Ce jeton est introuvable.";
@@ -162,6 +164,8 @@ std::string_view what_en(std::string_view what) {
   if (what == "post") return "This post could not be found.";
   if (what == "comment") return "This comment could not be found.";
   if (what == "poll") return "This poll could not be found.";
+  if (what == "prompt") return "This question could not be found.";
+  if (what == "answer") return "This answer could not be found.";
   if (what == "invitation") return "This invitation could not be found.";
   if (what == "member") return "This person is not a member here.";
   if (what == "token") return "This token could not be found.";

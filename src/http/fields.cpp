@@ -1,5 +1,7 @@
 #include "http/fields.hpp"
 
+#include <charconv>
+
 namespace ps::http::fields {
 namespace {
 const nlohmann::json* find(const nlohmann::json& body, std::string_view name) {
@@ -47,6 +49,16 @@ result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::strin
   if (!v) return std::optional<bool>{};
   if (!v->is_boolean()) return wrong_type(name);
   return std::optional<bool>{v->get<bool>()};
+}
+
+result<std::optional<std::int64_t>> query_integer(const std::optional<std::string>& raw,
+                                                  std::string_view name) {
+  if (!raw) return std::optional<std::int64_t>{};
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+  if (ec != std::errc{} || end != raw->data() + raw->size())
+    return errors::invalid(std::string(name), field_problem::invalid_format);
+  return std::optional<std::int64_t>{v};
 }
 
 }  // namespace ps::http::fields

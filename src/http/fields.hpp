@@ -17,6 +17,9 @@ result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body,
                                                      std::string_view name);
 result<std::int64_t> required_integer(const nlohmann::json& body, std::string_view name);
 result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::string_view name);
+// A query parameter (request::query_param's answer) that must be a whole number when present.
+result<std::optional<std::int64_t>> query_integer(const std::optional<std::string>& raw,
+                                                  std::string_view name);
 
 // Reads several fields and keeps the first error, so a handler checks once after reading all.
 class reader {

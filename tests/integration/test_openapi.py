@@ -56,9 +56,9 @@ def api_md_operations():
 
 
 def code_operations():
-    """Every route registered in src/*/routes.cpp: r.add(verb::post, "/api/v1/...", ...)."""
+    """Every route registered in src/*/*routes.cpp: r.add(verb::post, "/api/v1/...", ...)."""
     ops = set()
-    for name in glob.glob(os.path.join(ROOT, "src", "*", "routes.cpp")):
+    for name in glob.glob(os.path.join(ROOT, "src", "*", "*routes.cpp")):
         with open(name, encoding="utf-8") as f:
             text = f.read()
         for verb, path in re.findall(r"verb::(\w+),\s*\"(/[^\"]*)\"", text):

@@ -455,7 +455,8 @@ def _good_parameters(user):
     msg = user.post_message(chan["id"], "hello")
     inv = user.invite(com["slug"])
     token_id = user.get(f"{API}/tokens").json()["tokens"]
-    # A board with a post and a comment, and a broadcast with a poll: the ids of the other rooms.
+    # A board with a post and a comment, and a broadcast with a poll and a question: the ids of
+    # the other rooms.
     board = user.post(f"{API}/communities/{com['slug']}/channels",
                       json={"name": f"b-{uid()}", "kind": "board"}).json()["channel"]
     post = user.post(f"{API}/channels/{board['id']}/posts", json={"body": "hello"}).json()["post"]
@@ -465,12 +466,14 @@ def _good_parameters(user):
                           json={"name": f"d-{uid()}", "kind": "broadcast"}).json()["channel"]
     poll = user.post(f"{API}/channels/{broadcast['id']}/polls",
                      json={"question": "?", "options": ["a", "b"]}).json()["poll"]
+    prompt = user.post(f"{API}/channels/{broadcast['id']}/prompts",
+                       json={"question": "?"}).json()["prompt"]
     return com, {"slug": com["slug"], "account_id": str(user.id), "code": inv["code"],
                  "token": "x" * 20, "emoji": "%F0%9F%91%8D",
                  "id": {"channels": str(chan["id"]), "messages": str(msg["id"]),
                         "tokens": str(token_id[0]["id"]) if token_id else "1",
                         "posts": str(post["id"]), "comments": str(comment["id"]),
-                        "polls": str(poll["id"])}}
+                        "polls": str(poll["id"]), "prompts": str(prompt["id"])}}
 
 
 def _fill(path, good, replaced=None, bad=None):

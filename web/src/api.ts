@@ -127,6 +127,31 @@ export interface Poll {
   my_option_ids: number[];
   voters?: number;
 }
+/** A member's private answer to a question prompt: seen by its author and the hosts only. */
+export interface PromptAnswer {
+  id: number;
+  prompt_id: number;
+  account_id: number;
+  display_name: string;
+  member_number: number | null;
+  body: string;
+  answered_at: string;
+  changed_at: string;
+  reply_channel_id: number | null;
+  replied_at: string | null;
+}
+/** A question prompt in a broadcast; answer_count to hosts, my_answer to its author. */
+export interface Prompt {
+  id: number;
+  channel_id: number;
+  message_id: number;
+  question: string;
+  closed: boolean;
+  closed_at: string | null;
+  created_at: string;
+  my_answer: PromptAnswer | null;
+  answer_count?: number;
+}
 /** A board's post; new_comments and visited are the reader's own (not in events). */
 export interface Post {
   id: number;
@@ -359,5 +384,15 @@ export const get_poll = (id: number) => call<{ poll: Poll }>('GET', `/polls/${id
 export const create_poll = (channel_id: number, b: { question: string; options: string[]; multiple?: boolean; anonymous?: boolean; closes_at?: string }) =>
   call<{ poll: Poll }>('POST', `/channels/${channel_id}/polls`, b);
 export const vote = (id: number, option_ids: number[]) => call<{ poll: Poll }>('PUT', `/polls/${id}/vote`, { option_ids });
+// Question prompts
+export const list_prompts = (channel_id: number) => call<{ prompts: Prompt[] }>('GET', `/channels/${channel_id}/prompts`);
+export const get_prompt = (id: number) => call<{ prompt: Prompt }>('GET', `/prompts/${id}`);
+export const create_prompt = (channel_id: number, question: string) => call<{ prompt: Prompt }>('POST', `/channels/${channel_id}/prompts`, { question });
+export const answer_prompt = (id: number, body: string) => call<{ prompt: Prompt }>('PUT', `/prompts/${id}/answer`, { body });
+export const close_prompt = (id: number, closed: boolean) => call<{ prompt: Prompt }>(closed ? 'PUT' : 'DELETE', `/prompts/${id}/close`);
+export const list_answers = (id: number, before?: number) =>
+  call<{ answers: PromptAnswer[]; next_before: number | null }>('GET', `/prompts/${id}/answers${before ? `?before=${before}` : ''}`);
+export const reply_to_answer = (id: number, account_id: number, body: string) =>
+  call<{ channel_id: number; message: Message; answer: PromptAnswer }>('POST', `/prompts/${id}/answers/${account_id}/reply`, { body });
 export const list_mutes = (slug: string) => call<{ channel_ids: number[] }>('GET', `/communities/${enc(slug)}/mutes`);
 export const set_muted = (channel_id: number, muted: boolean) => call<void>(muted ? 'PUT' : 'DELETE', `/channels/${channel_id}/mute`);

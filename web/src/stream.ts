@@ -13,10 +13,11 @@
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
 import * as api from './api';
-import type { Channel, Comment, Community, Conversation, Member, Message, Poll, Post } from './api';
+import type { Channel, Comment, Community, Conversation, Member, Message, Poll, Post, Prompt, PromptAnswer } from './api';
 import { changed, navigate, session } from './state';
 import * as board from './board/state';
 import * as polls from './broadcast/state';
+import * as prompts from './broadcast/prompts_state';
 import * as chat from './chat/state';
 import * as communities from './communities/state';
 import * as conversations from './conversations/state';
@@ -43,6 +44,8 @@ export type LoggedEvent = At &
     | { type: 'board.post.created' | 'board.post.changed'; post: Post }
     | { type: 'conversation.created' | 'conversation.changed'; channel: Conversation }
     | { type: 'poll.created' | 'poll.voted' | 'poll.closed'; poll: Poll }
+    | { type: 'prompt.created' | 'prompt.changed'; prompt: Prompt }
+    | { type: 'prompt.answered' | 'prompt.replied'; prompt: Prompt; answer: PromptAnswer }
     | { type: 'channel.muted' | 'channel.unmuted'; channel_id: number; muted: boolean }
     | { type: 'board.comment.created' | 'board.comment.changed'; comment: Comment; post: Post }
   );
@@ -65,7 +68,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'channel.muted', 'channel.unmuted']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'prompt.created', 'prompt.changed', 'prompt.answered', 'prompt.replied', 'channel.muted', 'channel.unmuted']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -129,6 +132,14 @@ function apply(e: LoggedEvent) {
     case 'poll.voted':
     case 'poll.closed':
       polls.poll_event(e.poll);
+      return;
+    case 'prompt.created':
+    case 'prompt.changed':
+      prompts.prompt_event(e.prompt);
+      return;
+    case 'prompt.answered':
+    case 'prompt.replied':
+      prompts.answer_event(e.prompt, e.answer);
       return;
     case 'channel.muted':
     case 'channel.unmuted':
@@ -215,7 +226,7 @@ function leave(community_id: number) {
 }
 
 function resync(community_id: number) {
-  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id)]) void p.catch(() => {});
+  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id), ...prompts.resync_prompts(community_id)]) void p.catch(() => {});
   changed();
 }
 

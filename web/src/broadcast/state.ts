@@ -3,13 +3,15 @@
 // again; several events of one poll at once make one fetch.
 import * as api from '../api';
 import type { Poll } from '../api';
+import { forget_prompts } from './prompts_state';
 import { changed } from '../state';
 import { channels_by_id } from '../communities/state';
 import { in_step, is_replaying } from '../journal';
+import { coalescing } from './refetch';
 
 export const polls_by_message = new Map<number, Poll>();
 const loaded_rooms = new Set<number>();
-const refetching = new Map<number, boolean>(); // poll id -> asked again while in flight
+const refetch_poll = coalescing((id) => api.get_poll(id).then(({ poll }) => put(poll)));
 
 function put(p: Poll) {
   polls_by_message.set(p.message_id, p);
@@ -32,16 +34,7 @@ export function replace_poll(p: Poll) {
 export function poll_event(p: Poll) {
   if (!loaded_rooms.has(p.channel_id) || is_replaying()) return;
   if (!polls_by_message.has(p.message_id)) put(p); // shown at once, its results follow
-  if (refetching.has(p.id)) return void refetching.set(p.id, true);
-  refetching.set(p.id, false);
-  const again = () =>
-    api.get_poll(p.id).then(({ poll }) => put(poll), () => {}).finally(() => {
-      if (refetching.get(p.id)) {
-        refetching.set(p.id, false);
-        void again();
-      } else refetching.delete(p.id);
-    });
-  void again();
+  refetch_poll(p.id);
 }
 
 export function resync_polls(community_id: number): Promise<unknown>[] {
@@ -69,6 +62,7 @@ export function mute_event(channel_id: number, on: boolean) {
 }
 
 export function forget_all() {
+  forget_prompts();
   polls_by_message.clear();
   loaded_rooms.clear();
   muted.clear();

@@ -15,6 +15,8 @@ import { is_conversation, room_label } from '../conversations/state';
 import { ConversationActions } from '../conversations/sidebar';
 import { NewPollSheet, PollCard } from '../broadcast/poll';
 import { load_polls, mute_event, muted, polls_by_message } from '../broadcast/state';
+import { NewPromptSheet, PromptCard } from '../broadcast/prompt';
+import { load_prompts, prompts_by_message } from '../broadcast/prompts_state';
 import { day_key, day_label, error_text, t } from '../i18n';
 import { session } from '../state';
 import { channels_by_id, channels_by_slug, communities, is_host, load_members, membership_of, members_by_slug, set_read } from '../communities/state';
@@ -91,6 +93,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const [editing, set_editing] = useState<number | null>(null);
   const [sheet, set_sheet] = useState<SheetState>(null);
   const [poll_sheet, set_poll_sheet] = useState(false);
+  const [prompt_sheet, set_prompt_sheet] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const stick = useRef(true);
@@ -130,7 +133,10 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const online = session.connection === 'online';
   useEffect(() => {
     open_channel(channel_id).then(() => set_error(null), set_error);
-    if (channels_by_id.get(channel_id)?.kind === 'broadcast') load_polls(channel_id).catch(set_error);
+    if (channels_by_id.get(channel_id)?.kind === 'broadcast') {
+      load_polls(channel_id).catch(set_error);
+      load_prompts(channel_id).catch(set_error);
+    }
   }, [channel_id, online]);
   // Once the read marker and the latest page are both known: the divider, and the pages down to it.
   useEffect(() => {
@@ -268,7 +274,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
         <PaneHead slug={slug} title={<span id="chat-title">{is_conversation(channel) ? room_label(channel) : `# ${channel.name}`}</span>} sub={channel.archived ? t('archived') : is_conversation(channel) ? t('private_room') : undefined}>
           {is_conversation(channel) && <ConversationActions slug={slug} channel={channel as Conversation} />}
           {channel.kind === 'broadcast' && (
-            <button type="button" class="btn btn--small btn--ghost" aria-pressed={muted.has(channel_id)} onClick={() => void api.set_muted(channel_id, !muted.has(channel_id)).then(() => mute_event(channel_id, !muted.has(channel_id)), set_error)}>
+            <button type="button" class="btn btn--small btn--ghost" aria-pressed={muted.has(channel_id)} onClick={() => { const on = !muted.has(channel_id); void api.set_muted(channel_id, on).then(() => mute_event(channel_id, on), set_error); }}>
               {muted.has(channel_id) ? t('unmute') : t('mute')}
             </button>
           )}
@@ -320,6 +326,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
                   on_error={set_error}
                 />
                 {polls_by_message.has(m.id) && <PollCard poll={polls_by_message.get(m.id)!} tz={tz} members={members} />}
+                {prompts_by_message.has(m.id) && <PromptCard prompt={prompts_by_message.get(m.id)!} host={host} slug={slug} tz={tz} />}
               </Fragment>
             );
           })}
@@ -333,9 +340,13 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
         <TypingLine channel_id={channel_id} />
         {error ? <FormError error={error_text(error)} /> : null}
         {channel.kind === 'broadcast' && host && !channel.archived && (
-          <div class="broadcast-tools"><button type="button" class="btn btn--small" onClick={() => set_poll_sheet(true)}>{t('new_poll')}</button></div>
+          <div class="broadcast-tools">
+            <button type="button" class="btn btn--small" onClick={() => set_prompt_sheet(true)}>{t('new_prompt')}</button>
+            <button type="button" class="btn btn--small" onClick={() => set_poll_sheet(true)}>{t('new_poll')}</button>
+          </div>
         )}
         {channel.kind === 'broadcast' && host && <NewPollSheet channel_id={channel_id} open={poll_sheet} on_close={() => set_poll_sheet(false)} />}
+        {channel.kind === 'broadcast' && host && <NewPromptSheet channel_id={channel_id} open={prompt_sheet} on_close={() => set_prompt_sheet(false)} />}
         {channel.archived ? (
           <p class="archived-note" role="note" data-testid="archived-note">{t('chat_archived_note')}</p>
         ) : channel.kind === 'broadcast' && !host ? (

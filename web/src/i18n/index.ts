@@ -81,6 +81,7 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   refuses_direct_messages: 'err_refuses_direct_messages',
   direct_is_two: 'err_direct_is_two',
   poll_closed: 'err_poll_closed',
+  prompt_closed: 'err_prompt_closed',
   not_a_broadcast: 'err_not_a_broadcast',
   hosts_only_room: 'err_hosts_only_room',
   limit_reached: 'err_limit_reached',
@@ -124,6 +125,8 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   options: 'err_field_options',
   option_ids: 'err_field_option_ids',
   closes_at: 'err_field_closes_at',
+  answer: 'err_field_answer',
+  reply: 'err_field_reply',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

@@ -17,3 +17,4 @@ export * as typing from '../../src/chat/typing';
 export * as emoji from '../../src/chat/emoji';
 export * as joins from '../../src/chat/joins';
 export * as board from '../../src/board/state';
+export * as prompts from '../../src/broadcast/prompts_state';
