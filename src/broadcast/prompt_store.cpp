@@ -3,28 +3,54 @@
 namespace ps::broadcast::store {
 namespace {
 
-// The answer's columns: its member's current display name and member number beside it (a
-// member who left still shows their name, with no number).
-constexpr std::string_view answer_select =
-    "SELECT a.id, a.prompt_id, a.account_id, acc.display_name, COALESCE(m.member_number, 0), "
-    "a.body, a.answered_at, a.changed_at, a.reply_channel_id, a.replied_at FROM prompt_answers "
-    "a JOIN prompts p ON p.id = a.prompt_id JOIN channels ch ON ch.id = p.channel_id JOIN "
-    "accounts acc ON acc.id = a.account_id LEFT JOIN memberships m ON m.community_id = "
+// An answer's columns (`a`), with its member's current display name and member number beside
+// it (a member who left still shows their name, with no number), and the joins they need (the
+// room `ch` in the query).
+constexpr std::string_view answer_columns =
+    "a.id, a.prompt_id, a.account_id, acc.display_name, COALESCE(m.member_number, 0), a.body, "
+    "a.answered_at, a.changed_at, a.reply_channel_id, a.replied_at ";
+constexpr std::string_view answer_joins =
+    "JOIN accounts acc ON acc.id = a.account_id LEFT JOIN memberships m ON m.community_id = "
     "ch.community_id AND m.account_id = a.account_id AND m.left_at IS NULL ";
 
-answer read_answer(const db::row& r) {
+const std::string& answer_select() {
+  static const std::string q = "SELECT " + std::string(answer_columns) +
+                               "FROM prompt_answers a JOIN prompts p ON p.id = a.prompt_id JOIN "
+                               "channels ch ON ch.id = p.channel_id " +
+                               std::string(answer_joins);
+  return q;
+}
+
+constexpr std::string_view prompt_columns =
+    "SELECT p.id, p.channel_id, ch.community_id, p.message_id, p.question, p.closed_at, "
+    "p.created_at, (SELECT COUNT(*) FROM prompt_answers c WHERE c.prompt_id = p.id) ";
+
+answer read_answer(const db::row& r, std::size_t at = 0) {
   answer a;
-  a.id = r.integer(0);
-  a.prompt_id = r.integer(1);
-  a.account_id = r.integer(2);
-  a.display_name = r.text(3);
-  a.member_number = r.integer(4);
-  a.body = r.text(5);
-  a.answered_at = r.integer(6);
-  a.changed_at = r.integer(7);
-  a.reply_channel_id = r.maybe_integer(8);
-  a.replied_at = r.maybe_integer(9);
+  a.id = r.integer(at + 0);
+  a.prompt_id = r.integer(at + 1);
+  a.account_id = r.integer(at + 2);
+  a.display_name = r.text(at + 3);
+  a.member_number = r.integer(at + 4);
+  a.body = r.text(at + 5);
+  a.answered_at = r.integer(at + 6);
+  a.changed_at = r.integer(at + 7);
+  a.reply_channel_id = r.maybe_integer(at + 8);
+  a.replied_at = r.maybe_integer(at + 9);
   return a;
+}
+
+prompt read_prompt(const db::row& r) {
+  prompt p;
+  p.id = r.integer(0);
+  p.channel_id = r.integer(1);
+  p.community_id = r.integer(2);
+  p.message_id = r.integer(3);
+  p.question = r.text(4);
+  p.closed_at = r.maybe_integer(5);
+  p.created_at = r.integer(6);
+  p.answers = r.integer(7);
+  return p;
 }
 
 }  // namespace
@@ -39,31 +65,27 @@ std::int64_t insert_prompt(db::transaction& tx, const prompt& p, std::int64_t cr
 }
 
 std::optional<prompt> prompt_by_id(db::session& s, std::int64_t id) {
-  auto r = s.query_one(
-      "SELECT p.id, p.channel_id, ch.community_id, p.message_id, p.question, p.closed_at, "
-      "p.created_at, (SELECT COUNT(*) FROM prompt_answers a WHERE a.prompt_id = p.id) FROM "
-      "prompts p JOIN channels ch ON ch.id = p.channel_id WHERE p.id = $1",
-      id);
+  static const std::string q =
+      std::string(prompt_columns) +
+      "FROM prompts p JOIN channels ch ON ch.id = p.channel_id WHERE p.id = $1";
+  auto r = s.query_one(q, id);
   if (!r) return std::nullopt;
-  prompt p;
-  p.id = r->integer(0);
-  p.channel_id = r->integer(1);
-  p.community_id = r->integer(2);
-  p.message_id = r->integer(3);
-  p.question = r->text(4);
-  p.closed_at = r->maybe_integer(5);
-  p.created_at = r->integer(6);
-  p.answers = r->integer(7);
-  return p;
+  return read_prompt(*r);
 }
 
-std::vector<std::int64_t> prompt_ids_of(db::session& s, std::int64_t channel_id,
-                                        std::size_t limit) {
-  std::vector<std::int64_t> out;
-  for (const auto& r :
-       s.query("SELECT id FROM prompts WHERE channel_id = $1 ORDER BY id DESC LIMIT $2", channel_id,
-               static_cast<std::int64_t>(limit)))
-    out.push_back(r.integer(0));
+std::vector<prompt_with_answer> prompts_of(db::session& s, std::int64_t channel_id,
+                                           std::int64_t reader, std::size_t limit) {
+  static const std::string q =
+      std::string(prompt_columns) + ", " + std::string(answer_columns) +
+      "FROM prompts p JOIN channels ch ON ch.id = p.channel_id LEFT JOIN prompt_answers a ON "
+      "a.prompt_id = p.id AND a.account_id = $2 LEFT " +
+      std::string(answer_joins) + "WHERE p.channel_id = $1 ORDER BY p.id DESC LIMIT $3";
+  std::vector<prompt_with_answer> out;
+  for (const auto& r : s.query(q, channel_id, reader, static_cast<std::int64_t>(limit))) {
+    prompt_with_answer one{read_prompt(r), std::nullopt};
+    if (!r.is_null(8)) one.reader_answer = read_answer(r, 8);
+    out.push_back(std::move(one));
+  }
   return out;
 }
 
@@ -76,8 +98,7 @@ bool set_prompt_closed(db::transaction& tx, std::int64_t prompt_id, std::optiona
 }
 
 std::optional<answer> answer_of(db::session& s, std::int64_t prompt_id, std::int64_t account_id) {
-  static const std::string q =
-      std::string(answer_select) + "WHERE a.prompt_id = $1 AND a.account_id = $2";
+  static const std::string q = answer_select() + "WHERE a.prompt_id = $1 AND a.account_id = $2";
   auto r = s.query_one(q, prompt_id, account_id);
   if (!r) return std::nullopt;
   return read_answer(*r);
@@ -85,8 +106,8 @@ std::optional<answer> answer_of(db::session& s, std::int64_t prompt_id, std::int
 
 std::vector<answer> answers_of(db::session& s, std::int64_t prompt_id,
                                std::optional<std::int64_t> before, std::size_t limit) {
-  static const std::string q = std::string(answer_select) +
-                               "WHERE a.prompt_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
+  static const std::string q =
+      answer_select() + "WHERE a.prompt_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
   std::vector<answer> out;
   for (const auto& r :
        s.query(q, prompt_id, before.value_or(INT64_MAX), static_cast<std::int64_t>(limit)))

@@ -14,7 +14,13 @@ namespace ps::broadcast::store {
 std::int64_t insert_prompt(db::transaction& tx, const prompt& p, std::int64_t created_by);
 // With how many members answered.
 std::optional<prompt> prompt_by_id(db::session& s, std::int64_t id);
-std::vector<std::int64_t> prompt_ids_of(db::session& s, std::int64_t channel_id, std::size_t limit);
+struct prompt_with_answer {
+  prompt p;
+  std::optional<answer> reader_answer;
+};
+// The room's latest prompts, newest first, each with the reader's own answer: in one query.
+std::vector<prompt_with_answer> prompts_of(db::session& s, std::int64_t channel_id,
+                                           std::int64_t reader, std::size_t limit);
 // True when it changed something.
 bool set_prompt_closed(db::transaction& tx, std::int64_t prompt_id, std::optional<millis> at);
 

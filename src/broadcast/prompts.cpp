@@ -134,12 +134,9 @@ result<std::vector<shown_prompt>> list_prompts(app& app, const caller& who,
     auto where = access::channel_for(s, who, channel_id);
     if (!where) return where.error();
     std::vector<shown_prompt> out;
-    for (auto id : store::prompt_ids_of(s, channel_id, max_listed_prompts)) {
-      auto p = store::prompt_by_id(s, id);
-      if (!p) continue;
-      auto v = view_of(s, *p, where->is_host(), who.account_id);
-      out.push_back({std::move(*p), std::move(v)});
-    }
+    for (auto& one : store::prompts_of(s, channel_id, who.account_id, max_listed_prompts))
+      out.push_back(
+          {std::move(one.p), prompt_view{where->is_host(), std::move(one.reader_answer)}});
     return out;
   });
 }

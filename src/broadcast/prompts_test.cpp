@@ -119,6 +119,19 @@ TEST_F(Prompts, AnAnswerIsSeenByItsAuthorAndTheHostsOnly) {
                          error_code::invalid_field, "body"));
   EXPECT_TRUE(fails_with(answer_prompt(a(), eve, s.p.id, "moi"), error_code::not_found));
   EXPECT_EQ(get_prompt(a(), bea, s.p.id)->v.mine->body, "Finalement: une surprise");
+
+  // The room's list says the same, each reader their own.
+  asked("Et la première partie?");
+  auto bea_list = *list_prompts(a(), bea, room);
+  ASSERT_EQ(bea_list.size(), 2u);
+  EXPECT_FALSE(bea_list[0].v.mine.has_value()) << "the newest first, not answered";
+  EXPECT_EQ(bea_list[1].v.mine->body, "Finalement: une surprise");
+  EXPECT_EQ(bea_list[1].v.mine->display_name, "Bea");
+  EXPECT_EQ((*list_prompts(a(), max, room))[1].v.mine->body, "Le Reel du pendu");
+  auto host_list = *list_prompts(a(), ana, room);
+  EXPECT_TRUE(host_list[1].v.host);
+  EXPECT_EQ(host_list[1].p.answers, 2);
+  EXPECT_FALSE(host_list[1].v.mine.has_value());
 }
 
 TEST_F(Prompts, ClosedQuestionsTakeNoAnswersUntilReopened) {

@@ -18,10 +18,10 @@
 namespace ps::broadcast {
 namespace {
 
-view view_for(db::session& s, const poll& p, const access::channel_ref& where,
-              std::int64_t reader) {
+view view_for(const poll& p, const access::channel_ref& where, std::int64_t reader) {
   view v;
-  v.mine = store::choices_of(s, p.id, reader);
+  for (const auto& o : p.options)  // the options in their order, as every vote is read with them
+    if (std::ranges::find(o.voters, reader) != o.voters.end()) v.mine.push_back(o.id);
   v.results = where.is_host() || !v.mine.empty();
   v.names = where.is_host() && !p.anonymous;
   return v;
@@ -99,7 +99,7 @@ result<shown> create_poll(app& app, const caller& who, std::int64_t channel_id,
       store::insert_option(tx, p.id, static_cast<std::int64_t>(i), options[i]);
     p = *store::poll_by_id(tx, p.id);
     record(app, tx, where->place, "poll.created", p, now);
-    return shown{p, view_for(tx, p, *where, who.account_id)};
+    return shown{p, view_for(p, *where, who.account_id)};
   });
 }
 
@@ -107,7 +107,7 @@ result<shown> get_poll(app& app, const caller& who, std::int64_t poll_id) {
   return app.db.read([&](db::session& s) -> result<shown> {
     auto found = poll_for(s, who, poll_id);
     if (!found) return found.error();
-    return shown{found->p, view_for(s, found->p, found->where, who.account_id)};
+    return shown{found->p, view_for(found->p, found->where, who.account_id)};
   });
 }
 
@@ -116,9 +116,8 @@ result<std::vector<shown>> list_polls(app& app, const caller& who, std::int64_t 
     auto where = access::channel_for(s, who, channel_id);
     if (!where) return where.error();
     std::vector<shown> out;
-    for (auto id : store::poll_ids_of(s, channel_id, max_listed_polls)) {
-      auto p = *store::poll_by_id(s, id);
-      auto v = view_for(s, p, *where, who.account_id);
+    for (auto& p : store::polls_of(s, channel_id, max_listed_polls)) {
+      auto v = view_for(p, *where, who.account_id);
       out.push_back({std::move(p), std::move(v)});
     }
     return out;
@@ -147,7 +146,7 @@ result<shown> vote(app& app, const caller& who, std::int64_t poll_id,
     store::replace_choices(tx, poll_id, who.account_id, {chosen.begin(), chosen.end()});
     auto p = *store::poll_by_id(tx, poll_id);
     record(app, tx, found->where.place, "poll.voted", p, now);
-    return shown{p, view_for(tx, p, found->where, who.account_id)};
+    return shown{p, view_for(p, found->where, who.account_id)};
   });
 }
 

@@ -20,57 +20,72 @@ void insert_option(db::transaction& tx, std::int64_t poll_id, std::int64_t posit
              position, text);
 }
 
-std::optional<poll> poll_by_id(db::session& s, std::int64_t id) {
-  auto r = s.query_one(
-      "SELECT p.id, p.channel_id, ch.community_id, p.message_id, p.question, p.multiple, "
-      "p.anonymous, p.closes_at, p.created_at, (SELECT COUNT(*) FROM poll_ballots b WHERE "
-      "b.poll_id = p.id) FROM polls p JOIN channels ch ON ch.id = p.channel_id WHERE p.id = $1",
-      id);
-  if (!r) return std::nullopt;
-  poll p;
-  p.id = r->integer(0);
-  p.channel_id = r->integer(1);
-  p.community_id = r->integer(2);
-  p.message_id = r->integer(3);
-  p.question = r->text(4);
-  p.multiple = r->integer(5) != 0;
-  p.anonymous = r->integer(6) != 0;
-  p.closes_at = r->maybe_integer(7);
-  p.created_at = r->integer(8);
-  p.voters = r->integer(9);
-  for (const auto& o :
-       s.query("SELECT id, text FROM poll_options WHERE poll_id = $1 ORDER BY position", id))
-    p.options.push_back({o.integer(0), o.text(1), 0, {}});
-  for (const auto& v : s.query(
-           "SELECT option_id, account_id FROM poll_votes WHERE poll_id = $1 ORDER BY account_id",
-           id)) {
-    auto it =
-        std::ranges::find_if(p.options, [&](const option& o) { return o.id == v.integer(0); });
-    if (it == p.options.end()) continue;
-    it->count += 1;
-    it->voters.push_back(v.integer(1));
+namespace {
+
+// The polls' columns, then the options and votes of the polls `which` (SQL selecting poll ids,
+// with the parameters $1…): the same reading for one poll and for a room's latest.
+constexpr std::string_view poll_columns =
+    "SELECT p.id, p.channel_id, ch.community_id, p.message_id, p.question, p.multiple, "
+    "p.anonymous, p.closes_at, p.created_at, (SELECT COUNT(*) FROM poll_ballots b WHERE "
+    "b.poll_id = p.id) FROM polls p JOIN channels ch ON ch.id = p.channel_id ";
+
+std::vector<poll> read_polls(db::session& s, const std::string& polls_query,
+                             const std::string& which, std::int64_t key, std::int64_t limit) {
+  std::vector<poll> out;
+  for (const auto& r : s.query(polls_query, key, limit)) {
+    poll p;
+    p.id = r.integer(0);
+    p.channel_id = r.integer(1);
+    p.community_id = r.integer(2);
+    p.message_id = r.integer(3);
+    p.question = r.text(4);
+    p.multiple = r.integer(5) != 0;
+    p.anonymous = r.integer(6) != 0;
+    p.closes_at = r.maybe_integer(7);
+    p.created_at = r.integer(8);
+    p.voters = r.integer(9);
+    out.push_back(std::move(p));
   }
-  return p;
-}
-
-std::vector<std::int64_t> poll_ids_of(db::session& s, std::int64_t channel_id, std::size_t limit) {
-  std::vector<std::int64_t> out;
-  for (const auto& r :
-       s.query("SELECT id FROM polls WHERE channel_id = $1 ORDER BY id DESC LIMIT $2", channel_id,
-               static_cast<std::int64_t>(limit)))
-    out.push_back(r.integer(0));
+  if (out.empty()) return out;
+  auto find = [&](std::int64_t id) {
+    return std::ranges::find_if(out, [&](const poll& p) { return p.id == id; });
+  };
+  for (const auto& o : s.query("SELECT poll_id, id, text FROM poll_options WHERE poll_id IN (" +
+                                   which + ") ORDER BY poll_id, position",
+                               key, limit))
+    if (auto it = find(o.integer(0)); it != out.end())
+      it->options.push_back({o.integer(1), o.text(2), 0, {}});
+  for (const auto& v : s.query("SELECT poll_id, option_id, account_id FROM poll_votes WHERE "
+                               "poll_id IN (" +
+                                   which + ") ORDER BY account_id",
+                               key, limit)) {
+    auto it = find(v.integer(0));
+    if (it == out.end()) continue;
+    auto o =
+        std::ranges::find_if(it->options, [&](const option& x) { return x.id == v.integer(1); });
+    if (o == it->options.end()) continue;
+    o->count += 1;
+    o->voters.push_back(v.integer(2));
+  }
   return out;
 }
 
-std::vector<std::int64_t> choices_of(db::session& s, std::int64_t poll_id,
-                                     std::int64_t account_id) {
-  std::vector<std::int64_t> out;
-  for (const auto& r : s.query("SELECT v.option_id FROM poll_votes v JOIN poll_options o ON o.id "
-                               "= v.option_id WHERE v.poll_id = $1 AND v.account_id = $2 ORDER "
-                               "BY o.position",
-                               poll_id, account_id))
-    out.push_back(r.integer(0));
-  return out;
+}  // namespace
+
+std::optional<poll> poll_by_id(db::session& s, std::int64_t id) {
+  static const std::string polls = std::string(poll_columns) + "WHERE p.id = $1 LIMIT $2";
+  static const std::string which = "SELECT id FROM polls WHERE id = $1 LIMIT $2";
+  auto found = read_polls(s, polls, which, id, 1);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<poll> polls_of(db::session& s, std::int64_t channel_id, std::size_t limit) {
+  static const std::string polls =
+      std::string(poll_columns) + "WHERE p.channel_id = $1 ORDER BY p.id DESC LIMIT $2";
+  static const std::string which =
+      "SELECT id FROM polls WHERE channel_id = $1 ORDER BY id DESC LIMIT $2";
+  return read_polls(s, polls, which, channel_id, static_cast<std::int64_t>(limit));
 }
 
 void take_ballot(db::transaction& tx, std::int64_t poll_id, std::int64_t account_id, millis now) {

@@ -15,8 +15,9 @@ void insert_option(db::transaction& tx, std::int64_t poll_id, std::int64_t posit
                    const std::string& text);
 // With its options, their counts and voters, and how many people voted.
 std::optional<poll> poll_by_id(db::session& s, std::int64_t id);
-std::vector<std::int64_t> poll_ids_of(db::session& s, std::int64_t channel_id, std::size_t limit);
-std::vector<std::int64_t> choices_of(db::session& s, std::int64_t poll_id, std::int64_t account_id);
+// The room's latest polls, newest first, each as poll_by_id() reads it: in three queries however
+// many there are (not three per poll).
+std::vector<poll> polls_of(db::session& s, std::int64_t channel_id, std::size_t limit);
 // The voter's ballot row, taken (and locked) first in a vote's transaction.
 void take_ballot(db::transaction& tx, std::int64_t poll_id, std::int64_t account_id, millis now);
 void replace_choices(db::transaction& tx, std::int64_t poll_id, std::int64_t account_id,
