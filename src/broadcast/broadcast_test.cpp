@@ -187,6 +187,23 @@ TEST_F(Broadcast, AWallClockClosingTimeIsInTheCommunitysZone) {
   EXPECT_TRUE(fails_with(create_poll(a(), ana, room, p), error_code::invalid_field, "closes_at"));
 }
 
+TEST_F(Broadcast, DeletingAPollsMessageTakesThePollAwayForEveryone) {
+  auto kept = made(encore());
+  auto p = encore();
+  p.closes_at = iso8601(t.clock.now() + 60'000);
+  auto gone = made(p);
+  ASSERT_TRUE(chat::delete_message(a(), ana, gone.p.message_id).ok());
+  EXPECT_TRUE(fails_with(get_poll(a(), bea, gone.p.id), error_code::not_found));
+  EXPECT_TRUE(fails_with(vote(a(), bea, gone.p.id, {option(gone, 0)}), error_code::not_found));
+  auto listed = *list_polls(a(), bea, room);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].p.id, kept.p.id);
+  EXPECT_EQ(listed[0].p.options.size(), 3u) << "the options of the ones that stay";
+  t.clock.advance(60'001);
+  EXPECT_EQ(announce_closed(a()), 1) << "passed over, once, without an event";
+  EXPECT_EQ(announce_closed(a()), 0);
+}
+
 TEST_F(Broadcast, AMemberMutesARoomOnlyTheirDevicesHearOfIt) {
   auto mine = std::make_shared<testing::recording_subscriber>();
   auto theirs = std::make_shared<testing::recording_subscriber>();

@@ -21,6 +21,11 @@ const std::string& answer_select() {
   return q;
 }
 
+// A prompt lives as long as the message that carries its question: once that is deleted, the
+// prompt is gone for everyone (not listed, not found, no answer taken, not replayed).
+constexpr std::string_view carried =
+    "JOIN messages qm ON qm.id = p.message_id AND qm.deleted_at IS NULL ";
+
 constexpr std::string_view prompt_columns =
     "SELECT p.id, p.channel_id, ch.community_id, p.message_id, p.question, p.closed_at, "
     "p.created_at, (SELECT COUNT(*) FROM prompt_answers c WHERE c.prompt_id = p.id) ";
@@ -65,9 +70,9 @@ std::int64_t insert_prompt(db::transaction& tx, const prompt& p, std::int64_t cr
 }
 
 std::optional<prompt> prompt_by_id(db::session& s, std::int64_t id) {
-  static const std::string q =
-      std::string(prompt_columns) +
-      "FROM prompts p JOIN channels ch ON ch.id = p.channel_id WHERE p.id = $1";
+  static const std::string q = std::string(prompt_columns) +
+                               "FROM prompts p JOIN channels ch ON ch.id = p.channel_id " +
+                               std::string(carried) + "WHERE p.id = $1";
   auto r = s.query_one(q, id);
   if (!r) return std::nullopt;
   return read_prompt(*r);
@@ -77,7 +82,8 @@ std::vector<prompt_with_answer> prompts_of(db::session& s, std::int64_t channel_
                                            std::int64_t reader, std::size_t limit) {
   static const std::string q =
       std::string(prompt_columns) + ", " + std::string(answer_columns) +
-      "FROM prompts p JOIN channels ch ON ch.id = p.channel_id LEFT JOIN prompt_answers a ON "
+      "FROM prompts p JOIN channels ch ON ch.id = p.channel_id " + std::string(carried) +
+      "LEFT JOIN prompt_answers a ON "
       "a.prompt_id = p.id AND a.account_id = $2 LEFT " +
       std::string(answer_joins) + "WHERE p.channel_id = $1 ORDER BY p.id DESC LIMIT $3";
   std::vector<prompt_with_answer> out;

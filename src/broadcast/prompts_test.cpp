@@ -147,6 +147,19 @@ TEST_F(Prompts, ClosedQuestionsTakeNoAnswersUntilReopened) {
   EXPECT_TRUE(fails_with(answer_prompt(a(), max, s.p.id, "archivé?"), chat::channel_archived));
 }
 
+TEST_F(Prompts, DeletingTheQuestionsMessageTakesThePromptAwayForEveryone) {
+  auto kept = asked("Et la première partie?");
+  auto s = asked();
+  ASSERT_TRUE(answer_prompt(a(), bea, s.p.id, "Harmonium").ok());
+  ASSERT_TRUE(chat::delete_message(a(), ana, s.p.message_id).ok());
+  EXPECT_TRUE(fails_with(get_prompt(a(), bea, s.p.id), error_code::not_found));
+  EXPECT_TRUE(fails_with(answer_prompt(a(), max, s.p.id, "trop tard"), error_code::not_found));
+  EXPECT_TRUE(fails_with(list_answers(a(), ana, s.p.id, std::nullopt), error_code::not_found));
+  auto listed = *list_prompts(a(), ana, room);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].p.id, kept.p.id);
+}
+
 TEST_F(Prompts, AnswerEventsReachTheAuthorAndTheHostsLiveAndOnResume) {
   auto s = asked();
   const auto from = last_pos();

@@ -191,6 +191,7 @@ int announce_closed(app& app) {
     app.db.write([&](db::transaction& tx) {
       if (!store::mark_closing_announced(tx, due->poll_id)) return;  // another node did
       auto p = store::poll_by_id(tx, due->poll_id);
+      if (!p) return;  // its message was deleted: nothing to announce
       auto room = chat::store::channel_by_id(tx, p->channel_id);
       if (!room) return;
       record(app, tx, *room, "poll.closed", *p, now);

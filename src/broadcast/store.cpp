@@ -24,10 +24,13 @@ namespace {
 
 // The polls' columns, then the options and votes of the polls `which` (SQL selecting poll ids,
 // with the parameters $1…): the same reading for one poll and for a room's latest.
+// A poll lives as long as the message that carries it: once that is deleted, the poll is gone
+// for everyone (not listed, not found, not replayed).
 constexpr std::string_view poll_columns =
     "SELECT p.id, p.channel_id, ch.community_id, p.message_id, p.question, p.multiple, "
     "p.anonymous, p.closes_at, p.created_at, (SELECT COUNT(*) FROM poll_ballots b WHERE "
-    "b.poll_id = p.id) FROM polls p JOIN channels ch ON ch.id = p.channel_id ";
+    "b.poll_id = p.id) FROM polls p JOIN channels ch ON ch.id = p.channel_id JOIN messages pm ON "
+    "pm.id = p.message_id AND pm.deleted_at IS NULL ";
 
 std::vector<poll> read_polls(db::session& s, const std::string& polls_query,
                              const std::string& which, std::int64_t key, std::int64_t limit) {
@@ -84,7 +87,8 @@ std::vector<poll> polls_of(db::session& s, std::int64_t channel_id, std::size_t 
   static const std::string polls =
       std::string(poll_columns) + "WHERE p.channel_id = $1 ORDER BY p.id DESC LIMIT $2";
   static const std::string which =
-      "SELECT id FROM polls WHERE channel_id = $1 ORDER BY id DESC LIMIT $2";
+      "SELECT p.id FROM polls p JOIN messages pm ON pm.id = p.message_id AND pm.deleted_at IS NULL "
+      "WHERE p.channel_id = $1 ORDER BY p.id DESC LIMIT $2";
   return read_polls(s, polls, which, channel_id, static_cast<std::int64_t>(limit));
 }
 

@@ -325,8 +325,8 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
                   on_reactions={(x, emoji) => set_sheet({ kind: 'reactions', m: x, emoji })}
                   on_error={set_error}
                 />
-                {polls_by_message.has(m.id) && <PollCard poll={polls_by_message.get(m.id)!} tz={tz} members={members} />}
-                {prompts_by_message.has(m.id) && <PromptCard prompt={prompts_by_message.get(m.id)!} host={host} slug={slug} tz={tz} />}
+                {!m.deleted && polls_by_message.has(m.id) && <PollCard poll={polls_by_message.get(m.id)!} tz={tz} members={members} />}
+                {!m.deleted && prompts_by_message.has(m.id) && <PromptCard prompt={prompts_by_message.get(m.id)!} host={host} slug={slug} tz={tz} />}
               </Fragment>
             );
           })}
