@@ -209,6 +209,9 @@ function SettingsCard({ slug }: { slug: string }) {
   const [quota, set_quota] = useState(String(community.member_invite_quota ?? 5));
   const [error, set_error] = useState<unknown>(null);
   const [saved, set_saved] = useState(false);
+  // The box shows the host's choice at once, until the server's answer: a render in between (an
+  // event, a resync) would otherwise put the old value back under their finger.
+  const [can_invite, set_can_invite] = useState<boolean | null>(null);
   const save = async (b: { members_can_invite?: boolean; member_invite_quota?: number }) => {
     set_error(null);
     set_saved(false);
@@ -219,13 +222,15 @@ function SettingsCard({ slug }: { slug: string }) {
       set_saved(true);
     } catch (e) {
       set_error(e);
+    } finally {
+      set_can_invite(null);
     }
   };
   return (
     <section class="card" aria-labelledby="h-settings">
       <h2 id="h-settings">{t('settings')}</h2>
       <FormError error={error} />
-      <Checkbox name="members_can_invite" label={t('members_can_invite')} checked={community.members_can_invite} onChange={(v) => void save({ members_can_invite: v })} />
+      <Checkbox name="members_can_invite" label={t('members_can_invite')} checked={can_invite ?? community.members_can_invite} onChange={(v) => { set_can_invite(v); void save({ members_can_invite: v }); }} />
       {community.members_can_invite && (
         <form class="form form--inline" noValidate onSubmit={(e) => { e.preventDefault(); void save({ member_invite_quota: Number(quota) }); }}>
           <Field label={t('member_invite_quota')} name="member_invite_quota" type="number" min={0} max={1000} value={quota} onInput={set_quota} />
