@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "broadcast/errors.hpp"
+#include "broadcast/room_fixture.hpp"
 #include "broadcast/service.hpp"
 #include "chat/errors.hpp"
 #include "chat/service.hpp"
@@ -22,28 +23,8 @@ namespace {
 using nlohmann::json;
 using ps::testing::fails_with;
 
-class Broadcast : public ::testing::Test {
+class Broadcast : public broadcast_room {
  protected:
-  testing::test_app t;
-  app& a() { return t.app(); }
-  caller ana = t.person("Ana");  // the owner
-  caller bea = t.person("Bea");
-  caller max = t.person("Max");
-  caller eve = t.person("Eve");  // not a member
-  std::string slug = t.community(ana);
-  std::int64_t community_id = communities::access_community(a(), ana, slug)->place.id;
-  std::int64_t room = 0;
-
-  void SetUp() override {
-    for (const caller* who : {&bea, &max}) {
-      auto inv = invitations::create_invitation(a(), ana, slug, {});
-      ASSERT_TRUE(invitations::accept_invitation(a(), *who, inv->code).ok());
-    }
-    auto c = chat::create_channel(a(), ana, slug, "annonces", "broadcast");
-    ASSERT_TRUE(c.ok());
-    room = c->id;
-  }
-
   shown made(new_poll p) {
     auto s = create_poll(a(), ana, room, p);
     if (!s) throw std::runtime_error("create_poll: " + std::string(code_name(s.error())));
