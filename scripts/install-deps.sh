@@ -10,6 +10,9 @@ packages=(
   cmake ninja-build ccache g++ pkg-config libboost-dev libsqlite3-dev libpq-dev libsodium-dev
   libcurl4-openssl-dev libmd4c-dev libmd4c-html0-dev libspdlog-dev libfmt-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libhowardhinnant-date-dev libgtest-dev libbenchmark-dev libicu-dev
+  # Files and images (src/files): libvips makes previews and strips metadata (with libheif for
+  # iPhone photos); libmagic tells a file's type from its content.
+  libvips-dev libmagic-dev libheif1
   postgresql python3-aiosmtpd python3-pytest python3-pytest-xdist python3-requests python3-websocket chromium tzdata ca-certificates
   # The integration suite on PostgreSQL (scripts/with-postgres.sh starts Debian's postgresql):
   # psycopg2 creates each server's database and reads it behind the API; HAProxy stands in

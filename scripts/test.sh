@@ -22,6 +22,7 @@ cmake --build build-asan -j "$(nproc)"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS="suppressions=$root/scripts/lsan-suppressions.txt"
 
 echo "== unit tests"
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"

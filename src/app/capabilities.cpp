@@ -23,6 +23,8 @@
 #include "conversations/events.hpp"
 #include "conversations/migrations.hpp"
 #include "db/errors.hpp"
+#include "files/errors.hpp"
+#include "files/migrations.hpp"
 #include "invitations/errors.hpp"
 #include "mail/migrations.hpp"
 #include "realtime/migrations.hpp"
@@ -49,6 +51,7 @@ std::vector<db::migration> migrations() {
       board::migrations(),
       conversations::migrations(),
       broadcast::migrations(),
+      files::migrations(),
   });
 }
 
@@ -61,6 +64,7 @@ std::vector<const error_kind*> declared_errors() {
                         std::span<const error_kind* const>(communities::declared_errors),
                         std::span<const error_kind* const>(conversations::declared_errors),
                         std::span<const error_kind* const>(db::declared_errors),
+                        std::span<const error_kind* const>(files::declared_errors),
                         std::span<const error_kind* const>(invitations::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());
   std::set<std::string> taken;

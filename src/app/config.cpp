@@ -25,6 +25,11 @@ void load_config_file(const std::filesystem::path& file, config& into) {
     into.max_connections_per_address = static_cast<int>(*v);
   if (auto v = table["limits"]["max_streams_per_account"].value<int64_t>())
     into.max_streams_per_account = static_cast<int>(*v);
+  if (auto v = table["files"]["folder"].value<std::string>()) into.files_dir = *v;
+  if (auto v = table["limits"]["max_upload_mib"].value<int64_t>())
+    into.max_upload_mib = static_cast<int>(*v);
+  if (auto v = table["limits"]["max_community_storage_mib"].value<int64_t>())
+    into.max_community_storage_mib = *v;
   if (auto v = table["mail"]["from"].value<std::string>()) into.mail_from = *v;
   if (auto v = table["mail"]["smtp_url"].value<std::string>()) into.smtp_url = *v;
   if (auto v = table["mail"]["smtp_username"].value<std::string>()) into.smtp_username = *v;

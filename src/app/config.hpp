@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -39,6 +40,13 @@ struct config {
   int max_connections_per_address = 128;
   // Live streams (WebSockets) one account may hold open at once: a tab or a device each.
   int max_streams_per_account = 16;
+  // Where uploaded files are kept; unset: DATA/files. Nodes that share a PostgreSQL share this
+  // folder too (a network filesystem mounted on each).
+  std::optional<std::filesystem::path> files_dir;
+  // The largest file one upload may hold, in MiB.
+  int max_upload_mib = 25;
+  // What one community's files may take on disk, in MiB; 0: no cap.
+  std::int64_t max_community_storage_mib = 0;
 };
 
 // Reads a TOML file into `into`; keys absent from the file keep their values.

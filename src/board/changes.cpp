@@ -9,6 +9,7 @@
 #include "chat/service.hpp"
 #include "core/emoji.hpp"
 #include "core/text.hpp"
+#include "files/service.hpp"
 #include "markdown/markdown.hpp"
 
 namespace ps::board {
@@ -79,6 +80,10 @@ outcome delete_post(app& app, const caller& who, std::int64_t post_id) {
     if (found->p.author_id != who.account_id && !found->where.is_host()) return errors::forbidden();
     const millis now = app.clock.now();
     store::mark_post_deleted(tx, post_id, now);
+    // Its comments go with it (the post answers 404 from now on), and so do all their files.
+    files::release(app, tx, files::on_post, post_id);
+    for (auto id : store::comment_ids_of(tx, post_id))
+      files::release(app, tx, files::on_comment, id);
     post gone = found->p;
     gone.deleted_at = now;
     record_post(app, tx, found->where.place, "board.post.changed", gone, now);
@@ -117,6 +122,7 @@ outcome delete_comment(app& app, const caller& who, std::int64_t comment_id) {
     if (found->c.deleted_at) return done;  // removing twice is harmless
     const millis now = app.clock.now();
     store::mark_comment_deleted(tx, found->c, now);
+    files::release(app, tx, files::on_comment, comment_id);
     comment c = found->c;
     c.deleted_at = now;
     post p = found->p;

@@ -41,7 +41,8 @@ json to_shared_json(const post& p) {
           {"locked", p.locked_at.has_value()},
           {"comment_count", p.comment_count},
           {"last_activity_at", iso8601(p.last_activity_at)},
-          {"reactions", reactions_json(p.reactions, gone)}};
+          {"reactions", reactions_json(p.reactions, gone)},
+          {"files", gone ? json::array() : files::to_json(p.files)}};
 }
 
 json to_json(const post& p) {
@@ -62,7 +63,8 @@ json to_json(const comment& c) {
           {"created_at", iso8601(c.created_at)},
           {"edited_at", time_or_null(c.edited_at)},
           {"deleted", gone},
-          {"reactions", reactions_json(c.reactions, gone)}};
+          {"reactions", reactions_json(c.reactions, gone)},
+          {"files", gone ? json::array() : files::to_json(c.files)}};
 }
 
 }  // namespace ps::board

@@ -36,6 +36,7 @@ struct post {
   std::int64_t comment_count = 0;         // not counting removed ones
   millis last_activity_at{0};
   std::vector<chat::reaction> reactions;
+  std::vector<files::file_info> files = {};  // attached, in their order (none once removed)
   // For the one reading, not in events: comments by others after their last visit of the post
   // (all of them when they never opened it), and whether they ever opened it.
   std::int64_t new_comments = 0;
@@ -54,6 +55,7 @@ struct comment {
   std::optional<millis> edited_at;
   std::optional<millis> deleted_at;  // removed for everyone: kept, without its text, for replies
   std::vector<chat::reaction> reactions;
+  std::vector<files::file_info> files = {};
 };
 
 // What everyone who may see the board is sent (no per-reader field).

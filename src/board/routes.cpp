@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "board/service.hpp"
+#include "files/model.hpp"
 #include "http/fields.hpp"
 
 namespace ps::board {
@@ -64,6 +65,7 @@ void add_routes(http::router& r) {
     new_post input;
     input.title = f.maybe_text("title");
     input.body = f.text("body");
+    input.file_ids = f.integer_list("file_ids", files::max_files_per_item);
     if (f.error()) return *f.error();
     auto p = create_post(c.app, *who, *id, input);
     if (!p) return p.error();
@@ -93,6 +95,7 @@ void add_routes(http::router& r) {
     new_comment input;
     input.body = f.text("body");
     input.parent_id = f.maybe_integer("parent_id");
+    input.file_ids = f.integer_list("file_ids", files::max_files_per_item);
     if (f.error()) return *f.error();
     auto made = create_comment(c.app, *who, *id, input);
     if (!made) return made.error();

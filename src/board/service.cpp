@@ -6,6 +6,7 @@
 #include "board/store.hpp"
 #include "chat/errors.hpp"
 #include "core/text.hpp"
+#include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "realtime/event_log.hpp"
 
@@ -13,7 +14,8 @@ namespace ps::board {
 
 result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
                          const new_post& input) {
-  auto body = checked_text(input.body, "body", max_post_length);
+  if (auto ok = files::check_file_ids(input.file_ids); !ok) return ok.error();
+  auto body = body_beside(input.body, input.file_ids, max_post_length);
   if (!body) return body.error();
   std::optional<std::string> title;
   if (input.title && !text::trim(*input.title).empty()) {
@@ -36,6 +38,9 @@ result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
     p.created_at = app.clock.now();
     p.last_activity_at = p.created_at;
     p.id = store::insert_post(tx, p);
+    auto attached = files::attach(tx, who, *where, files::on_post, p.id, input.file_ids);
+    if (!attached) return attached.error();
+    p.files = std::move(*attached);
     record_post(app, tx, where->place, "board.post.created", p, p.created_at);
     return p;
   });
@@ -51,7 +56,8 @@ result<std::vector<post>> list_posts(app& app, const caller& who, std::int64_t c
 
 result<comment> create_comment(app& app, const caller& who, std::int64_t post_id,
                                const new_comment& input) {
-  auto body = checked_text(input.body, "body", max_comment_length);
+  if (auto ok = files::check_file_ids(input.file_ids); !ok) return ok.error();
+  auto body = body_beside(input.body, input.file_ids, max_comment_length);
   if (!body) return body.error();
   std::string html = render_markdown(*body);
   return app.db.write([&](db::transaction& tx) -> result<comment> {
@@ -74,6 +80,9 @@ result<comment> create_comment(app& app, const caller& who, std::int64_t post_id
     c.html = html;
     c.created_at = app.clock.now();
     c.id = store::insert_comment(tx, c);
+    auto attached = files::attach(tx, who, found->where, files::on_comment, c.id, input.file_ids);
+    if (!attached) return attached.error();
+    c.files = std::move(*attached);
     store::note_comment(tx, post_id, c.created_at);
     post p = found->p;
     p.comment_count += 1;

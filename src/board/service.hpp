@@ -18,11 +18,14 @@ namespace ps::board {
 struct new_post {
   std::optional<std::string> title;
   std::string body;
+  // As chat::new_message's: with one, the body may be empty.
+  std::vector<std::int64_t> file_ids = {};
 };
 
 struct new_comment {
   std::string body;
   std::optional<std::int64_t> parent_id;  // a comment of the same post, itself not a reply
+  std::vector<std::int64_t> file_ids = {};
 };
 
 struct comments_page {

@@ -3,9 +3,16 @@
 #include "board/errors.hpp"
 #include "board/events.hpp"
 #include "board/store.hpp"
+#include "core/text.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::board {
+
+result<std::string> body_beside(const std::string& raw, const std::vector<std::int64_t>& file_ids,
+                                std::size_t most) {
+  if (!file_ids.empty() && text::trim(raw).empty()) return std::string();
+  return checked_text(raw, "body", most);
+}
 
 result<std::string> checked_title(const std::string& raw) {
   return checked_line(raw, "title", max_title_length);

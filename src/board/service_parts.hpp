@@ -14,6 +14,10 @@ namespace ps::board {
 
 using ps::checked_text;  // core/checked_text.hpp
 
+// A post's or comment's body (checked_text), which may be empty when files go with it.
+result<std::string> body_beside(const std::string& raw, const std::vector<std::int64_t>& file_ids,
+                                std::size_t most);
+
 // A title: as a text, on one line (no line breaks, as names).
 result<std::string> checked_title(const std::string& raw);
 

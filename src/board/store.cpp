@@ -8,6 +8,7 @@
 #include <string>
 
 #include "db/sql_lists.hpp"
+#include "files/store.hpp"
 
 namespace ps::board::store {
 namespace {
@@ -70,6 +71,17 @@ std::map<std::int64_t, std::vector<chat::reaction>> grouped(const std::vector<db
   return out;
 }
 
+// The files of posts or comments, from one range query over their ids.
+template <class Item>
+void attach_files(db::session& s, std::string_view kind, const std::vector<std::int64_t>& ids,
+                  std::vector<Item>& items) {
+  if (ids.empty()) return;
+  const auto [low, high] = std::minmax_element(ids.begin(), ids.end());
+  auto found = files::store::files_of_items(s, kind, *low, *high);
+  for (auto& item : items)
+    if (auto it = found.find(item.id); it != found.end()) item.files = std::move(it->second);
+}
+
 // The reactions of the targets with these ids, read 64 at a time (padded IN lists).
 std::map<std::int64_t, std::vector<chat::reaction>> reactions_of(db::session& s,
                                                                  std::string_view table,
@@ -109,7 +121,7 @@ std::optional<post> post_by_id(db::session& s, std::int64_t id) {
                                "WHERE p.id = $1";
   auto r = s.query_one(q, id);
   if (!r) return std::nullopt;
-  return with_its_reactions(s, read_post(*r));
+  return with_its_extras(s, read_post(*r));
 }
 
 std::vector<post> posts_of(db::session& s, std::int64_t channel_id, std::int64_t reader,
@@ -128,7 +140,7 @@ std::vector<post> posts_of(db::session& s, std::int64_t channel_id, std::int64_t
     p.new_comments = r.integer(16);
     out.push_back(std::move(p));
   }
-  with_reactions(s, out);
+  with_extras(s, out);
   return out;
 }
 
@@ -152,7 +164,7 @@ std::optional<comment> comment_by_id(db::session& s, std::int64_t id) {
   static const std::string q = std::string(comment_select) + "WHERE c.id = $1";
   auto r = s.query_one(q, id);
   if (!r) return std::nullopt;
-  return with_its_reactions(s, read_comment(*r));
+  return with_its_extras(s, read_comment(*r));
 }
 
 std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size_t limit) {
@@ -161,7 +173,14 @@ std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size
   std::vector<comment> out;
   for (const auto& r : s.query(q, post_id, static_cast<std::int64_t>(limit)))
     out.push_back(read_comment(r));
-  with_reactions(s, out);
+  with_extras(s, out);
+  return out;
+}
+
+std::vector<std::int64_t> comment_ids_of(db::session& s, std::int64_t post_id) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : s.query("SELECT id FROM board_comments WHERE post_id = $1", post_id))
+    out.push_back(r.integer(0));
   return out;
 }
 
@@ -213,31 +232,33 @@ void mark_comment_deleted(db::transaction& tx, const comment& c, millis at) {
   tx.execute("UPDATE board_posts SET comment_count = comment_count - 1 WHERE id = $1", c.post_id);
 }
 
-void with_reactions(db::session& s, std::vector<post>& posts) {
+void with_extras(db::session& s, std::vector<post>& posts) {
   std::vector<std::int64_t> ids;
   for (const auto& p : posts) ids.push_back(p.id);
-  auto found = reactions_of(s, "board_post_reactions", "post_id", std::move(ids));
+  auto found = reactions_of(s, "board_post_reactions", "post_id", ids);
   for (auto& p : posts)
     if (auto it = found.find(p.id); it != found.end()) p.reactions = std::move(it->second);
+  attach_files(s, files::on_post, ids, posts);
 }
 
-void with_reactions(db::session& s, std::vector<comment>& comments) {
+void with_extras(db::session& s, std::vector<comment>& comments) {
   std::vector<std::int64_t> ids;
   for (const auto& c : comments) ids.push_back(c.id);
-  auto found = reactions_of(s, "board_comment_reactions", "comment_id", std::move(ids));
+  auto found = reactions_of(s, "board_comment_reactions", "comment_id", ids);
   for (auto& c : comments)
     if (auto it = found.find(c.id); it != found.end()) c.reactions = std::move(it->second);
+  attach_files(s, files::on_comment, ids, comments);
 }
 
-post with_its_reactions(db::session& s, post p) {
+post with_its_extras(db::session& s, post p) {
   std::vector<post> one{std::move(p)};
-  with_reactions(s, one);
+  with_extras(s, one);
   return std::move(one.front());
 }
 
-comment with_its_reactions(db::session& s, comment c) {
+comment with_its_extras(db::session& s, comment c) {
   std::vector<comment> one{std::move(c)};
-  with_reactions(s, one);
+  with_extras(s, one);
   return std::move(one.front());
 }
 

@@ -24,6 +24,8 @@ void note_comment(db::transaction& tx, std::int64_t post_id, millis at);
 std::optional<comment> comment_by_id(db::session& s, std::int64_t id);
 // Oldest first, at most `limit`.
 std::vector<comment> comments_of(db::session& s, std::int64_t post_id, std::size_t limit);
+// Every comment of the post, removed ones too.
+std::vector<std::int64_t> comment_ids_of(db::session& s, std::int64_t post_id);
 
 // The newest comment `reader` was shown of the post, 0 when they opened it with none, nothing
 // when they never opened it.
@@ -45,11 +47,12 @@ void update_comment(db::transaction& tx, const comment& c);  // body, html, edit
 // Removed for everyone; the post counts one comment less.
 void mark_comment_deleted(db::transaction& tx, const comment& c, millis at);
 
-// Reactions, as chat's: the posts' and comments' own, grouped by emoji in the order first given.
-void with_reactions(db::session& s, std::vector<post>& posts);
-void with_reactions(db::session& s, std::vector<comment>& comments);
-post with_its_reactions(db::session& s, post p);
-comment with_its_reactions(db::session& s, comment c);
+// Reactions, as chat's (grouped by emoji in the order first given), and attached files: the
+// posts' and comments' own.
+void with_extras(db::session& s, std::vector<post>& posts);
+void with_extras(db::session& s, std::vector<comment>& comments);
+post with_its_extras(db::session& s, post p);
+comment with_its_extras(db::session& s, comment c);
 // The emoji `account_id` put on it.
 std::vector<std::string> post_reactions_by(db::session& s, std::int64_t post_id,
                                            std::int64_t account_id);

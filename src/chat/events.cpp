@@ -17,7 +17,7 @@ std::optional<message> current_message(db::session& s, const realtime::logged_ev
   auto m = store::message_by_id(s, *e.subject_id);
   if (!m) return std::nullopt;
   std::vector<message> one{std::move(*m)};
-  store::with_reactions(s, one);
+  store::with_extras(s, one);
   return std::move(one.front());
 }
 

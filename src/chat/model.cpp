@@ -63,6 +63,11 @@ void append_json(std::string& out, const message& m) {
     }
   }
   list += ']';
+  std::string& files = w.raw_field("files");
+  if (deleted)
+    files += "[]";
+  else
+    files::append_json(files, m.files);
   w.close();
 }
 

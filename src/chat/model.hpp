@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "files/model.hpp"
 
 namespace ps::chat {
 
@@ -53,6 +54,7 @@ struct message {
   std::optional<millis> edited_at;
   std::optional<millis> deleted_at;
   std::vector<reaction> reactions;
+  std::vector<files::file_info> files = {};  // attached, in their order (none once deleted)
 };
 
 inline constexpr std::int64_t unread_cap = 1000;

@@ -8,6 +8,7 @@
 #include "chat/events.hpp"
 #include "chat/service_parts.hpp"
 #include "chat/store.hpp"
+#include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "realtime/event_log.hpp"
 
@@ -22,9 +23,9 @@ void publish_created(ps::app& app, db::transaction& tx, const access::audience& 
       realtime::logged_frame(message_event_json(e.type, e.community_id, e.pos, m), e, m.seq));
 }
 
-message with_its_reactions(db::session& s, message m) {
+message with_its_extras(db::session& s, message m) {
   std::vector<message> one{std::move(m)};
-  store::with_reactions(s, one);
+  store::with_extras(s, one);
   return std::move(one.front());
 }
 
@@ -66,7 +67,7 @@ class post_batcher final : public db::write_batcher {
       if (p->input.client_id) {
         const store::client_key key{p->channel_id, p->who.account_id, *p->input.client_id};
         if (auto found = firsts.find(key); found != firsts.end()) {
-          p->out.emplace(with_its_reactions(tx, found->second));
+          p->out.emplace(with_its_extras(tx, found->second));
           continue;
         }
         if (auto earlier = first_here.find(key); earlier != first_here.end()) {
@@ -162,7 +163,7 @@ result<message> pending_post::write_alone(db::transaction& tx) {
   if (!place) return place.error();
   if (input.client_id) {
     if (auto first = store::message_by_client_id(tx, channel_id, who.account_id, *input.client_id))
-      return with_its_reactions(tx, std::move(*first));
+      return with_its_extras(tx, std::move(*first));
   }
   if (place->place.archived_at) return errors::of(channel_archived);
   if (place->place.kind == board_kind) return errors::of(room_takes_posts);
@@ -184,6 +185,9 @@ result<message> pending_post::write_alone(db::transaction& tx) {
   m.client_id = input.client_id;
   m.created_at = now;
   m.id = store::insert_message(tx, m);
+  auto attached = files::attach(tx, who, *place, files::on_message, m.id, input.file_ids);
+  if (!attached) return attached.error();
+  m.files = std::move(*attached);
   store::mark_read(tx, channel_id, who.account_id, m.seq);
   messages_changed(app, tx, channel_id);
   auto e = log_event(place->place, "message.created", m.id, now);
@@ -195,7 +199,8 @@ result<message> pending_post::write_alone(db::transaction& tx) {
 
 result<std::shared_ptr<pending_post>> prepare(ps::app& app, const caller& who,
                                               std::int64_t channel_id, const new_message& input) {
-  auto body = check_body(input.body);
+  if (auto ok = files::check_file_ids(input.file_ids); !ok) return ok.error();
+  auto body = input.file_ids.empty() ? check_body(input.body) : check_body_beside_files(input.body);
   if (!body) return body.error();
   if (input.client_id &&
       (input.client_id->empty() || input.client_id->size() > max_client_id_length))

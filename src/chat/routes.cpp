@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/service.hpp"
+#include "files/model.hpp"
 #include "http/fields.hpp"
 
 namespace ps::chat {
@@ -111,7 +112,8 @@ void add_routes(http::router& r) {
         auto body = c.json_body();
         if (!body) return reply(body.error());
         http::fields::reader f(*body);
-        new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id")};
+        new_message input{f.text("body"), f.maybe_integer("parent_id"), f.maybe_text("client_id"),
+                          f.integer_list("file_ids", files::max_files_per_item)};
         if (f.error()) return reply(*f.error());
         // The reply is built back on this request's network thread, not on the writer's.
         post_message_then(

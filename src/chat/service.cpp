@@ -14,6 +14,7 @@
 #include "core/emoji.hpp"
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
+#include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "realtime/event_log.hpp"
 
@@ -26,6 +27,11 @@ result<std::string> check_body(const std::string& raw) {
     return errors::invalid("body", field_problem::too_long, max_body_length);
   if (auto bad = text::forbidden_in_text(body)) return errors::forbidden_character("body", *bad);
   return body;
+}
+
+result<std::string> check_body_beside_files(const std::string& raw) {
+  if (text::trim(raw).empty()) return std::string();
+  return check_body(raw);
 }
 
 realtime::logged_event log_event(const channel& room, std::string type,
@@ -72,7 +78,7 @@ result<message_ref> access_message(db::session& s, const caller& who, std::int64
 
 message reload(db::session& s, std::int64_t id) {
   std::vector<message> one{*store::message_by_id(s, id)};
-  store::with_reactions(s, one);
+  store::with_extras(s, one);
   return std::move(one.front());
 }
 
@@ -177,8 +183,9 @@ void post_message_then(app& app, const caller& who, std::int64_t channel_id,
                        continuation continue_on) {
   auto post = posting::prepare(app, who, channel_id, input);
   if (!post) return done(post.error());
-  // Replies are written alone: each changes its parent's count, which a batch does not do.
-  if (input.parent_id) {
+  // Replies are written alone: each changes its parent's count, which a batch does not do. So
+  // are posts with files, which the batch does not attach.
+  if (input.parent_id || !input.file_ids.empty()) {
     app.db.write_then([p = *post](db::transaction& tx) { return p->write_alone(tx); },
                       std::move(done), std::move(continue_on));
     return;
@@ -201,7 +208,7 @@ result<std::vector<message>> history(app& app, const caller& who, std::int64_t c
         page.before  ? store::messages_before(s, channel_id, *page.before, page.limit)
         : page.after ? store::messages_after(s, channel_id, *page.after, page.limit)
                      : store::latest_messages(s, channel_id, page.limit);
-    store::with_reactions(s, out);
+    store::with_extras(s, out);
     return out;
   });
 }
@@ -216,7 +223,7 @@ result<std::string> latest_page_json(app& app, const caller& who, std::int64_t c
     // Taken before the page is read: a change committed after this makes the copy stale.
     const auto ticket = app.history.current(channel_id);
     std::vector<message> page = store::latest_messages(s, channel_id, limit);
-    store::with_reactions(s, page);
+    store::with_extras(s, page);
     std::string json = message_list_json("messages", page);
     app.history.store(channel_id, limit, ticket, json);
     return json;
@@ -234,9 +241,9 @@ result<thread> thread_of(app& app, const caller& who, std::int64_t message_id) {
     auto ref = access_message(s, who, message_id);
     if (!ref) return ref.error();
     std::vector<message> parent{ref->msg};
-    store::with_reactions(s, parent);
+    store::with_extras(s, parent);
     auto replies = store::replies_to(s, message_id);
-    store::with_reactions(s, replies);
+    store::with_extras(s, replies);
     return thread{std::move(parent.front()), std::move(replies)};
   });
 }
@@ -272,6 +279,7 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
     if (ref->msg.author_id != who.account_id && !ref->where.is_host()) return errors::forbidden();
     if (ref->msg.deleted_at) return done;  // deleting twice is harmless
     store::mark_deleted(tx, message_id, now);
+    files::release(app, tx, files::on_message, message_id);
     messages_changed(app, tx, ref->msg.channel_id);
     record(app, tx, ref->where.place,
            log_event(ref->where.place, "message.deleted", message_id, now),

@@ -26,6 +26,9 @@ struct new_message {
   std::string body;
   std::optional<std::int64_t> parent_id;
   std::optional<std::string> client_id;
+  // Uploads of the author's, not yet attached, in the room's community (files/service.hpp);
+  // with at least one, the body may be empty.
+  std::vector<std::int64_t> file_ids = {};
 };
 
 struct page_request {

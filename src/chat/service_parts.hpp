@@ -16,6 +16,8 @@ namespace ps::chat {
 
 // The trimmed body, or why it is refused.
 result<std::string> check_body(const std::string& raw);
+// The same for a message that carries files, which may say nothing else (an empty body).
+result<std::string> check_body_beside_files(const std::string& raw);
 
 // Logs one event of a room, in the writing transaction; its frame goes out after the commit.
 realtime::logged_event log_event(const channel& room, std::string type,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "files/store.hpp"
+
 namespace ps::chat::store {
 namespace {
 
@@ -198,7 +200,7 @@ std::vector<message> replies_to(db::session& s, std::int64_t parent_id) {
   return read_messages(s.query(q, parent_id));
 }
 
-void with_reactions(db::session& s, std::vector<message>& messages) {
+void with_extras(db::session& s, std::vector<message>& messages) {
   if (messages.empty()) return;
   std::int64_t low = messages.front().seq, high = low;
   for (const auto& m : messages) {
@@ -222,6 +224,17 @@ void with_reactions(db::session& s, std::vector<message>& messages) {
   for (auto& m : messages) {
     auto it = by_message.find(m.id);
     m.reactions = it == by_message.end() ? std::vector<reaction>{} : it->second;
+  }
+  // And one for their files.
+  std::int64_t low_id = messages.front().id, high_id = low_id;
+  for (const auto& m : messages) {
+    low_id = std::min(low_id, m.id);
+    high_id = std::max(high_id, m.id);
+  }
+  auto attached = files::store::files_of_items(s, files::on_message, low_id, high_id);
+  for (auto& m : messages) {
+    auto it = attached.find(m.id);
+    m.files = it == attached.end() ? std::vector<files::file_info>{} : std::move(it->second);
   }
 }
 

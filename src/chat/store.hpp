@@ -36,7 +36,7 @@ void update_body(db::transaction& tx, std::int64_t id, const std::string& body,
                  const std::string& html, millis now);
 void mark_deleted(db::transaction& tx, std::int64_t id, millis now);
 
-// Without reactions; with_reactions() fills them.
+// Without reactions and files; with_extras() fills them.
 std::optional<message> message_by_id(db::session& s, std::int64_t id);
 std::optional<message> message_by_client_id(db::session& s, std::int64_t channel_id,
                                             std::int64_t author_id, const std::string& client_id);
@@ -46,8 +46,8 @@ std::vector<message> messages_before(db::session& s, std::int64_t channel_id, st
 std::vector<message> messages_after(db::session& s, std::int64_t channel_id, std::int64_t seq,
                                     int limit);
 std::vector<message> replies_to(db::session& s, std::int64_t parent_id);
-// Fills the reactions of messages that all belong to one channel.
-void with_reactions(db::session& s, std::vector<message>& messages);
+// Fills the reactions and attached files of messages that all belong to one channel.
+void with_extras(db::session& s, std::vector<message>& messages);
 
 // The emoji one account has put on one message.
 std::vector<std::string> reactions_by(db::session& s, std::int64_t message_id,

@@ -55,6 +55,18 @@ int main(int argc, char** argv) {
                    "Live streams (WebSockets) one account may hold open at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  std::string files_dir;
+  serve->add_option("--files-dir", files_dir,
+                    "Where uploaded files are kept (default DATA/files); nodes on one PostgreSQL "
+                    "share it");
+  serve->add_option("--max-upload-mib", cfg.max_upload_mib, "The largest file one upload may hold")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  serve
+      ->add_option("--max-community-storage-mib", cfg.max_community_storage_mib,
+                   "What one community's files may take on disk (0: no cap)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   serve->add_flag("--test-room-kinds", cfg.test_room_kinds,
                   "Accept room kinds made for tests (test_private); never in production");
   serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
@@ -109,9 +121,14 @@ int main(int argc, char** argv) {
              defaults.max_connections_per_address);
         pick(cfg.max_streams_per_account, from_file.max_streams_per_account,
              defaults.max_streams_per_account);
+        pick(cfg.max_upload_mib, from_file.max_upload_mib, defaults.max_upload_mib);
+        pick(cfg.max_community_storage_mib, from_file.max_community_storage_mib,
+             defaults.max_community_storage_mib);
         if (web_root.empty() && from_file.web_root) cfg.web_root = from_file.web_root;
+        if (files_dir.empty() && from_file.files_dir) cfg.files_dir = from_file.files_dir;
       }
       if (!web_root.empty()) cfg.web_root = web_root;
+      if (!files_dir.empty()) cfg.files_dir = files_dir;
       // The environment comes after the option and the file: it is how a password stays off
       // command lines and out of files others may read.
       if (cfg.database.empty())

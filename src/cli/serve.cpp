@@ -19,6 +19,7 @@
 #include "db/migrations.hpp"
 #include "db/postgresql.hpp"
 #include "db/sqlite.hpp"
+#include "files/sweeper.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "mail/outbox.hpp"
@@ -152,10 +153,14 @@ int serve(const config& cfg) {
   // Polls' closings, announced when their time comes (and at once for those due while down).
   std::optional<broadcast::poll_closer> closer;
   closer.emplace(application);
+  // Uploads never sent, and stored bytes no row names (files/sweeper.hpp).
+  std::optional<files::sweeper> file_sweeper;
+  file_sweeper.emplace(application);
   spdlog::info("petitesalle {} listening on {} (port {}), data in {}, database {}, public URL {}",
                PS_VERSION, cfg.listen, server.port(), cfg.data_dir.string(),
                cfg.database.empty() ? "SQLite" : "PostgreSQL", cfg.public_url);
   server.run();
+  file_sweeper.reset();
   closer.reset();  // before the hub stops delivering: nothing it announces is lost on the way
   // Writes are queued in order: once this one is done, every write queued from the network has
   // replied, and none will reach for the network threads once they are gone.

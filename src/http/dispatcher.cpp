@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include "core/secrets.hpp"
 #include "db/database.hpp"
 #include "db/errors.hpp"
+#include "files/routes.hpp"
 #include "http/temp_file.hpp"
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
@@ -33,6 +35,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   board::add_routes(router_);
   conversations::add_routes(router_);
   broadcast::add_routes(router_);
+  files::add_routes(router_, app.cfg);
 }
 
 std::string origin_of(std::string_view url) {
@@ -127,7 +130,10 @@ namespace {
 // What a handler's result becomes: errors as JSON in the caller's language, and no caching.
 response api_reply(result<response> out, locale lang) {
   if (!out) return error_response(out.error(), lang);
-  out->headers.emplace_back("Cache-Control", "no-store");
+  // A route that says how its answer may be kept (a file) is taken at its word.
+  const bool says = std::any_of(out->headers.begin(), out->headers.end(),
+                                [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!says) out->headers.emplace_back("Cache-Control", "no-store");
   return std::move(*out);
 }
 

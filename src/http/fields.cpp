@@ -51,6 +51,20 @@ result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::strin
   return std::optional<bool>{v->get<bool>()};
 }
 
+result<std::vector<std::int64_t>> optional_integer_list(const nlohmann::json& body,
+                                                        std::string_view name, std::size_t max) {
+  std::vector<std::int64_t> out;
+  const auto* v = find(body, name);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) return wrong_type(name);
+  if (v->size() > max) return errors::invalid(std::string(name), field_problem::too_many, max);
+  for (const auto& item : *v) {
+    if (!item.is_number_integer()) return wrong_type(name);
+    out.push_back(item.get<std::int64_t>());
+  }
+  return out;
+}
+
 result<std::optional<std::int64_t>> query_integer(const std::optional<std::string>& raw,
                                                   std::string_view name) {
   if (!raw) return std::optional<std::int64_t>{};

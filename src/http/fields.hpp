@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -17,6 +18,9 @@ result<std::optional<std::int64_t>> optional_integer(const nlohmann::json& body,
                                                      std::string_view name);
 result<std::int64_t> required_integer(const nlohmann::json& body, std::string_view name);
 result<std::optional<bool>> optional_bool(const nlohmann::json& body, std::string_view name);
+// A list of whole numbers (ids), empty when absent or null; at most `max` of them.
+result<std::vector<std::int64_t>> optional_integer_list(const nlohmann::json& body,
+                                                        std::string_view name, std::size_t max);
 // A query parameter (request::query_param's answer) that must be a whole number when present.
 result<std::optional<std::int64_t>> query_integer(const std::optional<std::string>& raw,
                                                   std::string_view name);
@@ -39,6 +43,9 @@ class reader {
   }
   std::optional<bool> maybe_bool(std::string_view name) {
     return keep(optional_bool(body_, name), std::optional<bool>{});
+  }
+  std::vector<std::int64_t> integer_list(std::string_view name, std::size_t max) {
+    return keep(optional_integer_list(body_, name, max), std::vector<std::int64_t>{});
   }
   const std::optional<api_error>& error() const { return error_; }
 

@@ -21,9 +21,9 @@ THUMB = emoji_path("👍")
 READER_FIELDS = ("new_comments", "visited")
 POST_FIELDS = {"id", "channel_id", "author", "title", "body", "html", "created_at", "edited_at",
                "deleted", "pinned", "pin_order", "locked", "comment_count", "last_activity_at",
-               "reactions"}
+               "reactions", "files"}
 COMMENT_FIELDS = {"id", "post_id", "author", "parent_id", "body", "html", "created_at",
-                  "edited_at", "deleted", "reactions"}
+                  "edited_at", "deleted", "reactions", "files"}
 BOARD_EVENTS = ("board.post.created", "board.post.changed", "board.comment.created",
                 "board.comment.changed")
 

@@ -56,6 +56,11 @@ def moved(module_workdir):
     third.post_message(chan["id"], "A reply", parent_id=first["id"])
     gone = owner.post_message(chan["id"], "Oops")
     member.post_message(other["id"], "Elsewhere")
+    r = member.post(f"{API}/communities/{slug}/files", params={"name": "notes.txt"},
+                    data=b"les paroles\n", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 201, r.text
+    m.file = r.json()["file"]
+    member.post_message(chan["id"], "", file_ids=[m.file["id"]])
     assert member.patch(f"{API}/messages/{second['id']}", json={"body": "Hi all"}).status_code == 200
     assert owner.delete(f"{API}/messages/{gone['id']}").status_code == 204
     for who, emoji in ((member, "👍"), (third, "🎉"), (owner, "👍")):
@@ -83,8 +88,10 @@ def moved(module_workdir):
     m.url = fresh_database(module_workdir, "target")
     m.copied = copy_database("--from", src.data, "--to", m.url)
     assert m.copied.returncode == 0, m.copied.stdout + m.copied.stderr
+    # The uploaded files stay where they are: the copy's node is pointed at them.
     dst = Server(module_workdir, data_dir=os.path.join(module_workdir, "copy-data"), name="copy",
-                 database_url=m.url).start()
+                 database_url=m.url,
+                 extra_args=["--files-dir", os.path.join(src.data, "files")]).start()
     # The same people, now talking to the copy (their cookies were copied with the sessions).
     for c in (owner, member, third):
         c.server = dst
@@ -111,6 +118,13 @@ def test_history_threads_and_reactions_are_the_same(moved):
     assert thread.json() == moved.thread
     [first] = [msg for msg in moved.history if msg["id"] == moved.first["id"]]
     assert sorted(r["emoji"] for r in first["reactions"]) == ["🎉", "👍"]
+
+
+def test_files_are_served_by_the_copy_from_the_folder_they_were_in(moved):
+    r = moved.owner.get(moved.file["url"])
+    assert r.status_code == 200 and r.content == b"les paroles\n"
+    assert moved.owner.all_messages(moved.chan["id"])[len(moved.history) - 1]["files"][0]["id"] == \
+        moved.file["id"]
 
 
 def test_members_channels_and_read_markers_are_the_same(moved):
