@@ -101,6 +101,33 @@ export interface Message {
   reply_count: number;
   client_id: string | null;
   reactions: Reaction[];
+  /** Its attachments (issue 13); empty when deleted. Absent from servers before files. */
+  files?: FileInfo[];
+}
+/**
+ * An uploaded file. An image has its size as stored (already turned upright), a preview (at most
+ * 1600 px) and a thumbnail (at most 400 px); `url` is the original, a download unless `inline`.
+ */
+export interface FileInfo {
+  id: number;
+  url: string;
+  /** May differ from the name chosen: an iPhone's HEIC photo comes back as a .jpg. */
+  name: string;
+  content_type: string;
+  size: number;
+  kind: 'image' | 'file';
+  width?: number;
+  height?: number;
+  preview_url?: string;
+  thumbnail_url?: string;
+  inline: boolean;
+  created_at: string;
+}
+/** What a community's files take (hosts see it); no limit when the operator set none. */
+export interface StorageUsage {
+  used_bytes: number;
+  files: number;
+  limit_bytes: number | null;
 }
 /** A direct conversation or a private group: a chat room only its participants see. */
 export interface Conversation extends Channel {
@@ -169,6 +196,7 @@ export interface Post {
   comment_count: number;
   last_activity_at: string;
   reactions: Reaction[];
+  files?: FileInfo[];
   new_comments?: number;
   visited?: boolean;
 }
@@ -183,6 +211,7 @@ export interface Comment {
   edited_at: string | null;
   deleted: boolean;
   reactions: Reaction[];
+  files?: FileInfo[];
 }
 export interface PersonalToken {
   id: number;
@@ -262,14 +291,56 @@ async function call<T>(method: Method, path: string, body?: unknown): Promise<T>
   } catch {
     data = null;
   }
-  if (!res.ok) {
-    const err = data?.error ?? {};
-    const retry = Number(res.headers.get('Retry-After')) || undefined;
-    const error = new ApiError(res.status, err.code ?? 'internal', err.message ?? res.statusText, err.field, retry);
-    if (res.status === 401 && error.code === 'unauthenticated' && sent_under === epoch) on_unauthenticated();
-    throw error;
-  }
+  if (!res.ok) throw refusal(res.status, res.statusText, data, res.headers.get('Retry-After'), sent_under);
   return data as T;
+}
+
+/** The ApiError of a refusal (a 4xx or 5xx and its JSON body); a 401 of this session ends it. */
+function refusal(status: number, status_text: string, data: any, retry_after: string | null, sent_under: number): ApiError {
+  const err = data?.error ?? {};
+  const retry = Number(retry_after) || undefined;
+  const error = new ApiError(status, err.code ?? 'internal', err.message ?? status_text, err.field, retry);
+  if (status === 401 && error.code === 'unauthenticated' && sent_under === epoch) on_unauthenticated();
+  return error;
+}
+
+/** An upload under way: its answer, and how to stop it (the answer then fails with code "aborted"). */
+export interface Upload {
+  done: Promise<{ file: FileInfo }>;
+  abort: () => void;
+}
+
+/**
+ * Uploads one file, its bytes as the body (not multipart), its name in the query. Through
+ * XMLHttpRequest rather than fetch: only it reports the upload's progress (`on_progress(sent,
+ * total)`), and abort() stops it. The same rules as call(): the CSRF header, a session's 401,
+ * ApiError for every failure (status 0: "network", or "aborted" when stopped here).
+ */
+export function upload_file(slug: string, file: Blob, name: string, on_progress: (sent: number, total: number) => void = () => {}): Upload {
+  const sent_under = epoch;
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<{ file: FileInfo }>((resolve, reject) => {
+    xhr.open('POST', `/api/v1/communities/${enc(slug)}/files?name=${enc(name)}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    xhr.setRequestHeader('X-Requested-With', 'petitesalle');
+    xhr.upload.onprogress = (e) => on_progress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      let data: any = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && data?.file) return resolve(data as { file: FileInfo });
+      reject(refusal(xhr.status, xhr.statusText, data, xhr.getResponseHeader('Retry-After'), sent_under));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'upload failed'));
+    xhr.ontimeout = xhr.onerror;
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'upload stopped'));
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
 }
 
 const enc = encodeURIComponent;
@@ -325,7 +396,7 @@ export const create_channel = (slug: string, name: string, kind: Channel['kind']
 export const list_channels = (slug: string) => call<{ channels: Channel[] }>('GET', `/communities/${enc(slug)}/channels`);
 export const update_channel = (id: number, b: { name?: string; archived?: boolean }) =>
   call<{ channel: Channel }>('PATCH', `/channels/${id}`, b);
-export const post_message = (channel_id: number, b: { body: string; parent_id?: number; client_id?: string }) =>
+export const post_message = (channel_id: number, b: { body: string; file_ids?: number[]; parent_id?: number; client_id?: string }) =>
   call<{ message: Message }>('POST', `/channels/${channel_id}/messages`, b);
 export const list_messages = (channel_id: number, q: { before?: number; after?: number; limit?: number }) => {
   const p = new URLSearchParams();
@@ -348,13 +419,13 @@ export const mark_read = (channel_id: number, seq: number) =>
 
 // Board
 export const list_posts = (channel_id: number) => call<{ posts: Post[] }>('GET', `/channels/${channel_id}/posts`);
-export const create_post = (channel_id: number, b: { title?: string; body: string }) =>
+export const create_post = (channel_id: number, b: { title?: string; body: string; file_ids?: number[] }) =>
   call<{ post: Post }>('POST', `/channels/${channel_id}/posts`, b);
 export const edit_post = (id: number, b: { title?: string; body?: string }) => call<{ post: Post }>('PATCH', `/posts/${id}`, b);
 export const delete_post = (id: number) => call<void>('DELETE', `/posts/${id}`);
 export const list_comments = (post_id: number) =>
   call<{ comments: Comment[]; post: Post; last_seen_comment_id: number | null }>('GET', `/posts/${post_id}/comments`);
-export const create_comment = (post_id: number, b: { body: string; parent_id?: number }) =>
+export const create_comment = (post_id: number, b: { body: string; parent_id?: number; file_ids?: number[] }) =>
   call<{ comment: Comment }>('POST', `/posts/${post_id}/comments`, b);
 export const edit_comment = (id: number, body: string) => call<{ comment: Comment }>('PATCH', `/comments/${id}`, { body });
 export const delete_comment = (id: number) => call<void>('DELETE', `/comments/${id}`);
@@ -365,6 +436,11 @@ export const react_to_post = (id: number, emoji: string, add: boolean) =>
   call<{ post: Post }>(add ? 'PUT' : 'DELETE', `/posts/${id}/reactions/${enc(emoji)}`);
 export const react_to_comment = (id: number, emoji: string, add: boolean) =>
   call<{ comment: Comment }>(add ? 'PUT' : 'DELETE', `/comments/${id}/reactions/${enc(emoji)}`);
+
+// Files (issue 13): uploads (upload_file, above), removed before they are sent, the space used.
+/** Removes an upload of mine not attached yet (409 file_in_use once it is). */
+export const delete_file = (id: number) => call<void>('DELETE', `/files/${id}`);
+export const files_usage = (slug: string) => call<{ usage: StorageUsage }>('GET', `/communities/${enc(slug)}/files/usage`);
 
 // Conversations
 export const list_conversations = (slug: string) => call<{ channels: Conversation[] }>('GET', `/communities/${enc(slug)}/conversations`);

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run test:browser`: the issue-3 story end to end, once in French and once in English,
-// two people in two browser contexts against the real server (PETITESALLE_BIN).
+// two people in two browser contexts against the real server (PETITESALLE_BIN), then the other
+// stories. `node tests/run.mjs files board` runs only the stories named (story, host_guided,
+// phone_chat, board, conversations, broadcast, files, pwa).
 import fs from 'node:fs';
 import path from 'node:path';
 import { host_guided } from './host_guided.mjs';
@@ -8,6 +10,7 @@ import { phone_chat } from './phone_chat.mjs';
 import { board_story } from './board.mjs';
 import { conversations_story } from './conversations.mjs';
 import { broadcast_story } from './broadcast.mjs';
+import { files_story } from './files.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -744,17 +747,24 @@ try {
   server = await start_server();
   console.log(`server on ${server.url}, data in ${server.data}`);
   browser = await launch_browser();
-  for (const lang of ['fr', 'en']) {
-    console.log(`story (${lang})`);
-    await story(browser, server, lang);
+  const only = new Set(process.argv.slice(2));
+  const wanted = (name) => only.size === 0 || only.has(name);
+  if (wanted('story')) {
+    for (const lang of ['fr', 'en']) {
+      console.log(`story (${lang})`);
+      await story(browser, server, lang);
+    }
   }
-  await host_guided(browser, server);
-  await phone_chat(browser, server);
-  await board_story(browser, server);
-  await conversations_story(browser, server);
-  await broadcast_story(browser, server);
-  console.log('app shell');
-  await pwa(browser, server);
+  if (wanted('host_guided')) await host_guided(browser, server);
+  if (wanted('phone_chat')) await phone_chat(browser, server);
+  if (wanted('board')) await board_story(browser, server);
+  if (wanted('conversations')) await conversations_story(browser, server);
+  if (wanted('broadcast')) await broadcast_story(browser, server);
+  if (wanted('files')) await files_story(browser, server);
+  if (wanted('pwa')) {
+    console.log('app shell');
+    await pwa(browser, server);
+  }
 } catch (e) {
   console.error(e);
   results.failed += 1;

@@ -11,6 +11,9 @@ import { PaneHead } from '../communities/layout';
 import { Field, FormError, check, submit, use_form } from '../ui/form';
 import { Link } from '../ui/link';
 import { show_toast } from '../ui/toast';
+import { AttachButton, Chips, DropHint, add_files, use_drop, use_tray } from '../files/attachments';
+import { FileList } from '../files/file_view';
+import { tray_for } from '../files/upload';
 import { apply_post, boards, load_board } from './state';
 import { Byline, Reactions } from './parts';
 import './board.css';
@@ -29,7 +32,7 @@ export function BoardView({ slug, channel_id }: { slug: string; channel_id: numb
     <section class="board" aria-labelledby="board-title">
       <PaneHead slug={slug} title={<span id="board-title">{channel?.name ?? '…'}</span>} sub={t('board_sub')} />
       <div class="board__scroll">
-        {channel && !channel.archived && <NewPost channel_id={channel_id} />}
+        {channel && !channel.archived && <NewPost slug={slug} channel_id={channel_id} />}
         <FormError error={error} />
         {list?.loaded && list.posts.length === 0 && <p class="board__empty muted">{t('no_posts')}</p>}
         {!list?.loaded && !error && <p class="loading" role="status">{t('loading')}</p>}
@@ -43,34 +46,49 @@ export function BoardView({ slug, channel_id }: { slug: string; channel_id: numb
   );
 }
 
-function NewPost({ channel_id }: { channel_id: number }) {
+function NewPost({ slug, channel_id }: { slug: string; channel_id: number }) {
   const [open, set_open] = useState(false);
   const f = use_form({ title: '', post_body: '' });
+  // A post's files: uploaded as they are chosen (files/), kept if the form is closed and opened again.
+  const tray = tray_for(`ps_post:${session.me?.id ?? 0}:${channel_id}`, slug);
+  use_tray(tray);
+  const drop = use_drop((files) => add_files(tray, files), open);
   if (!open) return <button type="button" class="btn btn--primary board__new" onClick={() => set_open(true)}>{t('new_post')}</button>;
+  const blocker = tray.blocker();
   return (
-    <form class="form board__form" noValidate ref={f.ref} onSubmit={(e) => {
+    <form class={'form board__form' + (drop.active ? ' form--drop' : '')} noValidate ref={f.ref} {...drop.handlers} onSubmit={(e) => {
       e.preventDefault();
+      if (blocker) return;
       void submit(f, async () => {
         const title = f.values.title.trim();
-        const { post } = await api.create_post(channel_id, { ...(title ? { title } : {}), body: f.values.post_body });
+        const file_ids = tray.items.flatMap((a) => (a.info ? [a.info.id] : []));
+        const { post } = await api.create_post(channel_id, { ...(title ? { title } : {}), body: f.values.post_body, ...(file_ids.length ? { file_ids } : {}) });
+        tray.take();
         apply_post({ ...post, new_comments: 0, visited: true });
         f.set_values({ title: '', post_body: '' });
         set_open(false);
         show_toast(t('post_published'));
       }, {
-        checks: { post_body: check.required('post_body', f.values.post_body) },
+        // Files alone make a post too.
+        checks: { post_body: tray.ready === 0 && check.required('post_body', f.values.post_body) },
         problem: (e) => {
           const p = problem_of(e);
           return p.field === 'body' ? { ...p, field: 'post_body' } : p;
         },
       });
     }}>
+      <DropHint active={drop.active} />
       <FormError error={f.errors['']} />
       <Field label={t('post_title')} name="title" value={f.values.title} onInput={f.set('title')} optional maxLength={200} error={f.errors.title} autofocus />
       <Field label={t('post_body')} name="post_body" value={f.values.post_body} onInput={f.set('post_body')} multiline hint={t('post_body_hint')} error={f.errors.post_body} />
+      <div class="attach-row">
+        <AttachButton tray={tray} disabled={tray.full} labelled />
+        <Chips tray={tray} />
+      </div>
+      {blocker && <p class="muted small" role="status">{blocker === 'uploading' ? t('wait_uploads') : t('fix_uploads')}</p>}
       <div class="form__actions">
         <button class="btn" type="button" onClick={() => set_open(false)}>{t('cancel')}</button>
-        <button class="btn btn--primary" type="submit" disabled={f.busy}>{t('publish')}</button>
+        <button class="btn btn--primary" type="submit" disabled={f.busy || !!blocker}>{t('publish')}</button>
       </div>
     </form>
   );
@@ -90,8 +108,9 @@ function PostCard({ slug, post, tz, on_error }: { slug: string; post: Post; tz?:
       </div>
       <Link href={href} class="post-card__link" aria-label={post.title ? undefined : t('open_post', { name: post.author.display_name })}>
         {post.title && <h2 class="post-card__title">{post.title}</h2>}
-        <div class="post-card__body md" dangerouslySetInnerHTML={{ __html: post.html }} />
+        {(post.html || !post.files?.length) && <div class="post-card__body md" dangerouslySetInnerHTML={{ __html: post.html }} />}
       </Link>
+      {post.files && <FileList files={post.files} />}
       <footer class="post-card__foot">
         <Reactions reactions={post.reactions} members={members_by_slug.get(slug)} on_error={on_error}
           toggle={async (emoji, add) => apply_post((await api.react_to_post(post.id, emoji, add)).post)} />

@@ -13,6 +13,9 @@ import { Link } from '../ui/link';
 import { Icon } from '../ui/icons';
 import { show_toast } from '../ui/toast';
 import { ask_confirm } from '../ui/confirm';
+import { AttachButton, Chips, DropHint, add_files, pasted_files, use_drop, use_tray } from '../files/attachments';
+import { FileList } from '../files/file_view';
+import { tray_for } from '../files/upload';
 import { apply_comment, apply_post, leave_post, load_post, pages, viewing_post } from './state';
 import { Byline, Reactions } from './parts';
 import './board.css';
@@ -88,7 +91,8 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
           ) : (
             <>
               <h2 id="post-title" class="post__title">{p.title ?? t('open_post', { name: p.author.display_name })}</h2>
-              <div class="post__body md" dangerouslySetInnerHTML={{ __html: p.html }} />
+              {(p.html || !p.files?.length) && <div class="post__body md" dangerouslySetInnerHTML={{ __html: p.html }} />}
+              {p.files && <FileList files={p.files} />}
             </>
           )}
           <Reactions reactions={p.reactions} members={members} on_error={set_error}
@@ -136,7 +140,7 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
           ))}
         </ol>
         {p.locked && <p class="notice" role="status">{host ? t('comments_locked_host') : t('comments_locked_note')}</p>}
-        {may_comment && <CommentForm post={p} replying={replying} cancel_reply={() => set_replying(null)} />}
+        {may_comment && <CommentForm slug={slug} post={p} replying={replying} cancel_reply={() => set_replying(null)} />}
       </div>
     </section>
   );
@@ -198,7 +202,10 @@ function CommentItem(p: { c: Comment; page_last_seen: number | null; host: boole
           </div>
         </div>
       ) : (
-        <div class="comment__body md" dangerouslySetInnerHTML={{ __html: c.html }} />
+        <>
+          {(c.html || !c.files?.length) && <div class="comment__body md" dangerouslySetInnerHTML={{ __html: c.html }} />}
+          {c.files && <FileList files={c.files} />}
+        </>
       )}
       <div class="comment__foot">
         <Reactions reactions={c.reactions} members={p.members} on_error={p.on_error}
@@ -209,7 +216,7 @@ function CommentItem(p: { c: Comment; page_last_seen: number | null; host: boole
           <button type="button" class="btn btn--small btn--ghost" onClick={() => void act(async () => {
             if (!(await ask_confirm({ title: t('delete_comment_title'), body: t('delete_comment_body'), confirm: t('delete'), danger: true }))) return;
             await api.delete_comment(c.id);
-            apply_comment({ ...c, deleted: true, body: '', html: '', reactions: [] }, undefined, false);
+            apply_comment({ ...c, deleted: true, body: '', html: '', reactions: [], files: [] }, undefined, false);
           })}>{t('delete_comment')}</button>
         )}
       </div>
@@ -217,27 +224,34 @@ function CommentItem(p: { c: Comment; page_last_seen: number | null; host: boole
   );
 }
 
-function CommentForm({ post, replying, cancel_reply }: { post: Post; replying: Comment | null; cancel_reply: () => void }) {
+function CommentForm({ slug, post, replying, cancel_reply }: { slug: string; post: Post; replying: Comment | null; cancel_reply: () => void }) {
   const [body, set_body] = useState('');
   const [error, set_error] = useState<unknown>(null);
   const [busy, set_busy] = useState(false);
+  const tray = tray_for(`ps_comment:${session.me?.id ?? 0}:${post.id}`, slug);
+  use_tray(tray);
+  const drop = use_drop((files) => add_files(tray, files));
+  const blocker = tray.blocker();
   const send = async () => {
-    if (!body.trim() || busy) return;
+    if (!tray.can_send(body) || busy) return;
     set_busy(true);
     set_error(null);
     try {
-      const { comment } = await api.create_comment(post.id, { body, ...(replying ? { parent_id: replying.id } : {}) });
+      const file_ids = tray.items.flatMap((a) => (a.info ? [a.info.id] : []));
+      const { comment } = await api.create_comment(post.id, { body, ...(replying ? { parent_id: replying.id } : {}), ...(file_ids.length ? { file_ids } : {}) });
+      tray.take();
       apply_comment(comment, { ...post, comment_count: post.comment_count + 1, last_activity_at: comment.created_at }, true);
       set_body('');
       cancel_reply();
     } catch (e) {
-      set_error(e); // what was typed stays
+      set_error(e); // what was typed stays, and the files with it
     } finally {
       set_busy(false);
     }
   };
   return (
-    <form class="comment-form" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+    <form class={'comment-form' + (drop.active ? ' form--drop' : '')} {...drop.handlers} onSubmit={(e) => { e.preventDefault(); void send(); }}>
+      <DropHint active={drop.active} />
       <FormError error={error} />
       {replying && (
         <p class="comment-form__reply small">
@@ -246,8 +260,19 @@ function CommentForm({ post, replying, cancel_reply }: { post: Post; replying: C
         </p>
       )}
       <label for="comment-body" class="visually-hidden">{replying ? t('reply_to', { name: replying.author.display_name }) : t('comment_label')}</label>
-      <textarea id="comment-body" rows={2} value={body} placeholder={t('comment_label')} maxLength={4000} onInput={(e) => set_body((e.currentTarget as HTMLTextAreaElement).value)} />
-      <button class="btn btn--primary" type="submit" disabled={busy || !body.trim()}>{t('comment_send')}</button>
+      <textarea id="comment-body" rows={2} value={body} placeholder={t('comment_label')} maxLength={4000} onInput={(e) => set_body((e.currentTarget as HTMLTextAreaElement).value)}
+        onPaste={(e) => {
+          const files = pasted_files(e.clipboardData);
+          if (!files.length) return;
+          e.preventDefault();
+          add_files(tray, files);
+        }} />
+      <div class="attach-row">
+        <AttachButton tray={tray} disabled={tray.full} labelled />
+        <Chips tray={tray} />
+      </div>
+      {blocker && <p class="muted small" role="status">{blocker === 'uploading' ? t('wait_uploads') : t('fix_uploads')}</p>}
+      <button class="btn btn--primary" type="submit" disabled={busy || !tray.can_send(body)}>{t('comment_send')}</button>
     </form>
   );
 }

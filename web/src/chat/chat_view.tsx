@@ -23,7 +23,8 @@ import { channels_by_id, channels_by_slug, communities, is_host, load_members, m
 import { PaneHead } from '../communities/layout';
 import { FormError } from '../ui/form';
 import { Link } from '../ui/link';
-import { Composer } from './composer';
+import { Composer, composer_tray } from './composer';
+import { DropHint, add_files, use_drop } from '../files/attachments';
 import { Message } from './message';
 import { MessageSheets, type SheetState } from './actions';
 import { ThreadPanel } from './thread';
@@ -109,6 +110,9 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const membership = membership_of(slug);
   const tz = community?.timezone;
   const host = is_host(slug);
+  // Files dropped anywhere on the room go to its box, when there is one.
+  const writable = !!channel && !channel.archived && (channel.kind !== 'broadcast' || host);
+  const drop = use_drop((files) => add_files(composer_tray(channel_id), files), writable);
 
   useEffect(() => {
     set_error(null);
@@ -164,6 +168,26 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
       s.scrollTop = s.scrollHeight;
     }
   });
+
+  // The history's height shrinks when the box grows (a chip, a refusal on it, more lines) or the
+  // keyboard opens, with no scroll to say so: at the bottom, stay at the bottom. Whichever comes
+  // first after the change, the observer or a scroll event (the browser fires those before
+  // resize observers), keeps it, from where the reader was before it.
+  const view_height = useRef(0);
+  function keep_bottom(s: HTMLDivElement) {
+    if (s.clientHeight === view_height.current) return;
+    view_height.current = s.clientHeight;
+    if (stick.current && placed.current) s.scrollTop = s.scrollHeight;
+  }
+  const has_channel = !!channel;
+  useEffect(() => {
+    const s = scroller.current;
+    if (!s || typeof ResizeObserver !== 'function') return;
+    view_height.current = s.clientHeight;
+    const observer = new ResizeObserver(() => keep_bottom(s));
+    observer.observe(s);
+    return () => observer.disconnect();
+  }, [channel_id, has_channel]);
 
   // Mark read what comes into view: a message counts once it is wholly on screen (or fills it).
   const io = useRef<IntersectionObserver | null>(null);
@@ -225,6 +249,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   function on_scroll() {
     const s = scroller.current;
     if (!s) return;
+    keep_bottom(s);
     // Upward infinite scroll: near the top, fetch the previous page (keeping the view steady).
     if (s.scrollTop < 300 && log?.loaded && log.has_more && !log.loading_older && placed.current) older();
     const at_bottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
@@ -270,7 +295,8 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
 
   return (
     <div class={'chat-wrap' + (thread ? ' chat-wrap--thread' : '')}>
-      <section class="chat" aria-labelledby="chat-title">
+      <section class={'chat' + (drop.active ? ' chat--drop' : '')} aria-labelledby="chat-title" {...drop.handlers}>
+        <DropHint active={drop.active} />
         <PaneHead slug={slug} title={<span id="chat-title">{is_conversation(channel) ? room_label(channel) : `# ${channel.name}`}</span>} sub={channel.archived ? t('archived') : is_conversation(channel) ? t('private_room') : undefined}>
           {is_conversation(channel) && <ConversationActions slug={slug} channel={channel as Conversation} />}
           {channel.kind === 'broadcast' && (

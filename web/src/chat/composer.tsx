@@ -1,12 +1,17 @@
 // The message box. With a keyboard, Enter sends and Shift+Enter adds a line; on a touch screen
 // (a coarse pointer) Enter adds a line and the send button sends, as in the phone's own
 // messaging apps. It grows with the text up to a maximum, keeps a draft per channel and thread
-// across reloads (drafts.ts), and tells the room that someone is writing (typing.ts).
+// across reloads (drafts.ts), and tells the room that someone is writing (typing.ts). Files
+// attached (the button, a drop, a paste) upload at once as chips above it (files/); the message
+// goes once they are all up, and may then have no text.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { session } from '../state';
 import { Icon } from '../ui/icons';
 import { send_typing } from '../stream';
+import { channels_by_id, slug_of_community } from '../communities/state';
+import { AttachButton, Chips, add_files, pasted_files, use_tray } from '../files/attachments';
+import { tray_for, type Tray } from '../files/upload';
 import { draft_key, get_draft, set_draft } from './drafts';
 import { send } from './state';
 import { typing_sender } from './typing';
@@ -19,12 +24,27 @@ export function is_touch(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 }
 
+/** The attachments of a channel's or a thread's box (the room's drop target adds to it too). */
+export function composer_tray(channel_id: number, parent_id?: number): Tray | undefined {
+  const community_id = channels_by_id.get(channel_id)?.community_id;
+  const slug = community_id === undefined ? undefined : slug_of_community(community_id);
+  return slug ? tray_for(draft_key(session.me?.id ?? 0, channel_id, parent_id), slug) : undefined;
+}
+
 export function Composer(p: { channel_id: number; parent_id?: number; placeholder: string; on_sent?: () => void }) {
   const key = draft_key(session.me?.id ?? 0, p.channel_id, p.parent_id);
   const text = get_draft(key);
   const [, redraw] = useState(0);
+  // Said when someone tries to send while a file is still going up (or was refused).
+  const [nudge, set_nudge] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
   const touch = is_touch();
+  const tray = composer_tray(p.channel_id, p.parent_id);
+  use_tray(tray);
+  const blocker = tray?.blocker() ?? null;
+  useEffect(() => {
+    if (!blocker) set_nudge(false);
+  }, [blocker]);
   useEffect(() => {
     // With a keyboard and a mouse, opening a channel or thread puts the cursor in the box;
     // on a phone it would pop the keyboard over the history, so not there.
@@ -41,8 +61,12 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
 
   const go = () => {
     const body = text.trim();
-    if (!body) return;
-    send(p.channel_id, body, p.parent_id ?? null);
+    if (tray ? !tray.can_send(body) : !body) {
+      if (blocker) set_nudge(true);
+      return;
+    }
+    send(p.channel_id, body, p.parent_id ?? null, tray?.take() ?? []);
+    set_nudge(false);
     set_draft(key, '');
     typing.sent(p.channel_id);
     redraw((n) => n + 1);
@@ -52,6 +76,9 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
   const id = `composer-${p.channel_id}-${p.parent_id ?? 0}`;
   return (
     <form class="composer" onSubmit={(e) => { e.preventDefault(); go(); }}>
+      {tray && <Chips tray={tray} />}
+      {nudge && blocker && <p class="composer__wait small" role="status">{blocker === 'uploading' ? t('wait_uploads') : t('fix_uploads')}</p>}
+      {tray && <AttachButton tray={tray} disabled={tray.full} />}
       <label for={id} class="visually-hidden">{t('message_label')}</label>
       <textarea
         ref={ref}
@@ -68,6 +95,12 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
           if (!p.parent_id) typing.input(p.channel_id, v);
           redraw((n) => n + 1);
         }}
+        onPaste={(e) => {
+          const files = pasted_files(e.clipboardData);
+          if (!files.length) return;
+          e.preventDefault();
+          add_files(tray, files);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !is_touch()) {
             e.preventDefault();
@@ -75,7 +108,7 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
           }
         }}
       />
-      <button type="submit" class="btn btn--primary composer__send" disabled={!text.trim()} aria-label={t('send')}>
+      <button type="submit" class="btn btn--primary composer__send" disabled={tray ? !tray.can_send(text) : !text.trim()} aria-label={t('send')}>
         <Icon name="send" />
       </button>
       <p id={id + '-hint'} class="visually-hidden">{touch ? t('composer_hint_touch') : t('composer_hint')}</p>

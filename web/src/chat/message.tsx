@@ -13,6 +13,7 @@ import { note_emoji_used, quick_emoji } from './emoji';
 import { replace } from './state';
 import { is_touch } from './composer';
 import { ReactionList } from './reaction_list';
+import { FileList } from '../files/file_view';
 
 /** A touch held this long without moving opens the action sheet. */
 export const LONG_PRESS_MS = 500;
@@ -82,7 +83,7 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
   // The long press: a touch that stays put LONG_PRESS_MS opens the sheet; moving (a scroll)
   // or lifting the finger before cancels it. The click and context menu that follow are eaten.
   const touch_start = (e: TouchEvent) => {
-    if (e.touches.length !== 1 || (e.target as HTMLElement).closest('button, a, textarea')) return;
+    if (e.touches.length !== 1 || (e.target as HTMLElement).closest('button, a, textarea, audio, video')) return;
     const { clientX: x, clientY: y } = e.touches[0];
     const timer = window.setTimeout(() => {
       if (!press.current) return;
@@ -163,8 +164,10 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
             </div>
           </div>
         ) : (
-          <div class="msg__body md" dangerouslySetInnerHTML={{ __html: m.html }} />
+          // A message of files alone has no text to show.
+          (m.html || !m.files?.length) && <div class="msg__body md" dangerouslySetInnerHTML={{ __html: m.html }} />
         )}
+        {m.files && <FileList files={m.files} />}
         {m.edited_at && !editing && <span class="msg__edited muted small">{t('edited')}</span>}
         <ReactionList
           reactions={m.reactions}

@@ -2,6 +2,7 @@
 import { t } from '../i18n';
 import { session } from '../state';
 import { hue, initials } from '../ui/shell';
+import { FileList } from '../files/file_view';
 import { discard_pending, pending_for, retry_pending } from './state';
 
 export function PendingList({ channel_id, parent_id }: { channel_id: number; parent_id: number | null }) {
@@ -15,7 +16,8 @@ export function PendingList({ channel_id, parent_id }: { channel_id: number; par
             <span class="avatar" style={{ '--h': hue(session.me!.id) } as any} aria-hidden="true">{initials(session.me!.display_name)}</span>
           </div>
           <div class="msg__content">
-            <p class="msg__body msg__body--plain">{p.body}</p>
+            {p.body && <p class="msg__body msg__body--plain">{p.body}</p>}
+            {p.files && <FileList files={p.files} />}
             {p.failed ? (
               <p class="form-error small" role="alert">
                 {t('send_failed', { message: p.failed })}{' '}

@@ -3,13 +3,14 @@
 // creates a second message. Every event is applied idempotently (a replay may bring what a
 // fetch already showed): a message is replaced by its newer state, never counted twice.
 import * as api from '../api';
-import { ApiError, type Message } from '../api';
+import { ApiError, type FileInfo, type Message } from '../api';
 import { changed, session } from '../state';
 import { error_text } from '../i18n';
 import { channels_by_id, note_deleted, note_message } from '../communities/state';
 import { fetching, in_step } from '../journal';
 import { forget_drafts } from './drafts';
 import { forget_typing } from './typing';
+import { forget_trays } from '../files/upload';
 
 export interface Pending {
   client_id: string;
@@ -18,6 +19,8 @@ export interface Pending {
   channel_id: number;
   parent_id: number | null;
   body: string;
+  /** Uploaded already: the message carries their ids, and shows them while it waits. */
+  files?: FileInfo[];
   created_at: string;
   failed?: string;
   sending?: boolean;
@@ -255,7 +258,7 @@ export function apply_deleted(channel_id: number, seq: number, message_id: numbe
   const l = logs.get(channel_id);
   const m = l?.by_seq.get(seq) ?? find_message(channel_id, message_id);
   if (m && !m.deleted) {
-    put({ ...m, deleted: true, body: '', html: '', reactions: [] }, false);
+    put({ ...m, deleted: true, body: '', html: '', reactions: [], files: [] }, false);
     note_deleted(channel_id, seq, m.author.id);
   } else if (!m) {
     note_deleted(channel_id, seq, undefined);
@@ -336,9 +339,9 @@ export function pending_for(channel_id: number, parent_id: number | null): Pendi
   return pending.filter((p) => p.channel_id === channel_id && p.parent_id === parent_id && p.account_id === session.me?.id);
 }
 
-export function send(channel_id: number, body: string, parent_id: number | null = null) {
+export function send(channel_id: number, body: string, parent_id: number | null = null, files: FileInfo[] = []) {
   if (!session.me) return;
-  const p: Pending = { client_id: new_client_id(), account_id: session.me.id, channel_id, parent_id, body, created_at: new Date().toISOString() };
+  const p: Pending = { client_id: new_client_id(), account_id: session.me.id, channel_id, parent_id, body, ...(files.length ? { files } : {}), created_at: new Date().toISOString() };
   pending.push(p);
   save_pending();
   changed();
@@ -353,6 +356,7 @@ async function deliver(p: Pending) {
     const { message } = await api.post_message(p.channel_id, {
       body: p.body,
       client_id: p.client_id,
+      ...(p.files?.length ? { file_ids: p.files.map((f) => f.id) } : {}),
       ...(p.parent_id ? { parent_id: p.parent_id } : {}),
     });
     apply_message(message);
@@ -379,7 +383,10 @@ export function retry_pending(client_id: string) {
   if (p) void deliver(p);
 }
 
+/** Drops an unsent message; its uploads, attached to nothing, go too (the server would sweep them). */
 export function discard_pending(client_id: string) {
+  const p = pending.find((x) => x.client_id === client_id);
+  for (const f of p?.files ?? []) void api.delete_file(f.id).catch(() => {});
   drop_pending(client_id);
   changed();
 }
@@ -394,6 +401,7 @@ export function forget_all(account_id?: number) {
   replies_seen.clear();
   open_thread = null;
   forget_typing();
+  forget_trays();
   if (account_id !== undefined) {
     pending = pending.filter((p) => p.account_id !== account_id);
     save_pending();

@@ -5,7 +5,8 @@ import type { Message as Msg } from '../api';
 import { channels_by_id, communities, members_by_slug } from '../communities/state';
 import { FormError } from '../ui/form';
 import { Icon } from '../ui/icons';
-import { Composer } from './composer';
+import { Composer, composer_tray } from './composer';
+import { DropHint, add_files, use_drop } from '../files/attachments';
 import { Message } from './message';
 import { PendingList } from './pending';
 import { deleting, find_message, load_thread, set_open_thread, sorted } from './state';
@@ -41,6 +42,7 @@ export function ThreadPanel(p: Props) {
   const tz = communities.get(p.slug)?.timezone;
   const members = members_by_slug.get(p.slug);
   const archived = !!channels_by_id.get(p.channel_id)?.archived;
+  const drop = use_drop((files) => add_files(composer_tray(p.channel_id, p.parent_id), files), !archived);
   const common = (m: Msg) => ({
     editing: p.editing === m.id,
     on_edit_end: p.on_edit_end,
@@ -53,7 +55,8 @@ export function ThreadPanel(p: Props) {
   }, [replies.length]);
 
   return (
-    <aside class="thread" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()}>
+    <aside class={'thread' + (drop.active ? ' thread--drop' : '')} aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()} {...drop.handlers}>
+      <DropHint active={drop.active} />
       <div class="thread__head">
         <h2 id="thread-title">{t('thread')}</h2>
         <button ref={close} type="button" class="icon-btn" aria-label={t('close_thread')} onClick={p.on_close}><Icon name="close" /></button>

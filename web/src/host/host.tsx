@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DirectMessagesCard } from '../conversations/settings';
 import * as api from '../api';
-import type { Invitation } from '../api';
-import { format_datetime_zoned, t, tn } from '../i18n';
+import type { Invitation, StorageUsage } from '../api';
+import { ApiError } from '../api';
+import { format_datetime_zoned, format_size, t, tn } from '../i18n';
 import { changed } from '../state';
 import { channels_by_slug, communities, upsert_channel } from '../communities/state';
 import { PaneHead } from '../communities/layout';
@@ -27,6 +28,7 @@ export function HostPage({ slug }: { slug: string }) {
         )}
         {community && <SettingsCard slug={slug} />}
         {community && <DirectMessagesCard slug={slug} />}
+        <StorageCard slug={slug} />
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>
     </section>
@@ -238,6 +240,47 @@ function SettingsCard({ slug }: { slug: string }) {
         </form>
       )}
       {saved && <Notice>{t('saved')}</Notice>}
+    </section>
+  );
+}
+
+/** Almost full from this share of the limit on: the host is told before members are refused. */
+const ALMOST_FULL = 0.9;
+
+/** What the community's photos and files take, and of how much (issue 13). */
+function StorageCard({ slug }: { slug: string }) {
+  const [usage, set_usage] = useState<StorageUsage | null>(null);
+  const [error, set_error] = useState<unknown>(null);
+  useEffect(() => {
+    set_usage(null);
+    set_error(null);
+    api.files_usage(slug).then((r) => set_usage(r.usage), set_error);
+  }, [slug]);
+  // A server without files (404 for the route) has nothing to tell here.
+  if (error instanceof ApiError && error.status === 404) return null;
+  const used = usage ? format_size(usage.used_bytes) : '';
+  const limit = usage?.limit_bytes ?? null;
+  const share = usage && limit ? usage.used_bytes / limit : 0;
+  return (
+    <section class="card" aria-labelledby="h-storage" data-testid="storage">
+      <h2 id="h-storage">{t('storage_title')}</h2>
+      <FormError error={error} />
+      {!usage && !error && <p class="loading" role="status">{t('loading')}</p>}
+      {usage && (
+        <>
+          <p class="storage__line">
+            <strong>{limit ? t('storage_used_of', { used, limit: format_size(limit) }) : t('storage_used', { used })}</strong>
+            {' · '}
+            <span class="muted">{tn('storage_files', usage.files)}</span>
+          </p>
+          {limit && (
+            <meter class="storage__meter" min={0} max={limit} value={usage.used_bytes} low={limit * 0.75} high={limit * ALMOST_FULL} optimum={0}
+              aria-label={t('storage_used_of', { used, limit: format_size(limit) })} />
+          )}
+          {share >= ALMOST_FULL && <p class="warning" role="status"><Icon name="warning" /><span>{t('storage_almost_full')}</span></p>}
+          <p class="muted small">{t('storage_hint')}</p>
+        </>
+      )}
     </section>
   );
 }

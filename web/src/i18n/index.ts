@@ -55,6 +55,8 @@ export interface Problem {
   char?: string;
   /** What an unexpected failure said, for `generic`. */
   detail?: string;
+  /** The most a file may weigh, read from the server's message (`file_too_large`). */
+  limit_bytes?: number;
 }
 
 /** The words of each error code, in both languages (tests/unit checks every code of docs/api.md). */
@@ -97,6 +99,15 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   headers_too_large: 'err_headers_too_large',
   internal: 'err_internal',
   database_unavailable: 'err_database_unavailable',
+  storage_full: 'err_storage_full',
+  file_type_mismatch: 'err_file_type_mismatch',
+  image_too_large: 'err_image_too_large',
+  image_unreadable: 'err_image_unreadable',
+  file_in_use: 'err_file_in_use',
+  // The app's own, for an upload (upload_problem).
+  file_too_large: 'err_file_too_large',
+  file_too_large_plain: 'err_file_too_large_plain',
+  aborted: 'err_aborted',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */
@@ -127,6 +138,8 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   closes_at: 'err_field_closes_at',
   answer: 'err_field_answer',
   reply: 'err_field_reply',
+  file_ids: 'err_field_file_ids',
+  file_name: 'err_field_file_name',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */
@@ -147,7 +160,7 @@ export function problem_text(p: Problem): string {
     return t(key ?? 'err_invalid_field');
   }
   const key = ERROR_MESSAGES[p.code];
-  if (key) return t(key, { seconds: p.retry_after ?? 60 });
+  if (key) return t(key, { seconds: p.retry_after ?? 60, limit: format_size(p.limit_bytes ?? 0) });
   // A code this app does not know yet (a newer server): still a sentence, never the raw text.
   return t('err_generic', { message: p.code === 'generic' ? p.detail ?? '' : p.code });
 }
@@ -164,6 +177,28 @@ export function log_in_problem(e: unknown): Problem {
 }
 export function log_in_error_text(e: unknown): string {
   return problem_text(log_in_problem(e));
+}
+
+/**
+ * A refused upload, said of the file: too large names the most it may weigh (which only the
+ * server's message tells: « … (25 Mio au plus). »), and the invalid `name` is the file's.
+ */
+export function upload_problem(e: unknown): Problem {
+  const p = problem_of(e);
+  if (p.code === 'payload_too_large') {
+    const limit = size_in(p.detail ?? '');
+    return limit ? { ...p, code: 'file_too_large', limit_bytes: limit } : { ...p, code: 'file_too_large_plain' };
+  }
+  if (p.code === 'invalid_field' && p.field === 'name') return { ...p, field: 'file_name' };
+  return p;
+}
+
+/** A size as the server writes it in its messages (« 25 Mio », "4 KiB", « 512 octets »), in bytes. */
+function size_in(text: string): number | undefined {
+  const m = /(\d+)\s*(Gio|GiB|Mio|MiB|Kio|KiB|octets|bytes)/.exec(text);
+  if (!m) return undefined;
+  const unit = { G: 1024 ** 3, M: 1024 ** 2, K: 1024 }[m[2][0]] ?? 1;
+  return Number(m[1]) * unit;
 }
 
 /** Which form field an error belongs to, so it can be shown next to it. */
@@ -203,6 +238,28 @@ export function format_ordinal(n: number): string {
   const cat = rules('ordinal').select(n);
   const key = (`ord_${cat}` in dicts[current] ? `ord_${cat}` : 'ord_other') as Key;
   return `${n}${t(key)}`;
+}
+
+/**
+ * A file's size in the language's words and units, in steps of 1024 as the server counts its
+ * limits (so 500 MiB reads « 500 Mo »): « 1,2 Mo », "1.2 MB", « 512 o », "512 bytes". One decimal
+ * under 100.
+ */
+export function format_size(bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let i = 0;
+  let v = Math.max(0, bytes);
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  // 1023.6 KB would round to « 1 024 ko »: past the step once rounded, say it in the next unit.
+  if (i < units.length - 1 && Math.round(v) >= 1024) {
+    v /= 1024;
+    i += 1;
+  }
+  const digits = i === 0 || v >= 100 ? 0 : 1;
+  return new Intl.NumberFormat(current === 'fr' ? 'fr-CA' : 'en-CA', { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: digits }).format(v);
 }
 
 // ---- Time zones

@@ -14,8 +14,9 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
 /** The open sheets, innermost last. */
 const open_sheets: HTMLElement[] = [];
 
-export function Sheet(props: { open: boolean; title: string; on_close: () => void; children: ComponentChildren; testid?: string }): JSX.Element | null {
-  const { open, title, children, testid } = props;
+/** `variant` "lightbox": the whole screen, dark, for a picture (files/file_view.tsx). */
+export function Sheet(props: { open: boolean; title: string; on_close: () => void; children: ComponentChildren; testid?: string; variant?: 'lightbox' }): JSX.Element | null {
+  const { open, title, children, testid, variant } = props;
   const title_id = useId();
   const panel = useRef<HTMLDivElement>(null);
   // The latest on_close, without re-running the effect (that would move the focus again).
@@ -63,7 +64,7 @@ export function Sheet(props: { open: boolean; title: string; on_close: () => voi
 
   if (!open) return null;
   return createPortal(
-    <div class="sheet" data-testid={testid}>
+    <div class={'sheet' + (variant ? ` sheet--${variant}` : '')} data-testid={testid}>
       <div class="sheet__backdrop" onClick={() => close.current()} />
       <div class="sheet__panel" role="dialog" aria-modal="true" aria-labelledby={title_id} ref={panel} tabIndex={-1}>
         <div class="sheet__head">

@@ -18,3 +18,5 @@ export * as emoji from '../../src/chat/emoji';
 export * as joins from '../../src/chat/joins';
 export * as board from '../../src/board/state';
 export * as prompts from '../../src/broadcast/prompts_state';
+export * as files from '../../src/files/upload';
+export { image_box, MAX_BOX, MIN_SIDE } from '../../src/files/file_view';
