@@ -38,14 +38,14 @@ std::size_t sweep_unattached(app& app) {
     auto ids =
         app.db.read([&](db::session& s) { return store::unattached_before(s, before, batch); });
     if (ids.empty()) return released;
-    app.db.write([&](db::transaction& tx) {
+    released += app.db.write([&](db::transaction& tx) {
       // Attached meanwhile (the message was just sent): no longer this sweep's.
       std::vector<std::int64_t> still;
       for (const auto& f : store::files_by_ids(tx, ids))
         if (!f.channel_id) still.push_back(f.id);
       release_files(app, tx, still);
+      return still.size();
     });
-    released += ids.size();
     if (ids.size() < batch) return released;
   }
 }
