@@ -43,6 +43,13 @@ bool may_see(const chat::channel& room, bool participant) {
   return room.visibility == everyone_in_community || participant;
 }
 
+std::vector<chat::channel> visible_rooms(db::session& s, const member_ref& member) {
+  std::vector<chat::channel> out;
+  for (auto& l : store::rooms_of_community(s, member.place.id, member.self.account_id))
+    if (may_see(l.room, l.participant)) out.push_back(std::move(l.room));
+  return out;
+}
+
 namespace {
 
 // The rule for one caller and one room, whichever way its facts were read.

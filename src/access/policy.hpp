@@ -46,6 +46,10 @@ class seen_rooms;
 outcome may_read(db::session& s, const caller& who, std::int64_t channel_id, seen_rooms* seen,
                  millis now);
 
+// Every room of the member's community they may see, as channel_for decides for each (archived
+// ones included): for what reads across rooms at once (search).
+std::vector<chat::channel> visible_rooms(db::session& s, const member_ref& member);
+
 // Whether the reader may see a room they are listed with (channels_for_reader reports
 // `participant` for rooms only participants see).
 bool may_see(const chat::channel& room, bool participant);

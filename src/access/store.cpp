@@ -58,6 +58,31 @@ std::optional<room_facts> room_facts_of(db::session& s, std::int64_t channel_id,
   return read_facts(*r);
 }
 
+std::vector<listed_room> rooms_of_community(db::session& s, std::int64_t community_id,
+                                            std::int64_t account_id) {
+  std::vector<listed_room> out;
+  for (const auto& r :
+       s.query("SELECT ch.id, ch.community_id, ch.name, ch.kind, ch.archived_at, ch.last_seq, "
+               "ch.created_at, ch.visibility, CASE WHEN ch.visibility = 'community' THEN 0 ELSE "
+               "CAST(EXISTS (SELECT 1 FROM channel_participants p WHERE p.channel_id = ch.id AND "
+               "p.account_id = $2) AS INTEGER) END FROM channels ch WHERE ch.community_id = $1 "
+               "ORDER BY ch.id",
+               community_id, account_id)) {
+    listed_room l;
+    l.room.id = r.integer(0);
+    l.room.community_id = r.integer(1);
+    l.room.name = r.text(2);
+    l.room.kind = r.text(3);
+    l.room.archived_at = r.maybe_integer(4);
+    l.room.last_seq = r.integer(5);
+    l.room.created_at = r.integer(6);
+    l.room.visibility = r.text(7);
+    l.participant = r.boolean(8);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
 std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const room_key> asked) {
   std::map<room_key, room_facts> out;
   if (asked.empty()) return out;

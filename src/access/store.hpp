@@ -36,6 +36,14 @@ struct room_key {
 // not exist has no entry.
 std::map<room_key, room_facts> room_facts_for(db::session& s, std::span<const room_key> asked);
 
+// Every room of the community, with whether the account is listed among its participants.
+struct listed_room {
+  chat::channel room;
+  bool participant = false;
+};
+std::vector<listed_room> rooms_of_community(db::session& s, std::int64_t community_id,
+                                            std::int64_t account_id);
+
 // The community's current hosts and owner.
 std::vector<std::int64_t> current_hosts(db::session& s, std::int64_t community_id);
 

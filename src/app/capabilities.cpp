@@ -28,6 +28,8 @@
 #include "invitations/errors.hpp"
 #include "mail/migrations.hpp"
 #include "realtime/migrations.hpp"
+#include "search/errors.hpp"
+#include "search/migrations.hpp"
 
 namespace ps {
 
@@ -52,6 +54,7 @@ std::vector<db::migration> migrations() {
       conversations::migrations(),
       broadcast::migrations(),
       files::migrations(),
+      search::migrations(),
   });
 }
 
@@ -65,7 +68,8 @@ std::vector<const error_kind*> declared_errors() {
                         std::span<const error_kind* const>(conversations::declared_errors),
                         std::span<const error_kind* const>(db::declared_errors),
                         std::span<const error_kind* const>(files::declared_errors),
-                        std::span<const error_kind* const>(invitations::declared_errors)})
+                        std::span<const error_kind* const>(invitations::declared_errors),
+                        std::span<const error_kind* const>(search::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());
   std::set<std::string> taken;
   for (int c = 0; c <= static_cast<int>(error_code::declared); ++c)

@@ -6,7 +6,7 @@
 #include "access/policy.hpp"
 #include "broadcast/errors.hpp"
 #include "broadcast/events.hpp"
-#include "broadcast/instants.hpp"
+#include "core/instants.hpp"
 #include "broadcast/store.hpp"
 #include "chat/errors.hpp"
 #include "chat/service.hpp"

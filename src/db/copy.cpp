@@ -43,10 +43,12 @@ struct table_shape {
 
 std::vector<table_shape> source_tables(session& s) {
   std::vector<table_shape> out;
-  // schema_migrations is not copied: migrating the target wrote it.
+  // schema_migrations is not copied: migrating the target wrote it. Nor are the full-text
+  // index's virtual and shadow tables (SQLite's own, type 'virtual' and 'shadow'): PostgreSQL
+  // builds its index from the copied rows.
   for (const auto& t :
-       s.query("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> "
-               "'sqlite_' AND name <> 'schema_migrations' ORDER BY name")) {
+       s.query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND "
+               "substr(name, 1, 7) <> 'sqlite_' AND name <> 'schema_migrations' ORDER BY name")) {
     table_shape shape;
     shape.name = checked_name(t.text(0));
     std::vector<std::pair<std::int64_t, std::string>> key;

@@ -201,7 +201,8 @@ void create_version_table(transaction& tx) {
 }
 
 void apply(transaction& tx, const migration& m) {
-  tx.execute_script(for_dialect(m.sql, tx.kind()));
+  const bool own_sql = tx.kind() == dialect::postgresql && !m.sql_on_postgresql.empty();
+  tx.execute_script(for_dialect(own_sql ? m.sql_on_postgresql : m.sql, tx.kind()));
   tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
              m.version, m.name, system_clock{}.now());
 }

@@ -11,11 +11,14 @@ namespace ps::db {
 // One step of the schema. Versions are one sequence for the whole server and only grow; a
 // released migration is never edited. A capability takes the next free version.
 // The SQL is portable; the few words that differ between engines are written as {{id}}
-// (an auto-increment primary key) and replaced by for_dialect().
+// (an auto-increment primary key) and replaced by for_dialect(). Where the engines have no
+// common SQL at all (full-text search: an FTS5 table on SQLite, a GIN index on PostgreSQL),
+// `sql` is SQLite's and `sql_on_postgresql` PostgreSQL's.
 struct migration {
   int version;
   std::string_view name;
   std::string_view sql;
+  std::string_view sql_on_postgresql = {};
 };
 
 // The first schema (version 1). Later versions are declared by each capability in its own

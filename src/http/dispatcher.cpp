@@ -23,6 +23,7 @@
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
 #include "realtime/hub.hpp"
+#include "search/routes.hpp"
 
 namespace ps::http {
 
@@ -36,6 +37,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   conversations::add_routes(router_);
   broadcast::add_routes(router_);
   files::add_routes(router_, app.cfg);
+  search::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

@@ -4,13 +4,13 @@
 // own code, so it is silenced for this file only, which holds nothing but this parsing.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#include "broadcast/instants.hpp"
+#include "core/instants.hpp"
 
 #include <date/tz.h>
 
 #include <sstream>
 
-namespace ps::broadcast {
+namespace ps {
 
 std::optional<millis> instant_of(const std::string& text, const std::string& tz) {
   using namespace std::chrono;
@@ -21,7 +21,7 @@ std::optional<millis> instant_of(const std::string& text, const std::string& tz)
     if (!in.fail() && in.peek() == std::char_traits<char>::eof())
       return t.time_since_epoch().count();
   }
-  for (const char* format : {"%FT%T", "%FT%R"}) {
+  for (const char* format : {"%FT%T", "%FT%R", "%F"}) {
     std::istringstream in(text);
     date::local_time<milliseconds> local;
     in >> date::parse(format, local);
@@ -40,4 +40,4 @@ std::optional<millis> instant_of(const std::string& text, const std::string& tz)
   return std::nullopt;
 }
 
-}  // namespace ps::broadcast
+}  // namespace ps
