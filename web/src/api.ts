@@ -231,6 +231,49 @@ export interface SessionInfo {
   current: boolean;
 }
 
+/** What a search asks (GET /communities/{slug}/search); before and after in ms since the epoch. */
+export interface SearchParams {
+  q: string;
+  channel_id?: number;
+  author_id?: number;
+  /** Only what was written strictly before / after this instant. */
+  before?: number;
+  after?: number;
+  sort?: 'relevance' | 'newest';
+  limit?: number;
+  offset?: number;
+}
+/**
+ * One thing a search found, with what it takes to open it in its context. `snippet` is the one
+ * field that is HTML: the server escapes every character and adds only <mark> around the words
+ * matched.
+ */
+export interface SearchResult {
+  kind: 'message' | 'post' | 'comment' | 'file';
+  id: number;
+  channel_id: number;
+  snippet: string;
+  created_at: string;
+  author: { id: number; name: string };
+  /** A message, or the message a file is in: its place in its room. */
+  seq?: number;
+  /** A message (or a file's message) that answers in a thread: the thread's first message. */
+  parent_id?: number;
+  /** A post, a comment, or a file on either: the post to open, and its title. */
+  post_id?: number;
+  title?: string;
+  /** A file: what it is attached to. */
+  item_kind?: 'message' | 'post' | 'comment';
+  item_id?: number;
+  file?: FileInfo;
+}
+/** A page of results, the rooms they are in, and where the next page starts when there is one. */
+export interface SearchPage {
+  results: SearchResult[];
+  channels: { id: number; name: string; kind: Channel['kind'] }[];
+  next_offset?: number;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -472,3 +515,15 @@ export const reply_to_answer = (id: number, account_id: number, body: string) =>
   call<{ channel_id: number; message: Message; answer: PromptAnswer }>('POST', `/prompts/${id}/answers/${account_id}/reply`, { body });
 export const list_mutes = (slug: string) => call<{ channel_ids: number[] }>('GET', `/communities/${enc(slug)}/mutes`);
 export const set_muted = (channel_id: number, muted: boolean) => call<void>(muted ? 'PUT' : 'DELETE', `/channels/${channel_id}/mute`);
+
+// Search (issue 13)
+/** The query string of a search: only the filters set, in a fixed order (it also keys the answers). */
+export function search_query(p: SearchParams): string {
+  const q = new URLSearchParams({ q: p.q });
+  for (const k of ['channel_id', 'author_id', 'before', 'after', 'sort', 'limit', 'offset'] as const) {
+    const v = p[k];
+    if (v !== undefined && v !== null) q.set(k, String(v));
+  }
+  return q.toString();
+}
+export const search = (slug: string, p: SearchParams) => call<SearchPage>('GET', `/communities/${enc(slug)}/search?${search_query(p)}`);

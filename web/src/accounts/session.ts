@@ -9,6 +9,7 @@ import * as conversations from '../conversations/state';
 import * as polls from '../broadcast/state';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
+import * as search from '../search/state';
 
 let previous_account_id: number | null = null;
 
@@ -62,6 +63,7 @@ export async function signed_in(account: Account) {
     conversations.forget_all();
     polls.forget_all();
     communities.forget_all();
+    search.forget_all();
     forget_positions();
   }
   previous_account_id = account.id;
@@ -91,6 +93,7 @@ export async function log_out() {
   session.me = null;
   session.memberships = [];
   communities.forget_all();
+  search.forget_all();
   forget_positions();
   navigate('/');
 }

@@ -188,6 +188,31 @@ export async function place_divider(channel_id: number) {
   }
 }
 
+/** The most messages fetched above the held range to reach a message a search found. */
+export const REACH_MAX = 2000;
+
+/**
+ * Fetches the pages above the held range down to `seq` (a search result, opened in its room) and
+ * a few more above it, so that it shows among what came before; resolves with whether it is in
+ * the held range then. The held range stays one contiguous run down from the latest page, so a
+ * message further up than REACH_MAX is not reached (the room would have to hold a window apart).
+ */
+export async function reach_seq(channel_id: number, seq: number): Promise<boolean> {
+  const l = log_of(channel_id);
+  let fetched = 0;
+  while (l.loaded && l.has_more && l.oldest > seq && fetched < REACH_MAX) {
+    // The upward scroll may be fetching a page already: its answer moves `oldest` too.
+    if (l.loading_older) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    const n = await load_older(channel_id, Math.min(200, l.oldest - seq + 10));
+    if (!n) break;
+    fetched += n;
+  }
+  return l.loaded && (l.oldest <= seq || !l.has_more);
+}
+
 /** The page above the held range; resolves with how many messages came. */
 export async function load_older(channel_id: number, limit = PAGE): Promise<number> {
   const l = log_of(channel_id);

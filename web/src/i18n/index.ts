@@ -108,6 +108,10 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   file_too_large: 'err_file_too_large',
   file_too_large_plain: 'err_file_too_large_plain',
   aborted: 'err_aborted',
+  // Search (issue 13); the last two are the app's own (search/state.ts's search_problem).
+  search_needs_words: 'err_search_needs_words',
+  search_rate_limited: 'err_search_rate_limited',
+  search_room_gone: 'err_search_room_gone',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */
@@ -140,6 +144,8 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   reply: 'err_field_reply',
   file_ids: 'err_field_file_ids',
   file_name: 'err_field_file_name',
+  q: 'err_field_q',
+  search_dates: 'err_field_search_dates',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

@@ -20,3 +20,4 @@ export * as board from '../../src/board/state';
 export * as prompts from '../../src/broadcast/prompts_state';
 export * as files from '../../src/files/upload';
 export { image_box, MAX_BOX, MIN_SIDE } from '../../src/files/file_view';
+export * as search from '../../src/search/state';
