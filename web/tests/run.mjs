@@ -2,7 +2,7 @@
 // `npm run test:browser`: the issue-3 story end to end, once in French and once in English,
 // two people in two browser contexts against the real server (PETITESALLE_BIN), then the other
 // stories. `node tests/run.mjs files board` runs only the stories named (story, host_guided,
-// phone_chat, board, conversations, broadcast, files, pwa).
+// phone_chat, board, conversations, broadcast, files, search, pwa).
 import fs from 'node:fs';
 import path from 'node:path';
 import { host_guided } from './host_guided.mjs';
@@ -11,6 +11,7 @@ import { board_story } from './board.mjs';
 import { conversations_story } from './conversations.mjs';
 import { broadcast_story } from './broadcast.mjs';
 import { files_story } from './files.mjs';
+import { search_story } from './search.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -761,6 +762,7 @@ try {
   if (wanted('conversations')) await conversations_story(browser, server);
   if (wanted('broadcast')) await broadcast_story(browser, server);
   if (wanted('files')) await files_story(browser, server);
+  if (wanted('search')) await search_story(browser, server);
   if (wanted('pwa')) {
     console.log('app shell');
     await pwa(browser, server);

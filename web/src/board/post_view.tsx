@@ -1,6 +1,7 @@
 // A post's page: the post whole, what its author and the hosts may do with it, and its comments
 // in order (replies under the comment they answer), the ones new since the last visit marked,
-// with the form to comment or reply. Live through board/state.ts.
+// with the form to comment or reply. Live through board/state.ts. Opened from a search result on
+// a comment (?comment=ID), that comment is brought into view and lit up a moment.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Comment, Member, Post } from '../api';
@@ -18,13 +19,16 @@ import { FileList } from '../files/file_view';
 import { tray_for } from '../files/upload';
 import { apply_comment, apply_post, leave_post, load_post, pages, viewing_post } from './state';
 import { Byline, Reactions } from './parts';
+import { FOUND_MS, comment_target_of } from '../search/state';
 import './board.css';
 
 export function PostView({ slug, channel_id, post_id }: { slug: string; channel_id: number; post_id: number }) {
   const [error, set_error] = useState<unknown>(null);
   const [editing, set_editing] = useState(false);
   const [replying, set_replying] = useState<Comment | null>(null);
+  const [lit, set_lit] = useState(0);
   const online = session.connection === 'online';
+  const target = comment_target_of(location.search);
   useEffect(() => {
     viewing_post.id = post_id;
     load_post(channel_id, post_id).then(() => set_error(null), set_error);
@@ -35,6 +39,18 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
     };
   }, [post_id, online]);
   const page = pages.get(post_id);
+  const held = !!page;
+  useEffect(() => {
+    if (held && target) set_lit(target);
+  }, [held, target, post_id]);
+  useEffect(() => {
+    const el = lit ? document.querySelector<HTMLElement>(`.comments [data-comment="${lit}"]`) : null;
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    el.focus({ preventScroll: true });
+    const timer = setTimeout(() => set_lit(0), FOUND_MS);
+    return () => clearTimeout(timer);
+  }, [lit]);
   const board = channels_by_id.get(channel_id);
   const back = `/c/${slug}/ch/${channel_id}`;
   const tz = communities.get(slug)?.timezone;
@@ -128,11 +144,11 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
         <ol class="comments">
           {top.map((c) => (
             <li key={c.id}>
-              <CommentItem c={c} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_reply={may_comment ? set_replying : undefined} on_error={set_error} />
+              <CommentItem c={c} found={lit === c.id} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_reply={may_comment ? set_replying : undefined} on_error={set_error} />
               {replies_to(c.id).length > 0 && (
                 <ol class="comments comments--replies">
                   {replies_to(c.id).map((r) => (
-                    <li key={r.id}><CommentItem c={r} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_error={set_error} /></li>
+                    <li key={r.id}><CommentItem c={r} found={lit === r.id} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_error={set_error} /></li>
                   ))}
                 </ol>
               )}
@@ -171,12 +187,13 @@ function EditPost({ post, done, on_error }: { post: Post; done: () => void; on_e
   );
 }
 
-function CommentItem(p: { c: Comment; page_last_seen: number | null; host: boolean; members?: Member[]; tz?: string; on_reply?: (c: Comment) => void; on_error: (e: unknown) => void }) {
+function CommentItem(p: { c: Comment; found?: boolean; page_last_seen: number | null; host: boolean; members?: Member[]; tz?: string; on_reply?: (c: Comment) => void; on_error: (e: unknown) => void }) {
   const { c } = p;
   const [editing, set_editing] = useState(false);
   const [draft, set_draft] = useState(c.body);
   const mine = c.author.id === session.me?.id;
-  if (c.deleted) return <div class="comment comment--deleted muted" data-comment={c.id}>{t('deleted_comment')}</div>;
+  const lit = p.found ? ' comment--found' : '';
+  if (c.deleted) return <div class={'comment comment--deleted muted' + lit} data-comment={c.id} tabIndex={-1}>{t('deleted_comment')}</div>;
   const fresh = !mine && (p.page_last_seen === null || c.id > p.page_last_seen);
   const act = async (work: () => Promise<void>) => {
     try {
@@ -186,7 +203,7 @@ function CommentItem(p: { c: Comment; page_last_seen: number | null; host: boole
     }
   };
   return (
-    <article class={'comment' + (fresh ? ' comment--new' : '')} data-comment={c.id}>
+    <article class={'comment' + (fresh ? ' comment--new' : '') + lit} data-comment={c.id} tabIndex={-1}>
       <Byline author={c.author} at={c.created_at} edited={!!c.edited_at} tz={p.tz} />
       {fresh && <span class="tag tag--new">{t('new_comment_mark')}</span>}
       {editing ? (

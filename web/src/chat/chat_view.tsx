@@ -6,7 +6,9 @@
 // view (the pages above the latest are fetched down to it), else at the bottom; it follows
 // new messages while at the bottom, stays put while older ones are prepended, and goes to the
 // bottom when we send. What comes into view is marked read (an IntersectionObserver), so the
-// unread count follows what was read, not what was opened.
+// unread count follows what was read, not what was opened. Opened from a search result
+// (?m=SEQ, and ?thread=ID for a reply), it fetches the pages down to that message, brings it to
+// the middle of the view and lights it up a moment; a reply opens its thread.
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -31,12 +33,15 @@ import { ThreadPanel } from './thread';
 import { PendingList } from './pending';
 import { first_channel_id, interleave } from './joins';
 import { typing_in, typing_line } from './typing';
-import { count_unread, deleting, load_older, logs, open_channel, place_divider, sorted, viewing } from './state';
+import { count_unread, deleting, load_older, logs, open_channel, place_divider, reach_seq, sorted, viewing } from './state';
+import { show_toast } from '../ui/toast';
+import { FOUND_MS, target_of } from '../search/state';
 import './chat.css';
 
 const GROUP_MS = 5 * 60 * 1000;
 /** How much of what was read shows above the divider when the channel opens. */
 const ABOVE_DIVIDER_PX = 72;
+
 
 /** The line under the messages: « Julie écrit… », two names, or several people. */
 export function TypingLine({ channel_id }: { channel_id: number }) {
@@ -101,7 +106,10 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   const placed = useRef(false);
   const divider_asked = useRef(false);
   const seen = useRef({ max: 0, timer: 0 });
+  const [found, set_found] = useState(0);
   use_keyboard_inset();
+  const search = location.search;
+  const target = target_of(search);
 
   const channel = channels_by_id.get(channel_id);
   const community = communities.get(slug);
@@ -133,6 +141,34 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
       if (viewing.channel_id === channel_id) viewing.channel_id = 0;
     };
   }, [channel_id, slug]);
+  // A reply found by a search: its thread opens (the panel lights the reply up).
+  useEffect(() => {
+    if (target.thread) set_thread(target.thread);
+  }, [channel_id, search]);
+  // A message found by a search: once the room is placed, the pages down to it, then to it.
+  useEffect(() => {
+    if (!ready || !target.seq || target.thread) return;
+    let live = true;
+    reach_seq(channel_id, target.seq).then((held) => {
+      if (!live) return;
+      if (!held) return show_toast(t('search_too_far'));
+      if (!logs.get(channel_id)?.by_seq.has(target.seq)) return show_toast(t('search_message_gone'));
+      set_found(target.seq);
+    }, set_error);
+    return () => {
+      live = false;
+    };
+  }, [ready, channel_id, search]);
+  useLayoutEffect(() => {
+    const el = found ? scroller.current?.querySelector<HTMLElement>(`[data-seq="${found}"]`) : null;
+    if (!el) return;
+    // The reader is taken up the history: no longer following the bottom.
+    stick.current = false;
+    el.scrollIntoView({ block: 'center' });
+    el.focus({ preventScroll: true });
+    const timer = setTimeout(() => set_found(0), FOUND_MS);
+    return () => clearTimeout(timer);
+  }, [found]);
   // Load the latest page (again when the connection comes back, if it failed offline).
   const online = session.connection === 'online';
   useEffect(() => {
@@ -345,6 +381,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
                   tz={tz}
                   members={members}
                   editing={editing === m.id}
+                  found={found === m.seq}
                   on_edit_end={() => set_editing(null)}
                   on_thread={set_thread}
                   on_more={channel.archived ? undefined : (x) => set_sheet({ kind: 'actions', m: x })}
@@ -386,6 +423,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
           slug={slug}
           channel_id={channel_id}
           parent_id={thread}
+          found={target.thread === thread ? target.seq : 0}
           on_close={() => set_thread(null)}
           on_more={(x) => set_sheet({ kind: 'actions', m: x })}
           on_reactions={(x, emoji) => set_sheet({ kind: 'reactions', m: x, emoji })}

@@ -29,6 +29,8 @@ interface Props {
   clock_only?: boolean;
   /** Being edited in place (chosen from the action sheet). */
   editing?: boolean;
+  /** Opened from a search result: lit up a moment. */
+  found?: boolean;
   on_edit_end?: () => void;
   on_thread?: (id: number) => void;
   on_more?: (m: Msg) => void;
@@ -44,7 +46,7 @@ export async function toggle_reaction(m: Msg, emoji: string) {
   replace(message);
 }
 
-export function Message({ m, compact, tz, members, in_thread, clock_only, editing, on_edit_end, on_thread, on_more, on_reactions, on_error }: Props) {
+export function Message({ m, compact, tz, members, in_thread, clock_only, editing, found, on_edit_end, on_thread, on_more, on_reactions, on_error }: Props) {
   const when = clock_only ? format_clock(m.created_at, tz) : format_time(m.created_at, tz);
   const mine = m.author.id === session.me?.id;
   const [draft, set_draft] = useState(m.body);
@@ -111,7 +113,7 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
 
   if (m.deleted) {
     return (
-      <div class="msg msg--deleted" data-seq={m.seq}>
+      <div class={'msg msg--deleted' + (found ? ' msg--found' : '')} data-seq={m.seq} tabIndex={found ? -1 : undefined}>
         <div class="msg__gutter" />
         <p class="msg__body muted">{t('deleted_message')}</p>
       </div>
@@ -120,7 +122,7 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
 
   return (
     <article
-      class={'msg' + (compact ? ' msg--compact' : '') + (mine ? ' msg--mine' : '')}
+      class={'msg' + (compact ? ' msg--compact' : '') + (mine ? ' msg--mine' : '') + (found ? ' msg--found' : '')}
       data-seq={m.seq}
       data-id={m.id}
       tabIndex={0}

@@ -10,6 +10,7 @@ import { DropHint, add_files, use_drop } from '../files/attachments';
 import { Message } from './message';
 import { PendingList } from './pending';
 import { deleting, find_message, load_thread, set_open_thread, sorted } from './state';
+import { FOUND_MS } from '../search/state';
 
 interface Props {
   slug: string;
@@ -21,11 +22,14 @@ interface Props {
   on_reactions?: (m: Msg, emoji: string) => void;
   editing?: number | null;
   on_edit_end?: () => void;
+  /** A reply opened from a search result (its seq): brought into view and lit up a moment. */
+  found?: number;
 }
 
 export function ThreadPanel(p: Props) {
   const [error, set_error] = useState('');
   const [loaded, set_loaded] = useState(false);
+  const [lit, set_lit] = useState(0);
   const close = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -45,6 +49,7 @@ export function ThreadPanel(p: Props) {
   const drop = use_drop((files) => add_files(composer_tray(p.channel_id, p.parent_id), files), !archived);
   const common = (m: Msg) => ({
     editing: p.editing === m.id,
+    found: lit === m.seq,
     on_edit_end: p.on_edit_end,
     on_more: archived ? undefined : p.on_more,
     on_reactions: p.on_reactions,
@@ -53,6 +58,16 @@ export function ThreadPanel(p: Props) {
   useEffect(() => {
     if (list.current) list.current.scrollTop = list.current.scrollHeight;
   }, [replies.length]);
+  useEffect(() => {
+    if (loaded && p.found) set_lit(p.found);
+  }, [loaded, p.found, p.parent_id]);
+  useEffect(() => {
+    const el = lit ? list.current?.querySelector<HTMLElement>(`[data-seq="${lit}"]`) : null;
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    const timer = setTimeout(() => set_lit(0), FOUND_MS);
+    return () => clearTimeout(timer);
+  }, [lit]);
 
   return (
     <aside class={'thread' + (drop.active ? ' thread--drop' : '')} aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()} {...drop.handlers}>

@@ -14,6 +14,7 @@ import { ConversationList } from '../conversations/sidebar';
 import { load_mutes, muted } from '../broadcast/state';
 import { Gone } from '../chat/chat_view';
 import { ApiError } from '../api';
+import { SearchButton } from '../search/search_view';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
 export type View = 'home' | 'chat' | 'members' | 'host';
@@ -42,7 +43,9 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
 
   return (
     <div class={`layout layout--${p.view}`}>
-      <TopBar community={{ name: community?.name ?? membership?.community.name ?? slug, slug }} />
+      <TopBar community={{ name: community?.name ?? membership?.community.name ?? slug, slug }}>
+        {membership && <SearchButton slug={slug} />}
+      </TopBar>
       <ConnectionBanner />
       <div class="layout__body">
         <nav class="sidebar" aria-label={t('channels')}>

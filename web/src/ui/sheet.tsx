@@ -14,8 +14,11 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
 /** The open sheets, innermost last. */
 const open_sheets: HTMLElement[] = [];
 
-/** `variant` "lightbox": the whole screen, dark, for a picture (files/file_view.tsx). */
-export function Sheet(props: { open: boolean; title: string; on_close: () => void; children: ComponentChildren; testid?: string; variant?: 'lightbox' }): JSX.Element | null {
+/**
+ * `variant` "lightbox": the whole screen, dark, for a picture (files/file_view.tsx); "search": the
+ * whole screen on a phone, a wide dialog near the top on a laptop (search/search.css).
+ */
+export function Sheet(props: { open: boolean; title: string; on_close: () => void; children: ComponentChildren; testid?: string; variant?: 'lightbox' | 'search' }): JSX.Element | null {
   const { open, title, children, testid, variant } = props;
   const title_id = useId();
   const panel = useRef<HTMLDivElement>(null);
