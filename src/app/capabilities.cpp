@@ -27,6 +27,8 @@
 #include "files/migrations.hpp"
 #include "invitations/errors.hpp"
 #include "mail/migrations.hpp"
+#include "mentions/errors.hpp"
+#include "mentions/migrations.hpp"
 #include "realtime/migrations.hpp"
 #include "search/errors.hpp"
 #include "search/migrations.hpp"
@@ -55,6 +57,7 @@ std::vector<db::migration> migrations() {
       broadcast::migrations(),
       files::migrations(),
       search::migrations(),
+      mentions::migrations(),
   });
 }
 
@@ -69,6 +72,7 @@ std::vector<const error_kind*> declared_errors() {
                         std::span<const error_kind* const>(db::declared_errors),
                         std::span<const error_kind* const>(files::declared_errors),
                         std::span<const error_kind* const>(invitations::declared_errors),
+                        std::span<const error_kind* const>(mentions::declared_errors),
                         std::span<const error_kind* const>(search::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());
   std::set<std::string> taken;

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
+#include "mentions/service.hpp"
 
 namespace ps::board {
 namespace {
@@ -53,13 +54,17 @@ result<post> edit_post(app& app, const caller& who, std::int64_t post_id, const 
     if (found->where.place.archived_at) return errors::of(chat::channel_archived);
     post p = found->p;
     if (edit.title) p.title = title;
-    if (body) {
-      p.body = *body;
-      p.html = *html;
-    }
+    if (body) p.body = *body;
     if (p.title == found->p.title && p.body == found->p.body)
       return as_seen_by(tx, p, who.account_id);  // nothing changed
     const millis now = app.clock.now();
+    if (body) {
+      auto marked = mentions::resolve(tx, found->where, *html);
+      if (!marked) return marked.error();
+      p.html = std::move(marked->html);
+      mentions::replace(tx, mentions::in_post, post_id, found->where, who.account_id, marked->of,
+                        now);
+    }
     p.edited_at = now;
     store::update_post(tx, p);
     record_post(app, tx, found->where.place, "board.post.changed", p, now);
@@ -80,6 +85,7 @@ outcome delete_post(app& app, const caller& who, std::int64_t post_id) {
     if (found->p.author_id != who.account_id && !found->where.is_host()) return errors::forbidden();
     const millis now = app.clock.now();
     store::mark_post_deleted(tx, post_id, now);
+    mentions::forget(tx, mentions::in_post, post_id);
     // Its comments go with it (the post answers 404 from now on), and so do all their files.
     files::release(app, tx, files::on_post, post_id);
     for (auto id : store::comment_ids_of(tx, post_id))
@@ -105,8 +111,12 @@ result<comment> edit_comment(app& app, const caller& who, std::int64_t comment_i
     comment c = found->c;
     if (c.body == *body) return c;
     const millis now = app.clock.now();
+    auto marked = mentions::resolve(tx, found->where, html);
+    if (!marked) return marked.error();
+    mentions::replace(tx, mentions::in_comment, comment_id, found->where, who.account_id,
+                      marked->of, now);
     c.body = *body;
-    c.html = html;
+    c.html = std::move(marked->html);
     c.edited_at = now;
     store::update_comment(tx, c);
     record_comment(app, tx, found->where.place, "board.comment.changed", c, found->p, now);
@@ -122,6 +132,7 @@ outcome delete_comment(app& app, const caller& who, std::int64_t comment_id) {
     if (found->c.deleted_at) return done;  // removing twice is harmless
     const millis now = app.clock.now();
     store::mark_comment_deleted(tx, found->c, now);
+    mentions::forget(tx, mentions::in_comment, comment_id);
     files::release(app, tx, files::on_comment, comment_id);
     comment c = found->c;
     c.deleted_at = now;

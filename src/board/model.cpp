@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mentions/markup.hpp"
+
 namespace ps::board {
 
 using nlohmann::json;
@@ -23,6 +25,11 @@ json reactions_json(const std::vector<chat::reaction>& reactions, bool gone) {
   return out;
 }
 
+// Who the stored HTML mentions (nobody once removed).
+mentions::found mentioned(const std::string& html, bool gone) {
+  return gone ? mentions::found{} : mentions::mentions_of_stored(html);
+}
+
 }  // namespace
 
 json to_shared_json(const post& p) {
@@ -42,7 +49,10 @@ json to_shared_json(const post& p) {
           {"comment_count", p.comment_count},
           {"last_activity_at", iso8601(p.last_activity_at)},
           {"reactions", reactions_json(p.reactions, gone)},
-          {"files", gone ? json::array() : files::to_json(p.files)}};
+          {"files", gone ? json::array() : files::to_json(p.files)},
+          {"mentions", mentioned(p.html, gone).members},
+          {"mention_everyone", mentioned(p.html, gone).everyone},
+          {"mention_here", mentioned(p.html, gone).here}};
 }
 
 json to_json(const post& p) {
@@ -64,7 +74,10 @@ json to_json(const comment& c) {
           {"edited_at", time_or_null(c.edited_at)},
           {"deleted", gone},
           {"reactions", reactions_json(c.reactions, gone)},
-          {"files", gone ? json::array() : files::to_json(c.files)}};
+          {"files", gone ? json::array() : files::to_json(c.files)},
+          {"mentions", mentioned(c.html, gone).members},
+          {"mention_everyone", mentioned(c.html, gone).everyone},
+          {"mention_here", mentioned(c.html, gone).here}};
 }
 
 }  // namespace ps::board

@@ -8,6 +8,7 @@
 #include "core/text.hpp"
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
+#include "mentions/service.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::board {
@@ -28,19 +29,22 @@ result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
     auto where = board_for(tx, who, channel_id);
     if (!where) return where.error();
     if (where->place.archived_at) return errors::of(chat::channel_archived);
+    auto marked = mentions::resolve(tx, *where, html);
+    if (!marked) return marked.error();
     post p;
     p.channel_id = channel_id;
     p.author_id = who.account_id;
     p.author_name = where->member_name;
     p.title = title;
     p.body = *body;
-    p.html = html;
+    p.html = std::move(marked->html);
     p.created_at = app.clock.now();
     p.last_activity_at = p.created_at;
     p.id = store::insert_post(tx, p);
     auto attached = files::attach(tx, who, *where, files::on_post, p.id, input.file_ids);
     if (!attached) return attached.error();
     p.files = std::move(*attached);
+    mentions::record(tx, mentions::in_post, p.id, *where, who.account_id, marked->of, p.created_at);
     record_post(app, tx, where->place, "board.post.created", p, p.created_at);
     return p;
   });
@@ -71,18 +75,22 @@ result<comment> create_comment(app& app, const caller& who, std::int64_t post_id
       if (!parent || parent->post_id != post_id || parent->parent_id || parent->deleted_at)
         return errors::invalid("parent_id", field_problem::not_allowed);
     }
+    auto marked = mentions::resolve(tx, found->where, html);
+    if (!marked) return marked.error();
     comment c;
     c.post_id = post_id;
     c.author_id = who.account_id;
     c.author_name = found->where.member_name;
     c.parent_id = input.parent_id;
     c.body = *body;
-    c.html = html;
+    c.html = std::move(marked->html);
     c.created_at = app.clock.now();
     c.id = store::insert_comment(tx, c);
     auto attached = files::attach(tx, who, found->where, files::on_comment, c.id, input.file_ids);
     if (!attached) return attached.error();
     c.files = std::move(*attached);
+    mentions::record(tx, mentions::in_comment, c.id, found->where, who.account_id, marked->of,
+                     c.created_at);
     store::note_comment(tx, post_id, c.created_at);
     post p = found->p;
     p.comment_count += 1;

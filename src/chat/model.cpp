@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_writer.hpp"
+#include "mentions/markup.hpp"
 
 namespace ps::chat {
 
@@ -68,6 +69,15 @@ void append_json(std::string& out, const message& m) {
     files += "[]";
   else
     files::append_json(files, m.files);
+  const auto mentioned = deleted ? mentions::found{} : mentions::mentions_of_stored(m.html);
+  std::string& ids = w.raw_field("mentions");
+  ids += '[';
+  for (std::size_t k = 0; k < mentioned.members.size(); ++k) {
+    if (k) ids += ',';
+    json_text::append_integer(ids, mentioned.members[k]);
+  }
+  ids += ']';
+  w.field("mention_everyone", mentioned.everyone).field("mention_here", mentioned.here);
   w.close();
 }
 

@@ -10,6 +10,7 @@
 #include "chat/store.hpp"
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
+#include "mentions/service.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::chat::posting {
@@ -174,13 +175,19 @@ result<message> pending_post::write_alone(db::transaction& tx) {
       return errors::invalid("parent_id", field_problem::not_allowed);
     store::add_reply(tx, parent->id);
   }
+  mentions::resolved marked{html, {}};
+  if (mentions_someone) {
+    auto checked = mentions::resolve(tx, *place, html);
+    if (!checked) return checked.error();
+    marked = std::move(*checked);
+  }
   message m;
   m.channel_id = channel_id;
   m.seq = store::next_seq(tx, channel_id);
   m.author_id = who.account_id;
   m.author_name = place->member_name;
   m.body = body;
-  m.html = html;
+  m.html = std::move(marked.html);
   m.parent_id = input.parent_id;
   m.client_id = input.client_id;
   m.created_at = now;
@@ -188,6 +195,7 @@ result<message> pending_post::write_alone(db::transaction& tx) {
   auto attached = files::attach(tx, who, *place, files::on_message, m.id, input.file_ids);
   if (!attached) return attached.error();
   m.files = std::move(*attached);
+  mentions::record(tx, mentions::in_message, m.id, *place, who.account_id, marked.of, now);
   store::mark_read(tx, channel_id, who.account_id, m.seq);
   messages_changed(app, tx, channel_id);
   auto e = log_event(place->place, "message.created", m.id, now);

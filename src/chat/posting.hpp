@@ -12,6 +12,7 @@
 #include "core/caller.hpp"
 #include "core/result.hpp"
 #include "db/database.hpp"
+#include "mentions/markup.hpp"
 
 namespace ps::chat::posting {
 
@@ -27,7 +28,8 @@ class pending_post final : public db::batched_write {
         input(std::move(input)),
         body(std::move(body)),
         html(std::move(html)),
-        now(now) {}
+        now(now),
+        mentions_someone(mentions::mentions_in(this->html).any()) {}
 
   // The post by itself: one access query, then the sequence number, the row, the author's
   // read marker and the event.
@@ -43,6 +45,8 @@ class pending_post final : public db::batched_write {
   const new_message input;
   const std::string body, html;
   const millis now;
+  // Written alone (never with the group): its mentions are checked and recorded there.
+  const bool mentions_someone;
   std::optional<result<message>> out;
 };
 

@@ -16,6 +16,7 @@
 #include "core/text.hpp"
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
+#include "mentions/service.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::chat {
@@ -184,8 +185,8 @@ void post_message_then(app& app, const caller& who, std::int64_t channel_id,
   auto post = posting::prepare(app, who, channel_id, input);
   if (!post) return done(post.error());
   // Replies are written alone: each changes its parent's count, which a batch does not do. So
-  // are posts with files, which the batch does not attach.
-  if (input.parent_id || !input.file_ids.empty()) {
+  // are posts with files or mentions, which the batch does not attach or check.
+  if (input.parent_id || !input.file_ids.empty() || (*post)->mentions_someone) {
     app.db.write_then([p = *post](db::transaction& tx) { return p->write_alone(tx); },
                       std::move(done), std::move(continue_on));
     return;
@@ -260,7 +261,11 @@ result<message> edit_message(app& app, const caller& who, std::int64_t message_i
     if (ref->msg.author_id != who.account_id) return errors::forbidden();
     if (ref->msg.deleted_at) return errors::not_found("message");
     if (ref->where.place.archived_at) return errors::of(channel_archived);
-    store::update_body(tx, message_id, *body, html, now);
+    auto marked = mentions::resolve(tx, ref->where, html);
+    if (!marked) return marked.error();
+    store::update_body(tx, message_id, *body, marked->html, now);
+    mentions::replace(tx, mentions::in_message, message_id, ref->where, who.account_id, marked->of,
+                      now);
     message m = reload(tx, message_id);
     messages_changed(app, tx, m.channel_id);
     record(app, tx, ref->where.place, log_event(ref->where.place, "message.edited", m.id, now),
@@ -280,6 +285,7 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
     if (ref->msg.deleted_at) return done;  // deleting twice is harmless
     store::mark_deleted(tx, message_id, now);
     files::release(app, tx, files::on_message, message_id);
+    mentions::forget(tx, mentions::in_message, message_id);
     messages_changed(app, tx, ref->msg.channel_id);
     record(app, tx, ref->where.place,
            log_event(ref->where.place, "message.deleted", message_id, now),

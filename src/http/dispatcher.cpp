@@ -23,6 +23,7 @@
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
 #include "realtime/hub.hpp"
+#include "mentions/routes.hpp"
 #include "search/routes.hpp"
 
 namespace ps::http {
@@ -38,6 +39,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   broadcast::add_routes(router_);
   files::add_routes(router_, app.cfg);
   search::add_routes(router_);
+  mentions::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

@@ -21,9 +21,10 @@ THUMB = emoji_path("👍")
 READER_FIELDS = ("new_comments", "visited")
 POST_FIELDS = {"id", "channel_id", "author", "title", "body", "html", "created_at", "edited_at",
                "deleted", "pinned", "pin_order", "locked", "comment_count", "last_activity_at",
-               "reactions", "files"}
+               "reactions", "files", "mentions", "mention_everyone", "mention_here"}
 COMMENT_FIELDS = {"id", "post_id", "author", "parent_id", "body", "html", "created_at",
-                  "edited_at", "deleted", "reactions", "files"}
+                  "edited_at", "deleted", "reactions", "files", "mentions", "mention_everyone",
+                  "mention_here"}
 BOARD_EVENTS = ("board.post.created", "board.post.changed", "board.comment.created",
                 "board.comment.changed")
 
