@@ -16,8 +16,9 @@ struct request {
   std::string q = {};
   std::optional<std::int64_t> channel_id = {};  // one room, which the caller must see
   std::optional<std::int64_t> author_id = {};
-  // Only what was written strictly before / after: RFC 3339 ("2026-06-01T00:00:00Z"), or a
-  // wall-clock time or a day alone in the community's time zone (core/instants.hpp).
+  // Only what was written strictly before / after: milliseconds since the epoch, RFC 3339
+  // ("2026-06-01T00:00:00Z"), or a wall-clock time or a day alone in the community's time zone
+  // (core/instants.hpp).
   std::optional<std::string> before = {}, after = {};
   order sort = order::relevance;
   int limit = 20;

@@ -247,6 +247,9 @@ TEST_F(Search, FiltersByRoomAuthorAndDate) {
                          field_problem::invalid_format));
   // A day alone is its midnight in the community's zone: everything so far is after it.
   EXPECT_EQ(found(ana, "pique", {.after = "2000-01-01"}).size(), 4u);
+  // Or milliseconds since the epoch.
+  EXPECT_EQ(found(ana, "pique", {.after = std::to_string(t.clock.now() - 500)}),
+            (found_list{{"message", last}}));
 }
 
 TEST_F(Search, RanksByRelevanceAndPages) {

@@ -24,10 +24,14 @@ outcome check_page(const request& asked) {
   return done;
 }
 
-// The date filters, read in the community's time zone.
+// The date filters: milliseconds since the epoch, or a time read in the community's time zone.
 result<std::optional<millis>> instant_field(const std::optional<std::string>& text,
                                             const std::string& tz, const char* name) {
   if (!text) return std::optional<millis>{};
+  // Milliseconds since the epoch, as a client that holds a Date sends them.
+  if (!text->empty() && text->size() <= 15 &&
+      std::ranges::all_of(*text, [](char c) { return c >= '0' && c <= '9'; }))
+    return std::optional<millis>{std::stoll(*text)};
   auto at = instant_of(*text, tz);
   if (!at) return errors::invalid(name, field_problem::invalid_format);
   return std::optional<millis>{*at};
