@@ -29,6 +29,8 @@
 #include "mail/migrations.hpp"
 #include "mentions/errors.hpp"
 #include "mentions/migrations.hpp"
+#include "notifications/events.hpp"
+#include "notifications/migrations.hpp"
 #include "realtime/migrations.hpp"
 #include "search/errors.hpp"
 #include "search/migrations.hpp"
@@ -42,6 +44,7 @@ realtime::event_catalog event_types() {
   board::add_event_types(catalog);
   conversations::add_event_types(catalog);
   broadcast::add_event_types(catalog);
+  notifications::add_event_types(catalog);
   return catalog;
 }
 
@@ -58,6 +61,7 @@ std::vector<db::migration> migrations() {
       files::migrations(),
       search::migrations(),
       mentions::migrations(),
+      notifications::migrations(),
   });
 }
 

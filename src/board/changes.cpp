@@ -12,6 +12,7 @@
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "mentions/service.hpp"
+#include "notifications/notify.hpp"
 
 namespace ps::board {
 namespace {
@@ -86,6 +87,7 @@ outcome delete_post(app& app, const caller& who, std::int64_t post_id) {
     const millis now = app.clock.now();
     store::mark_post_deleted(tx, post_id, now);
     mentions::forget(tx, mentions::in_post, post_id);
+    notifications::forget(tx, mentions::in_post, post_id);
     // Its comments go with it (the post answers 404 from now on), and so do all their files.
     files::release(app, tx, files::on_post, post_id);
     for (auto id : store::comment_ids_of(tx, post_id))
@@ -133,6 +135,7 @@ outcome delete_comment(app& app, const caller& who, std::int64_t comment_id) {
     const millis now = app.clock.now();
     store::mark_comment_deleted(tx, found->c, now);
     mentions::forget(tx, mentions::in_comment, comment_id);
+    notifications::forget(tx, mentions::in_comment, comment_id);
     files::release(app, tx, files::on_comment, comment_id);
     comment c = found->c;
     c.deleted_at = now;

@@ -9,6 +9,7 @@
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "mentions/service.hpp"
+#include "notifications/notify.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::board {
@@ -45,6 +46,17 @@ result<post> create_post(app& app, const caller& who, std::int64_t channel_id,
     if (!attached) return attached.error();
     p.files = std::move(*attached);
     mentions::record(tx, mentions::in_post, p.id, *where, who.account_id, marked->of, p.created_at);
+    notifications::written told;
+    told.room = &where->place;
+    told.item_kind = mentions::in_post;
+    told.item_id = p.id;
+    told.actor_id = who.account_id;
+    told.actor_name = p.author_name;
+    told.excerpt = notifications::plain_excerpt(p.title ? *p.title + " — " + p.html : p.html);
+    told.mentioned = marked->of;
+    told.new_in_room = true;
+    told.post_id = p.id;
+    notifications::notify(app, tx, told, p.created_at);
     record_post(app, tx, where->place, "board.post.created", p, p.created_at);
     return p;
   });
@@ -91,6 +103,22 @@ result<comment> create_comment(app& app, const caller& who, std::int64_t post_id
     c.files = std::move(*attached);
     mentions::record(tx, mentions::in_comment, c.id, found->where, who.account_id, marked->of,
                      c.created_at);
+    // The post's author is told of a comment, and a comment's author of a reply to it.
+    notifications::written told;
+    told.room = &found->where.place;
+    told.item_kind = mentions::in_comment;
+    told.item_id = c.id;
+    told.actor_id = who.account_id;
+    told.actor_name = c.author_name;
+    told.excerpt = notifications::plain_excerpt(c.html);
+    told.mentioned = marked->of;
+    told.addressed.push_back(found->p.author_id);
+    if (input.parent_id)
+      if (auto parent = store::comment_by_id(tx, *input.parent_id))
+        told.addressed.push_back(parent->author_id);
+    told.addressed_as = notifications::for_comment;
+    told.post_id = post_id;
+    notifications::notify(app, tx, told, c.created_at);
     store::note_comment(tx, post_id, c.created_at);
     post p = found->p;
     p.comment_count += 1;

@@ -149,7 +149,9 @@ TEST_F(Broadcast, ClosingIsExactAndAnnouncedOnceEvenAfterADowntime) {
   t.hub.attach(sub, {max.account_id}, {community_id});
   EXPECT_EQ(announce_closed(a()), 1);
   EXPECT_EQ(announce_closed(a()), 0);
-  ASSERT_EQ(sub->count(), 1u);
+  // The poll closing, and Max's notification of it (he voted).
+  ASSERT_EQ(sub->count(), 2u);
+  EXPECT_EQ(json::parse(sub->texts()[1])["type"], "notification.created");
   const auto e = json::parse(sub->texts()[0]);
   EXPECT_EQ(e["type"], "poll.closed");
   EXPECT_EQ(e["poll"]["closed"], true);

@@ -6,13 +6,14 @@
 #include "access/policy.hpp"
 #include "broadcast/errors.hpp"
 #include "broadcast/events.hpp"
-#include "core/instants.hpp"
 #include "broadcast/store.hpp"
 #include "chat/errors.hpp"
 #include "chat/service.hpp"
 #include "chat/store.hpp"
 #include "communities/store.hpp"
 #include "core/checked_text.hpp"
+#include "core/instants.hpp"
+#include "notifications/notify.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::broadcast {
@@ -195,6 +196,16 @@ int announce_closed(app& app) {
       auto room = chat::store::channel_by_id(tx, p->channel_id);
       if (!room) return;
       record(app, tx, *room, "poll.closed", *p, now);
+      // Those who voted are told it closed.
+      notifications::written told;
+      told.room = &*room;
+      told.item_kind = "poll";
+      told.item_id = p->id;
+      told.excerpt = p->question;
+      told.addressed = notifications::voters_of(tx, p->id);
+      told.addressed_as = notifications::for_poll_closed;
+      if (auto m = chat::store::message_by_id(tx, p->message_id)) told.seq = m->seq;
+      notifications::notify(app, tx, told, now);
     });
     ++announced;
   }

@@ -11,6 +11,7 @@
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "mentions/service.hpp"
+#include "notifications/notify.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::chat::posting {
@@ -22,6 +23,27 @@ void publish_created(ps::app& app, db::transaction& tx, const access::audience& 
   realtime::publish_after_commit(
       tx, app.hub, audience,
       realtime::logged_frame(message_event_json(e.type, e.community_id, e.pos, m), e, m.seq));
+}
+
+// Who is told of a new message: those it mentions, the thread's people for a reply, and, for a
+// message of its own, a conversation's participants, a broadcast's audience and whoever follows
+// the room ("all").
+void notify_posted(ps::app& app, db::transaction& tx, const access::channel_ref& place,
+                   const message& m, const mentions::found& mentioned,
+                   notifications::lookups& known) {
+  notifications::written w;
+  w.room = &place.place;
+  w.item_kind = mentions::in_message;
+  w.item_id = m.id;
+  w.actor_id = m.author_id;
+  w.actor_name = m.author_name;
+  w.excerpt = notifications::plain_excerpt(m.html);
+  w.mentioned = mentioned;
+  w.thread_parent = m.parent_id;
+  w.new_in_room = !m.parent_id;
+  w.seq = m.seq;
+  w.parent_id = m.parent_id;
+  notifications::notify(app, tx, w, m.created_at, known);
 }
 
 message with_its_extras(db::session& s, message m) {
@@ -150,6 +172,9 @@ class post_batcher final : public db::write_batcher {
       publish_created(app, tx, audience->second, events[k], messages[k]);
       posts[writing[k]]->out.emplace(std::move(messages[k]));
     }
+    notifications::lookups known;
+    for (std::size_t k = 0; k < writing.size(); ++k)
+      notify_posted(app, tx, *places[writing[k]], posts[writing[k]]->out->value(), {}, known);
     tx.after_commit([&app, n = messages.size()] {
       app.stats.messages.fetch_add(n, std::memory_order_relaxed);
     });
@@ -201,6 +226,8 @@ result<message> pending_post::write_alone(db::transaction& tx) {
   auto e = log_event(place->place, "message.created", m.id, now);
   realtime::append(tx, e);
   publish_created(app, tx, access::audience_of(tx, place->place), e, m);
+  notifications::lookups known;  // after the message's event: told of what is already there
+  notify_posted(app, tx, *place, m, marked.of, known);
   tx.after_commit([&app] { app.stats.messages.fetch_add(1, std::memory_order_relaxed); });
   return m;
 }

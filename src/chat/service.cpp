@@ -17,6 +17,7 @@
 #include "files/service.hpp"
 #include "markdown/markdown.hpp"
 #include "mentions/service.hpp"
+#include "notifications/notify.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::chat {
@@ -286,6 +287,7 @@ outcome delete_message(app& app, const caller& who, std::int64_t message_id) {
     store::mark_deleted(tx, message_id, now);
     files::release(app, tx, files::on_message, message_id);
     mentions::forget(tx, mentions::in_message, message_id);
+    notifications::forget(tx, mentions::in_message, message_id);
     messages_changed(app, tx, ref->msg.channel_id);
     record(app, tx, ref->where.place,
            log_event(ref->where.place, "message.deleted", message_id, now),

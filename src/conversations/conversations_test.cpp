@@ -192,13 +192,16 @@ TEST_F(Conversations, TheirEventsReachOnlyTheirParticipantsLiveAndOnResume) {
   auto dm = start(bea, {max.account_id});
   ASSERT_TRUE(chat::post_message(a(), bea, dm.c.room.id, {"juste nous", {}, {}}).ok());
   EXPECT_EQ(owner_stream->count(), 0u);
-  ASSERT_EQ(max_stream->count(), 2u);
+  // The conversation, its message, and Max's notification of it.
+  ASSERT_EQ(max_stream->count(), 3u);
+  EXPECT_EQ(json::parse(max_stream->texts()[2])["type"], "notification.created");
   EXPECT_EQ(json::parse(max_stream->texts()[0])["type"], "conversation.created");
   EXPECT_EQ(json::parse(max_stream->texts()[0])["channel"]["participants"].size(), 2u);
   std::vector<std::string> types;
   for (const auto& f : resume(max, from)) types.push_back(f["type"]);
   EXPECT_EQ(types,
-            (std::vector<std::string>{"conversation.created", "message.created", "resumed"}));
+            (std::vector<std::string>{"conversation.created", "message.created",
+                                      "notification.created", "resumed"}));
   for (const auto& f : resume(ana, from)) EXPECT_EQ(f["type"], "resumed") << f.dump();
 }
 

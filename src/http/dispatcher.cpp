@@ -24,6 +24,7 @@
 #include "mail/outbox.hpp"
 #include "realtime/hub.hpp"
 #include "mentions/routes.hpp"
+#include "notifications/routes.hpp"
 #include "search/routes.hpp"
 
 namespace ps::http {
@@ -40,6 +41,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   files::add_routes(router_, app.cfg);
   search::add_routes(router_);
   mentions::add_routes(router_);
+  notifications::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

@@ -72,22 +72,32 @@ INSERT INTO files_search(files_search) VALUES ('rebuild');
 )sql";
 
 // PostgreSQL: a text search configuration that passes each word through `unaccent` then
-// lowercases it (the `simple` dictionary: no stemming, no stop words, as FTS5 above), and a GIN
-// index on each source's text through it. to_tsvector with a named configuration is immutable,
-// so the index is on the expression and the rows keep no second copy of their text. A file's
-// name is cut at dots, dashes and underscores first: PostgreSQL's parser would otherwise read
-// "photo_été.jpg" as one file-name token, where FTS5 reads three words.
+// lowercases it (the `simple` dictionary: no stemming, no stop words, as FTS5 above), and on
+// each source a stored generated column holding its document (to_tsvector through that
+// configuration: immutable, so computed once when the row is written) with a GIN index on it.
+// The column, rather than an index on the expression alone, is what keeps ranking cheap: with
+// unaccent, to_tsvector costs tens of microseconds a row, and ts_rank would recompute it for
+// every candidate (measured: 37 ms instead of a few for a word in 4,000 of a million messages).
+// A file's name is cut at dots, dashes and underscores first: PostgreSQL's parser would
+// otherwise read "photo_été.jpg" as one file-name token, where FTS5 reads three words.
 // unaccent is a trusted extension: a database owner may create it without being a superuser.
 constexpr std::string_view postgresql_index = R"sql(
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE TEXT SEARCH CONFIGURATION ps_search (COPY = pg_catalog.simple);
 ALTER TEXT SEARCH CONFIGURATION ps_search
   ALTER MAPPING FOR word, hword, hword_part, numword, numhword, hword_numpart WITH unaccent, simple;
-CREATE INDEX messages_search ON messages USING GIN (to_tsvector('ps_search', body));
-CREATE INDEX board_posts_search ON board_posts
-  USING GIN (to_tsvector('ps_search', COALESCE(title, '') || ' ' || body));
-CREATE INDEX board_comments_search ON board_comments USING GIN (to_tsvector('ps_search', body));
-CREATE INDEX files_search ON files USING GIN (to_tsvector('ps_search', translate(name, '._-', '   ')));
+ALTER TABLE messages ADD COLUMN search_document tsvector
+  GENERATED ALWAYS AS (to_tsvector('ps_search', body)) STORED;
+CREATE INDEX messages_search ON messages USING GIN (search_document);
+ALTER TABLE board_posts ADD COLUMN search_document tsvector
+  GENERATED ALWAYS AS (to_tsvector('ps_search', COALESCE(title, '') || ' ' || body)) STORED;
+CREATE INDEX board_posts_search ON board_posts USING GIN (search_document);
+ALTER TABLE board_comments ADD COLUMN search_document tsvector
+  GENERATED ALWAYS AS (to_tsvector('ps_search', body)) STORED;
+CREATE INDEX board_comments_search ON board_comments USING GIN (search_document);
+ALTER TABLE files ADD COLUMN search_document tsvector
+  GENERATED ALWAYS AS (to_tsvector('ps_search', translate(name, '._-', '   '))) STORED;
+CREATE INDEX files_search ON files USING GIN (search_document);
 )sql";
 
 constexpr db::migration steps[] = {

@@ -27,9 +27,9 @@ struct request {
 inline constexpr int default_limit = 20;
 inline constexpr int max_limit = 50;
 // Relevance is decided among the newest matches of each kind, at most this many: a word in a
-// hundred thousand messages costs what a word in five hundred does (docs/subsystems/search.md).
+// hundred thousand messages costs what a word in two hundred does (docs/subsystems/search.md).
 // offset + limit stays within it.
-inline constexpr int ranked_among = 500;
+inline constexpr int ranked_among = 200;
 
 // The kinds of things found (results[].kind).
 inline constexpr std::string_view found_message = "message";

@@ -42,13 +42,13 @@ std::string filters(std::string_view author, std::string_view created) {
       author, created);
 }
 
-// One kind of thing searched: its FTS5 table, and the text PostgreSQL's index is on.
+// One kind of thing searched: its FTS5 table, and the text of PostgreSQL's search_document.
 struct source {
   std::string_view kind;
   std::string_view fts_table;   // SQLite
   std::string_view fts_column;  // snippet() column: -1 lets FTS5 take the best
   std::string_view table;       // the rows
-  std::string_view indexed;     // PostgreSQL: the text expression of its GIN index, on `t`
+  std::string_view shown;       // PostgreSQL: the text its document is made of, on `t`
 };
 
 constexpr source messages_source{found_message, "messages_search", "0", "messages", "t.body"};
@@ -70,11 +70,8 @@ match_sql match_of(db::session& s, const source& src) {
     return {fmt::format("{0} CROSS JOIN {1} t", src.fts_table, src.table),
             fmt::format("t.id = {0}.rowid AND {0} MATCH $1", src.fts_table),
             fmt::format("-bm25({})", src.fts_table), fmt::format("{}.rowid DESC", src.fts_table)};
-  return {fmt::format("{} t", src.table),
-          fmt::format("to_tsvector('ps_search', {}) @@ to_tsquery('ps_search', $1)", src.indexed),
-          fmt::format("ts_rank(to_tsvector('ps_search', {}), to_tsquery('ps_search', $1))",
-                      src.indexed),
-          "t.id DESC"};
+  return {fmt::format("{} t", src.table), "t.search_document @@ to_tsquery('ps_search', $1)",
+          "ts_rank(t.search_document, to_tsquery('ps_search', $1))", "t.id DESC"};
 }
 
 std::vector<db::param> params_of(db::session& s, const terms& t, const scope& where, int limit) {
@@ -194,7 +191,7 @@ std::map<std::int64_t, std::string> snippets_of(db::session& s, const terms& t, 
     q = fmt::format(
         "SELECT t.id, ts_headline('ps_search', replace({0}, '<', $4), to_tsquery('ps_search', "
         "$1), $3) FROM {1} t WHERE t.id = ANY(CAST($2 AS BIGINT[]))",
-        src.indexed, src.table);
+        src.shown, src.table);
     params.emplace_back(fmt::format(
         "StartSel={}, StopSel={}, MaxWords=24, MinWords=10, ShortWord=1, MaxFragments=1, "
         "FragmentDelimiter=\" … \"",

@@ -1,0 +1,50 @@
+#include "notifications/migrations.hpp"
+
+namespace ps::notifications {
+namespace {
+
+// notifications: one row per person told of something (a mention, a reply in a thread they are
+// in, a comment on their post, a broadcast, a direct message, a poll they voted in closing),
+// written in the transaction of what caused it. UNIQUE: one row per person and item, whatever
+// else the item also did (a reply that mentions you is one notification), and a retried write
+// never doubles it. notification_levels: a member's choice for one room (all, mentions,
+// nothing); without a row, the room kind's default (notifications/model.hpp).
+constexpr std::string_view notifications_schema = R"sql(
+CREATE TABLE notifications (
+  id {{id}},
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  community_id BIGINT NOT NULL REFERENCES communities(id),
+  channel_id BIGINT NOT NULL REFERENCES channels(id),
+  kind TEXT NOT NULL,
+  item_kind TEXT NOT NULL,
+  item_id BIGINT NOT NULL,
+  actor_id BIGINT REFERENCES accounts(id),
+  excerpt TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  read_at BIGINT,
+  UNIQUE (account_id, item_kind, item_id)
+);
+CREATE INDEX notifications_list ON notifications(account_id, id);
+CREATE INDEX notifications_unread ON notifications(account_id, channel_id) WHERE read_at IS NULL;
+CREATE INDEX notifications_item ON notifications(item_kind, item_id);
+CREATE TABLE notification_levels (
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  channel_id BIGINT NOT NULL REFERENCES channels(id),
+  level TEXT NOT NULL,
+  PRIMARY KEY (account_id, channel_id)
+);
+CREATE INDEX notification_levels_channel ON notification_levels(channel_id, level);
+)sql";
+
+constexpr db::migration steps[] = {
+    {15, "notifications: who is told of what, and each member's choice per room",
+     notifications_schema},
+};
+
+}  // namespace
+
+std::span<const db::migration> migrations() {
+  return steps;
+}
+
+}  // namespace ps::notifications

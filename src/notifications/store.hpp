@@ -1,0 +1,62 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/database.hpp"
+#include "notifications/model.hpp"
+
+// The SQL of notifications.
+namespace ps::notifications::store {
+
+struct new_row {
+  std::int64_t account_id = 0;
+  std::string_view kind;
+};
+struct about {
+  std::int64_t community_id = 0;
+  std::int64_t channel_id = 0;
+  std::string_view item_kind;
+  std::int64_t item_id = 0;
+  std::optional<std::int64_t> actor_id;
+  std::string excerpt;
+  millis at = 0;
+};
+// Writes one row per recipient; returns each one's id (or nothing for someone who already had
+// one for this item), in the order given.
+std::vector<std::optional<std::int64_t>> insert(db::transaction& tx, const about& what,
+                                                std::span<const new_row> rows);
+void forget_item(db::transaction& tx, std::string_view item_kind, std::int64_t item_id);
+
+// The owner's notifications, newest first, with what the list shows.
+std::vector<notification> page_of(db::session& s, std::int64_t account_id,
+                                  std::optional<std::int64_t> before_id, int limit);
+std::optional<notification> by_id(db::session& s, std::int64_t id);
+// Unread notifications per room.
+std::map<std::int64_t, std::int64_t> unread_by_room(db::session& s, std::int64_t account_id);
+// Marks read; returns the communities and ids that changed.
+struct marked {
+  std::int64_t community_id = 0;
+  std::int64_t id = 0;
+};
+std::vector<marked> mark_read(db::transaction& tx, std::int64_t account_id,
+                              std::span<const std::int64_t> ids, millis at);
+std::vector<std::int64_t> mark_all_read(db::transaction& tx, std::int64_t account_id, millis at);
+
+// Levels: the member's choices in one room, and the choices of everyone in a room.
+std::optional<level> level_of(db::session& s, std::int64_t account_id, std::int64_t channel_id);
+std::map<std::int64_t, level> levels_in(db::session& s, std::int64_t channel_id);
+void set_level(db::transaction& tx, std::int64_t account_id, std::int64_t channel_id,
+               std::optional<level> chosen);
+
+// Facts the fan-out needs.
+std::vector<std::int64_t> thread_authors(db::session& s, std::int64_t parent_id);
+std::vector<std::int64_t> current_members(db::session& s, std::int64_t community_id);
+std::vector<std::int64_t> muted_in(db::session& s, std::int64_t channel_id);
+std::vector<std::int64_t> poll_voters(db::session& s, std::int64_t poll_id);
+
+}  // namespace ps::notifications::store
