@@ -13,7 +13,7 @@ const T = {
   fr: {
     locale: 'fr-CA', accept_language: 'fr-CA,fr',
     host: 'Ana Roy', guest: 'Julie Gagnon', third: 'Marc Côté', community: 'Le Quai des Saisons',
-    channel: 'jasette', board: 'babillard',
+    channel: 'jasette', board: 'babillard', other: 'annonces', news: 'La billetterie ouvre vendredi', news_word: 'billetterie',
     target: 'L’été au Québec, c’est magnifique', filler: (n) => `Petit mot numéro ${n} sur le quai`, many: 'quai',
     word: 'ete', word_marked: 'été', post_title: 'Horaire de l’été', post_body: 'Le spectacle commence à 20 h', photo: 'ete-au-quai.png',
     plain: 'quebec', accented: 'Québec',
@@ -28,7 +28,7 @@ const T = {
   en: {
     locale: 'en-CA', accept_language: 'en-CA,en',
     host: 'Sam Hill', guest: 'Julie Grant', third: 'Mark Cole', community: 'Seasons Dock',
-    channel: 'chat', board: 'board',
+    channel: 'chat', board: 'board', other: 'news', news: 'The box office opens on Friday', news_word: 'office',
     target: 'Summer at the Café in Québec is wonderful', filler: (n) => `Little note number ${n} from the dock`, many: 'dock',
     word: 'cafe', word_marked: 'Café', post_title: 'Café summer schedule', post_body: 'The show starts at 8 pm', photo: 'cafe-terrace.png',
     plain: 'quebec', accented: 'Québec',
@@ -83,6 +83,8 @@ async function one_language(browser, server, lang) {
     // ---- The community's history, through the API.
     const { channel } = await call('host', 'POST', `/communities/${slug}/channels`, { name: t.channel });
     const { channel: board } = await call('host', 'POST', `/communities/${slug}/channels`, { name: t.board, kind: 'board' });
+    const { channel: other } = await call('host', 'POST', `/communities/${slug}/channels`, { name: t.other });
+    const { message: news } = await call('host', 'POST', `/channels/${other.id}/messages`, { body: t.news });
     const { message: target } = await call('guest', 'POST', `/channels/${channel.id}/messages`, { body: t.target });
     for (let n = 1; n <= FILLERS; n++) await call('host', 'POST', `/channels/${channel.id}/messages`, { body: t.filler(n) });
     const { message: parent } = await call('host', 'POST', `/channels/${channel.id}/messages`, { body: t.parent });
@@ -97,7 +99,10 @@ async function one_language(browser, server, lang) {
     const { post } = await call('host', 'POST', `/channels/${board.id}/posts`, { title: t.post_title, body: t.post_body });
     const { comment } = await call('guest', 'POST', `/posts/${post.id}/comments`, { body: t.comment });
     // Both have read the room: it opens at its latest page, far below the message searched for.
-    for (const who of ['guest', 'third']) await call(who, 'POST', `/channels/${channel.id}/read`, { seq: last.seq });
+    for (const who of ['guest', 'third']) {
+      await call(who, 'POST', `/channels/${channel.id}/read`, { seq: last.seq });
+      await call(who, 'POST', `/channels/${other.id}/read`, { seq: news.seq });
+    }
     const home = `${base}/c/${slug}`;
     const sheet = (page) => page.getByTestId('search').getByRole('dialog', { name: t.sheet_title });
     const box = (page) => sheet(page).getByLabel(t.field);
@@ -164,6 +169,22 @@ async function one_language(browser, server, lang) {
       // The light goes; the message stays where it is.
       await msg.and(guest.locator('.msg--found')).waitFor({ state: 'detached', timeout: 5000 });
       if (!(await in_view(msg, '.messages'))) throw new Error('the view moved off the message');
+    });
+
+    await check('from that room, a message of another room: that room opens at it; the photo, back in the first room at its message', async () => {
+      await guest.getByRole('button', { name: t.open, exact: true }).click();
+      await box(guest).fill(t.news_word);
+      await hits(guest).filter({ hasText: t.news }).click();
+      await guest.waitForURL(new RegExp(`/ch/${other.id}\\?m=${news.seq}$`));
+      await guest.locator(`.messages [data-seq="${news.seq}"].msg--found`).waitFor();
+      if ((await guest.locator('#chat-title').innerText()) !== `# ${t.other}`) throw new Error('not the other room');
+      await guest.getByRole('button', { name: t.open, exact: true }).click();
+      await box(guest).fill(t.word);
+      await hits(guest).filter({ has: guest.locator(`img[src="${file.thumbnail_url}"]`) }).click();
+      await guest.waitForURL(new RegExp(`/ch/${channel.id}\\?m=${last.seq}$`));
+      const msg = guest.locator(`.messages [data-seq="${last.seq}"]`);
+      await msg.and(guest.locator('.msg--found')).waitFor();
+      await msg.locator(`.file-tile[data-file="${file.id}"]`).waitFor();
     });
 
     await check('Marc opens it with Ctrl+K on his laptop; Escape closes it and gives the focus back; « / » opens it too', async () => {

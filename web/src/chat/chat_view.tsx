@@ -147,7 +147,9 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
   }, [channel_id, search]);
   // A message found by a search: once the room is placed, the pages down to it, then to it.
   useEffect(() => {
-    if (!ready || !target.seq || target.thread) return;
+    // `placed`, not `ready` alone: when the room changes, this render still holds the last room's
+    // `ready` (the reset above has just run), and the new room is not loaded yet.
+    if (!ready || !placed.current || !target.seq || target.thread) return;
     let live = true;
     reach_seq(channel_id, target.seq).then((held) => {
       if (!live) return;

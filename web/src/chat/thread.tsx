@@ -62,12 +62,12 @@ export function ThreadPanel(p: Props) {
     if (loaded && p.found) set_lit(p.found);
   }, [loaded, p.found, p.parent_id]);
   useEffect(() => {
-    const el = lit ? list.current?.querySelector<HTMLElement>(`[data-seq="${lit}"]`) : null;
+    const el = lit && loaded ? list.current?.querySelector<HTMLElement>(`[data-seq="${lit}"]`) : null;
     if (!el) return;
     el.scrollIntoView({ block: 'center' });
     const timer = setTimeout(() => set_lit(0), FOUND_MS);
     return () => clearTimeout(timer);
-  }, [lit]);
+  }, [lit, loaded]);
 
   return (
     <aside class={'thread' + (drop.active ? ' thread--drop' : '')} aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && p.on_close()} {...drop.handlers}>
