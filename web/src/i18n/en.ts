@@ -556,6 +556,7 @@ export const en: Dict = {
   search_comment_on: 'On “{title}”',
   search_too_far: 'This message is too far back in the history to open here. Scroll up the channel to find it.',
   search_message_gone: 'This message can’t be found any more: it may have been deleted.',
+  err_mention_not_in_room: 'You mention someone who cannot see this room: remove the mention, or invite them first.',
   err_search_needs_words: 'Type at least one word to search for: punctuation alone finds nothing.',
   err_search_rate_limited: 'That’s a lot of searches at once! Wait {seconds} seconds, then try again.',
   err_search_room_gone: 'This channel no longer exists, or you no longer have access to it. Choose “Everywhere” or another channel.',

@@ -562,6 +562,7 @@ export const fr = {
   search_comment_on: 'Sur « {title} »',
   search_too_far: 'Ce message est trop loin dans l’historique pour l’ouvrir ici. Remonte le canal pour le retrouver.',
   search_message_gone: 'On ne trouve plus ce message : il a peut-être été supprimé.',
+  err_mention_not_in_room: 'Tu mentionnes une personne qui ne peut pas voir ce salon : retire la mention, ou invite-la d’abord.',
   err_search_needs_words: 'Écris au moins un mot à chercher : les signes de ponctuation seuls ne trouvent rien.',
   err_search_rate_limited: 'Ça fait beaucoup de recherches d’un coup! Attends {seconds} secondes, puis réessaie.',
   err_search_room_gone: 'Ce canal n’existe plus, ou tu n’y as plus accès. Choisis « Partout » ou un autre canal.',

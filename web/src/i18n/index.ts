@@ -110,6 +110,7 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   aborted: 'err_aborted',
   // Search (issue 13); the last two are the app's own (search/state.ts's search_problem).
   search_needs_words: 'err_search_needs_words',
+  mention_not_in_room: 'err_mention_not_in_room',
   search_rate_limited: 'err_search_rate_limited',
   search_room_gone: 'err_search_room_gone',
 };

@@ -287,8 +287,8 @@ export class FakeServer {
       body: m.body, html: m.deleted ? '' : `<p>${escape(m.body)}</p>\n`,
       created_at: m.created_at, edited_at: m.edited_at, deleted: m.deleted,
       parent_id: m.parent_id, reply_count: m.reply_count, client_id: m.client_id, reactions,
-      // No uploads in this model: every message has none (a deleted one never has any).
-      files: [],
+      // No uploads nor mentions in this model: every message has none.
+      files: [], mentions: [], mention_everyone: false, mention_here: false,
     };
   }
 
