@@ -8,7 +8,8 @@
 // What the Markdown renderer writes for text, attributes and URLs: escaping, entities, and the
 // rules on URLs (which schemes a link keeps, which images are remote). Apart from the renderer
 // (markdown.cpp), which only walks md4c's blocks and spans, so that the rules a hostile message
-// tests are in one short file. Only the renderer uses them; its tests exercise them.
+// tests are in one short file. The renderer uses them (its tests exercise them), and so do the
+// mentions marked up in its output (mentions/markup.cpp).
 namespace ps::markdown::safe_html {
 
 // Escapes for both text and double-quoted attribute values.

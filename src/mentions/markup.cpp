@@ -4,6 +4,8 @@
 #include <charconv>
 #include <optional>
 
+#include "markdown/safe_html.hpp"
+
 namespace ps::mentions {
 
 namespace {
@@ -43,27 +45,6 @@ std::string_view broadcast_word(std::string_view text, std::size_t at) {
     return w;
   }
   return {};
-}
-
-void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
 }
 
 // Walks the text of rendered HTML outside code, calling on_text(piece, copy) for each piece of
@@ -125,7 +106,7 @@ std::string marked_up(std::string_view rendered, const std::map<std::int64_t, st
           out += "<span class=\"mention\" data-account-id=\"";
           out += std::to_string(token->first);
           out += "\">@";
-          append_escaped(out, name->second);
+          markdown::safe_html::append_escaped(out, name->second);
           out += "</span>";
         } else {
           out += text.substr(i, token->second);
