@@ -75,28 +75,31 @@ result<terms> terms_of(std::string_view typed) {
   return out;
 }
 
-std::string fts5_match(const terms& t) {
+namespace {
+
+// Each word quoted as `open` word `close`, joined by `between`, the last one followed by
+// `prefix` when it matches as a prefix. The words hold letters and digits only: nothing in
+// them needs escaping in either engine's syntax.
+std::string joined(const terms& t, char quote, std::string_view between, std::string_view prefix) {
   std::string out;
   for (std::size_t i = 0; i < t.words.size(); ++i) {
-    if (i) out += ' ';
-    out += '"';
-    out += t.words[i];  // letters and digits only: no quote to double
-    out += '"';
-    if (i + 1 == t.words.size() && t.last_is_prefix) out += '*';
+    if (i) out += between;
+    out += quote;
+    out += t.words[i];
+    out += quote;
+    if (i + 1 == t.words.size() && t.last_is_prefix) out += prefix;
   }
   return out;
 }
 
+}  // namespace
+
+std::string fts5_match(const terms& t) {
+  return joined(t, '"', " ", "*");
+}
+
 std::string tsquery(const terms& t) {
-  std::string out;
-  for (std::size_t i = 0; i < t.words.size(); ++i) {
-    if (i) out += " & ";
-    out += '\'';
-    out += t.words[i];  // letters and digits only: no quote to escape
-    out += '\'';
-    if (i + 1 == t.words.size() && t.last_is_prefix) out += ":*";
-  }
-  return out;
+  return joined(t, '\'', " & ", ":*");
 }
 
 }  // namespace ps::search
