@@ -274,6 +274,55 @@ export interface SearchPage {
   next_offset?: number;
 }
 
+
+/** Something a member is told of (docs/api.md, Notifications): the bell lists them, newest first. */
+export interface AppNotification {
+  id: number;
+  kind: 'mention' | 'reply' | 'comment' | 'broadcast' | 'direct' | 'message' | 'poll_closed';
+  read: boolean;
+  created_at: string;
+  community: CommunityRef;
+  channel: { id: number; name: string; kind: Channel['kind'] | string };
+  /** What it is about: a message (its seq, and its thread), a post, a comment (its post), a poll. */
+  item: { kind: 'message' | 'post' | 'comment' | 'poll'; id: number; seq?: number; parent_id?: number; post_id?: number };
+  /** Who did it; null for a poll closing. */
+  actor: { id: number; display_name: string } | null;
+  /** The item's plain text when told (names already in it), at most 140 characters. */
+  excerpt: string;
+}
+export interface NotificationPage {
+  notifications: AppNotification[];
+  /** All of the caller's unread ones, not only this page's. */
+  unread: number;
+  next_before?: number;
+}
+export type Level = 'all' | 'mentions' | 'nothing';
+/** A member's notification level in a room, and the room kind's own. */
+export interface RoomLevel {
+  level: Level;
+  default: Level;
+  is_default: boolean;
+}
+/** Who may be mentioned in a room, best first for what followed « @ ». */
+export interface Mentionable {
+  members: { id: number; display_name: string }[];
+  everyone: boolean;
+  here: boolean;
+}
+/** How the member is told outside the app: emails, what a phone's lock screen shows, quiet hours. */
+export interface NotificationSettings {
+  email: 'never' | '15min' | 'daily';
+  push_previews: 'full' | 'private';
+  quiet_hours: null | { start: string; end: string };
+  time_zone: string;
+}
+/** What PushSubscription.toJSON() gives: sent to the server as it is. */
+export interface PushSubscriptionData {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys?: { p256dh?: string; auth?: string };
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -307,7 +356,7 @@ export function session_epoch() {
   return epoch;
 }
 
-async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
+async function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const sent_under = epoch;
   const headers: Record<string, string> = { Accept: 'application/json' };
   // The server's CSRF rule: a state-changing cookie request proves it comes from the app (the
@@ -323,8 +372,11 @@ async function call<T>(method: Method, path: string, body?: unknown): Promise<T>
       headers,
       credentials: 'same-origin',
       body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+      signal,
     });
   } catch (e) {
+    // Stopped on purpose (a newer request replaced it): not a network failure to report.
+    if (signal?.aborted) throw new ApiError(0, 'aborted', 'request stopped');
     throw new ApiError(0, 'network', String(e));
   }
   if (res.status === 204) return undefined as T;
@@ -527,3 +579,24 @@ export function search_query(p: SearchParams): string {
   return q.toString();
 }
 export const search = (slug: string, p: SearchParams) => call<SearchPage>('GET', `/communities/${enc(slug)}/search?${search_query(p)}`);
+
+// Mentions and notifications
+/** The autocomplete of « @ »; `signal` stops a request that newer letters made stale. */
+export const mentionable = (channel_id: number, q: string, signal?: AbortSignal) =>
+  call<Mentionable>('GET', `/channels/${channel_id}/mentionable?${new URLSearchParams({ q })}`, undefined, signal);
+export const list_notifications = (before?: number) =>
+  call<NotificationPage>('GET', `/notifications${before ? `?before=${before}` : ''}`);
+/** Marks these read, or every one of mine without ids; answers how many stay unread. */
+export const read_notifications = (ids?: number[]) => call<{ unread: number }>('POST', '/notifications/read', ids ? { ids } : {});
+export const get_room_level = (channel_id: number) => call<RoomLevel>('GET', `/channels/${channel_id}/notifications`);
+export const set_room_level = (channel_id: number, level: Level | 'default') =>
+  call<RoomLevel>('PUT', `/channels/${channel_id}/notifications`, { level });
+export const get_notification_settings = () => call<{ settings: NotificationSettings }>('GET', '/me/notifications');
+export const update_notification_settings = (b: Partial<NotificationSettings>) =>
+  call<{ settings: NotificationSettings }>('PUT', '/me/notifications', b);
+
+// Web Push: the server's key, and this device's subscription.
+export const push_key = () => call<{ public_key: string }>('GET', '/push/key');
+export const add_push_subscription = (s: PushSubscriptionData) =>
+  call<{ subscription: { id: number; endpoint: string; created_at: string } }>('POST', '/push/subscriptions', s);
+export const remove_push_subscription = (endpoint: string) => call<void>('DELETE', `/push/subscriptions?endpoint=${enc(endpoint)}`);

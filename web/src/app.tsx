@@ -15,6 +15,7 @@ import { HostPage } from './host/host';
 import { channels_by_id, channels_by_slug, communities, membership_of } from './communities/state';
 import { conversations_by_slug } from './conversations/state';
 import { muted } from './broadcast/state';
+import { bell } from './notifications/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 import { Toasts } from './ui/toast';
@@ -34,13 +35,18 @@ function Loading() {
   return <div class="splash" role="status">{t('loading')}</div>;
 }
 
-/** The tab's title: the unread count first, then the community's name inside one, else the app's. */
+/**
+ * The tab's title: the bell's count first (what calls the person: mentions, replies, private
+ * messages…, in all their communities), else a dot when rooms have unread messages, then the
+ * community's name inside one, else the app's.
+ */
 function use_title() {
   let unread = 0;
   for (const c of channels_by_id.values()) unread += c.archived || muted.has(c.id) ? 0 : c.unread;
   const slug = path().match(/^\/c\/([a-z0-9-]+)/)?.[1];
   const name = slug ? communities.get(slug)?.name ?? session.memberships.find((m) => m.community.slug === slug)?.community.name : undefined;
-  const title = (unread > 0 ? `(${unread}) ` : '') + (name ?? t('app_name'));
+  const called = session.me ? bell.unread : 0;
+  const title = (called > 0 ? `(${called}) ` : unread > 0 ? '• ' : '') + (name ?? t('app_name'));
   useEffect(() => {
     document.title = title;
   }, [title]);

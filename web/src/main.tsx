@@ -3,10 +3,12 @@ import './styles.css';
 import { App } from './app';
 import { locale, set_locale } from './i18n';
 import { load_me } from './accounts/session';
+import { watch_presence } from './presence';
 
 set_locale(locale());
 render(<App />, document.getElementById('app')!);
 void load_me();
+watch_presence();
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {

@@ -13,7 +13,7 @@
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
 import * as api from './api';
-import type { Channel, Comment, Community, Conversation, Member, Message, Poll, Post, Prompt, PromptAnswer } from './api';
+import type { AppNotification, Channel, Comment, Community, Conversation, Member, Message, Poll, Post, Prompt, PromptAnswer } from './api';
 import { changed, navigate, session } from './state';
 import * as board from './board/state';
 import * as polls from './broadcast/state';
@@ -23,6 +23,8 @@ import * as communities from './communities/state';
 import * as conversations from './conversations/state';
 import * as journal from './journal';
 import * as typing from './chat/typing';
+import * as bell from './notifications/state';
+import { presence } from './presence';
 
 /** The fields every event of a community's log carries. */
 interface At {
@@ -48,6 +50,9 @@ export type LoggedEvent = At &
     | { type: 'prompt.answered' | 'prompt.replied'; prompt: Prompt; answer: PromptAnswer }
     | { type: 'channel.muted' | 'channel.unmuted'; channel_id: number; muted: boolean }
     | { type: 'board.comment.created' | 'board.comment.changed'; comment: Comment; post: Post }
+    | { type: 'notification.created'; notification: AppNotification }
+    | { type: 'notification.read'; ids?: number[]; all?: boolean }
+    | { type: 'notifications.changed'; channel_id: number }
   );
 
 export type Event =
@@ -68,7 +73,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'prompt.created', 'prompt.changed', 'prompt.answered', 'prompt.replied', 'channel.muted', 'channel.unmuted']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'prompt.created', 'prompt.changed', 'prompt.answered', 'prompt.replied', 'channel.muted', 'channel.unmuted', 'notification.created', 'notification.read', 'notifications.changed']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -88,6 +93,7 @@ export function dispatch(e: Event) {
   switch (e.type) {
     case 'hello':
       if (e.communities) adopt(e.communities);
+      presence.connected();
       return;
     case 'resumed':
       for (const [id, pos] of Object.entries(e.communities ?? {})) {
@@ -115,13 +121,24 @@ journal.set_replayer((e) => apply(e as LoggedEvent));
 
 function apply(e: LoggedEvent) {
   switch (e.type) {
+    case 'notification.created':
+      bell.notification_created(e.notification);
+      return;
+    case 'notification.read':
+      bell.notifications_read(e);
+      return;
+    case 'notifications.changed':
+      bell.notifications_changed();
+      return;
     case 'board.post.created':
     case 'board.post.changed':
       board.apply_post(e.post);
+      if (e.post.deleted) bell.item_deleted('post', e.post.id);
       return;
     case 'board.comment.created':
     case 'board.comment.changed':
       board.apply_comment(e.comment, e.post, e.type === 'board.comment.created');
+      if (e.comment.deleted) bell.item_deleted('comment', e.comment.id);
       return;
     case 'message.created':
       typing.note_message_from(e.channel_id, e.message.author.id);
@@ -148,6 +165,7 @@ function apply(e: LoggedEvent) {
     case 'conversation.created':
     case 'conversation.changed':
       conversations.conversation_event(e.channel);
+      bell.renamed('channel', e.channel.id, e.channel.name);
       return;
     case 'message.edited':
     case 'reaction.added':
@@ -156,12 +174,14 @@ function apply(e: LoggedEvent) {
       return;
     case 'message.deleted':
       chat.apply_deleted(e.channel_id, e.seq, e.message_id);
+      bell.item_deleted('message', e.message_id);
       return;
     case 'channel.created':
     case 'channel.renamed':
     case 'channel.archived':
     case 'channel.unarchived':
       communities.channel_event(e.channel);
+      bell.renamed('channel', e.channel.id, e.channel.name);
       return;
     case 'channel.read':
       communities.set_read(e.channel_id, e.last_read_seq, chat.count_unread(e.channel_id));
@@ -174,8 +194,10 @@ function apply(e: LoggedEvent) {
       return;
     case 'community.updated':
       communities.community_updated(e.community_id, e.community);
+      bell.renamed('community', e.community_id, e.community.name);
       return;
     case 'member.renamed':
+      bell.renamed('actor', e.account_id, e.display_name);
       communities.member_renamed(e.account_id, e.display_name);
       chat.rename_author(e.account_id, e.display_name);
       typing.rename_typist(e.account_id, e.display_name);
@@ -204,7 +226,7 @@ function adopt(now: Record<string, number>) {
     if (!session.memberships.some((m) => m.community.id === c)) joined_elsewhere = true;
     if (positions.has(c)) continue; // the resume we sent continues from ours
     positions.set(c, pos);
-    if (communities.holds_community(c) || chat.holds_logs(c) || board.holds_boards(c) || conversations.holds_conversations(c)) resync(c);
+    if (communities.holds_community(c) || chat.holds_logs(c) || board.holds_boards(c) || conversations.holds_conversations(c) || bell.holds_bell()) resync(c);
   }
   for (const c of [...positions.keys()]) {
     if (listed.has(c)) continue;
@@ -221,12 +243,13 @@ function leave(community_id: number) {
   board.forget_boards(channel_ids);
   conversations.forget_conversations(slug);
   communities.forget_community(community_id);
+  bell.community_gone(community_id);
   positions.delete(community_id);
   if (slug && location.pathname.startsWith(`/c/${slug}`)) navigate('/', { replace: true });
 }
 
 function resync(community_id: number) {
-  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id), ...prompts.resync_prompts(community_id)]) void p.catch(() => {});
+  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id), ...prompts.resync_prompts(community_id), ...bell.resync_bell()]) void p.catch(() => {});
   changed();
 }
 
@@ -234,6 +257,7 @@ function resync(community_id: number) {
 export function forget_positions() {
   positions.clear();
   journal.forget_all();
+  bell.forget_all();
 }
 
 // ---- The connection.
@@ -278,6 +302,17 @@ export function stop_stream() {
  */
 export function send_typing(channel_id: number) {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'typing', channel_id }));
+}
+
+/**
+ * "I am in the app" / "I left it" (presence.ts decides when): the server pushes to a phone only
+ * while its owner is not active here. Dropped when the stream is not open; the next connection
+ * says it again after its hello.
+ */
+export function send_presence(active: boolean): boolean {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+  socket.send(JSON.stringify({ type: 'presence', active }));
+  return true;
 }
 
 /** The first frame of every connection: where the app is in each community's log. */

@@ -15,6 +15,7 @@ import { load_mutes, muted } from '../broadcast/state';
 import { Gone } from '../chat/chat_view';
 import { ApiError } from '../api';
 import { SearchButton } from '../search/search_view';
+import { BellButton } from '../notifications/bell_view';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
 export type View = 'home' | 'chat' | 'members' | 'host';
@@ -45,6 +46,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
     <div class={`layout layout--${p.view}`}>
       <TopBar community={{ name: community?.name ?? membership?.community.name ?? slug, slug }}>
         {membership && <SearchButton slug={slug} />}
+        <BellButton />
       </TopBar>
       <ConnectionBanner />
       <div class="layout__body">

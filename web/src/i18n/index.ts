@@ -113,6 +113,9 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   mention_not_in_room: 'err_mention_not_in_room',
   search_rate_limited: 'err_search_rate_limited',
   search_room_gone: 'err_search_room_gone',
+  // Web Push (issue 13); push_no_worker is the app's own (notifications/push.ts).
+  invalid_push_subscription: 'err_invalid_push_subscription',
+  push_no_worker: 'err_push_no_worker',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */
@@ -147,6 +150,13 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   file_name: 'err_field_file_name',
   q: 'err_field_q',
   search_dates: 'err_field_search_dates',
+  // The notification settings (PUT /me/notifications); its `email` is said `email_digest` (settings_problem).
+  email_digest: 'err_field_email_digest',
+  push_previews: 'err_field_push_previews',
+  quiet_hours: 'err_field_quiet_hours',
+  'quiet_hours.start': 'err_field_quiet_hours',
+  'quiet_hours.end': 'err_field_quiet_hours',
+  time_zone: 'err_field_time_zone',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

@@ -16,9 +16,10 @@ const open_sheets: HTMLElement[] = [];
 
 /**
  * `variant` "lightbox": the whole screen, dark, for a picture (files/file_view.tsx); "search": the
- * whole screen on a phone, a wide dialog near the top on a laptop (search/search.css).
+ * whole screen on a phone, a wide dialog near the top on a laptop (search/search.css); "bell": the
+ * whole screen on a phone, a panel under the top bar's end on a laptop (notifications/notifications.css).
  */
-export function Sheet(props: { open: boolean; title: string; on_close: () => void; children: ComponentChildren; testid?: string; variant?: 'lightbox' | 'search' }): JSX.Element | null {
+export function Sheet(props: { open: boolean; title: string; on_close: () => void; children: ComponentChildren; testid?: string; variant?: 'lightbox' | 'search' | 'bell' }): JSX.Element | null {
   const { open, title, children, testid, variant } = props;
   const title_id = useId();
   const panel = useRef<HTMLDivElement>(null);

@@ -21,3 +21,6 @@ export * as prompts from '../../src/broadcast/prompts_state';
 export * as files from '../../src/files/upload';
 export { image_box, MAX_BOX, MIN_SIDE } from '../../src/files/file_view';
 export * as search from '../../src/search/state';
+export * as notifications from '../../src/notifications/state';
+export { Presence, INPUT_REFRESH_MS } from '../../src/presence';
+export * as bell_view from '../../src/notifications/bell_view';

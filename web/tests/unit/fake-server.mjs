@@ -35,6 +35,8 @@ export class FakeServer {
     this.logs = new Map(); // community id → [{pos, type, audience, render, live}]
     this.appended = []; // every event in the order appended, for live delivery
     this.delivered = new Map(); // account id → how many of `appended` were looked at
+    this.notifications = new Map(); // id → row (docs/api.md, Notifications)
+    this.next_notification = 500;
   }
 
   now() {
@@ -132,6 +134,8 @@ export class FakeServer {
 
   delete(id) {
     const m = this.messages.get(id);
+    // Deleting the message takes its notifications away.
+    for (const [nid, n] of this.notifications) if (n.item.kind === 'message' && n.item.id === id) this.notifications.delete(nid);
     m.deleted = true;
     m.body = '';
     this.reactions.delete(id);
@@ -166,6 +170,52 @@ export class FakeServer {
     return this.markers.get(`${channel_id}:${account_id}`) ?? 0;
   }
 
+  // ---- Notifications: one row per person and item; each an event for its owner alone.
+
+  /** `account_id` is told of message `message_id` (kind: mention, reply, message…). */
+  notify(account_id, message_id, kind, { quietly = false } = {}) {
+    const m = this.messages.get(message_id);
+    const ch = this.channels.get(m.channel_id);
+    const id = ++this.next_notification;
+    const excerpt = m.body.replace(/<@(\d+)>/g, (_, a) => '@' + (this.accounts.get(Number(a))?.display_name ?? a)).slice(0, 140);
+    const item = { kind: 'message', id: message_id, seq: m.seq, ...(m.parent_id ? { parent_id: m.parent_id } : {}) };
+    this.notifications.set(id, { id, account_id, kind, read: false, created_at: this.now(), community_id: ch.community_id, channel_id: ch.id, item, actor_id: m.author_id, excerpt });
+    // Told to many at once, the server logs one notifications.changed for the room instead.
+    if (!quietly) this.publish(ch.community_id, 'notification.created', [account_id], () => (this.notifications.has(id) ? { notification: this.notification_json(id) } : null));
+    return id;
+  }
+
+  /** Many were told of one item at once: the room's audience asks the list again. */
+  notifications_changed(channel_id) {
+    const ch = this.channels.get(channel_id);
+    this.publish(ch.community_id, 'notifications.changed', this.audience(ch.community_id), () => ({ channel_id }));
+  }
+
+  /** POST /notifications/read by `account_id`: these ids, or (null) all; one event per community touched. */
+  read_notifications(account_id, ids) {
+    const touched = new Map(); // community id → ids
+    for (const n of this.notifications.values()) {
+      if (n.account_id !== account_id || n.read || (ids && !ids.includes(n.id))) continue;
+      n.read = true;
+      touched.set(n.community_id, [...(touched.get(n.community_id) ?? []), n.id]);
+    }
+    for (const [cid, read] of touched) this.publish(cid, 'notification.read', [account_id], () => (ids ? { ids: read } : { all: true }));
+  }
+
+  notification_json(id) {
+    const n = this.notifications.get(id);
+    const ch = this.channels.get(n.channel_id);
+    const actor = this.accounts.get(n.actor_id);
+    return {
+      id, kind: n.kind, read: n.read, created_at: n.created_at,
+      community: this.community_ref(n.community_id),
+      channel: { id: ch.id, name: ch.name, kind: ch.kind },
+      item: clone(n.item),
+      actor: actor ? { id: actor.id, display_name: actor.display_name } : null,
+      excerpt: n.excerpt,
+    };
+  }
+
   audience(community_id) {
     return [...this.members.get(community_id).keys()];
   }
@@ -192,8 +242,10 @@ export class FakeServer {
     const ch = this.channels.get(m.channel_id);
     this.publish(ch.community_id, type, this.audience(ch.community_id), () => ({ channel_id: m.channel_id, message_id: id, emoji, account_id, message: this.message_json(id) }));
   }
+  /** The event's frame, or null when its subject is gone (a notification of a deleted item is not replayed). */
   frame(entry) {
-    return clone({ type: entry.type, community_id: entry.community_id, pos: entry.pos, ...entry.render() });
+    const body = entry.render();
+    return body ? clone({ type: entry.type, community_id: entry.community_id, pos: entry.pos, ...body }) : null;
   }
 
   // ---- The stream, as one member's connection sees it.
@@ -232,7 +284,7 @@ export class FakeServer {
       if (!this.members.get(cid)?.has(account_id)) continue;
       for (const e of this.logs.get(cid)) if (e.pos > pos && e.audience.has(account_id)) out.push(this.frame(e));
     }
-    return out;
+    return out.filter(Boolean);
   }
 
   resumed(account_id, positions) {
@@ -329,6 +381,14 @@ export class FakeServer {
       const before = u.searchParams.has('before') ? Number(u.searchParams.get('before')) : Infinity;
       const all = [...this.messages.values()].filter((x) => x.channel_id === ch.id && x.seq < before).sort((a, b) => a.seq - b.seq);
       return [200, { messages: all.slice(-limit).map((x) => this.message_json(x.id)) }];
+    }
+    if (p === '/notifications') {
+      // Newest first, what the member may still see (their communities), 30 a page.
+      const before = Number(u.searchParams.get('before')) || Infinity;
+      const mine = [...this.notifications.values()].filter((n) => n.account_id === account_id && member_of(n.community_id)).sort((a, b) => b.id - a.id);
+      const page = mine.filter((n) => n.id < before).slice(0, 30);
+      const more = mine.some((n) => n.id < (page.at(-1)?.id ?? 0));
+      return [200, { notifications: page.map((n) => this.notification_json(n.id)), unread: mine.filter((n) => !n.read).length, ...(more ? { next_before: page.at(-1).id } : {}) }];
     }
     if ((m = p.match(/^\/messages\/(\d+)\/thread$/))) {
       const parent = this.messages.get(Number(m[1]));

@@ -11,7 +11,9 @@ import path from 'node:path';
 import { http } from './dom-stubs.mjs';
 import { FakeServer } from './fake-server.mjs';
 
-const { api, chat, communities, state, dispatch, positions, resume_frame, forget_positions, journal } = await import(process.env.PS_WEB_UNIT_BUNDLE);
+const { api, chat, communities, state, dispatch, positions, resume_frame, forget_positions, journal, notifications } = await import(process.env.PS_WEB_UNIT_BUNDLE);
+// notifications.changed asks the list again after a random pause of up to 5 s: none here.
+notifications.set_refetch_pause(() => 0);
 
 // ---- The JSON of the fixtures, checked against the API's own schemas.
 
@@ -50,6 +52,7 @@ const RESPONSES = [
   [/^\/communities\/[^/]+\/channels$/, { type: 'object', required: ['channels'], properties: { channels: list_of('Channel') } }],
   [/^\/communities\/[^/]+\/members$/, { type: 'object', required: ['members'], properties: { members: list_of('Member') } }],
   [/^\/channels\/\d+\/messages$/, { type: 'object', required: ['messages'], properties: { messages: list_of('Message') } }],
+  [/^\/notifications$/, { type: 'object', required: ['notifications', 'unread'], properties: { notifications: list_of('Notification'), unread: { type: 'integer' }, next_before: { type: 'integer' } } }],
   [/^\/messages\/\d+\/thread$/, { type: 'object', required: ['parent', 'replies'], properties: { parent: ref('Message'), replies: list_of('Message') } }],
 ];
 // v2's new event types, as the contract of issue 9 gives them (not in openapi.json yet).
@@ -92,15 +95,18 @@ function world() {
   S.post(BEA, general, 'Allô');
   const bonjour = S.post(CHLOE, general, 'Bonjour');
   const show = S.post(ANA, general, 'Le show de jeudi');
-  S.post(CHLOE, general, 'J’y serai', show);
+  const serai = S.post(CHLOE, general, 'J’y serai', show);
   S.react(BEA, salut, '👍');
   S.react(CHLOE, salut, '👍');
   const affiche = S.post(ANA, annonces, 'L’affiche');
   S.delete(S.post(ANA, annonces, 'Oups')); // deleted before the app came: not unread
   S.post(ANA, annonces, 'Les billets');
-  S.post(ANA, jasette, 'Bienvenue au quai');
+  const quai_hello = S.post(ANA, jasette, 'Bienvenue au quai');
   S.mark_read(BEA, general, 2);
-  return { S, voisins, quai, general, annonces, jasette, salut, bonjour, show, affiche };
+  // My bell before the app opens: one read, one not, in two communities.
+  S.read_notifications(BEA, [S.notify(BEA, quai_hello, 'message')]);
+  S.notify(BEA, serai, 'reply');
+  return { S, voisins, quai, general, annonces, jasette, salut, bonjour, show, affiche, serai };
 }
 
 /**
@@ -154,6 +160,7 @@ async function open_app(S, view, { hello = true } = {}) {
     chat.set_open_thread(th);
     await chat.load_thread(th.channel_id, th.parent_id);
   }
+  await notifications.load_bell(); // the bell of the community's top bar
   await journal.idle();
   S.skip_live(ME); // what happened so far is in what was fetched
 }
@@ -170,6 +177,7 @@ function snapshot() {
     channels: sorted_entries(communities.channels_by_slug),
     members: sorted_entries(communities.members_by_slug),
     logs,
+    bell: { unread: notifications.bell.unread, items: notifications.bell.items.slice(0, 30), next_before: notifications.bell.next_before ?? null },
   };
   // The index by id and the lists by community say the same.
   const listed = Object.values(s.channels).flat();
@@ -238,6 +246,28 @@ const CASES = {
   'community.updated (its name and description: the top bar, the switcher and the page follow)': (w) => [
     () => w.S.update_community(w.voisins, { name: 'Les voisins du quai', description: 'La gang du quai' }),
     () => w.S.update_community(w.quai, { name: 'Le quai 2' }),
+  ],
+  'notification.created (a mention of me, and one of someone else’s I never hear of)': (w) => [
+    () => w.S.notify(BEA, (w.called = w.S.post(ANA, w.general, 'Tu viens, <@2>?')), 'mention'),
+    () => w.S.notify(CHLOE, w.S.post(ANA, w.general, 'Et toi, <@3>?'), 'mention'),
+    () => w.S.notify(BEA, w.S.post(ANA, w.jasette, 'Au quai, <@2>'), 'mention'),
+  ],
+  'notification.read (one from my other device, then all of one community)': (w) => [
+    () => (w.n1 = w.S.notify(BEA, w.S.post(ANA, w.general, 'Un <@2>'), 'mention')),
+    () => w.S.notify(BEA, w.S.post(ANA, w.jasette, 'Deux <@2>'), 'mention'),
+    () => w.S.read_notifications(BEA, [w.n1]),
+    () => w.S.notify(BEA, w.S.post(CHLOE, w.general, 'Trois <@2>'), 'mention'),
+    () => w.S.read_notifications(BEA, null),
+  ],
+  'notifications.changed (told to many at once: the list is asked again)': (w) => [
+    () => w.S.notify(BEA, (w.big = w.S.post(ANA, w.annonces, 'Grosse nouvelle')), 'broadcast', { quietly: true }),
+    () => w.S.notify(CHLOE, w.big, 'broadcast', { quietly: true }),
+    () => w.S.notifications_changed(w.annonces),
+  ],
+  'message.deleted (a message I was told of: its notification goes)': (w) => [
+    () => w.S.notify(BEA, (w.oops = w.S.post(ANA, w.general, 'Oups <@2>')), 'mention'),
+    () => w.S.delete(w.oops),
+    () => w.S.delete(w.serai),
   ],
   'member.role_changed (someone else, and me)': (w) => [() => w.S.set_role(w.voisins, CHLOE, 'host'), () => w.S.set_role(w.voisins, BEA, 'host'), () => w.S.set_role(w.quai, BEA, 'host')],
 };
@@ -438,7 +468,7 @@ test('first connect: an answer fetched before the hello that arrives after the f
   state.session.memberships = me.memberships;
   let release;
   gate = new Promise((r) => (release = r));
-  const blind = [communities.load_community('les-voisins'), communities.load_members('les-voisins'), chat.open_channel(w.general)];
+  const blind = [communities.load_community('les-voisins'), communities.load_members('les-voisins'), chat.open_channel(w.general), notifications.load_bell()];
   await new Promise((r) => setTimeout(r, 0)); // asked, answered from the state as it is now, held back
   gate = null;
   w.S.post(ANA, w.general, 'Avant le hello');
