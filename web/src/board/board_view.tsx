@@ -16,6 +16,9 @@ import { FileList } from '../files/file_view';
 import { tray_for } from '../files/upload';
 import { apply_post, boards, load_board } from './state';
 import { Byline, Reactions } from './parts';
+import { LabelledMentionField } from '../mentions/mention_field';
+import { to_body, type Picks } from '../mentions/draft';
+import { member_name, present_mentions } from '../mentions/render';
 import './board.css';
 
 export function BoardView({ slug, channel_id }: { slug: string; channel_id: number }) {
@@ -49,6 +52,7 @@ export function BoardView({ slug, channel_id }: { slug: string; channel_id: numb
 function NewPost({ slug, channel_id }: { slug: string; channel_id: number }) {
   const [open, set_open] = useState(false);
   const f = use_form({ title: '', post_body: '' });
+  const [picks, set_picks] = useState<Picks>({});
   // A post's files: uploaded as they are chosen (files/), kept if the form is closed and opened again.
   const tray = tray_for(`ps_post:${session.me?.id ?? 0}:${channel_id}`, slug);
   use_tray(tray);
@@ -62,10 +66,12 @@ function NewPost({ slug, channel_id }: { slug: string; channel_id: number }) {
       void submit(f, async () => {
         const title = f.values.title.trim();
         const file_ids = tray.items.flatMap((a) => (a.info ? [a.info.id] : []));
-        const { post } = await api.create_post(channel_id, { ...(title ? { title } : {}), body: f.values.post_body, ...(file_ids.length ? { file_ids } : {}) });
+        const body = to_body(f.values.post_body, picks);
+        const { post } = await api.create_post(channel_id, { ...(title ? { title } : {}), body, ...(file_ids.length ? { file_ids } : {}) });
         tray.take();
         apply_post({ ...post, new_comments: 0, visited: true });
         f.set_values({ title: '', post_body: '' });
+        set_picks({});
         set_open(false);
         show_toast(t('post_published'));
       }, {
@@ -80,7 +86,8 @@ function NewPost({ slug, channel_id }: { slug: string; channel_id: number }) {
       <DropHint active={drop.active} />
       <FormError error={f.errors['']} />
       <Field label={t('post_title')} name="title" value={f.values.title} onInput={f.set('title')} optional maxLength={200} error={f.errors.title} autofocus />
-      <Field label={t('post_body')} name="post_body" value={f.values.post_body} onInput={f.set('post_body')} multiline hint={t('post_body_hint')} error={f.errors.post_body} />
+      <LabelledMentionField label={t('post_body')} channel_id={channel_id} value={f.values.post_body} picks={picks} rows={3} place="below"
+        on_change={(v, next) => { f.set('post_body')(v); set_picks(next); }} hint={t('post_body_hint')} error={f.errors.post_body} />
       <div class="attach-row">
         <AttachButton tray={tray} disabled={tray.full} labelled />
         <Chips tray={tray} />
@@ -108,7 +115,7 @@ function PostCard({ slug, post, tz, on_error }: { slug: string; post: Post; tz?:
       </div>
       <Link href={href} class="post-card__link" aria-label={post.title ? undefined : t('open_post', { name: post.author.display_name })}>
         {post.title && <h2 class="post-card__title">{post.title}</h2>}
-        {(post.html || !post.files?.length) && <div class="post-card__body md" dangerouslySetInnerHTML={{ __html: post.html }} />}
+        {(post.html || !post.files?.length) && <div class="post-card__body md" dangerouslySetInnerHTML={{ __html: present_mentions(post.html, (id) => member_name(members_by_slug.get(slug), id, session.me), session.me?.id) }} />}
       </Link>
       {post.files && <FileList files={post.files} />}
       <footer class="post-card__foot">

@@ -20,6 +20,10 @@ import { tray_for } from '../files/upload';
 import { apply_comment, apply_post, leave_post, load_post, pages, viewing_post } from './state';
 import { Byline, Reactions } from './parts';
 import { FOUND_MS, comment_target_of } from '../search/state';
+import { MentionField } from '../mentions/mention_field';
+import { to_body, type Picks } from '../mentions/draft';
+import { member_name, present_mentions } from '../mentions/render';
+import { editable } from '../chat/message';
 import './board.css';
 
 export function PostView({ slug, channel_id, post_id }: { slug: string; channel_id: number; post_id: number }) {
@@ -103,11 +107,11 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
             {p.locked && <span class="tag">🔒 {t('locked')}</span>}
           </div>
           {editing ? (
-            <EditPost post={p} done={() => set_editing(false)} on_error={set_error} />
+            <EditPost post={p} members={members} done={() => set_editing(false)} on_error={set_error} />
           ) : (
             <>
               <h2 id="post-title" class="post__title">{p.title ?? t('open_post', { name: p.author.display_name })}</h2>
-              {(p.html || !p.files?.length) && <div class="post__body md" dangerouslySetInnerHTML={{ __html: p.html }} />}
+              {(p.html || !p.files?.length) && <div class="post__body md" dangerouslySetInnerHTML={{ __html: present_mentions(p.html, (id) => member_name(members, id, session.me), session.me?.id) }} />}
               {p.files && <FileList files={p.files} />}
             </>
           )}
@@ -144,11 +148,11 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
         <ol class="comments">
           {top.map((c) => (
             <li key={c.id}>
-              <CommentItem c={c} found={lit === c.id} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_reply={may_comment ? set_replying : undefined} on_error={set_error} />
+              <CommentItem c={c} channel_id={channel_id} found={lit === c.id} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_reply={may_comment ? set_replying : undefined} on_error={set_error} />
               {replies_to(c.id).length > 0 && (
                 <ol class="comments comments--replies">
                   {replies_to(c.id).map((r) => (
-                    <li key={r.id}><CommentItem c={r} found={lit === r.id} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_error={set_error} /></li>
+                    <li key={r.id}><CommentItem c={r} channel_id={channel_id} found={lit === r.id} page_last_seen={page.last_seen} host={host} members={members} tz={tz} on_error={set_error} /></li>
                   ))}
                 </ol>
               )}
@@ -162,15 +166,17 @@ export function PostView({ slug, channel_id, post_id }: { slug: string; channel_
   );
 }
 
-function EditPost({ post, done, on_error }: { post: Post; done: () => void; on_error: (e: unknown) => void }) {
+function EditPost({ post, members, done, on_error }: { post: Post; members?: Member[]; done: () => void; on_error: (e: unknown) => void }) {
   const [title, set_title] = useState(post.title ?? '');
-  const [body, set_body] = useState(post.body);
+  const [shown] = useState(() => editable(post, members));
+  const [body, set_body] = useState(shown.text);
+  const [picks, set_picks] = useState<Picks>(shown.picks);
   return (
     <form class="form" onSubmit={(e) => {
       e.preventDefault();
       void (async () => {
         try {
-          apply_post((await api.edit_post(post.id, { title: title.trim(), body })).post);
+          apply_post((await api.edit_post(post.id, { title: title.trim(), body: to_body(body, picks) })).post);
           done();
         } catch (err) {
           on_error(err);
@@ -178,7 +184,9 @@ function EditPost({ post, done, on_error }: { post: Post; done: () => void; on_e
       })();
     }}>
       <div class="field"><label for="edit-title">{t('post_title')}</label><input id="edit-title" value={title} maxLength={200} onInput={(e) => set_title((e.currentTarget as HTMLInputElement).value)} /></div>
-      <div class="field"><label for="edit-body">{t('post_body')}</label><textarea id="edit-body" rows={5} value={body} onInput={(e) => set_body((e.currentTarget as HTMLTextAreaElement).value)} /></div>
+      <div class="field"><label for="edit-body">{t('post_body')}</label>
+        <MentionField id="edit-body" channel_id={post.channel_id} rows={5} value={body} picks={picks} place="below" on_change={(v, next) => { set_body(v); set_picks(next); }} />
+      </div>
       <div class="form__actions">
         <button class="btn" type="button" onClick={done}>{t('cancel')}</button>
         <button class="btn btn--primary" type="submit">{t('save')}</button>
@@ -187,10 +195,11 @@ function EditPost({ post, done, on_error }: { post: Post; done: () => void; on_e
   );
 }
 
-function CommentItem(p: { c: Comment; found?: boolean; page_last_seen: number | null; host: boolean; members?: Member[]; tz?: string; on_reply?: (c: Comment) => void; on_error: (e: unknown) => void }) {
+function CommentItem(p: { c: Comment; channel_id: number; found?: boolean; page_last_seen: number | null; host: boolean; members?: Member[]; tz?: string; on_reply?: (c: Comment) => void; on_error: (e: unknown) => void }) {
   const { c } = p;
   const [editing, set_editing] = useState(false);
   const [draft, set_draft] = useState(c.body);
+  const [picks, set_picks] = useState<Picks>({});
   const mine = c.author.id === session.me?.id;
   const lit = p.found ? ' comment--found' : '';
   if (c.deleted) return <div class={'comment comment--deleted muted' + lit} data-comment={c.id} tabIndex={-1}>{t('deleted_comment')}</div>;
@@ -209,18 +218,18 @@ function CommentItem(p: { c: Comment; found?: boolean; page_last_seen: number | 
       {editing ? (
         <div class="msg__edit">
           <label class="visually-hidden" for={`edit-c-${c.id}`}>{t('edit_comment')}</label>
-          <textarea id={`edit-c-${c.id}`} rows={2} value={draft} autoFocus onInput={(e) => set_draft((e.currentTarget as HTMLTextAreaElement).value)} />
+          <MentionField id={`edit-c-${c.id}`} channel_id={p.channel_id} rows={2} value={draft} picks={picks} autoFocus on_change={(v, next) => { set_draft(v); set_picks(next); }} />
           <div class="msg__edit-actions">
             <button class="btn btn--small" type="button" onClick={() => set_editing(false)}>{t('cancel')}</button>
             <button class="btn btn--small btn--primary" type="button" onClick={() => void act(async () => {
-              apply_comment((await api.edit_comment(c.id, draft)).comment, undefined, false);
+              apply_comment((await api.edit_comment(c.id, to_body(draft, picks))).comment, undefined, false);
               set_editing(false);
             })}>{t('save')}</button>
           </div>
         </div>
       ) : (
         <>
-          {(c.html || !c.files?.length) && <div class="comment__body md" dangerouslySetInnerHTML={{ __html: c.html }} />}
+          {(c.html || !c.files?.length) && <div class="comment__body md" dangerouslySetInnerHTML={{ __html: present_mentions(c.html, (id) => member_name(p.members, id, session.me), session.me?.id) }} />}
           {c.files && <FileList files={c.files} />}
         </>
       )}
@@ -228,7 +237,7 @@ function CommentItem(p: { c: Comment; found?: boolean; page_last_seen: number | 
         <Reactions reactions={c.reactions} members={p.members} on_error={p.on_error}
           toggle={async (emoji, add) => apply_comment((await api.react_to_comment(c.id, emoji, add)).comment, undefined, false)} />
         {p.on_reply && <button type="button" class="btn btn--small btn--ghost" onClick={() => p.on_reply!(c)}>{t('reply')}</button>}
-        {mine && !editing && <button type="button" class="btn btn--small btn--ghost" onClick={() => { set_draft(c.body); set_editing(true); }}>{t('edit_comment')}</button>}
+        {mine && !editing && <button type="button" class="btn btn--small btn--ghost" onClick={() => { const shown = editable(c, p.members); set_draft(shown.text); set_picks(shown.picks); set_editing(true); }}>{t('edit_comment')}</button>}
         {(mine || p.host) && (
           <button type="button" class="btn btn--small btn--ghost" onClick={() => void act(async () => {
             if (!(await ask_confirm({ title: t('delete_comment_title'), body: t('delete_comment_body'), confirm: t('delete'), danger: true }))) return;
@@ -243,6 +252,7 @@ function CommentItem(p: { c: Comment; found?: boolean; page_last_seen: number | 
 
 function CommentForm({ slug, post, replying, cancel_reply }: { slug: string; post: Post; replying: Comment | null; cancel_reply: () => void }) {
   const [body, set_body] = useState('');
+  const [picks, set_picks] = useState<Picks>({});
   const [error, set_error] = useState<unknown>(null);
   const [busy, set_busy] = useState(false);
   const tray = tray_for(`ps_comment:${session.me?.id ?? 0}:${post.id}`, slug);
@@ -255,10 +265,11 @@ function CommentForm({ slug, post, replying, cancel_reply }: { slug: string; pos
     set_error(null);
     try {
       const file_ids = tray.items.flatMap((a) => (a.info ? [a.info.id] : []));
-      const { comment } = await api.create_comment(post.id, { body, ...(replying ? { parent_id: replying.id } : {}), ...(file_ids.length ? { file_ids } : {}) });
+      const { comment } = await api.create_comment(post.id, { body: to_body(body, picks), ...(replying ? { parent_id: replying.id } : {}), ...(file_ids.length ? { file_ids } : {}) });
       tray.take();
       apply_comment(comment, { ...post, comment_count: post.comment_count + 1, last_activity_at: comment.created_at }, true);
       set_body('');
+      set_picks({});
       cancel_reply();
     } catch (e) {
       set_error(e); // what was typed stays, and the files with it
@@ -277,7 +288,8 @@ function CommentForm({ slug, post, replying, cancel_reply }: { slug: string; pos
         </p>
       )}
       <label for="comment-body" class="visually-hidden">{replying ? t('reply_to', { name: replying.author.display_name }) : t('comment_label')}</label>
-      <textarea id="comment-body" rows={2} value={body} placeholder={t('comment_label')} maxLength={4000} onInput={(e) => set_body((e.currentTarget as HTMLTextAreaElement).value)}
+      <MentionField id="comment-body" channel_id={post.channel_id} rows={2} value={body} picks={picks} placeholder={t('comment_label')} maxLength={4000}
+        on_change={(v, next) => { set_body(v); set_picks(next); }}
         onPaste={(e) => {
           const files = pasted_files(e.clipboardData);
           if (!files.length) return;

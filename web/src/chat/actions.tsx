@@ -11,7 +11,8 @@ import { Sheet } from '../ui/sheet';
 import { show_toast } from '../ui/toast';
 import { ask_confirm } from '../ui/confirm';
 import { Icon, type IconName } from '../ui/icons';
-import { draft_key, quote_into } from './drafts';
+import { draft_key, get_draft_picks, quote_into, set_draft_picks } from './drafts';
+import { editable } from './message';
 import { quick_emoji, recent_emoji, search, type Emoji } from './emoji';
 import { load_emoji } from './emoji_data';
 import { toggle_reaction } from './message';
@@ -78,7 +79,10 @@ function ActionList(p: Props & { m: Message; react: (m: Message, emoji: string) 
   const quote = () => {
     p.on_close();
     const key = draft_key(session.me?.id ?? 0, m.channel_id, m.parent_id);
-    quote_into(key, m.body);
+    // Quoted as the box shows names (@Béa), the mentions kept with the draft's own.
+    const shown = editable(m, p.members);
+    quote_into(key, shown.text);
+    set_draft_picks(key, { ...get_draft_picks(key), ...shown.picks });
     changed();
     // After the sheet has given the focus back to what opened it: to the box, at the end.
     setTimeout(() => {
@@ -91,11 +95,11 @@ function ActionList(p: Props & { m: Message; react: (m: Message, emoji: string) 
   const copy = async () => {
     p.on_close();
     try {
-      await navigator.clipboard.writeText(m.body);
+      await navigator.clipboard.writeText(editable(m, p.members).text);
     } catch {
       // No clipboard API (an insecure origin): the old way, through a selected field.
       const ta = document.createElement('textarea');
-      ta.value = m.body;
+      ta.value = editable(m, p.members).text;
       document.body.appendChild(ta);
       ta.select();
       document.execCommand('copy');

@@ -12,7 +12,9 @@ import { send_typing } from '../stream';
 import { channels_by_id, slug_of_community } from '../communities/state';
 import { AttachButton, Chips, add_files, pasted_files, use_tray } from '../files/attachments';
 import { tray_for, type Tray } from '../files/upload';
-import { draft_key, get_draft, set_draft } from './drafts';
+import { draft_key, get_draft, get_draft_picks, set_draft, set_draft_picks } from './drafts';
+import { MentionField } from '../mentions/mention_field';
+import { to_body } from '../mentions/draft';
 import { send } from './state';
 import { typing_sender } from './typing';
 import './chat.css';
@@ -60,14 +62,16 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
   }, [text]);
 
   const go = () => {
-    const body = text.trim();
-    if (tray ? !tray.can_send(body) : !body) {
+    const typed = text.trim();
+    if (tray ? !tray.can_send(typed) : !typed) {
       if (blocker) set_nudge(true);
       return;
     }
-    send(p.channel_id, body, p.parent_id ?? null, tray?.take() ?? []);
+    // The names picked after « @ » go as the ids the server reads (<@42>).
+    send(p.channel_id, to_body(typed, get_draft_picks(key)), p.parent_id ?? null, tray?.take() ?? []);
     set_nudge(false);
     set_draft(key, '');
+    set_draft_picks(key, {});
     typing.sent(p.channel_id);
     redraw((n) => n + 1);
     p.on_sent?.();
@@ -80,18 +84,20 @@ export function Composer(p: { channel_id: number; parent_id?: number; placeholde
       {nudge && blocker && <p class="composer__wait small" role="status">{blocker === 'uploading' ? t('wait_uploads') : t('fix_uploads')}</p>}
       {tray && <AttachButton tray={tray} disabled={tray.full} />}
       <label for={id} class="visually-hidden">{t('message_label')}</label>
-      <textarea
-        ref={ref}
+      <MentionField
+        box={ref}
+        channel_id={p.channel_id}
         id={id}
         rows={1}
         value={text}
+        picks={get_draft_picks(key)}
         placeholder={p.placeholder}
         maxLength={4000}
         enterkeyhint={touch ? 'enter' : 'send'}
         aria-describedby={id + '-hint'}
-        onInput={(e) => {
-          const v = (e.currentTarget as HTMLTextAreaElement).value;
+        on_change={(v, picks) => {
           set_draft(key, v);
+          set_draft_picks(key, picks);
           if (!p.parent_id) typing.input(p.channel_id, v);
           redraw((n) => n + 1);
         }}

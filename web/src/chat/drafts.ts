@@ -3,6 +3,8 @@
 // closed tab. Sent or emptied, it is gone; logging out forgets the drafts of who leaves (a
 // shared device must not show them to the next person).
 const PREFIX = 'ps_draft:';
+/** Beside each draft, which `@Name` in it stands for which account (mentions/draft.ts). */
+const PICKS = 'ps_mentions:';
 
 /** The place a draft belongs to: whose, which channel, which thread (0 for the channel itself). */
 export function draft_key(account_id: number, channel_id: number, parent_id: number | null | undefined): string {
@@ -34,6 +36,27 @@ export function set_draft(key: string, text: string) {
   }
 }
 
+/** The mentions picked in a draft: `{"Béa": 2}`. */
+export function get_draft_picks(key: string): Record<string, number> {
+  try {
+    const raw = localStorage.getItem(PICKS + key.slice(PREFIX.length));
+    const picks = raw ? JSON.parse(raw) : {};
+    return picks && typeof picks === 'object' ? picks : {};
+  } catch {
+    return {};
+  }
+}
+
+export function set_draft_picks(key: string, picks: Record<string, number>) {
+  try {
+    const k = PICKS + key.slice(PREFIX.length);
+    if (Object.keys(picks).length) localStorage.setItem(k, JSON.stringify(picks));
+    else localStorage.removeItem(k);
+  } catch {
+    // Not kept across reloads; the names then go as typed.
+  }
+}
+
 /** Adds a Markdown quote of `body` (each line prefixed with "> ") before what is in the draft. */
 export function quote_into(key: string, body: string): string {
   const quote = body.split('\n').map((l) => (l ? `> ${l}` : '>')).join('\n');
@@ -47,11 +70,12 @@ export function quote_into(key: string, body: string): string {
 export function forget_drafts(account_id: number) {
   try {
     const mine = `${PREFIX}${account_id}:`;
+    const my_picks = `${PICKS}${account_id}:`;
     for (const k of [...held.keys()]) if (k.startsWith(mine)) held.delete(k);
     const keys: string[] = [];
     for (let i = 0; i < localStorage.length; i++) {
       const k = localStorage.key(i);
-      if (k && k.startsWith(mine)) keys.push(k);
+      if (k && (k.startsWith(mine) || k.startsWith(my_picks))) keys.push(k);
     }
     for (const k of keys) localStorage.removeItem(k);
   } catch {

@@ -14,6 +14,15 @@ import { replace } from './state';
 import { is_touch } from './composer';
 import { ReactionList } from './reaction_list';
 import { FileList } from '../files/file_view';
+import { MentionField } from '../mentions/mention_field';
+import { from_body, names_in_html, to_body, type Picks } from '../mentions/draft';
+import { member_name, present_mentions } from '../mentions/render';
+
+/** A body as the box shows it: `@Name` for `<@id>`, by the current names, else those the server wrote. */
+export function editable(m: { body: string; html: string }, members: Member[] | undefined): { text: string; picks: Picks } {
+  const written = names_in_html(m.html);
+  return from_body(m.body, (id) => member_name(members, id, session.me) ?? written.get(id));
+}
 
 /** A touch held this long without moving opens the action sheet. */
 export const LONG_PRESS_MS = 500;
@@ -50,6 +59,7 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
   const when = clock_only ? format_clock(m.created_at, tz) : format_time(m.created_at, tz);
   const mine = m.author.id === session.me?.id;
   const [draft, set_draft] = useState(m.body);
+  const [picks, set_picks] = useState<Picks>({});
   const [picker, set_picker] = useState(false);
   const first_emoji = useRef<HTMLButtonElement>(null);
   const press = useRef<{ x: number; y: number; timer: number; fired: boolean } | null>(null);
@@ -58,7 +68,10 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
     if (picker) first_emoji.current?.focus();
   }, [picker]);
   useEffect(() => {
-    if (editing) set_draft(m.body);
+    if (!editing) return;
+    const shown = editable(m, members);
+    set_draft(shown.text);
+    set_picks(shown.picks);
   }, [editing]);
 
   const toggle = async (emoji: string) => {
@@ -70,7 +83,7 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
     }
   };
   const save = async () => {
-    const body = draft.trim();
+    const body = to_body(draft.trim(), picks);
     if (!body || body === m.body) return on_edit_end?.();
     try {
       const { message } = await api.edit_message(m.id, body);
@@ -149,12 +162,17 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
         {editing ? (
           <div class="msg__edit">
             <label class="visually-hidden" for={`edit-${m.id}`}>{t('edit_message')}</label>
-            <textarea
+            <MentionField
               id={`edit-${m.id}`}
+              channel_id={m.channel_id}
               value={draft}
+              picks={picks}
               rows={2}
               autoFocus
-              onInput={(e) => set_draft((e.currentTarget as HTMLTextAreaElement).value)}
+              on_change={(v, next) => {
+                set_draft(v);
+                set_picks(next);
+              }}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !is_touch()) { e.preventDefault(); void save(); }
                 if (e.key === 'Escape') on_edit_end?.();
@@ -167,7 +185,8 @@ export function Message({ m, compact, tz, members, in_thread, clock_only, editin
           </div>
         ) : (
           // A message of files alone has no text to show.
-          (m.html || !m.files?.length) && <div class="msg__body md" dangerouslySetInnerHTML={{ __html: m.html }} />
+          // The server's HTML, with the current names of the people it mentions (mentions/render.ts).
+          (m.html || !m.files?.length) && <div class="msg__body md" dangerouslySetInnerHTML={{ __html: present_mentions(m.html, (id) => member_name(members, id, session.me), session.me?.id) }} />
         )}
         {m.files && <FileList files={m.files} />}
         {m.edited_at && !editing && <span class="msg__edited muted small">{t('edited')}</span>}

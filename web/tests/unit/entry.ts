@@ -24,3 +24,6 @@ export * as search from '../../src/search/state';
 export * as notifications from '../../src/notifications/state';
 export { Presence, INPUT_REFRESH_MS } from '../../src/presence';
 export * as bell_view from '../../src/notifications/bell_view';
+export * as mentions from '../../src/mentions/draft';
+export * as mention_render from '../../src/mentions/render';
+export * as mention_finder from '../../src/mentions/finder';
