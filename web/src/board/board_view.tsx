@@ -19,6 +19,7 @@ import { Byline, Reactions } from './parts';
 import { LabelledMentionField } from '../mentions/mention_field';
 import { to_body, type Picks } from '../mentions/draft';
 import { member_name, present_mentions } from '../mentions/render';
+import { RoomLevelButton } from '../notifications/room_level';
 import './board.css';
 
 export function BoardView({ slug, channel_id }: { slug: string; channel_id: number }) {
@@ -33,7 +34,9 @@ export function BoardView({ slug, channel_id }: { slug: string; channel_id: numb
   const tz = communities.get(slug)?.timezone;
   return (
     <section class="board" aria-labelledby="board-title">
-      <PaneHead slug={slug} title={<span id="board-title">{channel?.name ?? '…'}</span>} sub={t('board_sub')} />
+      <PaneHead slug={slug} title={<span id="board-title">{channel?.name ?? '…'}</span>} sub={t('board_sub')}>
+        <RoomLevelButton channel_id={channel_id} />
+      </PaneHead>
       <div class="board__scroll">
         {channel && !channel.archived && <NewPost slug={slug} channel_id={channel_id} />}
         <FormError error={error} />

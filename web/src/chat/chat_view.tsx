@@ -36,6 +36,7 @@ import { typing_in, typing_line } from './typing';
 import { count_unread, deleting, load_older, logs, open_channel, place_divider, reach_seq, sorted, viewing } from './state';
 import { show_toast } from '../ui/toast';
 import { FOUND_MS, target_of } from '../search/state';
+import { RoomLevelButton } from '../notifications/room_level';
 import './chat.css';
 
 const GROUP_MS = 5 * 60 * 1000;
@@ -336,6 +337,7 @@ export function ChatView({ slug, channel_id }: { slug: string; channel_id: numbe
       <section class={'chat' + (drop.active ? ' chat--drop' : '')} aria-labelledby="chat-title" {...drop.handlers}>
         <DropHint active={drop.active} />
         <PaneHead slug={slug} title={<span id="chat-title">{is_conversation(channel) ? room_label(channel) : `# ${channel.name}`}</span>} sub={channel.archived ? t('archived') : is_conversation(channel) ? t('private_room') : undefined}>
+          <RoomLevelButton channel_id={channel_id} />
           {is_conversation(channel) && <ConversationActions slug={slug} channel={channel as Conversation} />}
           {channel.kind === 'broadcast' && (
             <button type="button" class="btn btn--small btn--ghost" aria-pressed={muted.has(channel_id)} onClick={() => { const on = !muted.has(channel_id); void api.set_muted(channel_id, on).then(() => mute_event(channel_id, on), set_error); }}>

@@ -11,7 +11,7 @@
 // (an `all` over notifications not held, an id older than the pages held), the first page is
 // fetched again, which carries the count.
 import * as api from '../api';
-import type { AppNotification, NotificationPage } from '../api';
+import type { AppNotification, NotificationPage, RoomLevel } from '../api';
 import { changed } from '../state';
 import { fetching, in_step, is_replaying } from '../journal';
 import { result_href } from '../search/state';
@@ -303,8 +303,12 @@ export function holds_bell(): boolean {
   return bell.loaded || fetching(KEY);
 }
 
+/** The member's level in each room seen while the app runs (room_level.tsx): the button names it once known. */
+export const room_levels = new Map<number, RoomLevel>();
+
 /** On log out, or another account signing in here. */
 export function forget_all() {
+  room_levels.clear();
   clearTimeout(refetch_timer);
   refetch_timer = undefined;
   Object.assign(bell, empty_bell(), { loading_more: false, error: null });
