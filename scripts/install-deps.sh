@@ -13,6 +13,9 @@ packages=(
   # Files and images (src/files): libvips makes previews and strips metadata (with libheif for
   # iPhone photos); libmagic tells a file's type from its content.
   libvips-dev libmagic-dev libheif1
+  # Web Push (src/push): OpenSSL's libcrypto for P-256 and AES-128-GCM; the integration test
+  # decrypts what the server pushes with python3-cryptography, an implementation of its own.
+  libssl-dev python3-cryptography
   postgresql python3-aiosmtpd python3-pytest python3-pytest-xdist python3-requests python3-websocket chromium tzdata ca-certificates
   # The integration suite on PostgreSQL (scripts/with-postgres.sh starts Debian's postgresql):
   # psycopg2 creates each server's database and reads it behind the API; HAProxy stands in

@@ -24,6 +24,10 @@ class credential_cache;
 namespace ps::access {
 class seen_rooms;
 }
+namespace ps::push {
+class presence;
+struct vapid_keys;
+}  // namespace ps::push
 
 namespace ps {
 
@@ -54,6 +58,10 @@ struct app {
   // Which rooms each account may read, for a few seconds; none on SQLite, for the same reason
   // (access/seen_rooms.hpp).
   access::seen_rooms* seen_rooms = nullptr;
+  // Who is in the app on this node (push/presence.hpp), and the key pair pushes are signed with
+  // (push/service.hpp); none in tests that do not push.
+  push::presence* presence = nullptr;
+  const push::vapid_keys* vapid = nullptr;
 };
 
 }  // namespace ps

@@ -31,6 +31,8 @@
 #include "mentions/migrations.hpp"
 #include "notifications/events.hpp"
 #include "notifications/migrations.hpp"
+#include "push/errors.hpp"
+#include "push/migrations.hpp"
 #include "realtime/migrations.hpp"
 #include "search/errors.hpp"
 #include "search/migrations.hpp"
@@ -62,6 +64,7 @@ std::vector<db::migration> migrations() {
       search::migrations(),
       mentions::migrations(),
       notifications::migrations(),
+      push::migrations(),
   });
 }
 
@@ -77,6 +80,7 @@ std::vector<const error_kind*> declared_errors() {
                         std::span<const error_kind* const>(files::declared_errors),
                         std::span<const error_kind* const>(invitations::declared_errors),
                         std::span<const error_kind* const>(mentions::declared_errors),
+                        std::span<const error_kind* const>(push::declared_errors),
                         std::span<const error_kind* const>(search::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());
   std::set<std::string> taken;

@@ -47,6 +47,10 @@ struct config {
   int max_upload_mib = 25;
   // What one community's files may take on disk, in MiB; 0: no cap.
   std::int64_t max_community_storage_mib = 0;
+  // Tests only: accept Web Push endpoints on this machine over plain http:// (a push service
+  // started by the test). Never in production, where only public https:// endpoints are
+  // posted to.
+  bool push_allow_loopback = false;
 };
 
 // Reads a TOML file into `into`; keys absent from the file keep their values.

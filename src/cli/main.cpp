@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   serve->add_flag("--test-room-kinds", cfg.test_room_kinds,
                   "Accept room kinds made for tests (test_private); never in production");
+  serve->add_flag("--push-allow-loopback", cfg.push_allow_loopback,
+                  "Accept Web Push endpoints on this machine over http: for tests only");
   serve->add_flag("--fast-password-hashing", cfg.fast_password_hashing,
                   "Minimum argon2id limits: for test suites only, never in production");
 

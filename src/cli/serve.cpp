@@ -23,6 +23,9 @@
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "mail/outbox.hpp"
+#include "notifications/courier.hpp"
+#include "push/presence.hpp"
+#include "push/service.hpp"
 #include "realtime/event_log.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/relay.hpp"
@@ -121,11 +124,16 @@ int serve(const config& cfg) {
     throttle = std::make_unique<accounts::shared_throttle>(*db, clock);
   else
     throttle = std::make_unique<rate_limiter>(clock);
-  mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from,
-                      lasting_node_name(cfg.data_dir));
+  const std::string node = lasting_node_name(cfg.data_dir);
+  mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from, node);
   chat::history_cache history;
   const realtime::event_catalog events = event_types();
   app application{cfg, *db, hub, clock, outbox, stats, *throttle, history, events};
+  // Web Push: the key pair every node shares, and who is in the app on this node.
+  const push::vapid_keys vapid = push::load_or_make_keys(*db, clock);
+  application.vapid = &vapid;
+  push::presence presence(clock);
+  application.presence = &presence;
   // On PostgreSQL each request would pay a round trip to learn whose credential it carries.
   // And each history read one more to learn whether the reader may see the room.
   std::optional<accounts::credential_cache> credentials;
@@ -156,10 +164,15 @@ int serve(const config& cfg) {
   // Uploads never sent, and stored bytes no row names (files/sweeper.hpp).
   std::optional<files::sweeper> file_sweeper;
   file_sweeper.emplace(application);
+  // Pushes and emails of notifications (notifications/courier.hpp).
+  std::optional<notifications::courier> courier;
+  courier.emplace(application, node);
+  courier->start();
   spdlog::info("petitesalle {} listening on {} (port {}), data in {}, database {}, public URL {}",
                PS_VERSION, cfg.listen, server.port(), cfg.data_dir.string(),
                cfg.database.empty() ? "SQLite" : "PostgreSQL", cfg.public_url);
   server.run();
+  courier.reset();
   file_sweeper.reset();
   closer.reset();  // before the hub stops delivering: nothing it announces is lost on the way
   // Writes are queued in order: once this one is done, every write queued from the network has

@@ -1,13 +1,12 @@
 #include "communities/service.hpp"
 
-#include <date/tz.h>
-
 #include <nlohmann/json.hpp>
 
 #include "access/store.hpp"
 #include "communities/errors.hpp"
 #include "communities/events.hpp"
 #include "communities/store.hpp"
+#include "core/instants.hpp"
 #include "core/text.hpp"
 #include "invitations/store.hpp"
 #include "realtime/event_log.hpp"
@@ -15,14 +14,6 @@
 
 namespace ps::communities {
 namespace {
-
-bool is_known_timezone(const std::string& name) {
-  try {
-    return date::locate_zone(name) != nullptr;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 outcome check_name(const std::string& name) {
   if (name.empty()) return errors::invalid("name", field_problem::required);
@@ -69,7 +60,7 @@ result<member_ref> create_community(app& app, const caller& who, const community
   if (form.locale && !parse_locale(*form.locale, c.lang))
     return errors::invalid("locale", field_problem::not_allowed);
   c.timezone = form.timezone.value_or("America/Toronto");
-  if (!is_known_timezone(c.timezone))
+  if (!known_zone(c.timezone))
     return errors::invalid("timezone", field_problem::not_allowed);
   c.owner_id = who.account_id;
   c.created_at = app.clock.now();
@@ -117,7 +108,7 @@ result<community> changed_community(community c, const community_changes& change
   if (changes.locale && !parse_locale(*changes.locale, c.lang))
     return errors::invalid("locale", field_problem::not_allowed);
   if (changes.timezone) {
-    if (!is_known_timezone(*changes.timezone))
+    if (!known_zone(*changes.timezone))
       return errors::invalid("timezone", field_problem::not_allowed);
     c.timezone = *changes.timezone;
   }

@@ -40,4 +40,36 @@ std::optional<millis> instant_of(const std::string& text, const std::string& tz)
   return std::nullopt;
 }
 
+bool known_zone(const std::string& name) {
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::optional<int> minute_of_day(millis at, const std::string& tz) {
+  using namespace std::chrono;
+  if (!known_zone(tz)) return std::nullopt;
+  const date::zoned_time<milliseconds> zoned(tz, sys_time<milliseconds>(milliseconds(at)));
+  const auto local = zoned.get_local_time();
+  const auto since_midnight = local - date::floor<date::days>(local);
+  return static_cast<int>(duration_cast<minutes>(since_midnight).count());
+}
+
+std::optional<millis> next_local_minute(millis after, int minute, const std::string& tz) {
+  using namespace std::chrono;
+  if (!known_zone(tz) || minute < 0 || minute >= 24 * 60) return std::nullopt;
+  const auto* zone = date::locate_zone(tz);
+  const date::zoned_time<milliseconds> zoned(zone, sys_time<milliseconds>(milliseconds(after)));
+  auto day = date::floor<date::days>(zoned.get_local_time());
+  // Today's, else tomorrow's (two days cover any change of offset).
+  for (int i = 0; i < 3; ++i, day += date::days(1)) {
+    const date::local_time<milliseconds> wanted = day + minutes(minute);
+    const auto at = zone->to_sys(wanted, date::choose::earliest);
+    if (at.time_since_epoch().count() >= after) return at.time_since_epoch().count();
+  }
+  return std::nullopt;
+}
+
 }  // namespace ps

@@ -25,6 +25,7 @@
 #include "realtime/hub.hpp"
 #include "mentions/routes.hpp"
 #include "notifications/routes.hpp"
+#include "push/routes.hpp"
 #include "search/routes.hpp"
 
 namespace ps::http {
@@ -42,6 +43,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   search::add_routes(router_);
   mentions::add_routes(router_);
   notifications::add_routes(router_);
+  push::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

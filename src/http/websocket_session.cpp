@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "push/presence.hpp"
 #include "realtime/event_log.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/stream_protocol.hpp"
@@ -108,6 +109,7 @@ class connection final : public realtime::subscriber,
     closed_ = true;
     queue_.clear();
     held_.clear();
+    if (app_.presence) app_.presence->gone(owner_.account_id, this);
     app_.hub.detach(this, shard_);
     app_.stats.ws_connections.fetch_sub(1);
   }
@@ -127,6 +129,8 @@ class connection final : public realtime::subscriber,
       }
       if (!realtime::stream_protocol::needs_database(text)) {
         auto answer = answer_to(text);
+        if (answer.presence && app_.presence)
+          app_.presence->report(owner_.account_id, this, *answer.presence);
         if (answer.typing_in) {
           // Who may see the room is the policy's answer, from the database: on the blocking
           // pool. Nothing is held back meanwhile (a notice replays nothing).

@@ -36,9 +36,32 @@ CREATE TABLE notification_levels (
 CREATE INDEX notification_levels_channel ON notification_levels(channel_id, level);
 )sql";
 
+// What reaches a member outside the app. notification_settings: their choices (without a row,
+// the defaults of notifications/settings.hpp). push_due_at: when the courier should consider a
+// push for the row (NULL once it has, or never); email_due_at: when it should consider an
+// email for a mention or a direct message still unseen (NULL once it has). Each is claimed by
+// setting it to NULL, so that with several nodes one of them does it.
+constexpr std::string_view delivery_schema = R"sql(
+CREATE TABLE notification_settings (
+  account_id BIGINT PRIMARY KEY REFERENCES accounts(id),
+  email TEXT NOT NULL,
+  private_previews INTEGER NOT NULL,
+  quiet_start INTEGER,
+  quiet_end INTEGER,
+  time_zone TEXT NOT NULL
+);
+ALTER TABLE notifications ADD COLUMN push_due_at BIGINT;
+ALTER TABLE notifications ADD COLUMN push_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN email_due_at BIGINT;
+CREATE INDEX notifications_push_due ON notifications(push_due_at) WHERE push_due_at IS NOT NULL;
+CREATE INDEX notifications_email_due ON notifications(email_due_at) WHERE email_due_at IS NOT NULL;
+)sql";
+
 constexpr db::migration steps[] = {
     {15, "notifications: who is told of what, and each member's choice per room",
      notifications_schema},
+    {16, "notifications: settings for email and push, and what the courier has still to do",
+     delivery_schema},
 };
 
 }  // namespace

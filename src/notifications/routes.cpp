@@ -22,6 +22,26 @@ response level_response(const room_level& l) {
 }  // namespace
 
 void add_routes(http::router& r) {
+  r.add(verb::get, "/api/v1/me/notifications", [](context& c) -> result<response> {
+    auto who = c.caller();
+    if (!who) return who.error();
+    return http::json_response(200, {{"settings", to_json(settings_for(c.app, *who))}});
+  });
+
+  r.add(
+      verb::put, "/api/v1/me/notifications",
+      [](context& c) -> result<response> {
+        auto who = c.caller();
+        if (!who) return who.error();
+        auto body = c.json_body();
+        if (!body) return body.error();
+        if (!body->is_object()) return errors::invalid("body", field_problem::invalid_format);
+        auto saved = change_settings(c.app, *who, *body);
+        if (!saved) return saved.error();
+        return http::json_response(200, {{"settings", to_json(*saved)}});
+      },
+      http::runs_on::blocking_pool);
+
   r.add(verb::get, "/api/v1/notifications", [](context& c) -> result<response> {
     auto who = c.caller();
     if (!who) return who.error();

@@ -117,4 +117,18 @@ result<room_level> choose_level(app& app, const caller& who, std::int64_t channe
   });
 }
 
+settings settings_for(app& app, const caller& who) {
+  return app.db.read([&](db::session& s) { return store::settings_of(s, who.account_id); })
+      .value_or(settings{});
+}
+
+result<settings> change_settings(app& app, const caller& who, const nlohmann::json& body) {
+  return app.db.write([&](db::transaction& tx) -> result<settings> {
+    auto chosen = updated(store::settings_of(tx, who.account_id).value_or(settings{}), body);
+    if (!chosen) return chosen.error();
+    store::save_settings(tx, who.account_id, *chosen);
+    return chosen;
+  });
+}
+
 }  // namespace ps::notifications

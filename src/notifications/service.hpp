@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "core/caller.hpp"
 #include "core/result.hpp"
 #include "notifications/model.hpp"
+#include "notifications/settings.hpp"
 
 // A member's notifications across their communities (the bell), and their choice per room.
 // What they may no longer see (a room they left, a community that removed them) is not listed
@@ -40,5 +42,10 @@ result<room_level> level_in(app& app, const caller& who, std::int64_t channel_id
 // nullopt: back to the room's default.
 result<room_level> choose_level(app& app, const caller& who, std::int64_t channel_id,
                                 std::optional<level> chosen);
+
+// The caller's settings for email and push (the defaults until they change one).
+settings settings_for(app& app, const caller& who);
+// Applies the fields present in `body` (GET's shape, any subset); returns what is saved.
+result<settings> change_settings(app& app, const caller& who, const nlohmann::json& body);
 
 }  // namespace ps::notifications

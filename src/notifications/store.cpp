@@ -2,6 +2,15 @@
 
 namespace ps::notifications::store {
 
+namespace {
+
+// What is worth an email when unseen: what was said to the member alone.
+bool emailed_kind(std::string_view kind) {
+  return kind == for_mention || kind == for_direct;
+}
+
+}  // namespace
+
 std::vector<std::optional<std::int64_t>> insert(db::transaction& tx, const about& what,
                                                 std::span<const new_row> rows) {
   std::vector<std::optional<std::int64_t>> out;
@@ -9,10 +18,12 @@ std::vector<std::optional<std::int64_t>> insert(db::transaction& tx, const about
   for (const auto& r : rows) {
     auto id = tx.query_one(
         "INSERT INTO notifications (account_id, community_id, channel_id, kind, item_kind, "
-        "item_id, actor_id, excerpt, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON "
-        "CONFLICT (account_id, item_kind, item_id) DO NOTHING RETURNING id",
+        "item_id, actor_id, excerpt, created_at, push_due_at, email_due_at) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $9, $9, $10) ON CONFLICT (account_id, item_kind, item_id) DO "
+        "NOTHING RETURNING id",
         r.account_id, what.community_id, what.channel_id, r.kind, what.item_kind, what.item_id,
-        what.actor_id, what.excerpt, what.at);
+        what.actor_id, what.excerpt, what.at,
+        emailed_kind(r.kind) ? std::optional<millis>(what.at + email_delay_ms) : std::nullopt);
     out.push_back(id ? std::optional<std::int64_t>(id->integer(0)) : std::nullopt);
   }
   return out;
@@ -164,6 +175,85 @@ std::vector<std::int64_t> muted_in(db::session& s, std::int64_t channel_id) {
 std::vector<std::int64_t> poll_voters(db::session& s, std::int64_t poll_id) {
   return ids_of(s.query(
       "SELECT account_id FROM poll_ballots WHERE poll_id = $1 ORDER BY account_id", poll_id));
+}
+
+std::optional<settings> settings_of(db::session& s, std::int64_t account_id) {
+  auto r = s.query_one(
+      "SELECT email, private_previews, quiet_start, quiet_end, time_zone FROM "
+      "notification_settings WHERE account_id = $1",
+      account_id);
+  if (!r) return std::nullopt;
+  settings out;
+  out.email = parse_email(r->text(0)).value_or(out.email);
+  out.private_previews = r->boolean(1);
+  if (auto start = r->maybe_integer(2)) out.quiet_start = static_cast<int>(*start);
+  if (auto end = r->maybe_integer(3)) out.quiet_end = static_cast<int>(*end);
+  out.time_zone = r->text(4);
+  return out;
+}
+
+void save_settings(db::transaction& tx, std::int64_t account_id, const settings& chosen) {
+  auto minute = [](std::optional<int> m) {
+    return m ? std::optional<std::int64_t>(*m) : std::nullopt;
+  };
+  tx.execute(
+      "INSERT INTO notification_settings (account_id, email, private_previews, quiet_start, "
+      "quiet_end, time_zone) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE "
+      "SET email = excluded.email, private_previews = excluded.private_previews, quiet_start = "
+      "excluded.quiet_start, quiet_end = excluded.quiet_end, time_zone = excluded.time_zone",
+      account_id, email_name(chosen.email), chosen.private_previews, minute(chosen.quiet_start),
+      minute(chosen.quiet_end), chosen.time_zone);
+}
+
+// A claim sets the column to NULL where it still holds a due time: of two nodes claiming the
+// same rows, the second's UPDATE finds them NULL once the first commits, and takes none.
+std::vector<push_claim> claim_push_due(db::transaction& tx, millis now, int limit) {
+  std::vector<push_claim> out;
+  for (const auto& r : tx.query(
+           "UPDATE notifications SET push_due_at = NULL WHERE id IN (SELECT id FROM notifications "
+           "WHERE push_due_at <= $1 ORDER BY push_due_at LIMIT $2) AND push_due_at IS NOT NULL "
+           "RETURNING id, account_id, push_attempts",
+           now, limit))
+    out.push_back({r.integer(0), r.integer(1), static_cast<int>(r.integer(2))});
+  return out;
+}
+
+void retry_push(db::transaction& tx, std::int64_t id, millis at) {
+  tx.execute(
+      "UPDATE notifications SET push_due_at = $2, push_attempts = push_attempts + 1 WHERE id = $1",
+      id, at);
+}
+
+std::vector<email_claim> claim_email_due(db::transaction& tx, millis now, int limit) {
+  std::vector<email_claim> out;
+  for (const auto& r :
+       tx.query("UPDATE notifications SET email_due_at = NULL WHERE id IN (SELECT id FROM "
+                "notifications WHERE email_due_at <= $1 ORDER BY email_due_at LIMIT $2) AND "
+                "email_due_at IS NOT NULL RETURNING id, account_id",
+                now, limit))
+    out.push_back({r.integer(0), r.integer(1)});
+  return out;
+}
+
+std::vector<std::int64_t> claim_email_pending_of(db::transaction& tx, std::int64_t account_id) {
+  return ids_of(tx.query(
+      "UPDATE notifications SET email_due_at = NULL WHERE account_id = $1 AND email_due_at IS NOT "
+      "NULL RETURNING id",
+      account_id));
+}
+
+void postpone_email(db::transaction& tx, std::int64_t id, millis until) {
+  tx.execute("UPDATE notifications SET email_due_at = $2 WHERE id = $1", id, until);
+}
+
+bool seen_in_room(db::session& s, std::int64_t id) {
+  return s
+      .query_one(
+          "SELECT 1 FROM notifications n JOIN messages m ON m.id = n.item_id JOIN read_markers "
+          "rm ON rm.channel_id = m.channel_id AND rm.account_id = n.account_id WHERE n.id = $1 "
+          "AND n.item_kind = 'message' AND rm.last_read_seq >= m.seq",
+          id)
+      .has_value();
 }
 
 }  // namespace ps::notifications::store

@@ -9,6 +9,7 @@
 
 #include "db/database.hpp"
 #include "notifications/model.hpp"
+#include "notifications/settings.hpp"
 
 // The SQL of notifications.
 namespace ps::notifications::store {
@@ -58,5 +59,29 @@ std::vector<std::int64_t> thread_authors(db::session& s, std::int64_t parent_id)
 std::vector<std::int64_t> current_members(db::session& s, std::int64_t community_id);
 std::vector<std::int64_t> muted_in(db::session& s, std::int64_t channel_id);
 std::vector<std::int64_t> poll_voters(db::session& s, std::int64_t poll_id);
+
+// A member's settings (none: the defaults).
+std::optional<settings> settings_of(db::session& s, std::int64_t account_id);
+void save_settings(db::transaction& tx, std::int64_t account_id, const settings& chosen);
+
+// The courier's work (notifications/courier.hpp): notifications due for a push or an email,
+// each claimed once whatever the number of nodes.
+struct push_claim {
+  std::int64_t id = 0;
+  std::int64_t account_id = 0;
+  int attempts = 0;
+};
+std::vector<push_claim> claim_push_due(db::transaction& tx, millis now, int limit);
+void retry_push(db::transaction& tx, std::int64_t id, millis at);
+struct email_claim {
+  std::int64_t id = 0;
+  std::int64_t account_id = 0;
+};
+std::vector<email_claim> claim_email_due(db::transaction& tx, millis now, int limit);
+// Every notification of the account still waiting for an email, claimed at once.
+std::vector<std::int64_t> claim_email_pending_of(db::transaction& tx, std::int64_t account_id);
+void postpone_email(db::transaction& tx, std::int64_t id, millis until);
+// Whether the member has read, in the room, the message a notification points to.
+bool seen_in_room(db::session& s, std::int64_t id);
 
 }  // namespace ps::notifications::store

@@ -69,13 +69,15 @@ frame_ptr stream_protocol::error(std::string_view code) const {
   else if (code == "malformed_json")
     message = fr ? "Ce message n’est pas du JSON valide." : "This frame is not valid JSON.";
   else if (code == "unknown_type")
-    message = fr ? "Type de message inconnu (attendu : resume, typing ou ping)."
-                 : "Unknown type (expected: resume, typing or ping).";
+    message = fr ? "Type de message inconnu (attendu : resume, typing, presence ou ping)."
+                 : "Unknown type (expected: resume, typing, presence or ping).";
   else if (code == "not_found")
     message = fr ? "On ne trouve pas ce canal." : "We can’t find this channel.";
   else if (code == "channel_archived")
     message = fr ? "Ce canal est archivé : on n’y écrit plus."
                  : "This channel is archived: no one writes in it any more.";
+  else if (code == "invalid_active")
+    message = fr ? "« active » doit valoir true ou false." : "“active” must be true or false.";
   else if (code == "invalid_channel_id")
     message = fr ? "« channel_id » doit être le numéro d’un canal."
                  : "“channel_id” must be a channel’s id.";
@@ -120,6 +122,15 @@ stream_protocol::answer stream_protocol::on_text(std::string_view text) {
     }
     const auto channel_id = channel->get<std::int64_t>();
     if (!typing_throttled(channel_id)) out.typing_in = channel_id;
+    return out;
+  }
+  if (type == "presence") {
+    const auto active = parsed.find("active");
+    if (active == parsed.end() || !active->is_boolean()) {
+      out.frames.push_back(error("invalid_active"));
+      return out;
+    }
+    out.presence = active->get<bool>();
     return out;
   }
   if (type != "resume") {
@@ -224,7 +235,8 @@ stream_protocol::answer stream_protocol::resume_communities(
       }
     }
   });
-  out.frames.push_back(make_event({{"type", "resumed"}, {"communities", positions_json(out.replayed_pos)}}));
+  out.frames.push_back(
+      make_event({{"type", "resumed"}, {"communities", positions_json(out.replayed_pos)}}));
   return out;
 }
 
@@ -242,12 +254,13 @@ stream_protocol::answer stream_protocol::resume_channels(
     std::int64_t replayed = 0;
     for (;;) {
       if (budget <= 0 || replayed >= max_replay) break;
-      const int page = static_cast<int>(std::min<std::int64_t>({resume_page, budget, max_replay - replayed}));
+      const int page =
+          static_cast<int>(std::min<std::int64_t>({resume_page, budget, max_replay - replayed}));
       auto missed = chat::missed_messages(app_, who_, channel_id, up_to, page);
       if (!missed) break;  // a channel the caller may not see is skipped
       for (const auto& m : *missed) {
-        out.frames.push_back(make_frame(chat::message_event_json("message.created", 0, 0, m),
-                                        channel_id, m.seq));
+        out.frames.push_back(
+            make_frame(chat::message_event_json("message.created", 0, 0, m), channel_id, m.seq));
         up_to = m.seq;
       }
       replayed += static_cast<std::int64_t>(missed->size());

@@ -41,6 +41,9 @@ class stream_protocol {
     // A typing notice let through the throttle: the connection relays it on the blocking pool
     // (relay_typing), since it asks the policy who may see the room.
     std::optional<std::int64_t> typing_in;
+    // {"type":"presence","active":…}: whether the person is using the app on this connection
+    // now (push/presence.hpp). No answer.
+    std::optional<bool> presence;
   };
 
   // Whether answering `text` reads the database (a resume).

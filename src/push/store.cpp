@@ -1,0 +1,85 @@
+#include "push/store.hpp"
+
+namespace ps::push::store {
+
+std::int64_t save(db::transaction& tx, const subscription& sub) {
+  return tx
+      .query_one(
+          "INSERT INTO push_subscriptions (account_id, endpoint, p256dh, auth, created_at) VALUES "
+          "($1, $2, $3, $4, $5) ON CONFLICT (endpoint) DO UPDATE SET account_id = "
+          "excluded.account_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = "
+          "excluded.created_at RETURNING id",
+          sub.account_id, sub.endpoint, sub.p256dh, sub.auth, sub.created_at)
+      ->integer(0);
+}
+
+bool remove(db::transaction& tx, std::int64_t account_id, const std::string& endpoint) {
+  return tx.execute("DELETE FROM push_subscriptions WHERE account_id = $1 AND endpoint = $2",
+                    account_id, endpoint) > 0;
+}
+
+void drop(db::transaction& tx, std::int64_t id) {
+  tx.execute("DELETE FROM push_subscriptions WHERE id = $1", id);
+}
+
+void mark_sent(db::transaction& tx, std::int64_t id, millis at) {
+  tx.execute("UPDATE push_subscriptions SET last_sent_at = $2 WHERE id = $1", id, at);
+}
+
+std::vector<subscription> of_account(db::session& s, std::int64_t account_id) {
+  std::vector<subscription> out;
+  for (const auto& r :
+       s.query("SELECT id, account_id, endpoint, p256dh, auth, created_at FROM push_subscriptions "
+               "WHERE account_id = $1 ORDER BY id",
+               account_id))
+    out.push_back({r.integer(0), r.integer(1), r.text(2), r.text(3), r.text(4), r.integer(5)});
+  return out;
+}
+
+std::int64_t keep_newest(db::transaction& tx, std::int64_t account_id, int keep) {
+  return tx.execute(
+      "DELETE FROM push_subscriptions WHERE account_id = $1 AND id NOT IN (SELECT id FROM "
+      "push_subscriptions WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)",
+      account_id, keep);
+}
+
+std::optional<std::string> key_named(db::session& s, const std::string& name) {
+  auto r = s.query_one("SELECT value FROM server_keys WHERE name = $1", name);
+  if (!r) return std::nullopt;
+  return r->text(0);
+}
+
+void insert_key_if_absent(db::transaction& tx, const std::string& name, const std::string& value,
+                          millis at) {
+  tx.execute(
+      "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) "
+      "DO NOTHING",
+      name, value, at);
+}
+
+void mark_active(db::transaction& tx, const std::string& node,
+                 std::span<const std::int64_t> accounts, millis until) {
+  for (auto id : accounts)
+    tx.execute_pipelined(
+        "INSERT INTO presence (account_id, node, active_until) VALUES ($1, $2, $3) ON CONFLICT "
+        "(account_id, node) DO UPDATE SET active_until = excluded.active_until",
+        id, node, until);
+}
+
+void mark_inactive(db::transaction& tx, const std::string& node,
+                   std::span<const std::int64_t> accounts, millis at) {
+  for (auto id : accounts)
+    tx.execute_pipelined(
+        "UPDATE presence SET active_until = $3 WHERE account_id = $1 AND node = $2 AND "
+        "active_until > $3",
+        id, node, at);
+}
+
+bool active(db::session& s, std::int64_t account_id, millis now) {
+  return s
+      .query_one("SELECT 1 FROM presence WHERE account_id = $1 AND active_until > $2", account_id,
+                 now)
+      .has_value();
+}
+
+}  // namespace ps::push::store
