@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Channel, SearchResult } from '../api';
 import { format_time, t, tn } from '../i18n';
-import { changed } from '../state';
+import { changed, session } from '../state';
+import { member_name, snippet_names } from '../mentions/render';
 import { channels_by_id, channels_by_slug, communities, load_members, members_by_slug, membership_of } from '../communities/state';
 import { conversations_by_slug, is_conversation, load_conversations, room_label } from '../conversations/state';
 import { Field, FormError, Select } from '../ui/form';
@@ -195,7 +196,8 @@ function Hit({ slug, r, tz, room, on_pick }: { slug: string; r: SearchResult; tz
         {title && <span class="hit__title">{title}</span>}
         {/* The one HTML of a result: the server escapes every character of the snippet (a file's is
             its name) and adds only <mark> around the words matched. Nothing else is inserted. */}
-        <span class="hit__snippet" dangerouslySetInnerHTML={{ __html: r.snippet }} />
+        {/* Its mentions are still the server's raw tokens (&lt;@12&gt;): shown as @Name (escaped). */}
+        <span class="hit__snippet" dangerouslySetInnerHTML={{ __html: snippet_names(r.snippet, (id) => member_name(members_by_slug.get(slug), id, session.me), t('mention_fallback')) }} />
       </span>
     </Link>
   );

@@ -101,3 +101,11 @@ test('finder: asks once after the pause with the last letters; a stale request i
   assert.equal(finder.answer, null, 'closed at once');
   finder.stop();
 });
+
+test('snippets: a mention’s raw token is shown as @Name, escaped, its <mark> kept; someone unknown is « @membre »', () => {
+  const names = new Map([[12, 'Béa <3'], [7, 'Jo']]);
+  const name_of = (id) => names.get(id);
+  assert.equal(R.snippet_names('Salut &lt;@12&gt;, le <mark>spectacle</mark> &lt;@99&gt;', name_of, 'membre'), 'Salut @Béa &lt;3, le <mark>spectacle</mark> @membre');
+  assert.equal(R.snippet_names('&lt;@<mark>7</mark>&gt; vient', name_of, 'member'), '<mark>@Jo</mark> vient', 'an id marked: the name marked');
+  assert.equal(R.snippet_names('a &lt;b&gt; &lt;@x&gt;', name_of, 'membre'), 'a &lt;b&gt; &lt;@x&gt;', 'other escaped text stays');
+});
