@@ -35,7 +35,6 @@ void add_routes(http::router& r) {
         if (!who) return who.error();
         auto body = c.json_body();
         if (!body) return body.error();
-        if (!body->is_object()) return errors::invalid("body", field_problem::invalid_format);
         auto saved = change_settings(c.app, *who, *body);
         if (!saved) return saved.error();
         return http::json_response(200, {{"settings", to_json(*saved)}});
