@@ -6,7 +6,8 @@
 #
 #   bench/run.sh                      everything, 3 runs per figure (about 10 minutes once built)
 #   bench/run.sh --quick              smaller sizes, 1 run each (about 2 minutes)
-#   bench/run.sh --only fanout,start  some scenarios: fanout ingest history connections growth start
+#   bench/run.sh --only fanout,start  some scenarios: fanout ingest history connections upload
+#                                     growth start
 #   bench/run.sh --runs 5             runs per figure (the table shows medians)
 #   bench/run.sh --no-doc             leave docs/benchmarks.md alone
 #   bench/run.sh --postgres           the same on a throwaway PostgreSQL 15 (scripts/with-postgres.sh),
@@ -169,7 +170,7 @@ if ((MEMBERS > CONNECTIONS && CONNECTIONS >= 10000)); then MEMBERS=$CONNECTIONS;
 # --- one community with MEMBERS members, shared by fanout, ingest, history, connections ----
 MAIN=$WORK/main
 STATE=$WORK/main.state
-if want fanout || want ingest || want history || want connections; then
+if want fanout || want ingest || want history || want connections || want upload; then
   mkdir -p "$MAIN"
   start_server "$MAIN"
   lg 900 setup --port "$PORT" --members "$MEMBERS" --state "$STATE" --parallel 16
@@ -276,6 +277,51 @@ if want connections; then
       --procs 2 --pid "$SERVER_PID" --settle 3
     stop_server
   done
+fi
+
+# --- upload: files over loopback, end to end --------------------------------------------------
+# What receiving a file costs: streamed to a temporary file, hashed, moved into the store by its
+# hash, its type sniffed, its row written (files/service.cpp). Distinct random contents (the
+# same content twice is stored once, which would measure less), raw bodies as the web app
+# sends them, sequential then four at once. The photo processing itself is ps_image_bench's.
+if want upload; then
+  TOKEN=$(sed -n 's/^owner_token //p' "$STATE")
+  SLUG=$(sed -n 's/^slug //p' "$STATE")
+  UPLOADS=$WORK/uploads
+  mkdir -p "$UPLOADS"
+  for spec in 1:10:1 25:6:1 25:6:4; do
+    mib=${spec%%:*} rest=${spec#*:} count=${rest%%:*} parallel=${spec##*:}
+    for run in $(seq 1 "$RUNS"); do
+      rm -f "$UPLOADS"/*.bin
+      for i in $(seq 1 "$count"); do head -c $((mib * 1048576)) /dev/urandom >"$UPLOADS/$i.bin"; done
+      start_server "$MAIN"
+      log "upload: $count × $mib MiB, $parallel at once"
+      note_load
+      began=$(date +%s.%N)
+      seq 1 "$count" | timeout 300 xargs -P "$parallel" -I{} curl -s -o /dev/null \
+        -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/octet-stream' --data-binary "@$UPLOADS/{}.bin" \
+        "http://127.0.0.1:$PORT/api/v1/communities/$SLUG/files?name=bench-{}.bin" \
+        >"$OUT/upload-$spec-$run.txt" || log "warning: an upload failed"
+      ended=$(date +%s.%N)
+      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+      $PY - "$OUT/upload-$spec-$run.txt" "$mib" "$count" "$parallel" "$began" "$ended" "$hwm" \
+        >>"$RESULTS" <<'PYEOF'
+import json, statistics, sys
+path, mib, count, parallel, began, ended, hwm = sys.argv[1:]
+rows = [line.split() for line in open(path) if line.strip()]
+times = [float(t) * 1000 for code, t in rows if code == "201"]
+wall = float(ended) - float(began)
+print(json.dumps({"scenario": "upload", "mib": int(mib), "count": int(count),
+                  "parallel": int(parallel), "ok": len(times), "median_ms": statistics.median(times) if times else None,
+                  "max_ms": max(times) if times else None,
+                  "mib_per_s": round(int(mib) * len(times) / wall, 1) if wall > 0 else None,
+                  "server_peak_rss_mib": round(int(hwm) / 1024, 1)}))
+PYEOF
+      stop_server
+    done
+  done
+  rm -rf "$UPLOADS"
 fi
 
 # --- growth and start: a second data folder, filled by bench/seed.py -------------------------

@@ -13,6 +13,7 @@
 #include "notifications/outside_texts.hpp"
 #include "notifications/service.hpp"
 #include "notifications/settings.hpp"
+#include "push/store.hpp"
 #include "testing/assertions.hpp"
 #include "testing/test_app.hpp"
 
@@ -108,7 +109,7 @@ TEST(OutsideTexts, PrivatePreviewsSayWhereNeverWhat) {
   EXPECT_EQ(place_of(n), "/c/la-chorale/ch/4/p/5?comment=77");
 }
 
-class UnseenEmails : public ::testing::Test {
+class OutsideTheApp : public ::testing::Test {
  protected:
   testing::test_app t;
   app& a() { return t.app(); }
@@ -142,7 +143,7 @@ class UnseenEmails : public ::testing::Test {
   }
 };
 
-TEST_F(UnseenEmails, LeaveFifteenMinutesAfterAMentionNobodySaw) {
+TEST_F(OutsideTheApp, LeaveFifteenMinutesAfterAMentionNobodySaw) {
   mention_bea("la répétition est déplacée");
   t.clock.advance(email_delay_ms - 5000);
   EXPECT_EQ(c.send_emails(), 0);
@@ -157,7 +158,7 @@ TEST_F(UnseenEmails, LeaveFifteenMinutesAfterAMentionNobodySaw) {
   EXPECT_EQ(c.send_emails(), 0);  // never twice
 }
 
-TEST_F(UnseenEmails, OneEmailForABurstAndNoneForWhatWasSeen) {
+TEST_F(OutsideTheApp, OneEmailForABurstAndNoneForWhatWasSeen) {
   mention_bea("un");
   t.clock.advance(60'000);
   mention_bea("deux");
@@ -177,7 +178,7 @@ TEST_F(UnseenEmails, OneEmailForABurstAndNoneForWhatWasSeen) {
   EXPECT_EQ(emails_to_bea().size(), 1u);
 }
 
-TEST_F(UnseenEmails, NeverMeansNeverAndDailyWaitsForTheMorning) {
+TEST_F(OutsideTheApp, NeverMeansNeverAndDailyWaitsForTheMorning) {
   ASSERT_TRUE(change_settings(a(), bea, {{"email", "never"}}).ok());
   mention_bea("un");
   t.clock.advance(email_delay_ms + 1000);
@@ -195,7 +196,7 @@ TEST_F(UnseenEmails, NeverMeansNeverAndDailyWaitsForTheMorning) {
   EXPECT_EQ(emails_to_bea().size(), 1u);
 }
 
-TEST_F(UnseenEmails, WaitForTheEndOfQuietHours) {
+TEST_F(OutsideTheApp, WaitForTheEndOfQuietHours) {
   const int now_minute = *minute_of_day(t.clock.now() + email_delay_ms, "UTC");
   ASSERT_TRUE(
       change_settings(
@@ -210,6 +211,26 @@ TEST_F(UnseenEmails, WaitForTheEndOfQuietHours) {
   EXPECT_EQ(c.send_emails(), 0);
   t.clock.advance(2 * 3600 * 1000);
   EXPECT_EQ(c.send_emails(), 1);
+}
+
+TEST_F(OutsideTheApp, HereCallsOnlyThoseInTheAppNow) {
+  caller cleo = t.person("Cleo");
+  auto inv = invitations::create_invitation(a(), ana, slug, {});
+  ASSERT_TRUE(invitations::accept_invitation(a(), cleo, inv->code).ok());
+  // Béa is in the app on another node; Cléo is not.
+  a().db.write([&](db::transaction& tx) {
+    const std::int64_t ids[] = {bea.account_id};
+    push::store::mark_active(tx, "another-node", ids, t.clock.now() + 30'000);
+  });
+  t.clock.advance(1000);
+  ASSERT_TRUE(chat::post_message(a(), ana, room, {"@here on commence", {}, {}}).ok());
+  auto told = [&](const caller& who) { return list(a(), who, std::nullopt, 10)->items.size(); };
+  EXPECT_EQ(told(bea), 1u);
+  EXPECT_EQ(told(cleo), 0u);
+  // Once that node's row has run out, @here calls nobody away.
+  t.clock.advance(60'000);
+  ASSERT_TRUE(chat::post_message(a(), ana, room, {"@here encore", {}, {}}).ok());
+  EXPECT_EQ(told(bea), 1u);
 }
 
 }  // namespace

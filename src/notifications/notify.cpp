@@ -6,6 +6,8 @@
 #include "communities/store.hpp"
 #include "notifications/events.hpp"
 #include "notifications/store.hpp"
+#include "push/presence.hpp"
+#include "push/store.hpp"
 #include "realtime/event_log.hpp"
 
 namespace ps::notifications {
@@ -59,9 +61,15 @@ void notify(app& app, db::transaction& tx, const written& w, millis at, lookups&
 
   // Mentions were checked against the room when written.
   for (auto id : w.mentioned.members) offer(id, for_mention);
-  // @here calls everyone as @everyone does: who is in the app now is not known here yet.
-  if (w.mentioned.everyone || w.mentioned.here)
+  if (w.mentioned.everyone)
     for (auto id : everyone_in_room()) offer(id, for_mention);
+  // @here: those in the room who are in the app now, on this node or another.
+  if (w.mentioned.here && !w.mentioned.everyone) {
+    const auto elsewhere = push::store::active_accounts(tx, at);
+    for (auto id : everyone_in_room())
+      if ((app.presence && app.presence->active(id)) || elsewhere.contains(id))
+        offer(id, for_mention);
+  }
   if (w.thread_parent)
     for (auto id : store::thread_authors(tx, *w.thread_parent)) offer(id, for_reply);
   for (auto id : w.addressed) offer(id, w.addressed_as);

@@ -82,4 +82,12 @@ bool active(db::session& s, std::int64_t account_id, millis now) {
       .has_value();
 }
 
+std::set<std::int64_t> active_accounts(db::session& s, millis now) {
+  std::set<std::int64_t> out;
+  for (const auto& r :
+       s.query("SELECT DISTINCT account_id FROM presence WHERE active_until > $1", now))
+    out.insert(r.integer(0));
+  return out;
+}
+
 }  // namespace ps::push::store

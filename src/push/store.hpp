@@ -42,5 +42,7 @@ void mark_active(db::transaction& tx, const std::string& node,
 void mark_inactive(db::transaction& tx, const std::string& node,
                    std::span<const std::int64_t> accounts, millis at);
 bool active(db::session& s, std::int64_t account_id, millis now);
+// Everyone active on some node now (for @here).
+std::set<std::int64_t> active_accounts(db::session& s, millis now);
 
 }  // namespace ps::push::store
