@@ -17,7 +17,7 @@ function service_worker(): Plugin {
       const version = shell.join('|');
       let hash = 0;
       for (let i = 0; i < version.length; i++) hash = (hash * 31 + version.charCodeAt(i)) | 0;
-      const source = `// Generated at build time by vite.config.ts: caches the app shell.
+      const source = `// Generated at build time by vite.config.ts: caches the app shell, and shows Web Push notifications.
 const CACHE = 'petitesalle-${(hash >>> 0).toString(36)}';
 const SHELL = ${JSON.stringify(shell)};
 self.addEventListener('install', (e) => {
@@ -44,6 +44,61 @@ self.addEventListener('fetch', (e) => {
     }
     return res;
   })));
+});
+
+// ---- Web Push (the app's notifications/push.ts subscribes). The payload is JSON:
+// {"title","body","url","tag","notification_id"}. Requests from here follow the app's API rules:
+// the session cookie, JSON, and X-Requested-With (the server's CSRF rule for a state change).
+const api = (method, path, body) => fetch('/api/v1' + path, {
+  method,
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json', ...(method === 'GET' ? {} : { 'Content-Type': 'application/json', 'X-Requested-With': 'petitesalle' }) },
+  body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+});
+self.addEventListener('push', (e) => {
+  let data = {};
+  try { data = e.data ? e.data.json() : {}; } catch { data = { body: e.data ? e.data.text() : '' }; }
+  const title = data.title || 'Petite Salle';
+  e.waitUntil(self.registration.showNotification(title, {
+    body: data.body || '', tag: data.tag || undefined, icon: '/icon-192.png', badge: '/icon-192.png',
+    data: { url: data.url || '/', notification_id: data.notification_id },
+  }));
+});
+// A tap on one: read, as a tap on the bell's item would (offline, it stays unread: no harm), then
+// the app's window goes there (the page navigates itself: it keeps what it holds), or a new one
+// opens. A plain function, so that the browser story can call it as a tap would.
+async function open_from_notification(data) {
+  const { url = '/', notification_id } = data || {};
+  const target = new URL(url, self.location.origin);
+  const path = target.origin === self.location.origin ? target.pathname + target.search : '/';
+  if (notification_id) await api('POST', '/notifications/read', { ids: [notification_id] }).catch(() => {});
+  const open = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const app = open.find((c) => new URL(c.url).origin === self.location.origin);
+  if (!app) return self.clients.openWindow(path);
+  app.postMessage({ type: 'open', url: path });
+  return app.focus().catch(() => app);
+}
+self.addEventListener('notificationclick', (e) => {
+  e.notification.close();
+  e.waitUntil(open_from_notification(e.notification.data));
+});
+// The push service replaced the subscription (it expired, or the browser renewed its keys):
+// subscribe again with the server's key and tell the server, forgetting the old one.
+self.addEventListener('pushsubscriptionchange', (e) => {
+  e.waitUntil((async () => {
+    const old = e.oldSubscription;
+    let sub = e.newSubscription;
+    if (!sub) {
+      const res = await api('GET', '/push/key');
+      if (!res.ok) return;
+      const { public_key } = await res.json();
+      const b64 = public_key.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (public_key.length % 4)) % 4);
+      const key = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    }
+    await api('POST', '/push/subscriptions', sub.toJSON());
+    if (old && old.endpoint !== sub.endpoint) await api('DELETE', '/push/subscriptions?endpoint=' + encodeURIComponent(old.endpoint)).catch(() => {});
+  })());
 });
 `;
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });

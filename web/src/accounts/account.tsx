@@ -1,4 +1,4 @@
-// The account page: display name, language, password, active sessions, the communities (and
+// The account page: display name, language, notifications (emails, quiet hours, this device), password, active sessions, the communities (and
 // leaving one), personal access tokens under « Avancé », log out.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
@@ -13,6 +13,7 @@ import { check, CopyButton, Field, FormError, Notice, Select, submit, use_form }
 import { Page } from '../ui/shell';
 import { change_locale, log_out } from './session';
 import { SessionsCard } from './sessions';
+import { NotificationSettingsCard } from '../notifications/settings_card';
 
 export function AccountPage() {
   const me = session.me!;
@@ -64,6 +65,8 @@ export function AccountPage() {
         </form>
         <Select label={t('language')} name="locale" value={locale()} options={[['fr', t('lang_fr')], ['en', t('lang_en')]]} onChange={(v) => void change_locale(v as 'fr' | 'en')} />
       </section>
+
+      <NotificationSettingsCard />
 
       <section class="card" aria-labelledby="pw-h">
         <h2 id="pw-h">{t('change_password')}</h2>

@@ -10,6 +10,7 @@ import * as polls from '../broadcast/state';
 import * as chat from '../chat/state';
 import * as communities from '../communities/state';
 import * as search from '../search/state';
+import { disable_push } from '../notifications/push';
 
 let previous_account_id: number | null = null;
 
@@ -79,6 +80,8 @@ export async function log_out() {
   // The stream first: the server closes it with 4401 when the session ends, and that close must
   // not read as "your session ended elsewhere" (which would send the next log-in back here).
   stop_stream();
+  // This device stops getting the person's pushes (the next one to log in here is not them).
+  await disable_push().catch(() => {});
   try {
     await api.log_out();
   } catch {

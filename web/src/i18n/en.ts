@@ -617,8 +617,6 @@ export const en: Dict = {
   push_device: 'Notifications on this device',
   push_status_on: 'On: this device tells you when you’re not in the app.',
   push_status_off: 'Off for this device.',
-  push_turn_on: 'Turn on for this device',
-  push_turn_off: 'Turn off for this device',
   push_asking: 'One moment…',
   push_unsupported: 'This browser can’t receive notifications. Try an up-to-date Chrome, Firefox, Edge or Safari.',
   push_denied: 'You blocked notifications for this site. To allow them, open the site settings in your browser (the padlock next to the address), set notifications to “Allow”, then reload the page.',

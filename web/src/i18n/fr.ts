@@ -623,8 +623,6 @@ export const fr = {
   push_device: 'Notifications sur cet appareil',
   push_status_on: 'Activées : cet appareil t’avertit quand tu n’es pas dans l’app.',
   push_status_off: 'Désactivées sur cet appareil.',
-  push_turn_on: 'Activer sur cet appareil',
-  push_turn_off: 'Désactiver sur cet appareil',
   push_asking: 'Un instant…',
   push_unsupported: 'Ce navigateur ne peut pas recevoir de notifications. Essaie avec un Chrome, un Firefox, un Edge ou un Safari à jour.',
   push_denied: 'Tu as bloqué les notifications pour ce site. Pour les permettre, ouvre les réglages du site dans ton navigateur (le cadenas à côté de l’adresse), mets les notifications à « Autoriser », puis recharge la page.',

@@ -27,3 +27,5 @@ export * as bell_view from '../../src/notifications/bell_view';
 export * as mentions from '../../src/mentions/draft';
 export * as mention_render from '../../src/mentions/render';
 export * as mention_finder from '../../src/mentions/finder';
+export * as settings_card from '../../src/notifications/settings_card';
+export * as push from '../../src/notifications/push';
