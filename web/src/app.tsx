@@ -15,7 +15,7 @@ import { HostPage } from './host/host';
 import { channels_by_id, channels_by_slug, communities, membership_of } from './communities/state';
 import { conversations_by_slug } from './conversations/state';
 import { muted } from './broadcast/state';
-import { bell } from './notifications/state';
+import { bell, ensure_bell } from './notifications/state';
 import { Page } from './ui/shell';
 import { Link } from './ui/link';
 import { Toasts } from './ui/toast';
@@ -50,6 +50,11 @@ function use_title() {
   useEffect(() => {
     document.title = title;
   }, [title]);
+  // The count is the account's: known on every screen, not only where the bell shows.
+  const me = session.me?.id;
+  useEffect(() => {
+    if (me) ensure_bell();
+  }, [me]);
 }
 
 /** A room by its kind; until the community's rooms are known, which kind it is is not. */

@@ -30,8 +30,12 @@ export function RoomLevelButton({ channel_id }: { channel_id: number }) {
     <>
       <button type="button" class="icon-btn room-level-btn" aria-haspopup="dialog" aria-label={known ? t('room_notify_button', { level: level_words(known) }) : t('room_notify')}
         onClick={() => set_open(true)} data-testid="room-level">
-        <Icon name="bell" />
-        {known && !known.is_default && known.level === 'nothing' && <span class="room-level-btn__off" aria-hidden="true" />}
+        {/* A bell and a caret: a menu of this room's choices, not the top bar's list. */}
+        <span class="room-level-btn__bell">
+          <Icon name="bell" size={18} />
+          {known && !known.is_default && known.level === 'nothing' && <span class="room-level-btn__off" aria-hidden="true" />}
+        </span>
+        <Icon name="down" size={14} />
       </button>
       <RoomLevelSheet channel_id={channel_id} open={open} on_close={() => set_open(false)} />
     </>

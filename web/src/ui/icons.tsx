@@ -31,6 +31,7 @@ const shapes = {
   file: () => <><path d="M13 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z" /><path d="M13 2v7h7" /></>,
   download: () => <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3" />,
   forward: () => <path d="m9 18 6-6-6-6" />,
+  down: () => <path d="m6 9 6 6 6-6" />,
   search: () => <><circle cx="11" cy="11" r="7" /><path d="m21 21-4.35-4.35" /></>,
   post: () => <><rect x="3" y="3" width="18" height="18" rx="2" /><path d="M7 8h10M7 12h10M7 16h6" /></>,
   link: () => <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />,
