@@ -2,7 +2,7 @@
 // `npm run test:browser`: the issue-3 story end to end, once in French and once in English,
 // two people in two browser contexts against the real server (PETITESALLE_BIN), then the other
 // stories. `node tests/run.mjs files board` runs only the stories named (story, host_guided,
-// phone_chat, board, conversations, broadcast, files, search, pwa).
+// phone_chat, board, conversations, broadcast, files, search, notifications, pwa).
 import fs from 'node:fs';
 import path from 'node:path';
 import { host_guided } from './host_guided.mjs';
@@ -12,6 +12,7 @@ import { conversations_story } from './conversations.mjs';
 import { broadcast_story } from './broadcast.mjs';
 import { files_story } from './files.mjs';
 import { search_story } from './search.mjs';
+import { notifications_story } from './notifications.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -763,6 +764,7 @@ try {
   if (wanted('broadcast')) await broadcast_story(browser, server);
   if (wanted('files')) await files_story(browser, server);
   if (wanted('search')) await search_story(browser, server);
+  if (wanted('notifications')) await notifications_story(browser, server);
   if (wanted('pwa')) {
     console.log('app shell');
     await pwa(browser, server);
