@@ -152,8 +152,10 @@ async function one_language(browser, server, lang) {
       await sheet.locator('.notif--unread').first().waitFor();
       await a11y(host, 'bell panel on a laptop');
       await shot(host, `notifications-${lang}-07-bell-laptop`);
+      const read = host.waitForResponse((r) => r.url().endsWith('/notifications/read') && r.request().method() === 'POST');
       await sheet.getByRole('button', { name: t.mark_all }).click();
       await sheet.locator('.notif--unread').first().waitFor({ state: 'detached' });
+      if ((await read).status() !== 200 || (await (await read).json()).unread !== 0) throw new Error('mark all read was refused');
       await count(host).waitFor({ state: 'detached' });
       if ((await call('host', 'GET', '/notifications')).unread !== 0) throw new Error('the server still counts some');
       await host.keyboard.press('Escape');
