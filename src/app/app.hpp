@@ -38,6 +38,10 @@ struct metrics {
   std::atomic<std::uint64_t> http_requests{0};
   std::atomic<std::uint64_t> messages{0};
   std::atomic<std::uint64_t> ws_connections{0};
+  // Web Push (notifications/courier.cpp): accepted by a push service, refused or failed.
+  std::atomic<std::uint64_t> pushes_sent{0};
+  std::atomic<std::uint64_t> pushes_failed{0};
+  std::atomic<std::uint64_t> unseen_emails{0};  // emails of unseen mentions queued
 };
 
 // What a service needs from the running server, passed in (never a global): built once by

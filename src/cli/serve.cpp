@@ -61,7 +61,12 @@ class batched_log {
     spdlog::set_default_logger(std::move(logger));
     spdlog::flush_every(std::chrono::seconds(1));
   }
-  ~batched_log() { spdlog::shutdown(); }  // flushes, and stops the flushing thread
+  ~batched_log() {
+    spdlog::shutdown();  // flushes, and stops the flushing thread
+    // What is logged after (main's report of an error that ended serve()) still has a logger.
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "", std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout, /*force_flush=*/true)));
+  }
   batched_log(const batched_log&) = delete;
   batched_log& operator=(const batched_log&) = delete;
 };

@@ -22,10 +22,10 @@
 #include "http/temp_file.hpp"
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
-#include "realtime/hub.hpp"
 #include "mentions/routes.hpp"
 #include "notifications/routes.hpp"
 #include "push/routes.hpp"
+#include "realtime/hub.hpp"
 #include "search/routes.hpp"
 
 namespace ps::http {
@@ -356,10 +356,21 @@ response dispatcher::metrics_text() {
       "petitesalle_db_notification_lag_ms{{quantile=\"0.5\"}} {:.1f}\n"
       "petitesalle_db_notification_lag_ms{{quantile=\"0.99\"}} {:.1f}\n"
       "petitesalle_db_notification_lag_ms_sum {:.1f}\n"
-      "petitesalle_db_notification_lag_ms_count {}\n",
+      "petitesalle_db_notification_lag_ms_count {}\n"
+      "# HELP petitesalle_pushes_total Web Push messages posted since start: accepted by the push "
+      "service, or refused and failed.\n"
+      "# TYPE petitesalle_pushes_total counter\n"
+      "petitesalle_pushes_total{{result=\"sent\"}} {}\n"
+      "petitesalle_pushes_total{{result=\"failed\"}} {}\n"
+      "# HELP petitesalle_unseen_emails_total Emails of unseen mentions and direct messages queued "
+      "since start.\n"
+      "# TYPE petitesalle_unseen_emails_total counter\n"
+      "petitesalle_unseen_emails_total {}\n",
       app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
       pending, app_.outbox.sent_total(), writes.commits, writes.writes, writes.batched, pool.open,
-      pool.idle, pool.max, lag.p50_ms, lag.p99_ms, lag.sum_ms, lag.count);
+      pool.idle, pool.max, lag.p50_ms, lag.p99_ms, lag.sum_ms, lag.count,
+      app_.stats.pushes_sent.load(), app_.stats.pushes_failed.load(),
+      app_.stats.unseen_emails.load());
   return r;
 }
 

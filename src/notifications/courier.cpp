@@ -163,8 +163,12 @@ int courier::deliver_pushes() {
       const auto& r = results[i];
       const auto& w = what[i];
       if (r.status >= 200 && r.status < 300) {
+        app_.stats.pushes_sent.fetch_add(1);
         push::store::mark_sent(tx, w.subscription_id, done);
-      } else if (r.status == 404 || r.status == 410 || r.status == 403) {
+        continue;
+      }
+      app_.stats.pushes_failed.fetch_add(1);
+      if (r.status == 404 || r.status == 410 || r.status == 403) {
         // Gone (unsubscribed, expired), or subscribed with a key this server no longer has.
         push::store::drop(tx, w.subscription_id);
       } else if (r.status == 0 || r.status == 429 || r.status >= 500) {
@@ -230,6 +234,7 @@ int courier::send_emails() {
       }
       app_.outbox.enqueue(tx, unseen_email(owner->acct, unseen, app_.cfg.public_url));
       ++queued;
+      app_.stats.unseen_emails.fetch_add(1);
     }
   });
   return queued;

@@ -367,3 +367,13 @@ def test_an_unseen_mention_is_emailed_once_in_the_members_language(world, srv):
     time.sleep(2.5)
     assert [m for m in read_maildir(srv.maildir) if jon.email in str(m["To"])] == []
     assert len([m for m in read_maildir(srv.maildir) if ivy.email in str(m["To"])]) == 1
+
+
+def test_metrics_count_pushes_sent_and_failed(srv, world, pushes):
+    # After the tests above: pushes accepted (201) and one refused (410).
+    text = Client(srv).get("/metrics").text
+    counts = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
+              if line.startswith("petitesalle_pushes_total")}
+    assert counts['petitesalle_pushes_total{result="sent"}'] >= 1, text
+    assert counts['petitesalle_pushes_total{result="failed"}'] >= 1, text
+    assert "petitesalle_unseen_emails_total" in text
