@@ -5,6 +5,8 @@ namespace {
 
 // push_subscriptions: one row per browser that subscribed (its endpoint is unique: a browser
 // that subscribes again, or passes to another account on the same device, replaces its row).
+// It lives as long as the session or token that made it: a session ended elsewhere (a lost
+// phone) stops that browser's pushes at once.
 // server_keys: keys the server makes once and every node shares (the VAPID key pair, as PEM).
 // presence: until when a member counts as active in the app, as each node last saw them on its
 // own connections (written every few seconds, push/presence.hpp); active on any node is active.
@@ -12,6 +14,8 @@ constexpr std::string_view push_schema = R"sql(
 CREATE TABLE push_subscriptions (
   id {{id}},
   account_id BIGINT NOT NULL REFERENCES accounts(id),
+  session_id BIGINT REFERENCES sessions(id) ON DELETE CASCADE,
+  token_id BIGINT REFERENCES personal_tokens(id) ON DELETE CASCADE,
   endpoint TEXT NOT NULL UNIQUE,
   p256dh TEXT NOT NULL,
   auth TEXT NOT NULL,

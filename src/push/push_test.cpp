@@ -208,6 +208,34 @@ TEST_F(PushSubscriptions, KeepTheNewestTenOfAPerson) {
   });
 }
 
+TEST_F(PushSubscriptions, EndWithTheSessionThatMadeThem) {
+  // A browser subscribed in one session; that session is ended from another device.
+  const auto session = a().db.write([&](db::transaction& tx) {
+    return tx
+        .query_one(
+            "INSERT INTO sessions (token_hash, account_id, created_at) VALUES ('h', $1, 0) "
+            "RETURNING id",
+            ana.account_id)
+        ->integer(0);
+  });
+  caller on_phone = ana;
+  on_phone.session_id = session;
+  ASSERT_TRUE(subscribe(a(), on_phone, body("https://push.example.net/phone")).ok());
+  ASSERT_TRUE(subscribe(a(), ana, body("https://push.example.net/desk")).ok());
+  auto endpoints = [&] {
+    std::vector<std::string> out;
+    a().db.read([&](db::session& s) {
+      for (const auto& sub : store::of_account(s, ana.account_id)) out.push_back(sub.endpoint);
+    });
+    return out;
+  };
+  EXPECT_EQ(endpoints().size(), 2u);
+  a().db.write([&](db::transaction& tx) {
+    tx.execute("UPDATE sessions SET revoked_at = 1 WHERE id = $1", session);
+  });
+  EXPECT_EQ(endpoints(), std::vector<std::string>{"https://push.example.net/desk"});
+}
+
 TEST_F(PushSubscriptions, TheKeyPairIsMadeOnceForEveryNode) {
   auto first = load_or_make_keys(a().db, t.clock);
   auto second = load_or_make_keys(a().db, t.clock);

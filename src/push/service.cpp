@@ -84,6 +84,8 @@ result<store::subscription> subscribe(app& app, const caller& who, const nlohman
     return refused();
   store::subscription sub;
   sub.account_id = who.account_id;
+  sub.session_id = who.session_id;
+  sub.token_id = who.token_id;
   sub.endpoint = endpoint->get<std::string>();
   if (endpoint_problem(sub.endpoint, app.cfg.push_allow_loopback)) return refused();
   const auto point = from_base64url(p256dh->get_ref<const std::string&>());

@@ -5,11 +5,13 @@ namespace ps::push::store {
 std::int64_t save(db::transaction& tx, const subscription& sub) {
   return tx
       .query_one(
-          "INSERT INTO push_subscriptions (account_id, endpoint, p256dh, auth, created_at) VALUES "
-          "($1, $2, $3, $4, $5) ON CONFLICT (endpoint) DO UPDATE SET account_id = "
-          "excluded.account_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = "
-          "excluded.created_at RETURNING id",
-          sub.account_id, sub.endpoint, sub.p256dh, sub.auth, sub.created_at)
+          "INSERT INTO push_subscriptions (account_id, session_id, token_id, endpoint, p256dh, "
+          "auth, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (endpoint) DO "
+          "UPDATE SET account_id = excluded.account_id, session_id = excluded.session_id, "
+          "token_id = excluded.token_id, p256dh = excluded.p256dh, auth = excluded.auth, "
+          "created_at = excluded.created_at RETURNING id",
+          sub.account_id, sub.session_id, sub.token_id, sub.endpoint, sub.p256dh, sub.auth,
+          sub.created_at)
       ->integer(0);
 }
 
@@ -29,10 +31,14 @@ void mark_sent(db::transaction& tx, std::int64_t id, millis at) {
 std::vector<subscription> of_account(db::session& s, std::int64_t account_id) {
   std::vector<subscription> out;
   for (const auto& r :
-       s.query("SELECT id, account_id, endpoint, p256dh, auth, created_at FROM push_subscriptions "
-               "WHERE account_id = $1 ORDER BY id",
+       s.query("SELECT p.id, p.account_id, p.session_id, p.token_id, p.endpoint, p.p256dh, p.auth, "
+               "p.created_at FROM push_subscriptions p LEFT JOIN sessions s ON s.id = p.session_id "
+               "LEFT JOIN personal_tokens t ON t.id = p.token_id WHERE p.account_id = $1 AND "
+               "(p.session_id IS NULL OR s.revoked_at IS NULL) AND (p.token_id IS NULL OR "
+               "t.revoked_at IS NULL) ORDER BY p.id",
                account_id))
-    out.push_back({r.integer(0), r.integer(1), r.text(2), r.text(3), r.text(4), r.integer(5)});
+    out.push_back({r.integer(0), r.integer(1), r.maybe_integer(2), r.maybe_integer(3), r.text(4),
+                   r.text(5), r.text(6), r.integer(7)});
   return out;
 }
 

@@ -15,6 +15,7 @@ namespace ps::push::store {
 struct subscription {
   std::int64_t id = 0;
   std::int64_t account_id = 0;
+  std::optional<std::int64_t> session_id, token_id;  // what made it: it ends with them
   std::string endpoint;
   std::string p256dh;  // base64url, as the browser gave it
   std::string auth;
@@ -27,6 +28,7 @@ std::int64_t save(db::transaction& tx, const subscription& sub);
 bool remove(db::transaction& tx, std::int64_t account_id, const std::string& endpoint);
 void drop(db::transaction& tx, std::int64_t id);  // the push service said it is gone
 void mark_sent(db::transaction& tx, std::int64_t id, millis at);
+// An account's subscriptions whose session or token is still live.
 std::vector<subscription> of_account(db::session& s, std::int64_t account_id);
 // Keeps the newest `keep` of an account's subscriptions; returns how many were removed.
 std::int64_t keep_newest(db::transaction& tx, std::int64_t account_id, int keep);
