@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const openapi = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../../docs/openapi.json'), 'utf8'));
+export const openapi = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../../docs/openapi.json'), 'utf8'));
 const schemas = openapi.components.schemas;
 
 export function conforms(schema, value, where) {

@@ -6,10 +6,9 @@
 // server's answers after those events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { http } from './dom-stubs.mjs';
 import { FakeServer } from './fake-server.mjs';
+import { conforms, openapi } from './openapi-check.mjs';
 
 const { api, chat, communities, state, dispatch, positions, resume_frame, forget_positions, journal, notifications } = await import(process.env.PS_WEB_UNIT_BUNDLE);
 // notifications.changed asks the list again after a random pause of up to 5 s: none here.
@@ -17,33 +16,7 @@ notifications.set_refetch_pause(() => 0);
 
 // ---- The JSON of the fixtures, checked against the API's own schemas.
 
-const openapi = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../../docs/openapi.json'), 'utf8'));
 const schemas = openapi.components.schemas;
-
-function conforms(schema, value, where) {
-  if (schema.$ref) return conforms(schemas[schema.$ref.split('/').at(-1)], value, where);
-  if (value === null) return assert.ok(schema.nullable, `${where} is null`);
-  if (schema.enum) assert.ok(schema.enum.includes(value), `${where}: ${JSON.stringify(value)} not in ${schema.enum}`);
-  switch (schema.type) {
-    case 'object':
-      assert.equal(typeof value, 'object', `${where} is not an object`);
-      for (const k of schema.required ?? []) assert.ok(k in value, `${where} lacks ${k}`);
-      for (const [k, v] of Object.entries(value)) if (schema.properties?.[k]) conforms(schema.properties[k], v, `${where}.${k}`);
-      return;
-    case 'array':
-      assert.ok(Array.isArray(value), `${where} is not an array`);
-      value.forEach((v, i) => conforms(schema.items, v, `${where}[${i}]`));
-      return;
-    case 'integer':
-      assert.ok(Number.isInteger(value), `${where} is not an integer`);
-      if (schema.minimum !== undefined) assert.ok(value >= schema.minimum, `${where} < ${schema.minimum}`);
-      return;
-    case 'string':
-      return assert.equal(typeof value, 'string', `${where} is not a string`);
-    case 'boolean':
-      return assert.equal(typeof value, 'boolean', `${where} is not a boolean`);
-  }
-}
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
 const list_of = (name) => ({ type: 'array', items: ref(name) });
 const RESPONSES = [
