@@ -70,6 +70,21 @@ std::string to_json(const notification& n) {
   return out;
 }
 
+namespace {
+
+// `tag` is "<span class=…" or "</strong" (without its '>').
+bool is_inline_tag(std::string_view tag) {
+  tag.remove_prefix(tag.starts_with("</") ? 2 : 1);
+  const auto name_end = tag.find_first_of(" \t\n/");
+  const auto name = tag.substr(0, name_end);
+  for (std::string_view inline_name :
+       {"span", "strong", "em", "b", "i", "a", "code", "mark", "s", "del", "u", "sub", "sup"})
+    if (name == inline_name) return true;
+  return false;
+}
+
+}  // namespace
+
 std::string plain_excerpt(std::string_view html, std::size_t limit) {
   std::string text;
   bool space = false;
@@ -77,8 +92,11 @@ std::string plain_excerpt(std::string_view html, std::size_t limit) {
     const char c = html[at];
     if (c == '<') {
       const auto end = html.find('>', at);
+      const auto tag = html.substr(at, end == std::string_view::npos ? html.npos : end - at);
       at = end == std::string_view::npos ? html.size() : end + 1;
-      space = !text.empty();  // a tag (a paragraph, a line break) separates words
+      // A block (a paragraph, a line break, an item) separates words; an inline tag (a
+      // mention's span, emphasis, a link) does not: "<@2>!" reads "@Béa!".
+      if (!is_inline_tag(tag)) space = space || !text.empty();
       continue;
     }
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {

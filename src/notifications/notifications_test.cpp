@@ -29,6 +29,10 @@ TEST(NotificationExcerpts, ArePlainTextCutAtALength) {
   const auto cut = plain_excerpt("<p>" + std::string(200, 'e') + "é</p>", 10);
   EXPECT_EQ(cut, std::string(10, 'e') + "…");
   EXPECT_EQ(plain_excerpt("<p>ééééé</p>", 3), "ééé…");
+  // Inline tags join what they hold to its neighbours; blocks separate.
+  EXPECT_EQ(plain_excerpt("<p>Allô <span class=\"mention\" data-account-id=\"2\">@Béa</span>! "
+                          "Le <em>spec</em>tacle.</p><p>Jeudi<br>soir</p>"),
+            "Allô @Béa! Le spectacle. Jeudi soir");
 }
 
 TEST(NotificationLevels, MentionsKeepWhatIsAddressedToTheMember) {
