@@ -23,7 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from conftest import API, Client, Server, assert_error, read_maildir, signup, uid, wait_for_mail
+from conftest import (API, Client, Server, assert_error, only_on_postgresql, read_maildir,
+                      signup, uid, wait_for_mail)
 
 
 def b64u(data):
@@ -377,3 +378,46 @@ def test_metrics_count_pushes_sent_and_failed(srv, world, pushes):
     assert counts['petitesalle_pushes_total{result="sent"}'] >= 1, text
     assert counts['petitesalle_pushes_total{result="failed"}'] >= 1, text
     assert "petitesalle_unseen_emails_total" in text
+
+
+@only_on_postgresql
+def test_two_nodes_push_and_email_once_and_share_presence(tmp_path, pushes):
+    """Two nodes on one PostgreSQL: each notification is pushed and emailed by one of them,
+    and someone active on one node gets no push from the other."""
+    args = ["--push-allow-loopback"]
+    a = Server(str(tmp_path / "a"), name="push-a", extra_args=args).start()
+    b = Server(str(tmp_path / "b"), name="push-b", extra_args=args,
+               database_url=a.database_url).start()
+    try:
+        world_a = World(a)
+        kim = world_a.member("Kim")
+        path = f"/push/{uid()}"
+        browser = Browser(pushes.url(path))
+        subscribe(kim, browser)
+        world_a.mention(kim, "un")
+        pushes.wait(path)
+        time.sleep(3)  # both couriers have had their rounds
+        assert len(pushes.to(path)) == 1
+        assert browser.decrypt(pushes.to(path)[0][2])["body"].endswith("un")
+
+        # Kim active on node B (her session works on either node); the mention written on A.
+        on_b = Client(b)
+        on_b.cookies.update(kim.cookies)
+        with on_b.ws() as ws:
+            ws.wait_for("hello")
+            ws.send({"type": "presence", "active": True})
+            time.sleep(11)  # node B writes its presence every 10 s
+            world_a.mention(kim, "deux")
+            ws.wait_for(lambda e: e.get("type") == "notification.created", what="the bell")
+            time.sleep(3)
+            assert len(pushes.to(path)) == 1, "pushed to someone active on the other node"
+
+        a.sql("UPDATE notifications SET email_due_at = 0 WHERE account_id = ? AND email_due_at "
+              "IS NOT NULL", (kim.id,))
+        time.sleep(4)
+        mails = [m for d in (a.maildir, b.maildir) for m in read_maildir(d)
+                 if kim.email in str(m["To"])]
+        assert len(mails) == 1, f"{len(mails)} emails for one unseen mention"
+    finally:
+        b.stop()
+        a.stop()
