@@ -77,10 +77,13 @@ void courier::run() {
   for (;;) {
     try {
       write_presence();
-      // A broadcast to a large community makes thousands at once: a few batches per round.
-      for (int i = 0; i < 10 && deliver_pushes() >= batch; ++i) {
+      const millis now = app_.clock.now();
+      if (app_.db.read([&](db::session& s) { return store::any_due(s, now); })) {
+        // A broadcast to a large community makes thousands at once: a few batches per round.
+        for (int i = 0; i < 10 && deliver_pushes() >= batch; ++i) {
+        }
+        send_emails();
       }
-      send_emails();
     } catch (const std::exception& e) {
       spdlog::warn("notifications: courier round failed, trying again: {}", e.what());
     }

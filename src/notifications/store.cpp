@@ -205,6 +205,16 @@ void save_settings(db::transaction& tx, std::int64_t account_id, const settings&
       minute(chosen.quiet_end), chosen.time_zone);
 }
 
+bool any_due(db::session& s, millis now) {
+  // Two index probes: the partial indexes hold only what is still to do.
+  return s
+      .query_one(
+          "SELECT 1 FROM notifications WHERE push_due_at <= $1 UNION ALL SELECT 1 "
+          "FROM notifications WHERE email_due_at <= $1 LIMIT 1",
+          now)
+      .has_value();
+}
+
 // A claim sets the column to NULL where it still holds a due time: of two nodes claiming the
 // same rows, the second's UPDATE finds them NULL once the first commits, and takes none.
 std::vector<push_claim> claim_push_due(db::transaction& tx, millis now, int limit) {

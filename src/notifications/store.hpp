@@ -66,6 +66,8 @@ void save_settings(db::transaction& tx, std::int64_t account_id, const settings&
 
 // The courier's work (notifications/courier.hpp): notifications due for a push or an email,
 // each claimed once whatever the number of nodes.
+// Whether any push or email is due: a read, so that an idle courier commits nothing.
+bool any_due(db::session& s, millis now);
 struct push_claim {
   std::int64_t id = 0;
   std::int64_t account_id = 0;
