@@ -125,6 +125,13 @@ awaitable<void> write_plain(http_stream& stream, response res, unsigned version,
 
 // The "lingering close": after an error sent while the client may still be writing, stop
 // writing, then read and discard for a bounded moment before closing.
+// One line per request, structured, for the operator's log.
+void log_request(std::string_view method, std::string_view path, int status, std::int64_t micros,
+                 std::string_view remote) {
+  spdlog::info("request method={} path={} status={} duration_ms={:.3f} remote={}", method, path,
+               status, static_cast<double>(micros) / 1000.0, remote);
+}
+
 awaitable<void> linger_then_close(http_stream& stream) {
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -185,12 +192,11 @@ awaitable<bool> upgrade_to_stream(http_stream& stream,
   // does not keep the HTTP session's buffers and parser alive. The WebSocket keeps its own
   // timeouts, so it takes the bare socket.
   auto executor = stream.get_executor();
-  asio::co_spawn(
-      executor,
-      run_websocket(s.app, *who, stream.release_socket(), shard, parser.release(),
-                    stream_tickets{std::move(address_ticket), std::move(account_ticket)},
-                    s.blocking),
-      log_failure);
+  asio::co_spawn(executor,
+                 run_websocket(s.app, *who, stream.release_socket(), shard, parser.release(),
+                               stream_tickets{std::move(address_ticket), std::move(account_ticket)},
+                               s.blocking),
+                 log_failure);
   co_return true;
 }
 
@@ -327,13 +333,16 @@ awaitable<void> serve_connection(tcp_socket socket, shared& s, std::size_t shard
                                         s.blocking, s.timeouts.body, s.app.cfg);
       status = sent.status;
       keep_open = sent.keep_open;
+      log_request(method_name, plain.path, status, micros, remote);
     } else {
+      // Logged before the answer leaves: once the client has it, it may stop the server (a
+      // test, an operator's script) before this coroutine runs again, and the line would be
+      // lost.
+      log_request(method_name, plain.path, status, micros, remote);
       auto out = to_beast(std::move(res), version, keep_alive, head);
       co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
       keep_open = keep_alive && !ec;
     }
-    spdlog::info("request method={} path={} status={} duration_ms={:.3f} remote={}", method_name,
-                 plain.path, status, micros / 1000.0, remote);
     if (!keep_open) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
