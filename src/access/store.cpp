@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chat/store.hpp"
 #include "db/sql_lists.hpp"
 
 namespace ps::access::store {
@@ -28,23 +29,10 @@ std::string memberships_join(std::string_view account) {
          " AND m.left_at IS NULL LEFT JOIN accounts a ON a.id = m.account_id ";
 }
 
-// Columns 0–7: the room itself, as every query here selects it first.
-chat::channel read_room(const db::row& r) {
-  chat::channel c;
-  c.id = r.integer(0);
-  c.community_id = r.integer(1);
-  c.name = r.text(2);
-  c.kind = r.text(3);
-  c.archived_at = r.maybe_integer(4);
-  c.last_seq = r.integer(5);
-  c.created_at = r.integer(6);
-  c.visibility = r.text(7);
-  return c;
-}
-
+// Columns 0–7: the room itself (chat::store::read_channel), as every query here selects it first.
 room_facts read_facts(const db::row& r) {
   room_facts f;
-  f.room = read_room(r);
+  f.room = chat::store::read_channel(r);
   f.is_member = !r.is_null(8);
   if (f.is_member) {
     communities::parse_role(r.text(8), f.member_role);
@@ -75,7 +63,7 @@ std::vector<listed_room> rooms_of_community(db::session& s, std::int64_t communi
                "p.account_id = $2) AS INTEGER) END FROM channels ch WHERE ch.community_id = $1 "
                "ORDER BY ch.id",
                community_id, account_id)) {
-    out.push_back({read_room(r), r.boolean(8)});
+    out.push_back({chat::store::read_channel(r), r.boolean(8)});
   }
   return out;
 }

@@ -12,19 +12,6 @@ constexpr const char* channel_select =
     "SELECT id, community_id, name, kind, archived_at, last_seq, created_at, visibility FROM "
     "channels ";
 
-channel read_channel(const db::row& r) {
-  channel c;
-  c.id = r.integer(0);
-  c.community_id = r.integer(1);
-  c.name = r.text(2);
-  c.kind = r.text(3);
-  c.archived_at = r.maybe_integer(4);
-  c.last_seq = r.integer(5);
-  c.created_at = r.integer(6);
-  c.visibility = r.text(7);
-  return c;
-}
-
 // The reader's marker and the unread count, counted up to unread_cap so that a member who never
 // opened a busy channel costs one bounded index range, not a scan.
 constexpr const char* reader_select =
@@ -80,6 +67,19 @@ std::string sql(const char* head, const char* tail) {
 }
 
 }  // namespace
+
+channel read_channel(const db::row& r) {
+  channel c;
+  c.id = r.integer(0);
+  c.community_id = r.integer(1);
+  c.name = r.text(2);
+  c.kind = r.text(3);
+  c.archived_at = r.maybe_integer(4);
+  c.last_seq = r.integer(5);
+  c.created_at = r.integer(6);
+  c.visibility = r.text(7);
+  return c;
+}
 
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by) {
   return tx

@@ -13,6 +13,9 @@
 namespace ps::chat::store {
 
 std::int64_t insert_channel(db::transaction& tx, const channel& c, std::int64_t created_by);
+// A room from a row whose columns 0–7 are id, community_id, name, kind, archived_at, last_seq,
+// created_at, visibility (every store that reads rooms selects them first, in this order).
+channel read_channel(const db::row& r);
 std::optional<channel> channel_by_id(db::session& s, std::int64_t id);
 // A room with the reader's read marker and unread count, and whether the reader is one of its
 // participants (for access::may_see, which decides what the reader is shown).
