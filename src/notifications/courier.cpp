@@ -161,7 +161,7 @@ int courier::deliver_pushes() {
   const auto results = push::send_all(pushes, options);
   const millis done = app_.clock.now();
   app_.db.write([&](db::transaction& tx) {
-    std::map<std::int64_t, bool> retry;  // notification → whether to try again
+    std::map<std::int64_t, int> retry;  // notification → the attempts it has had
     for (std::size_t i = 0; i < results.size(); ++i) {
       const auto& r = results[i];
       const auto& w = what[i];
@@ -175,7 +175,7 @@ int courier::deliver_pushes() {
         // Gone (unsubscribed, expired), or subscribed with a key this server no longer has.
         push::store::drop(tx, w.subscription_id);
       } else if (r.status == 0 || r.status == 429 || r.status >= 500) {
-        if (w.attempts + 1 < max_push_attempts) retry.emplace(w.notification_id, true);
+        if (w.attempts + 1 < max_push_attempts) retry.emplace(w.notification_id, w.attempts);
         spdlog::info("push: {} for notification {}, {}",
                      r.status ? std::to_string(r.status) : r.error, w.notification_id,
                      w.attempts + 1 < max_push_attempts ? "trying again" : "giving up");
@@ -184,11 +184,8 @@ int courier::deliver_pushes() {
                      r.status);
       }
     }
-    for (const auto& [id, again] : retry) {
-      const auto& w = *std::find_if(what.begin(), what.end(),
-                                    [&](const prepared& p) { return p.notification_id == id; });
-      store::retry_push(tx, id, done + retry_delay(w.attempts));
-    }
+    for (const auto& [id, attempts] : retry)
+      store::retry_push(tx, id, done + retry_delay(attempts));
   });
   return static_cast<int>(claims.size());
 }
