@@ -3,7 +3,7 @@
 // status 0 and code "network", so callers can keep what the person typed and retry.
 
 export type * from './api_types';
-import type { Locale, Account, Membership, Community, Member, Removal, Invitation, InvitationPreview, Channel, Message, FileInfo, StorageUsage, Conversation, ConversationSettings, Poll, PromptAnswer, Prompt, Post, Comment, PersonalToken, SessionInfo, SearchParams, SearchPage, NotificationPage, Level, RoomLevel, Mentionable, NotificationSettings, PushSubscriptionData } from './api_types';
+import type { Locale, Account, Membership, Community, Member, Removal, Invitation, InvitationPreview, Channel, Message, FileInfo, StorageUsage, Conversation, ConversationSettings, Poll, PromptAnswer, Prompt, Post, Comment, PersonalToken, SessionInfo, SearchParams, SearchPage, NotificationPage, Level, RoomLevel, Mentionable, NotificationSettings, PushSubscriptionData, Audience, Newsletter, NewsletterPreview, NewsletterComment, SubscriptionSettings, Subscriber, ImportReport, SubscriptionAnswer } from './api_types';
 
 export class ApiError extends Error {
   constructor(
@@ -38,13 +38,23 @@ export function session_epoch() {
   return epoch;
 }
 
-async function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/**
+ * A body that is not JSON: a CSV file's text with its type, or nothing at all (`type` and `text`
+ * null: a POST whose route reads no body, such as unsubscribing).
+ */
+export interface RawBody {
+  type: string | null;
+  text: string | null;
+}
+
+async function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal, raw?: RawBody): Promise<T> {
   const sent_under = epoch;
   const headers: Record<string, string> = { Accept: 'application/json' };
   // The server's CSRF rule: a state-changing cookie request proves it comes from the app (the
   // browser's Origin, or this header, which a foreign page cannot send without a preflight).
   if (method !== 'GET') {
-    headers['Content-Type'] = 'application/json';
+    const type = raw ? raw.type : 'application/json';
+    if (type) headers['Content-Type'] = type;
     headers['X-Requested-With'] = 'petitesalle';
   }
   let res: Response;
@@ -53,7 +63,7 @@ async function call<T>(method: Method, path: string, body?: unknown, signal?: Ab
       method,
       headers,
       credentials: 'same-origin',
-      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+      body: method === 'GET' ? undefined : raw ? raw.text ?? undefined : JSON.stringify(body ?? {}),
       signal,
     });
   } catch (e) {
@@ -282,3 +292,47 @@ export const push_key = () => call<{ public_key: string }>('GET', '/push/key');
 export const add_push_subscription = (s: PushSubscriptionData) =>
   call<{ subscription: { id: number; endpoint: string; created_at: string } }>('POST', '/push/subscriptions', s);
 export const remove_push_subscription = (endpoint: string) => call<void>('DELETE', `/push/subscriptions?endpoint=${enc(endpoint)}`);
+
+// The newsletter (issue 15, docs/subsystems/newsletter.md). Hosts write, schedule and send; members
+// read the archive and comment; a visitor subscribes, confirms and unsubscribes without an account.
+type Draft = { subject: string; body: string; preview_text?: string };
+export const create_newsletter = (slug: string, b: Draft) => call<{ newsletter: Newsletter }>('POST', `/communities/${enc(slug)}/newsletters`, b);
+export const list_newsletters = (slug: string) => call<{ newsletters: Newsletter[] }>('GET', `/communities/${enc(slug)}/newsletters`);
+export const get_newsletter = (id: number) => call<{ newsletter: Newsletter }>('GET', `/newsletters/${id}`);
+export const edit_newsletter = (id: number, b: Partial<Draft>) => call<{ newsletter: Newsletter }>('PATCH', `/newsletters/${id}`, b);
+export const delete_newsletter = (id: number) => call<void>('DELETE', `/newsletters/${id}`);
+/** Sends now, or at `at` (UTC ISO); `audience` left out keeps the issue's. */
+export const send_newsletter = (id: number, b: { at?: string; audience?: Partial<Audience> }) =>
+  call<{ newsletter: Newsletter }>('POST', `/newsletters/${id}/send`, b);
+export const unschedule_newsletter = (id: number) => call<{ newsletter: Newsletter }>('POST', `/newsletters/${id}/unschedule`);
+/** The email as a member would get it, to the host's own address. */
+export const test_newsletter = (id: number) => call<{}>('POST', `/newsletters/${id}/test`);
+export const preview_newsletter = (slug: string, b: Draft, signal?: AbortSignal) =>
+  call<NewsletterPreview>('POST', `/communities/${enc(slug)}/newsletters/preview`, b, signal);
+export const list_newsletter_comments = (id: number) => call<{ comments: NewsletterComment[] }>('GET', `/newsletters/${id}/comments`);
+export const comment_newsletter = (id: number, body: string) => call<{ comment: NewsletterComment }>('POST', `/newsletters/${id}/comments`, { body });
+export const get_subscription_settings = (slug: string) =>
+  call<{ settings: SubscriptionSettings }>('GET', `/communities/${enc(slug)}/subscriptions/settings`);
+export const update_subscription_settings = (slug: string, b: Partial<SubscriptionSettings>) =>
+  call<{ settings: SubscriptionSettings }>('PUT', `/communities/${enc(slug)}/subscriptions/settings`, b);
+export const list_subscribers = (slug: string, q: { status?: Subscriber['status']; before?: number } = {}) => {
+  const p = new URLSearchParams();
+  if (q.status) p.set('status', q.status);
+  if (q.before) p.set('before', String(q.before));
+  const qs = p.toString();
+  return call<{ subscribers: Subscriber[]; next_before: number | null }>('GET', `/communities/${enc(slug)}/subscribers${qs ? '?' + qs : ''}`);
+};
+/** A CSV file's text, sent as it is (`text/csv`). */
+export const import_subscribers = (slug: string, csv: string) =>
+  call<ImportReport>('POST', `/communities/${enc(slug)}/subscribers/import`, undefined, undefined, { type: 'text/csv', text: csv });
+export const delete_subscriber = (id: number) => call<void>('DELETE', `/subscribers/${id}`);
+// No login needed.
+export const get_subscribe_form = (slug: string) =>
+  call<{ community: { slug: string; name: string; description: string }; form_token: string }>('GET', `/communities/${enc(slug)}/subscribe`);
+export const subscribe = (slug: string, b: { email: string; name?: string; locale?: Locale; form_token: string; website?: string }) =>
+  call<{}>('POST', `/communities/${enc(slug)}/subscribe`, b);
+export const confirm_subscription = (token: string) => call<SubscriptionAnswer>('POST', '/subscribe/confirm', { token });
+export const unsubscribe_page = (token: string) => call<SubscriptionAnswer>('GET', `/unsubscribe/${enc(token)}`);
+/** Unsubscribes at once; no body, as the contract allows (a mail client's one-click sends a form). */
+export const unsubscribe = (token: string) => call<SubscriptionAnswer>('POST', `/unsubscribe/${enc(token)}`, undefined, undefined, { type: null, text: null });
+export const resubscribe = (token: string) => call<SubscriptionAnswer>('POST', `/unsubscribe/${enc(token)}/resubscribe`, undefined, undefined, { type: null, text: null });

@@ -319,3 +319,81 @@ export interface PushSubscriptionData {
   expirationTime?: number | null;
   keys?: { p256dh?: string; auth?: string };
 }
+
+// ---- The newsletter (issue 15, docs/subsystems/newsletter.md)
+
+export type NewsletterStatus = 'draft' | 'scheduled' | 'sending' | 'sent';
+/** Who an issue goes to: the members (with an account), the subscribers (without), or both. */
+export interface Audience {
+  members: boolean;
+  subscribers: boolean;
+}
+export interface NewsletterCounts {
+  queued: number;
+  sent: number;
+  failed: number;
+  unsubscribed: number;
+  comments: number;
+}
+/** One issue of a community's newsletter; `counts` and `failures` are given to hosts only. */
+export interface Newsletter {
+  id: number;
+  community: { slug: string };
+  subject: string;
+  preview_text: string;
+  /** Markdown. */
+  body: string;
+  /**
+   * The archive page's HTML, sanitised by the server as a message's is. Not in the contract yet:
+   * without it the page shows the Markdown as text.
+   */
+  html?: string;
+  status: NewsletterStatus;
+  audience: Audience;
+  scheduled_at: string | null;
+  sent_at: string | null;
+  created_at: string;
+  updated_at: string;
+  author: { id: number; display_name: string };
+  counts?: NewsletterCounts;
+  failures?: { email: string; reason: string }[];
+}
+/** What the email and the archive page would show (POST …/newsletters/preview). */
+export interface NewsletterPreview {
+  email: { subject: string; html: string; text: string };
+  page: { html: string };
+}
+export interface NewsletterComment {
+  id: number;
+  author: { id: number; display_name: string };
+  body: string;
+  created_at: string;
+}
+export interface SubscriptionSettings {
+  public_form: boolean;
+  sender_name: string;
+  postal_address: string;
+  tracking: boolean;
+}
+/** Someone without an account who gets the newsletter (hosts see them). */
+export interface Subscriber {
+  id: number;
+  email: string;
+  name: string;
+  locale: Locale;
+  status: 'pending' | 'confirmed' | 'unsubscribed';
+  consent: { kind: 'express' | 'implied'; at: string; source: string; method: string; lapses_at: string | null };
+  created_at: string;
+}
+export interface ImportReport {
+  imported: number;
+  merged: number;
+  rejected: { row: number; reason: string }[];
+}
+/** What the confirmation and unsubscribe pages are told: which community, which address. */
+export interface SubscriptionAnswer {
+  community: { slug: string; name: string };
+  email: string;
+  /** Only GET /unsubscribe/{token} says it. */
+  subscribed?: boolean;
+}

@@ -12,6 +12,8 @@ import { BoardView } from './board/board_view';
 import { PostView } from './board/post_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
+import { EditorPage, IssuePage, NewslettersPage } from './newsletter/pages';
+import { ConfirmPage, SubscribePage, UnsubscribePage } from './newsletter/public_pages';
 import { channels_by_id, channels_by_slug, communities, membership_of } from './communities/state';
 import { conversations_by_slug } from './conversations/state';
 import { muted } from './broadcast/state';
@@ -87,6 +89,10 @@ function Screen() {
   // Pages anyone may see.
   if ((m = p.match(/^\/i\/([^/]+)\/?$/))) return me === undefined ? <Loading /> : <InvitationPage code={decodeURIComponent(m[1])} />;
   if ((m = p.match(/^\/login\/([^/]+)\/?$/))) return <LoginLinkPage token={decodeURIComponent(m[1])} />;
+  // The newsletter's pages for visitors without an account (issue 15): they need no session.
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/subscribe\/?$/))) return <SubscribePage slug={m[1]} />;
+  if (p === '/subscribe/confirm' || p === '/subscribe/confirm/') return <ConfirmPage token={new URLSearchParams(location.search).get('token') ?? ''} />;
+  if ((m = p.match(/^\/unsubscribe\/([^/]+)\/?$/))) return <UnsubscribePage token={decodeURIComponent(m[1])} />;
   if (me === undefined) return <Loading />;
   if (p === '/login') return me ? <Redirect to="/" /> : <LogInPage />;
   if (p === '/signup') return me ? <Redirect to="/" /> : <SignUpPage />;
@@ -125,6 +131,12 @@ function Screen() {
     return <CommunityLayout slug={m[1]} view="members"><MembersPage slug={m[1]} /></CommunityLayout>;
   if ((m = p.match(/^\/c\/([a-z0-9-]+)\/host\/?$/)))
     return <CommunityLayout slug={m[1]} view="host"><HostPage slug={m[1]} /></CommunityLayout>;
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/newsletters(?:\/(new|\d+)(\/edit)?)?\/?$/))) {
+    const [, slug, which, edit] = m;
+    const id = which && which !== 'new' ? Number(which) : undefined;
+    const screen = !which ? <NewslettersPage slug={slug} /> : which === 'new' || edit ? <EditorPage slug={slug} id={id} /> : <IssuePage slug={slug} id={id!} />;
+    return <CommunityLayout slug={slug} view="newsletters">{screen}</CommunityLayout>;
+  }
 
   return (
     <Page narrow>

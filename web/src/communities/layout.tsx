@@ -18,7 +18,7 @@ import { SearchButton } from '../search/search_view';
 import { BellButton } from '../notifications/bell_view';
 import { channels_by_slug, communities, is_host, load_community, membership_of } from './state';
 
-export type View = 'home' | 'chat' | 'members' | 'host';
+export type View = 'home' | 'chat' | 'members' | 'host' | 'newsletters';
 
 export function CommunityLayout(p: { slug: string; view: View; channel_id?: number; children?: ComponentChildren }) {
   const [error, set_error] = useState<unknown>(null);
@@ -89,6 +89,7 @@ export function CommunityLayout(p: { slug: string; view: View; channel_id?: numb
           {membership && <ConversationList slug={slug} current={p.channel_id} />}
           <ul class="sidebar__links">
             <li><Link href={`/c/${slug}/members`} class="navlink" aria-current={p.view === 'members' ? 'page' : undefined}><Icon name="members" /> {t('members')}</Link></li>
+            {membership && <li><Link href={`/c/${slug}/newsletters`} class="navlink" aria-current={p.view === 'newsletters' ? 'page' : undefined}><Icon name="mail" /> {host ? t('nl_title') : t('nl_archive_title')}</Link></li>}
             {host && <li><Link href={`/c/${slug}/host`} class="navlink" aria-current={p.view === 'host' ? 'page' : undefined}><Icon name="host" /> {t('host_tools')}</Link></li>}
             <li><Link href="/account" class="navlink"><Icon name="account" /> {t('account')}</Link></li>
           </ul>

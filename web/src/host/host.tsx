@@ -11,6 +11,7 @@ import { PaneHead } from '../communities/layout';
 import { Checkbox, CopyButton, Field, FormError, Notice, submit, use_form } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { DescriptionForm, NewChannelForm } from './checklist';
+import { NewsletterCard } from '../newsletter/settings_card';
 
 export function HostPage({ slug }: { slug: string }) {
   const community = communities.get(slug);
@@ -28,6 +29,7 @@ export function HostPage({ slug }: { slug: string }) {
         )}
         {community && <SettingsCard slug={slug} />}
         {community && <DirectMessagesCard slug={slug} />}
+        {community && <NewsletterCard slug={slug} />}
         <StorageCard slug={slug} />
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>

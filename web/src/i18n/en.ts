@@ -1,5 +1,6 @@
 import type { Dict } from './fr';
 import { en_notify } from './en_notify';
+import { en_newsletter } from './en_newsletter';
 
 // English, just as warm as the French.
 export const en: Dict = {
@@ -564,4 +565,5 @@ export const en: Dict = {
   err_field_q: 'Your search is too long: keep it to a few words.',
   err_field_search_dates: 'Check the dates: the end must come after the start.',
   ...en_notify,
+  ...en_newsletter,
 };

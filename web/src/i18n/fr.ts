@@ -1,5 +1,6 @@
 // Québec French, tutoiement, warm and direct. The reference dictionary: en.ts must have the same keys.
 import { fr_notify } from './fr_notify';
+import { fr_newsletter } from './fr_newsletter';
 
 export const fr = {
   app_name: 'Petite Salle',
@@ -571,6 +572,7 @@ export const fr = {
   err_field_q: 'Ta recherche est trop longue : garde quelques mots.',
   err_field_search_dates: 'Vérifie les dates : la fin doit venir après le début.',
   ...fr_notify,
+  ...fr_newsletter,
 };
 
 export type Dict = { [K in keyof typeof fr]: string };

@@ -116,6 +116,12 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   // Web Push (issue 13); push_no_worker is the app's own (notifications/push.ts).
   invalid_push_subscription: 'err_invalid_push_subscription',
   push_no_worker: 'err_push_no_worker',
+  // The newsletter (issue 15)
+  newsletter_not_editable: 'err_newsletter_not_editable',
+  invalid_send_time: 'err_invalid_send_time',
+  subscription_form_off: 'err_subscription_form_off',
+  invalid_form_token: 'err_invalid_form_token',
+  invalid_token: 'err_invalid_token',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */
@@ -157,6 +163,15 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   'quiet_hours.start': 'err_field_quiet_hours',
   'quiet_hours.end': 'err_field_quiet_hours',
   time_zone: 'err_field_time_zone',
+  // The newsletter (issue 15); `audience`, `send_date` and `csv` are the app's own names.
+  audience: 'err_field_audience',
+  send_date: 'err_field_send_date',
+  at: 'err_field_send_date',
+  subject: 'err_field_subject',
+  preview_text: 'err_field_preview_text',
+  sender_name: 'err_field_sender_name',
+  postal_address: 'err_field_postal_address',
+  csv: 'err_field_csv',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

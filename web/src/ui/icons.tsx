@@ -34,6 +34,7 @@ const shapes = {
   down: () => <path d="m6 9 6 6 6-6" />,
   search: () => <><circle cx="11" cy="11" r="7" /><path d="m21 21-4.35-4.35" /></>,
   post: () => <><rect x="3" y="3" width="18" height="18" rx="2" /><path d="M7 8h10M7 12h10M7 16h6" /></>,
+  mail: () => <><rect x="2" y="4" width="20" height="16" rx="2" /><path d="m22 6-10 7L2 6" /></>,
   link: () => <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />,
 } satisfies Record<string, () => JSX.Element>;
 

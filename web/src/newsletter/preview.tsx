@@ -1,0 +1,57 @@
+// The editor's live preview, from the server (POST …/newsletters/preview, 400 ms after the last
+// key): the email in a sandboxed frame — its own document, no scripts, no same-origin, so its
+// HTML can neither run nor reach the app — and the archive page as members will read it. Side
+// by side on a laptop; two tabs on a phone.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import * as api from '../api';
+import { t } from '../i18n';
+import { FormError } from '../ui/form';
+import { Previewer, type DraftText, type PreviewState } from './state';
+
+type Tab = 'email' | 'page';
+
+export function PreviewPane({ slug, draft }: { slug: string; draft: DraftText }) {
+  const [state, set_state] = useState<PreviewState>({});
+  const [tab, set_tab] = useState<Tab>('email');
+  const previewer = useMemo(
+    () => new Previewer((d, signal) => api.preview_newsletter(slug, { subject: d.subject.trim(), body: d.body, ...(d.preview_text.trim() ? { preview_text: d.preview_text.trim() } : {}) }, signal), set_state),
+    [slug],
+  );
+  useEffect(() => () => previewer.stop(), [previewer]);
+  useEffect(() => previewer.set(draft), [previewer, draft.subject, draft.body, draft.preview_text]);
+  const p = state.preview;
+  const tabs: [Tab, string][] = [['email', t('nl_preview_email')], ['page', t('nl_preview_page')]];
+  const on_key = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    const next: Tab = tab === 'email' ? 'page' : 'email';
+    set_tab(next);
+    document.getElementById(`nl-tab-${next}`)?.focus();
+  };
+  return (
+    <section class="nl-preview" aria-labelledby="nl-preview-h" data-testid="nl-preview">
+      <h2 id="nl-preview-h" class="nl-preview__title">{t('nl_preview')}</h2>
+      <div class="nl-tabs" role="tablist" aria-label={t('nl_preview')} onKeyDown={on_key}>
+        {tabs.map(([k, label]) => (
+          <button key={k} type="button" role="tab" id={`nl-tab-${k}`} class="nl-tab" aria-selected={tab === k} aria-controls={`nl-panel-${k}`} tabIndex={tab === k ? 0 : -1} onClick={() => set_tab(k)}>{label}</button>
+        ))}
+      </div>
+      <FormError error={state.error} />
+      {!p && !state.error && <p class="muted" role="status">{draft.subject.trim() || draft.body.trim() ? t('loading') : t('nl_preview_empty')}</p>}
+      {p && (
+        <div class="nl-preview__panels">
+          <div role="tabpanel" id="nl-panel-email" aria-labelledby="nl-tab-email" class="nl-panel" data-active={tab === 'email' ? '' : undefined} data-testid="nl-preview-email">
+            <h3 class="nl-panel__title">{t('nl_preview_email')}</h3>
+            <p class="nl-inbox"><strong>{p.email.subject}</strong>{draft.preview_text.trim() && <span class="muted"> — {draft.preview_text.trim()}</span>}</p>
+            <iframe class="nl-email" sandbox="" srcdoc={p.email.html} title={t('nl_preview_email_frame')} referrerpolicy="no-referrer" />
+          </div>
+          <div role="tabpanel" id="nl-panel-page" aria-labelledby="nl-tab-page" class="nl-panel" data-active={tab === 'page' ? '' : undefined} data-testid="nl-preview-page">
+            <h3 class="nl-panel__title">{t('nl_preview_page')}</h3>
+            {/* Sanitised by the server, as a message's html is (docs/api.md's Markdown rules). */}
+            <div class="md nl-page" dangerouslySetInnerHTML={{ __html: p.page.html }} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
