@@ -29,3 +29,7 @@ export * as mention_render from '../../src/mentions/render';
 export * as mention_finder from '../../src/mentions/finder';
 export * as settings_card from '../../src/notifications/settings_card';
 export * as push from '../../src/notifications/push';
+export * as newsletter from '../../src/newsletter/state';
+export * as zone from '../../src/newsletter/zone';
+export { fr_newsletter } from '../../src/i18n/fr_newsletter';
+export { en_newsletter } from '../../src/i18n/en_newsletter';
