@@ -12,8 +12,7 @@ import { BoardView } from './board/board_view';
 import { PostView } from './board/post_view';
 import { MembersPage } from './members/members';
 import { HostPage } from './host/host';
-import { EditorPage, IssuePage, NewslettersPage } from './newsletter/pages';
-import { ConfirmPage, SubscribePage, UnsubscribePage } from './newsletter/public_pages';
+import { newsletter_views } from './newsletter/lazy';
 import { channels_by_id, channels_by_slug, communities, membership_of } from './communities/state';
 import { conversations_by_slug } from './conversations/state';
 import { muted } from './broadcast/state';
@@ -90,9 +89,18 @@ function Screen() {
   if ((m = p.match(/^\/i\/([^/]+)\/?$/))) return me === undefined ? <Loading /> : <InvitationPage code={decodeURIComponent(m[1])} />;
   if ((m = p.match(/^\/login\/([^/]+)\/?$/))) return <LoginLinkPage token={decodeURIComponent(m[1])} />;
   // The newsletter's pages for visitors without an account (issue 15): they need no session.
-  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/subscribe\/?$/))) return <SubscribePage slug={m[1]} />;
-  if (p === '/subscribe/confirm' || p === '/subscribe/confirm/') return <ConfirmPage token={new URLSearchParams(location.search).get('token') ?? ''} />;
-  if ((m = p.match(/^\/unsubscribe\/([^/]+)\/?$/))) return <UnsubscribePage token={decodeURIComponent(m[1])} />;
+  if ((m = p.match(/^\/c\/([a-z0-9-]+)\/subscribe\/?$/))) {
+    const nl = newsletter_views();
+    return nl ? <nl.SubscribePage slug={m[1]} /> : <Loading />;
+  }
+  if (p === '/subscribe/confirm' || p === '/subscribe/confirm/') {
+    const nl = newsletter_views();
+    return nl ? <nl.ConfirmPage token={new URLSearchParams(location.search).get('token') ?? ''} /> : <Loading />;
+  }
+  if ((m = p.match(/^\/unsubscribe\/([^/]+)\/?$/))) {
+    const nl = newsletter_views();
+    return nl ? <nl.UnsubscribePage token={decodeURIComponent(m[1])} /> : <Loading />;
+  }
   if (me === undefined) return <Loading />;
   if (p === '/login') return me ? <Redirect to="/" /> : <LogInPage />;
   if (p === '/signup') return me ? <Redirect to="/" /> : <SignUpPage />;
@@ -134,7 +142,8 @@ function Screen() {
   if ((m = p.match(/^\/c\/([a-z0-9-]+)\/newsletters(?:\/(new|\d+)(\/edit)?)?\/?$/))) {
     const [, slug, which, edit] = m;
     const id = which && which !== 'new' ? Number(which) : undefined;
-    const screen = !which ? <NewslettersPage slug={slug} /> : which === 'new' || edit ? <EditorPage slug={slug} id={id} /> : <IssuePage slug={slug} id={id!} />;
+    const nl = newsletter_views();
+    const screen = !nl ? <Loading /> : !which ? <nl.NewslettersPage slug={slug} /> : which === 'new' || edit ? <nl.EditorPage slug={slug} id={id} /> : <nl.IssuePage slug={slug} id={id!} />;
     return <CommunityLayout slug={slug} view="newsletters">{screen}</CommunityLayout>;
   }
 

@@ -11,10 +11,11 @@ import { PaneHead } from '../communities/layout';
 import { Checkbox, CopyButton, Field, FormError, Notice, submit, use_form } from '../ui/form';
 import { Icon } from '../ui/icons';
 import { DescriptionForm, NewChannelForm } from './checklist';
-import { NewsletterCard } from '../newsletter/settings_card';
+import { newsletter_views } from '../newsletter/lazy';
 
 export function HostPage({ slug }: { slug: string }) {
   const community = communities.get(slug);
+  const nl = newsletter_views();
   return (
     <section class="scroll-pane">
       <PaneHead slug={slug} title={t('host_title')} sub={community?.name} />
@@ -29,7 +30,7 @@ export function HostPage({ slug }: { slug: string }) {
         )}
         {community && <SettingsCard slug={slug} />}
         {community && <DirectMessagesCard slug={slug} />}
-        {community && <NewsletterCard slug={slug} />}
+        {community && nl && <nl.NewsletterCard slug={slug} />}
         <StorageCard slug={slug} />
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>
