@@ -134,25 +134,34 @@ export function mime_texts(raw) {
 
 /** Waits for a mail to `to` containing a login link; returns the link. */
 export async function wait_login_link(server, to, after_ms) {
+  return (await wait_mail(server, to, after_ms, '/login/[A-Za-z0-9_~.%-]+', 'login-link')).link;
+}
+
+/**
+ * Waits for a mail to `to` (written since `after_ms`) holding a link of the server's public URL
+ * followed by `path_re` (a regular expression's source); returns the link, the mail's headers
+ * and the texts of its parts. `what` names it in the failure.
+ */
+export async function wait_mail(server, to, after_ms, path_re, what = 'link') {
   const dir = path.join(server.data, 'mail', 'new');
   const deadline = Date.now() + 20000;
-  const re = new RegExp(server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '/login/[A-Za-z0-9_~.%-]+');
+  const re = new RegExp(server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + path_re);
   while (Date.now() < deadline) {
     if (fs.existsSync(dir)) {
       const files = fs.readdirSync(dir).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).mtimeMs >= after_ms - 1000);
       for (const f of files) {
         const raw = fs.readFileSync(f, 'utf8');
-        const to_header = parse_headers(raw.slice(0, raw.search(/\r?\n\r?\n/)))['to'] ?? '';
-        if (!to_header.toLowerCase().includes(to.toLowerCase())) continue;
+        const headers = parse_headers(raw.slice(0, raw.search(/\r?\n\r?\n/)));
+        if (!(headers['to'] ?? '').toLowerCase().includes(to.toLowerCase())) continue;
         for (const text of mime_texts(raw)) {
           const m = re.exec(text.replace(/&amp;/g, '&'));
-          if (m) return m[0];
+          if (m) return { link: m[0], headers, texts: mime_texts(raw) };
         }
       }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no login-link email for ${to} in ${dir}`);
+  throw new Error(`no ${what} email for ${to} in ${dir}`);
 }
 
 // ---- Checks, counted; failures do not stop the story unless a step depends on them.

@@ -4,7 +4,7 @@
 // the list.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
-import type { SubscriptionSettings } from '../api';
+import { ApiError, type SubscriptionSettings } from '../api';
 import { t } from '../i18n';
 import { Checkbox, CopyButton, Field, FormError, Notice, submit, use_form } from '../ui/form';
 import { Link } from '../ui/link';
@@ -43,6 +43,8 @@ export function NewsletterCard({ slug }: { slug: string }) {
       set_error(e);
     }
   };
+  // A server without the newsletter (404 for the route) has nothing to show here.
+  if (!settings && error instanceof ApiError && error.status === 404) return null;
   const url = public_form_url(location.origin, slug);
   return (
     <section class="card" aria-labelledby="h-newsletter" data-testid="nl-card">
