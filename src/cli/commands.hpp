@@ -18,6 +18,11 @@ int backup(const std::filesystem::path& data_dir, const std::filesystem::path& t
 // Copies the SQLite database of a (stopped) server's data folder into an empty PostgreSQL
 // database (db/copy.hpp); 1 with one line saying why when it cannot.
 int copy_database(const std::filesystem::path& data_dir, const std::string& target_url);
+// Makes a DKIM key ("ed25519" or "rsa") into `out` (mode 0600, never over an existing file) and
+// prints the DNS record to publish and the serve options that use it; 1 with one line saying
+// why when it cannot.
+int dkim_keygen(const std::string& algorithm, const std::string& selector,
+                const std::string& domain, const std::filesystem::path& out);
 
 std::filesystem::path database_file(const std::filesystem::path& data_dir);
 // The database the configuration names: PostgreSQL for a postgresql:// URL, else SQLite in the

@@ -1,5 +1,6 @@
 // petitesalle: the command line. `serve` runs the server; `backup` copies a live database;
-// `copy-database` moves an SQLite data folder's database to PostgreSQL.
+// `copy-database` moves an SQLite data folder's database to PostgreSQL; `dkim-keygen` makes a
+// key for signing emails.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -95,6 +96,20 @@ int main(int argc, char** argv) {
                    "postgresql://user:password@host/db, without any table yet; also "
                    "PETITESALLE_DATABASE_URL");
 
+  std::string keygen_algorithm;
+  std::string keygen_selector;
+  std::string keygen_domain;
+  std::string keygen_out;
+  auto* keygen = cli.add_subcommand(
+      "dkim-keygen", "Make a DKIM key for signing emails and print the DNS record to publish.");
+  keygen->add_option("--algorithm", keygen_algorithm, "ed25519 or rsa (2048 bits)")
+      ->required()
+      ->check(CLI::IsMember({"ed25519", "rsa"}));
+  keygen->add_option("--selector", keygen_selector, "The selector (s=), e.g. 2026")->required();
+  keygen->add_option("--domain", keygen_domain, "The domain signed for (d=)")->required();
+  keygen->add_option("--out", keygen_out, "Where to write the private key (never overwritten)")
+      ->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -159,6 +174,8 @@ int main(int argc, char** argv) {
         if (const char* url = std::getenv("PETITESALLE_DATABASE_URL"); url && *url) copy_to = url;
       return ps::cli::copy_database(copy_from, copy_to);
     }
+    if (*keygen)
+      return ps::cli::dkim_keygen(keygen_algorithm, keygen_selector, keygen_domain, keygen_out);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;
