@@ -1,7 +1,5 @@
 #include "mail/email.hpp"
 
-#include "core/text.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -9,6 +7,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/text.hpp"
+#include "mail/transport.hpp"
 
 namespace ps::mail {
 namespace {
@@ -23,7 +24,6 @@ constexpr std::size_t max_line = 76;
 constexpr std::size_t encoded_word_bytes = 39;
 // Longest raw token we leave unencoded: RFC 5322 forbids lines over 998.
 constexpr std::size_t max_raw_token = 900;
-
 
 bool is_control(char c) {
   const auto b = static_cast<unsigned char>(c);
@@ -251,6 +251,8 @@ std::optional<std::string> find_problem(const email& e) {
   };
   if (auto problem = check_address("recipient", e.to)) return problem;
   if (auto problem = check_address("sender", address_of(e.from))) return problem;
+  if (!e.reply_to.empty())
+    if (auto problem = check_address("reply-to", e.reply_to)) return problem;
   if (e.message_id.empty()) return "message id is empty";
   for (const char c : e.message_id) {
     const auto b = static_cast<unsigned char>(c);
@@ -261,20 +263,68 @@ std::optional<std::string> find_problem(const email& e) {
   return std::nullopt;
 }
 
+namespace {
+
+bool is_header_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (const char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+      return false;
+  return true;
+}
+
+// The separator of a multipart body. "=_" never occurs in quoted-printable text (an '=' there
+// is followed by two hex digits or a line end), so the parts cannot contain it; the message id
+// makes it differ between emails, which some filters like.
+std::string boundary_for(const email& e) {
+  std::uint64_t hash = 1469598103934665603ull;  // FNV-1a of the message id
+  for (const char c : e.message_id)
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "=_ps_%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
+
+}  // namespace
+
 std::string format_rfc5322(const email& e, std::chrono::system_clock::time_point now) {
   std::string out = date_header(now);
   out += from_header(e.from);
   out += header("To", {one_line(e.to)});
+  if (!e.reply_to.empty()) out += header("Reply-To", {one_line(e.reply_to)});
   out += header("Subject", text_tokens(one_line(e.subject)));
   out += header("Message-ID", {"<" + one_line(e.message_id) + ">"});
+  for (const auto& [name, value] : e.headers)
+    if (is_header_name(name)) out += header(name, split_on_spaces(one_line(value)));
   out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=UTF-8\r\n";
-  out += "Content-Transfer-Encoding: quoted-printable\r\n";
+  const auto part_headers = [](std::string_view type) {
+    return "Content-Type: " + std::string(type) +
+           "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n";
+  };
   // RFC 3834: tells vacation responders not to answer a machine.
-  out += "Auto-Submitted: auto-generated\r\n";
+  constexpr std::string_view auto_submitted = "Auto-Submitted: auto-generated\r\n";
+  if (e.html_body.empty()) {
+    out += part_headers("text/plain");
+    out += auto_submitted;
+    out += crlf;
+    out += quoted_printable(text::to_valid_utf8(e.text_body));
+    return out;
+  }
+  const std::string boundary = boundary_for(e);
+  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
+  out += auto_submitted;
   out += crlf;
+  out += "--" + boundary + "\r\n" + part_headers("text/plain") + "\r\n";
   out += quoted_printable(text::to_valid_utf8(e.text_body));
+  out += "--" + boundary + "\r\n" + part_headers("text/html") + "\r\n";
+  out += quoted_printable(text::to_valid_utf8(e.html_body));
+  out += "--" + boundary + "--\r\n";
   return out;
+}
+
+std::string render(const email& e, const signer& sign) {
+  std::string message = format_rfc5322(e, std::chrono::system_clock::now());
+  return sign ? sign(std::move(message)) : message;
 }
 
 }  // namespace ps::mail

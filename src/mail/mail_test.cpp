@@ -587,6 +587,54 @@ class smtp_sink {
   bool ready_ = false;
 };
 
+// --- multipart/alternative and more header fields --------------------------------------------
+
+TEST(format_rfc5322, an_html_body_makes_a_multipart_alternative_of_both_parts) {
+  email e = sample();
+  e.html_body = "<p>Bonjour <strong>Zo\xC3\xA9</strong></p>";
+  e.text_body = "Bonjour Zo\xC3\xA9";
+  e.reply_to = "host@example.com";
+  e.headers = {{"List-Unsubscribe", "<https://petite.test/api/v1/unsubscribe/abc>"},
+               {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}};
+  const std::string message = format_rfc5322(e, fixed_now);
+  expect_well_formed(message);
+  const parsed_message m = parse(message);
+  EXPECT_EQ(m.header("Reply-To"), "host@example.com");
+  EXPECT_EQ(m.header("List-Unsubscribe"), "<https://petite.test/api/v1/unsubscribe/abc>");
+  EXPECT_EQ(m.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+  const std::string type = m.header("Content-Type").value();
+  ASSERT_TRUE(type.starts_with("multipart/alternative; boundary=\"")) << type;
+  const std::string boundary =
+      type.substr(type.find('"') + 1, type.rfind('"') - type.find('"') - 1);
+  // Text first, HTML last (RFC 2046: the last is the one preferred), then the closing line.
+  const auto text_at = m.body.find("--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8");
+  const auto html_at = m.body.find("--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8");
+  ASSERT_NE(text_at, std::string::npos);
+  ASSERT_NE(html_at, std::string::npos);
+  EXPECT_LT(text_at, html_at);
+  EXPECT_NE(m.body.find("--" + boundary + "--\r\n"), std::string::npos);
+  EXPECT_NE(m.body.find("Zo=C3=A9</strong>"), std::string::npos) << "quoted-printable";
+  // The boundary never occurs inside a part.
+  EXPECT_EQ(m.body.find(boundary, html_at + boundary.size() + 2),
+            m.body.find("--" + boundary + "--") + 2);
+}
+
+TEST(format_rfc5322, extra_header_fields_cannot_inject_lines) {
+  email e = sample();
+  e.headers = {{"List-Id", "<a>\r\nBcc: victim@example.com"}, {"Bad Name:", "x"}, {"X-Ok", "y"}};
+  const parsed_message m = parse(format_rfc5322(e, fixed_now));
+  EXPECT_EQ(m.header("Bcc"), std::nullopt);
+  EXPECT_EQ(m.header("Bad Name:"), std::nullopt);
+  EXPECT_EQ(m.header("X-Ok"), "y");
+  EXPECT_NE(m.header("List-Id").value().find("Bcc:"), std::string::npos) << "kept, on one line";
+}
+
+TEST(find_problem, a_reply_to_must_be_an_address) {
+  email e = sample();
+  e.reply_to = "not an address";
+  EXPECT_TRUE(find_problem(e).has_value());
+}
+
 // --- maildir ------------------------------------------------------------------------------
 
 TEST(maildir_transport, delivers_into_new_and_leaves_tmp_empty) {

@@ -104,8 +104,11 @@ std::string maildir_host_name() {
 
 class maildir_transport final : public transport {
  public:
-  explicit maildir_transport(fs::path dir)
-      : dir_(std::move(dir)), host_(maildir_host_name()), instance_(std::random_device{}()) {}
+  maildir_transport(fs::path dir, signer sign)
+      : dir_(std::move(dir)),
+        sign_(std::move(sign)),
+        host_(maildir_host_name()),
+        instance_(std::random_device{}()) {}
 
   delivery_result deliver(const email& e) override {
     if (auto problem = find_problem(e)) return {false, false, *problem};
@@ -114,8 +117,7 @@ class maildir_transport final : public transport {
       fs::create_directories(dir_ / sub, error);
       if (error) return io_failure("cannot create", dir_ / sub, error.value());
     }
-    const std::string message =
-        with_lf_line_ends(format_rfc5322(e, std::chrono::system_clock::now()));
+    const std::string message = with_lf_line_ends(render(e, sign_));
     const std::string name = unique_name();
     const fs::path tmp = dir_ / "tmp" / name;
     const fs::path final_path = dir_ / "new" / name;
@@ -153,6 +155,7 @@ class maildir_transport final : public transport {
   }
 
   const fs::path dir_;
+  const signer sign_;
   const std::string host_;
   const std::uint32_t instance_;
   std::atomic<std::uint64_t> counter_{0};
@@ -160,8 +163,8 @@ class maildir_transport final : public transport {
 
 }  // namespace
 
-std::unique_ptr<transport> make_maildir_transport(fs::path maildir) {
-  return std::make_unique<maildir_transport>(std::move(maildir));
+std::unique_ptr<transport> make_maildir_transport(fs::path maildir, signer sign) {
+  return std::make_unique<maildir_transport>(std::move(maildir), std::move(sign));
 }
 
 }  // namespace ps::mail

@@ -38,17 +38,27 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 
 class smtp_transport final : public transport {
  public:
-  explicit smtp_transport(smtp_settings settings) : settings_(std::move(settings)) {}
+  smtp_transport(smtp_settings settings, signer sign)
+      : settings_(std::move(settings)), sign_(std::move(sign)) {}
 
   delivery_result deliver(const email& e) override {
     if (auto problem = find_problem(e)) return {false, false, *problem};
-    const std::string message = format_rfc5322(e, std::chrono::system_clock::now());
-    upload body{message};
+    const std::string message = render(e, sign_);
+    delivery_result result = attempt(e, message, false);
+    // An idle connection the relay closed is found out only by using it: once, on a fresh one.
+    if (!result.delivered && result.retryable && reused_) result = attempt(e, message, true);
+    return result;
+  }
 
-    // A handle per delivery: deliveries are seconds apart, and a fresh handle cannot carry
-    // a half-broken connection from the previous one.
-    curl_easy_ptr curl(curl_easy_init());
-    if (!curl) return {false, true, "smtp: curl_easy_init failed"};
+ private:
+  delivery_result attempt(const email& e, std::string_view message, bool fresh_connection) {
+    upload body{message};
+    // One handle for the transport's life: libcurl keeps its connection open between emails
+    // (no new TCP, TLS and EHLO each time), and curl_easy_reset() clears the options only.
+    if (!curl_) curl_.reset(curl_easy_init());
+    if (!curl_) return {false, true, "smtp: curl_easy_init failed"};
+    CURL* curl = curl_.get();
+    curl_easy_reset(curl);
     curl_slist_ptr recipients(curl_slist_append(nullptr, ("<" + e.to + ">").c_str()));
     if (!recipients) return {false, true, "smtp: out of memory"};
     const std::string mail_from = "<" + address_of(e.from) + ">";
@@ -56,7 +66,7 @@ class smtp_transport final : public transport {
 
     CURLcode rc = CURLE_OK;
     const auto set = [&](CURLoption option, auto value) {
-      if (rc == CURLE_OK) rc = curl_easy_setopt(curl.get(), option, value);
+      if (rc == CURLE_OK) rc = curl_easy_setopt(curl, option, value);
     };
     set(CURLOPT_ERRORBUFFER, error_buffer);
     set(CURLOPT_URL, settings_.url.c_str());
@@ -69,6 +79,9 @@ class smtp_transport final : public transport {
     set(CURLOPT_READDATA, &body);
     set(CURLOPT_TIMEOUT, settings_.timeout_seconds);
     set(CURLOPT_CONNECTTIMEOUT, settings_.timeout_seconds);
+    // Relays close idle sessions (Postfix after 300 s); a connection idle 60 s is not reused.
+    set(CURLOPT_MAXAGE_CONN, 60L);
+    set(CURLOPT_FRESH_CONNECT, fresh_connection ? 1L : 0L);
     set(CURLOPT_NOSIGNAL, 1L);  // signals and threads do not mix; we run in a worker thread
     // No opportunistic STARTTLS when TLS is not required: a relay with a certificate we
     // cannot verify would then fail every delivery instead of working in clear.
@@ -80,28 +93,35 @@ class smtp_transport final : public transport {
     }
     if (rc != CURLE_OK) return {false, false, std::string("smtp: ") + curl_easy_strerror(rc)};
 
-    rc = curl_easy_perform(curl.get());
+    rc = curl_easy_perform(curl);
+    long connects = 0;
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
+    reused_ = connects == 0;
     if (rc == CURLE_OK) return {true, false, {}};
 
     long reply = 0;
-    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply);
     std::string error = "smtp: ";
     error += error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
     if (reply != 0) error += " (reply " + std::to_string(reply) + ")";
     // A 5xx reply is the relay's final word on this email. Everything else (4xx, a refused
     // or timed-out connection, a TLS failure) may go better later.
     const bool permanent = reply >= 500 && reply <= 599;
+    // A reply means the session was alive: nothing to try again on a fresh connection.
+    if (reply != 0) reused_ = false;
     return {false, !permanent, error};
   }
 
- private:
   const smtp_settings settings_;
+  const signer sign_;
+  curl_easy_ptr curl_;
+  bool reused_ = false;  // the last attempt went over a connection kept from an earlier one
 };
 
 }  // namespace
 
-std::unique_ptr<transport> make_smtp_transport(smtp_settings settings) {
-  return std::make_unique<smtp_transport>(std::move(settings));
+std::unique_ptr<transport> make_smtp_transport(smtp_settings settings, signer sign) {
+  return std::make_unique<smtp_transport>(std::move(settings), std::move(sign));
 }
 
 }  // namespace ps::mail

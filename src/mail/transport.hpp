@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,10 +20,18 @@ class transport {
   virtual delivery_result deliver(const email& e) = 0;
 };
 
+// Turns a formatted message (RFC 5322, CRLF line ends) into the one sent: DKIM signing
+// (mail/dkim.hpp) adds its header fields. Called from the outbox's threads, so it must be
+// thread-safe. Empty: sent as formatted.
+using signer = std::function<std::string(std::string message)>;
+
+// The message a transport hands over: formatted, then signed when `sign` is set.
+std::string render(const email& e, const signer& sign);
+
 // Writes each email as one file in the maildir DIR/{tmp,new,cur} (created if missing): write
 // to tmp/, fsync, rename to new/, under a unique name. Good for development and tests, and
 // for a local MDA to pick up.
-std::unique_ptr<transport> make_maildir_transport(std::filesystem::path maildir);
+std::unique_ptr<transport> make_maildir_transport(std::filesystem::path maildir, signer sign = {});
 
 struct smtp_settings {
   std::string url;  // smtp://host:port or smtps://host:port
@@ -32,7 +41,9 @@ struct smtp_settings {
 };
 
 // Sends through an SMTP relay with libcurl (STARTTLS when require_tls, AUTH when a username is
-// set). 4xx replies and connection errors are retryable, 5xx replies are not.
-std::unique_ptr<transport> make_smtp_transport(smtp_settings settings);
+// set). 4xx replies and connection errors are retryable, 5xx replies are not. One transport
+// keeps its connection open between emails (libcurl's connection cache), so give each sending
+// thread its own.
+std::unique_ptr<transport> make_smtp_transport(smtp_settings settings, signer sign = {});
 
 }  // namespace ps::mail
