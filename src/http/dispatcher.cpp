@@ -23,6 +23,8 @@
 #include "invitations/routes.hpp"
 #include "mail/outbox.hpp"
 #include "mentions/routes.hpp"
+#include "jobs/runner.hpp"
+#include "newsletter/routes.hpp"
 #include "notifications/routes.hpp"
 #include "push/routes.hpp"
 #include "realtime/hub.hpp"
@@ -44,6 +46,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   mentions::add_routes(router_);
   notifications::add_routes(router_);
   push::add_routes(router_);
+  newsletter::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {
@@ -164,10 +167,14 @@ response queued_reply(result<response> out, locale lang, const config& cfg) {
 }
 
 // The checks of every API request before its handler runs.
-std::optional<api_error> refusal(const request& req, const config& cfg) {
-  if (is_cross_site_risk(req, cfg)) return errors::make(error_code::csrf_rejected);
+std::optional<api_error> refusal(const request& req, const config& cfg,
+                                 const route_options& options) {
+  if (!options.cross_site && is_cross_site_risk(req, cfg))
+    return errors::make(error_code::csrf_rejected);
   const std::string_view type = req.header("content-type");
-  if (!req.body.empty() && !type.empty() && !type.starts_with("application/json"))
+  const bool form = options.content_type == "application/x-www-form-urlencoded";
+  if (!req.body.empty() && !type.empty() && !type.starts_with(options.content_type) &&
+      !(form && type.starts_with("application/json")))
     return errors::make(error_code::unsupported_media_type);
   return std::nullopt;
 }
@@ -179,7 +186,7 @@ void dispatcher::handle_queued(const request& req, const route_match& m,
   if (!m.found || !m.found->queued) return reply(handle(req, m));
   app_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
   const locale fallback = locale_from_accept_language(req.header("accept-language"));
-  if (auto refused = refusal(req, app_.cfg))
+  if (auto refused = refusal(req, app_.cfg, m.found->options))
     return reply(queued_reply(*refused, fallback, app_.cfg));
   // The reply may come from the writer before the handler returns, or the handler may throw
   // before it queues anything: exactly one of them answers.
@@ -298,7 +305,8 @@ response dispatcher::route(const request& req, const route_match& m) {
         errors::make(m.path_exists ? error_code::method_not_allowed : error_code::not_found),
         fallback);
   }
-  if (auto refused = refusal(req, app_.cfg)) return error_response(*refused, fallback);
+  if (auto refused = refusal(req, app_.cfg, m.found->options))
+    return error_response(*refused, fallback);
   context ctx(app_, req, m.params);
   auto out = m.found->fn(ctx);  // before ctx.lang(): the handler resolves the caller
   return api_reply(std::move(out), ctx.lang());
@@ -315,6 +323,7 @@ response dispatcher::metrics_text() {
   const auto writes = app_.db.counts();
   const auto pool = app_.db.pool();
   const auto lag = app_.db.announcement_lag();
+  const auto jobs = app_.db.read([&](db::session& s) { return jobs::count(s, app_.clock.now()); });
   r.body = fmt::format(
       "# HELP petitesalle_http_requests_total HTTP requests handled.\n"
       "# TYPE petitesalle_http_requests_total counter\n"
@@ -365,12 +374,24 @@ response dispatcher::metrics_text() {
       "# HELP petitesalle_unseen_emails_total Emails of unseen mentions and direct messages queued "
       "since start.\n"
       "# TYPE petitesalle_unseen_emails_total counter\n"
-      "petitesalle_unseen_emails_total {}\n",
+      "petitesalle_unseen_emails_total {}\n"
+      "# HELP petitesalle_outbox_failed_total Emails given up on since start (a 5xx reply, or the "
+      "last retry failed).\n"
+      "# TYPE petitesalle_outbox_failed_total counter\n"
+      "petitesalle_outbox_failed_total {}\n"
+      "# HELP petitesalle_jobs Scheduled work: due and not yet taken, running (taken by a node), "
+      "scheduled for later, and failed (given up after the last retry).\n"
+      "# TYPE petitesalle_jobs gauge\n"
+      "petitesalle_jobs{{state=\"due\"}} {}\n"
+      "petitesalle_jobs{{state=\"running\"}} {}\n"
+      "petitesalle_jobs{{state=\"scheduled\"}} {}\n"
+      "petitesalle_jobs{{state=\"failed\"}} {}\n",
       app_.stats.http_requests.load(), app_.hub.connection_count(), app_.stats.messages.load(),
       pending, app_.outbox.sent_total(), writes.commits, writes.writes, writes.batched, pool.open,
       pool.idle, pool.max, lag.p50_ms, lag.p99_ms, lag.sum_ms, lag.count,
       app_.stats.pushes_sent.load(), app_.stats.pushes_failed.load(),
-      app_.stats.unseen_emails.load());
+      app_.stats.unseen_emails.load(), app_.outbox.failed_total(), jobs.due, jobs.running,
+      jobs.scheduled, jobs.failed);
   return r;
 }
 

@@ -81,6 +81,13 @@ void router::add(verb method, std::string_view pattern, handler fn, runs_on wher
   routes_.push_back(std::move(r));
 }
 
+void router::add(verb method, std::string_view pattern, handler fn, runs_on where,
+                 route_options options) {
+  route r{method, {}, std::move(fn), where, {}, options.body_limit, {}, options};
+  for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
+  routes_.push_back(std::move(r));
+}
+
 void router::add_queued(verb method, std::string_view pattern, queued_handler fn,
                         std::size_t body_limit) {
   route r{method, {}, {}, runs_on::queued_write, std::move(fn), body_limit, {}};

@@ -78,6 +78,18 @@ enum class runs_on { network, blocking_pool, hashing_pool, queued_write };
 // limit is known from the request line and refused (413) before the body is read.
 inline constexpr std::size_t max_body = 1024 * 1024;
 
+// What a few routes take that others do not: another body type than JSON (a CSV import), or a
+// request from another site (the one-click unsubscribe a mail provider posts, RFC 8058).
+struct route_options {
+  // The body's type, besides none at all. "application/x-www-form-urlencoded" also takes an
+  // empty or JSON body.
+  std::string_view content_type = "application/json";
+  // The route reads no cookie: it acts on a secret token in its path, so another site posting
+  // to it proves nothing it could not prove itself. Its handler never calls context::caller().
+  bool cross_site = false;
+  std::size_t body_limit = max_body;
+};
+
 struct route {
   verb method;
   std::vector<std::string> segments;  // "{name}" for a parameter
@@ -88,6 +100,7 @@ struct route {
   // to microseconds (what one post can hold, not a megabyte).
   std::size_t body_limit = max_body;
   upload_handler upload;  // for upload routes only: their body is streamed to a file
+  route_options options = {};
 };
 
 // The route a request names and its parameters. Found once per request, from the request line
@@ -111,6 +124,7 @@ inline constexpr std::size_t max_path_parameter = 256;
 class router {
  public:
   void add(verb method, std::string_view pattern, handler fn, runs_on where = runs_on::network);
+  void add(verb method, std::string_view pattern, handler fn, runs_on where, route_options options);
   // `body_limit`: the largest body the handler accepts; it runs on a network thread, so this
   // bounds the work done there.
   void add_queued(verb method, std::string_view pattern, queued_handler fn, std::size_t body_limit);
