@@ -26,9 +26,13 @@
 #include "files/errors.hpp"
 #include "files/migrations.hpp"
 #include "invitations/errors.hpp"
+#include "jobs/migrations.hpp"
 #include "mail/migrations.hpp"
 #include "mentions/errors.hpp"
 #include "mentions/migrations.hpp"
+#include "newsletter/errors.hpp"
+#include "newsletter/events.hpp"
+#include "newsletter/migrations.hpp"
 #include "notifications/events.hpp"
 #include "notifications/migrations.hpp"
 #include "push/errors.hpp"
@@ -47,6 +51,7 @@ realtime::event_catalog event_types() {
   conversations::add_event_types(catalog);
   broadcast::add_event_types(catalog);
   notifications::add_event_types(catalog);
+  newsletter::add_event_types(catalog);
   return catalog;
 }
 
@@ -65,6 +70,8 @@ std::vector<db::migration> migrations() {
       mentions::migrations(),
       notifications::migrations(),
       push::migrations(),
+      jobs::migrations(),
+      newsletter::migrations(),
   });
 }
 
@@ -80,6 +87,7 @@ std::vector<const error_kind*> declared_errors() {
                         std::span<const error_kind* const>(files::declared_errors),
                         std::span<const error_kind* const>(invitations::declared_errors),
                         std::span<const error_kind* const>(mentions::declared_errors),
+                        std::span<const error_kind* const>(newsletter::declared_errors),
                         std::span<const error_kind* const>(push::declared_errors),
                         std::span<const error_kind* const>(search::declared_errors)})
     all.insert(all.end(), declared.begin(), declared.end());

@@ -35,6 +35,16 @@ void load_config_file(const std::filesystem::path& file, config& into) {
   if (auto v = table["mail"]["smtp_username"].value<std::string>()) into.smtp_username = *v;
   if (auto v = table["mail"]["smtp_password"].value<std::string>()) into.smtp_password = *v;
   if (auto v = table["mail"]["smtp_require_tls"].value<bool>()) into.smtp_require_tls = *v;
+  if (auto v = table["mail"]["concurrency"].value<int64_t>())
+    into.mail_concurrency = static_cast<int>(*v);
+  if (auto v = table["mail"]["rate_per_minute"].value<int64_t>())
+    into.mail_rate_per_minute = static_cast<int>(*v);
+  if (auto v = table["mail"]["dkim_domain"].value<std::string>()) into.dkim_domain = *v;
+  if (auto* keys = table["mail"]["dkim_keys"].as_array()) {
+    into.dkim_keys.clear();
+    for (const auto& key : *keys)
+      if (auto v = key.value<std::string>()) into.dkim_keys.push_back(*v);
+  }
 }
 
 }  // namespace ps

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ps {
 
@@ -33,6 +34,17 @@ struct config {
   std::string smtp_password;
   bool smtp_require_tls = false;
   std::string mail_from = "Petite Salle <noreply@localhost>";
+  // SMTP connections the outbox keeps open and sends over at once, and the emails it hands to
+  // the relay per minute at most (0: as fast as the relay takes them). Many relays cap a sender.
+  int mail_concurrency = 4;
+  int mail_rate_per_minute = 0;
+  // DKIM (docs/operations.md): the domain signed for (d=; empty: the domain of mail_from), and
+  // the keys as "selector:file.pem", Ed25519 and/or RSA; none: emails go unsigned.
+  std::string dkim_domain;
+  std::vector<std::string> dkim_keys;
+  // Tests and benchmarks only: scheduled work and the outbox look for due work this often, in
+  // milliseconds, instead of every second.
+  int jobs_poll_ms = 1000;
   // Empty: /metrics answers only this machine. Set: only requests bearing this token.
   std::string metrics_token;
   // Connections one address may hold open at once (HTTP and streams together): one address

@@ -40,6 +40,26 @@ int main(int argc, char** argv) {
   serve->add_flag("--smtp-require-tls", cfg.smtp_require_tls, "Refuse to send without STARTTLS");
   serve->add_option("--mail-from", cfg.mail_from, "Sender of emails")->capture_default_str();
   serve
+      ->add_option("--mail-concurrency", cfg.mail_concurrency,
+                   "SMTP connections the outbox sends over at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--mail-rate-per-minute", cfg.mail_rate_per_minute,
+                   "Emails handed to the relay per minute at most (0: no cap)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  serve->add_option("--dkim-domain", cfg.dkim_domain,
+                    "The domain DKIM signatures are made for (default: that of --mail-from)");
+  serve->add_option("--dkim-key", cfg.dkim_keys,
+                    "SELECTOR:FILE.pem, a DKIM key (Ed25519 or RSA; repeat for both); see "
+                    "petitesalle dkim-keygen");
+  serve
+      ->add_option("--jobs-poll-ms", cfg.jobs_poll_ms,
+                   "How often scheduled work is looked for (tests and benchmarks only)")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60000));
+  serve
       ->add_option("--durability", cfg.durability,
                    "full: acknowledged writes survive a power cut; normal: they survive a crash of "
                    "the process")
@@ -132,6 +152,11 @@ int main(int argc, char** argv) {
         pick(cfg.smtp_password, from_file.smtp_password, defaults.smtp_password);
         pick(cfg.smtp_require_tls, from_file.smtp_require_tls, defaults.smtp_require_tls);
         pick(cfg.mail_from, from_file.mail_from, defaults.mail_from);
+        pick(cfg.mail_concurrency, from_file.mail_concurrency, defaults.mail_concurrency);
+        pick(cfg.mail_rate_per_minute, from_file.mail_rate_per_minute,
+             defaults.mail_rate_per_minute);
+        pick(cfg.dkim_domain, from_file.dkim_domain, defaults.dkim_domain);
+        pick(cfg.dkim_keys, from_file.dkim_keys, defaults.dkim_keys);
         pick(cfg.durability, from_file.durability, defaults.durability);
         pick(cfg.metrics_token, from_file.metrics_token, defaults.metrics_token);
         pick(cfg.max_connections_per_address, from_file.max_connections_per_address,

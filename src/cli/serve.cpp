@@ -22,7 +22,10 @@
 #include "files/sweeper.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
+#include "jobs/runner.hpp"
+#include "mail/dkim.hpp"
 #include "mail/outbox.hpp"
+#include "newsletter/sending.hpp"
 #include "notifications/courier.hpp"
 #include "push/presence.hpp"
 #include "push/service.hpp"
@@ -43,10 +46,48 @@ namespace {
 // anyway; this bounds the rest (accounts/credential_cache.hpp, access/seen_rooms.hpp).
 constexpr millis credential_lifetime_ms = 5'000;
 
-std::unique_ptr<mail::transport> make_transport(const config& cfg) {
-  if (cfg.smtp_url.empty()) return mail::make_maildir_transport(cfg.data_dir / "mail");
-  return mail::make_smtp_transport(mail::smtp_settings{
-      cfg.smtp_url, cfg.smtp_username, cfg.smtp_password, cfg.smtp_require_tls, 30});
+// The DKIM keys of cfg.dkim_keys ("selector:file.pem"), read at start so a wrong file stops the
+// server with a clear message instead of sending unsigned mail.
+mail::signer dkim_signer(const config& cfg) {
+  if (cfg.dkim_keys.empty()) return {};
+  std::string domain = cfg.dkim_domain;
+  if (domain.empty()) {
+    const std::string address = mail::address_of(cfg.mail_from);
+    domain = address.substr(address.rfind('@') + 1);
+  }
+  auto keys = std::make_shared<std::vector<mail::dkim_key>>();
+  for (const auto& spec : cfg.dkim_keys) {
+    const auto colon = spec.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+      throw std::runtime_error("--dkim-key wants SELECTOR:FILE.pem, not \"" + spec + "\"");
+    keys->push_back(mail::load_dkim_key(spec.substr(colon + 1), spec.substr(0, colon), domain));
+    spdlog::info("DKIM: signing for {} with selector {}", domain, spec.substr(0, colon));
+  }
+  return [keys](std::string message) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return mail::dkim_sign(message, *keys, now.count());
+  };
+}
+
+// One transport per sending thread (each keeps its own SMTP connection), all signing alike.
+mail::outbox::transport_factory transports(const config& cfg, mail::signer sign) {
+  return [&cfg, sign = std::move(sign)]() -> std::unique_ptr<mail::transport> {
+    if (cfg.smtp_url.empty()) return mail::make_maildir_transport(cfg.data_dir / "mail", sign);
+    return mail::make_smtp_transport(
+        mail::smtp_settings{cfg.smtp_url, cfg.smtp_username, cfg.smtp_password,
+                            cfg.smtp_require_tls, 30},
+        sign);
+  };
+}
+
+mail::outbox_options outbox_options_of(const config& cfg) {
+  mail::outbox_options o;
+  o.concurrency = cfg.mail_concurrency;
+  o.rate_per_minute = cfg.mail_rate_per_minute;
+  // Woken at each commit that queues an email; the poll finds retries and other nodes' emails.
+  o.poll_ms = std::min(5000, 5 * cfg.jobs_poll_ms);
+  return o;
 }
 
 // Log lines go to standard output. One line per request, each flushed at once, was one system
@@ -130,7 +171,8 @@ int serve(const config& cfg) {
   else
     throttle = std::make_unique<rate_limiter>(clock);
   const std::string node = lasting_node_name(cfg.data_dir);
-  mail::outbox outbox(*db, clock, make_transport(cfg), cfg.mail_from, node);
+  mail::outbox outbox(*db, clock, transports(cfg, dkim_signer(cfg)), cfg.mail_from, node,
+                      outbox_options_of(cfg));
   chat::history_cache history;
   const realtime::event_catalog events = event_types();
   app application{cfg, *db, hub, clock, outbox, stats, *throttle, history, events};
@@ -169,6 +211,10 @@ int serve(const config& cfg) {
   // Uploads never sent, and stored bytes no row names (files/sweeper.hpp).
   std::optional<files::sweeper> file_sweeper;
   file_sweeper.emplace(application);
+  // Scheduled work (jobs/runner.hpp): each capability's kinds, then the thread.
+  jobs::runner scheduled(*db, clock, node, cfg.jobs_poll_ms);
+  newsletter::add_jobs(scheduled, application);
+  scheduled.start();
   // Pushes and emails of notifications (notifications/courier.hpp).
   std::optional<notifications::courier> courier;
   courier.emplace(application, node);
@@ -178,6 +224,7 @@ int serve(const config& cfg) {
                cfg.database.empty() ? "SQLite" : "PostgreSQL", cfg.public_url);
   server.run();
   courier.reset();
+  scheduled.stop();
   file_sweeper.reset();
   closer.reset();  // before the hub stops delivering: nothing it announces is lost on the way
   // Writes are queued in order: once this one is done, every write queued from the network has
