@@ -16,6 +16,9 @@ packages=(
   # Web Push (src/push): OpenSSL's libcrypto for P-256 and AES-128-GCM; the integration test
   # decrypts what the server pushes with python3-cryptography, an implementation of its own.
   libssl-dev python3-cryptography
+  # DKIM (src/mail/dkim.cpp signs with libcrypto): the newsletter's integration test checks the
+  # signatures with python3-dkim, an independent verifier (python3-nacl for its Ed25519).
+  python3-dkim python3-nacl
   postgresql python3-aiosmtpd python3-pytest python3-pytest-xdist python3-requests python3-websocket chromium tzdata ca-certificates
   # The integration suite on PostgreSQL (scripts/with-postgres.sh starts Debian's postgresql):
   # psycopg2 creates each server's database and reads it behind the API; HAProxy stands in
