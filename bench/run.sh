@@ -7,7 +7,7 @@
 #   bench/run.sh                      everything, 3 runs per figure (about 10 minutes once built)
 #   bench/run.sh --quick              smaller sizes, 1 run each (about 2 minutes)
 #   bench/run.sh --only fanout,start  some scenarios: fanout ingest history connections upload
-#                                     growth start
+#                                     newsletter growth start
 #   bench/run.sh --runs 5             runs per figure (the table shows medians)
 #   bench/run.sh --no-doc             leave docs/benchmarks.md alone
 #   bench/run.sh --postgres           the same on a throwaway PostgreSQL 15 (scripts/with-postgres.sh),
@@ -322,6 +322,28 @@ PYEOF
     done
   done
   rm -rf "$UPLOADS"
+fi
+
+# --- newsletter: personalised emails handed to an SMTP server on loopback (issue 15) ----------
+# bench/newsletter.py starts its own server (its own data folder or database) and an aiosmtpd
+# sink, imports the subscribers, sends one issue and times until the sink has every email.
+if want newsletter; then
+  NL_COUNT=$([[ $QUICK == 1 ]] && echo 2000 || echo 10000)
+  for dkim in "" --dkim; do
+    for run in $(seq 1 "$RUNS"); do
+      log "newsletter: $NL_COUNT emails ${dkim:-unsigned}"
+      note_load
+      nl_db=""
+      if [[ $POSTGRES == 1 ]]; then
+        nl_db="ps_bench_nl_$(date -u +%H%M%S)_$run${dkim:+_d}"
+        psql -q "$PETITESALLE_TEST_POSTGRES" -c "CREATE DATABASE $nl_db" >/dev/null
+        nl_db="${PETITESALLE_TEST_POSTGRES%/*}/$nl_db"
+      fi
+      timeout 600 $PY bench/newsletter.py --server "$SERVER" --count "$NL_COUNT" $dkim \
+        ${nl_db:+--database "$nl_db"} 2>>"$OUT/newsletter.err" | sed -n 's/^RESULT //p' >>"$RESULTS" ||
+        log "warning: the newsletter run failed (see $OUT/newsletter.err)"
+    done
+  done
 fi
 
 # --- growth and start: a second data folder, filled by bench/seed.py -------------------------
