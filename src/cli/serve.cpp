@@ -27,6 +27,7 @@
 #include "mail/outbox.hpp"
 #include "newsletter/sending.hpp"
 #include "notifications/courier.hpp"
+#include "notifications/digest.hpp"
 #include "push/presence.hpp"
 #include "push/service.hpp"
 #include "realtime/event_log.hpp"
@@ -214,6 +215,7 @@ int serve(const config& cfg) {
   // Scheduled work (jobs/runner.hpp): each capability's kinds, then the thread.
   jobs::runner scheduled(*db, clock, node, cfg.jobs_poll_ms);
   newsletter::add_jobs(scheduled, application);
+  notifications::add_digest_job(scheduled, application);
   scheduled.start();
   // Pushes and emails of notifications (notifications/courier.hpp).
   std::optional<notifications::courier> courier;

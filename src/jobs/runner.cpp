@@ -23,6 +23,11 @@ void schedule(db::transaction& tx, const std::string& kind, const std::string& k
   store::upsert(tx, kind, key, payload, due_at, now);
 }
 
+void ensure(db::transaction& tx, const std::string& kind, const std::string& key, millis due_at,
+            millis now) {
+  store::insert_if_absent(tx, kind, key, due_at, now);
+}
+
 bool cancel(db::transaction& tx, const std::string& kind, const std::string& key, millis now) {
   return store::remove_idle(tx, kind, key, now);
 }

@@ -47,6 +47,10 @@ using handler = std::function<outcome(db::transaction& tx, const job& j)>;
 // payload), in the caller's transaction.
 void schedule(db::transaction& tx, const std::string& kind, const std::string& key,
               const std::string& payload, millis due_at, millis now);
+// Adds the job unless one of that kind and key exists (running, done or failed alike): for work
+// that reschedules itself forever (a sweep), made at a node's start.
+void ensure(db::transaction& tx, const std::string& kind, const std::string& key, millis due_at,
+            millis now);
 // Removes a job unless it is running; false when there was none or it is running.
 bool cancel(db::transaction& tx, const std::string& kind, const std::string& key, millis now);
 

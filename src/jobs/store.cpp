@@ -25,6 +25,14 @@ void upsert(db::transaction& tx, const std::string& kind, const std::string& key
       kind, key, payload, due_at, now);
 }
 
+void insert_if_absent(db::transaction& tx, const std::string& kind, const std::string& key,
+                      millis due_at, millis now) {
+  tx.execute(
+      "INSERT INTO jobs (kind, job_key, payload, due_at, created_at) VALUES ($1, $2, '', $3, "
+      "$4) ON CONFLICT (kind, job_key) DO NOTHING",
+      kind, key, due_at, now);
+}
+
 bool remove_idle(db::transaction& tx, const std::string& kind, const std::string& key, millis now) {
   return tx.execute(with_now("DELETE FROM jobs WHERE kind = $1 AND job_key = $2 AND (claimed_until "
                              "IS NULL OR claimed_until < $NOW OR done_at IS NOT NULL OR failed_at "

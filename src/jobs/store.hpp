@@ -23,6 +23,8 @@ struct claimed_job {
 // failure forgotten, done or not).
 void upsert(db::transaction& tx, const std::string& kind, const std::string& key,
             const std::string& payload, millis due_at, millis now);
+void insert_if_absent(db::transaction& tx, const std::string& kind, const std::string& key,
+                      millis due_at, millis now);
 // Removes a job that is not running; false when there was none, or it is running now.
 bool remove_idle(db::transaction& tx, const std::string& kind, const std::string& key, millis now);
 // Takes up to `limit` due jobs of the `kinds` (a comma-separated list) for `node` until

@@ -57,11 +57,22 @@ CREATE INDEX notifications_push_due ON notifications(push_due_at) WHERE push_due
 CREATE INDEX notifications_email_due ON notifications(email_due_at) WHERE email_due_at IS NOT NULL;
 )sql";
 
+// The email of what a member missed while away: their choice (off, daily, weekly), and when the
+// last one went.
+constexpr std::string_view digest_schema = R"sql(
+ALTER TABLE notification_settings ADD COLUMN digest TEXT NOT NULL DEFAULT 'weekly';
+CREATE TABLE digests (
+  account_id BIGINT PRIMARY KEY REFERENCES accounts(id),
+  last_sent_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr db::migration steps[] = {
     {15, "notifications: who is told of what, and each member's choice per room",
      notifications_schema},
     {16, "notifications: settings for email and push, and what the courier has still to do",
      delivery_schema},
+    {21, "notifications: the digest of what a member missed", digest_schema},
 };
 
 }  // namespace

@@ -47,6 +47,24 @@ std::optional<email_digest> parse_email(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view digest_name(missed_digest d) {
+  switch (d) {
+    case missed_digest::off:
+      return "off";
+    case missed_digest::daily:
+      return "daily";
+    case missed_digest::weekly:
+      return "weekly";
+  }
+  return "weekly";
+}
+
+std::optional<missed_digest> parse_digest(std::string_view name) {
+  for (auto d : {missed_digest::off, missed_digest::daily, missed_digest::weekly})
+    if (digest_name(d) == name) return d;
+  return std::nullopt;
+}
+
 nlohmann::json to_json(const settings& s) {
   nlohmann::json quiet = nullptr;
   if (s.quiet_start && s.quiet_end)
@@ -54,7 +72,8 @@ nlohmann::json to_json(const settings& s) {
   return {{"email", email_name(s.email)},
           {"push_previews", s.private_previews ? "private" : "full"},
           {"quiet_hours", quiet},
-          {"time_zone", s.time_zone}};
+          {"time_zone", s.time_zone},
+          {"digest", digest_name(s.digest)}};
 }
 
 result<settings> updated(const settings& s, const nlohmann::json& body) {
@@ -63,6 +82,11 @@ result<settings> updated(const settings& s, const nlohmann::json& body) {
     auto chosen = e->is_string() ? parse_email(e->get_ref<const std::string&>()) : std::nullopt;
     if (!chosen) return errors::invalid("email", field_problem::not_allowed);
     out.email = *chosen;
+  }
+  if (auto d = body.find("digest"); d != body.end()) {
+    auto chosen = d->is_string() ? parse_digest(d->get_ref<const std::string&>()) : std::nullopt;
+    if (!chosen) return errors::invalid("digest", field_problem::not_allowed);
+    out.digest = *chosen;
   }
   if (auto p = body.find("push_previews"); p != body.end()) {
     if (*p != "full" && *p != "private")

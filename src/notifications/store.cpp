@@ -179,7 +179,7 @@ std::vector<std::int64_t> poll_voters(db::session& s, std::int64_t poll_id) {
 
 std::optional<settings> settings_of(db::session& s, std::int64_t account_id) {
   auto r = s.query_one(
-      "SELECT email, private_previews, quiet_start, quiet_end, time_zone FROM "
+      "SELECT email, private_previews, quiet_start, quiet_end, time_zone, digest FROM "
       "notification_settings WHERE account_id = $1",
       account_id);
   if (!r) return std::nullopt;
@@ -189,6 +189,7 @@ std::optional<settings> settings_of(db::session& s, std::int64_t account_id) {
   if (auto start = r->maybe_integer(2)) out.quiet_start = static_cast<int>(*start);
   if (auto end = r->maybe_integer(3)) out.quiet_end = static_cast<int>(*end);
   out.time_zone = r->text(4);
+  out.digest = parse_digest(r->text(5)).value_or(out.digest);
   return out;
 }
 
@@ -198,11 +199,12 @@ void save_settings(db::transaction& tx, std::int64_t account_id, const settings&
   };
   tx.execute(
       "INSERT INTO notification_settings (account_id, email, private_previews, quiet_start, "
-      "quiet_end, time_zone) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE "
-      "SET email = excluded.email, private_previews = excluded.private_previews, quiet_start = "
-      "excluded.quiet_start, quiet_end = excluded.quiet_end, time_zone = excluded.time_zone",
+      "quiet_end, time_zone, digest) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id) "
+      "DO UPDATE SET email = excluded.email, private_previews = excluded.private_previews, "
+      "quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, time_zone = "
+      "excluded.time_zone, digest = excluded.digest",
       account_id, email_name(chosen.email), chosen.private_previews, minute(chosen.quiet_start),
-      minute(chosen.quiet_end), chosen.time_zone);
+      minute(chosen.quiet_end), chosen.time_zone, digest_name(chosen.digest));
 }
 
 bool any_due(db::session& s, millis now) {

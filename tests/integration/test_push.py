@@ -338,8 +338,12 @@ def test_settings_have_defaults_and_refuse_nonsense(world):
     r = hal.get(f"{API}/me/notifications")
     assert r.status_code == 200
     assert r.json()["settings"] == {"email": "15min", "push_previews": "full",
-                                    "quiet_hours": None, "time_zone": "America/Toronto"}
+                                    "quiet_hours": None, "time_zone": "America/Toronto",
+                                    "digest": "weekly"}
+    r = hal.put(f"{API}/me/notifications", json={"digest": "off"})
+    assert r.status_code == 200 and r.json()["settings"]["digest"] == "off"
     for body, field in [({"email": "weekly"}, "email"), ({"push_previews": 1}, "push_previews"),
+                        ({"digest": "hourly"}, "digest"),
                         ({"time_zone": "Lune/Tranquillité"}, "time_zone"),
                         ({"quiet_hours": {"start": "25:00", "end": "07:00"}}, "quiet_hours.start"),
                         ({"quiet_hours": "la nuit"}, "quiet_hours")]:
