@@ -309,6 +309,8 @@ export interface Mentionable {
 /** How the member is told outside the app: emails, what a phone's lock screen shows, quiet hours. */
 export interface NotificationSettings {
   email: 'never' | '15min' | 'daily';
+  /** The email of what was missed while away three days or more (issue 15). */
+  digest: 'off' | 'daily' | 'weekly';
   push_previews: 'full' | 'private';
   quiet_hours: null | { start: string; end: string };
   time_zone: string;

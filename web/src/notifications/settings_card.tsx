@@ -1,5 +1,6 @@
 // The account page's « Notifications » (the bell's settings link opens it, /account#notifications):
-// when to get emails of what was not seen (never, after 15 minutes, a daily summary), whether a
+// when to get emails of what was not seen (never, after 15 minutes, a daily summary), the digest
+// of what was missed while away (weekly, daily or never), whether a
 // phone's lock screen shows the text, quiet hours (two times on the device's clock, sent with its
 // time zone), and Web Push on this device (push.ts): a switch, and in words what stops it when
 // something does (a browser without push, a refusal, an iPhone whose app is not on the home screen).
@@ -10,11 +11,12 @@ import { device_zone, problem_of, t, type Problem } from '../i18n';
 import { Checkbox, Field, FormError, Notice, Select, submit, use_form } from '../ui/form';
 import { disable_push, enable_push, push_status, type PushState } from './push';
 
-type Values = { email_digest: string; push_previews: string; quiet: string; 'quiet_hours.start': string; 'quiet_hours.end': string };
+type Values = { email_digest: string; digest: string; push_previews: string; quiet: string; 'quiet_hours.start': string; 'quiet_hours.end': string };
 
 function values_of(s: NotificationSettings): Values {
   return {
     email_digest: s.email,
+    digest: s.digest ?? 'weekly',
     push_previews: s.push_previews,
     quiet: s.quiet_hours ? 'on' : '',
     'quiet_hours.start': s.quiet_hours?.start ?? '22:00',
@@ -34,6 +36,7 @@ export function settings_problem(e: unknown): Problem {
 export function settings_body(v: Values, zone: string): Partial<NotificationSettings> {
   const body: Partial<NotificationSettings> = {
     email: v.email_digest as NotificationSettings['email'],
+    digest: v.digest as NotificationSettings['digest'],
     push_previews: v.push_previews === 'private' ? 'private' : 'full',
     quiet_hours: v.quiet ? { start: v['quiet_hours.start'], end: v['quiet_hours.end'] } : null,
   };
@@ -42,7 +45,7 @@ export function settings_body(v: Values, zone: string): Partial<NotificationSett
 }
 
 export function NotificationSettingsCard() {
-  const form = use_form<Values>(values_of({ email: '15min', push_previews: 'full', quiet_hours: null, time_zone: device_zone() }));
+  const form = use_form<Values>(values_of({ email: '15min', digest: 'weekly', push_previews: 'full', quiet_hours: null, time_zone: device_zone() }));
   const [loaded, set_loaded] = useState(false);
   const [load_error, set_load_error] = useState<unknown>(null);
   const [saved, set_saved] = useState(false);
@@ -78,6 +81,11 @@ export function NotificationSettingsCard() {
           <Select label={t('notif_email')} name="email_digest" value={v.email_digest} onChange={form.set('email_digest')} error={form.errors.email_digest}
             options={[['never', t('email_never')], ['15min', t('email_15min')], ['daily', t('email_daily')]]} />
           <p class="field__hint">{t('notif_email_hint')}</p>
+        </div>
+        <div>
+          <Select label={t('notif_digest')} name="digest" value={v.digest} onChange={form.set('digest')} error={form.errors.digest}
+            options={[['weekly', t('digest_weekly')], ['daily', t('digest_daily')], ['off', t('digest_off')]]} />
+          <p class="field__hint">{t('notif_digest_hint')}</p>
         </div>
         <div>
           <Checkbox name="push_previews" label={t('push_previews_private')} checked={v.push_previews === 'private'} onChange={(on) => form.set('push_previews')(on ? 'private' : 'full')} />

@@ -5,7 +5,7 @@
 const clone = (x) => JSON.parse(JSON.stringify(x));
 
 function default_settings() {
-  return { email: '15min', push_previews: 'full', quiet_hours: null, time_zone: 'America/Toronto' };
+  return { email: '15min', push_previews: 'full', quiet_hours: null, time_zone: 'America/Toronto', digest: 'weekly' };
 }
 
 // ---- Notification settings, a room's level, Web Push, the autocomplete: as the brief and
@@ -29,6 +29,10 @@ export function handle_settings(server, account_id, method, p, u, raw) {
     if ('email' in body) {
       if (!['never', '15min', 'daily'].includes(body.email)) return invalid('email');
       next.email = body.email;
+    }
+    if ('digest' in body) {
+      if (!['off', 'daily', 'weekly'].includes(body.digest)) return invalid('digest');
+      next.digest = body.digest;
     }
     if ('push_previews' in body) {
       if (!['full', 'private'].includes(body.push_previews)) return invalid('push_previews');

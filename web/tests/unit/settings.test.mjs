@@ -45,16 +45,16 @@ after(() => {
 
 test('settings: read, then changed in part; quiet hours go with the device’s zone', async () => {
   const { settings } = await api.get_notification_settings();
-  assert.deepEqual(settings, { email: '15min', push_previews: 'full', quiet_hours: null, time_zone: 'America/Toronto' });
-  const body = S.settings_body({ email_digest: 'daily', push_previews: 'private', quiet: 'on', 'quiet_hours.start': '22:00', 'quiet_hours.end': '07:00' }, 'Europe/Paris');
-  assert.deepEqual(body, { email: 'daily', push_previews: 'private', quiet_hours: { start: '22:00', end: '07:00' }, time_zone: 'Europe/Paris' });
+  assert.deepEqual(settings, { email: '15min', push_previews: 'full', quiet_hours: null, time_zone: 'America/Toronto', digest: 'weekly' });
+  const body = S.settings_body({ email_digest: 'daily', digest: 'daily', push_previews: 'private', quiet: 'on', 'quiet_hours.start': '22:00', 'quiet_hours.end': '07:00' }, 'Europe/Paris');
+  assert.deepEqual(body, { email: 'daily', digest: 'daily', push_previews: 'private', quiet_hours: { start: '22:00', end: '07:00' }, time_zone: 'Europe/Paris' });
   const saved = (await api.update_notification_settings(body)).settings;
-  assert.deepEqual(saved, body);
+  assert.deepEqual(saved, { ...body, digest: 'daily' });
   const sent = http.requests.at(-1);
   assert.equal(sent.method, 'PUT');
   assert.equal(sent.headers['X-Requested-With'], 'petitesalle');
   // Off: no zone sent (nothing to read it for), quiet hours null.
-  assert.deepEqual(S.settings_body({ email_digest: 'never', push_previews: 'full', quiet: '', 'quiet_hours.start': '22:00', 'quiet_hours.end': '07:00' }, 'Europe/Paris'), { email: 'never', push_previews: 'full', quiet_hours: null });
+  assert.deepEqual(S.settings_body({ email_digest: 'never', digest: 'off', push_previews: 'full', quiet: '', 'quiet_hours.start': '22:00', 'quiet_hours.end': '07:00' }, 'Europe/Paris'), { email: 'never', digest: 'off', push_previews: 'full', quiet_hours: null });
   assert.equal((await api.update_notification_settings({ quiet_hours: null })).settings.time_zone, 'Europe/Paris', 'the zone stays');
 });
 
