@@ -349,7 +349,7 @@ export interface Newsletter {
    * The archive page's HTML, sanitised by the server as a message's is. Not in the contract yet:
    * without it the page shows the Markdown as text.
    */
-  html?: string;
+  html: string;
   status: NewsletterStatus;
   audience: Audience;
   scheduled_at: string | null;

@@ -50,8 +50,8 @@ export function IssuePage({ slug, id }: { slug: string; id: number }) {
             {issue.author.display_name}
             {issue.sent_at && <> · <time dateTime={issue.sent_at}>{format_datetime_zoned(issue.sent_at, tz)}</time></>}
           </p>
-          {/* The server's HTML, sanitised as a message's is; the Markdown as text until it gives it. */}
-          {issue.html ? <div class="md nl-page" dangerouslySetInnerHTML={{ __html: issue.html }} /> : <div class="nl-page nl-page--text">{issue.body}</div>}
+          {/* The body as the server renders it (safe HTML, sanitised as a message's is). */}
+          <div class="md nl-page" dangerouslySetInnerHTML={{ __html: issue.html }} />
         </article>
         {issue.status === 'sent' && <Comments issue={issue} comments={comments} tz={tz} added={(c) => set_comments([...(comments ?? []), c])} />}
       </div>
