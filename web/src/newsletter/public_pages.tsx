@@ -12,6 +12,10 @@ import { Field, FormError, Select, check, submit, use_form } from '../ui/form';
 import { Icon } from '../ui/icons';
 import './newsletter.css';
 
+/** The server refuses a form token younger than two seconds: a post waits until it is older. */
+const TOKEN_AGE_MS = 2100;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
 type Form = { community: { slug: string; name: string; description: string }; form_token: string };
 
 export function SubscribePage({ slug }: { slug: string }) {
@@ -20,7 +24,13 @@ export function SubscribePage({ slug }: { slug: string }) {
   const [error, set_error] = useState<unknown>(null);
   const [sent, set_sent] = useState('');
   const f = use_form({ name: '', email: '', locale: locale() as string, website: '' });
-  const load = () => api.get_subscribe_form(slug).then(set_form, (e) => (e instanceof ApiError && e.status === 404 ? set_off(true) : set_error(e)));
+  // When the token came: the server refuses a post less than two seconds after it.
+  const got_at = useRef(0);
+  const load = () => api.get_subscribe_form(slug).then((x) => { got_at.current = Date.now(); set_form(x); return x; }, (e) => {
+    if (e instanceof ApiError && e.status === 404) set_off(true);
+    else set_error(e);
+    return null;
+  });
   useEffect(() => void load(), [slug]);
 
   if (off) return <PublicNote icon="warning" title={t('nl_form_off_title')} body={t('nl_form_off_body')} />;
@@ -37,14 +47,21 @@ export function SubscribePage({ slug }: { slug: string }) {
         <form class="form" noValidate ref={f.ref} onSubmit={(e) => {
           e.preventDefault();
           void submit(f, async () => {
+            const post = async (token: string, got: number) => {
+              await sleep(TOKEN_AGE_MS - (Date.now() - got));
+              await api.subscribe(slug, { email: v.email.trim(), ...(v.name.trim() ? { name: v.name.trim() } : {}), locale: v.locale as Locale, form_token: token, website: v.website });
+            };
             try {
-              await api.subscribe(slug, { email: v.email.trim(), ...(v.name.trim() ? { name: v.name.trim() } : {}), locale: v.locale as Locale, form_token: form.form_token, website: v.website });
-              set_sent(v.email.trim());
+              await post(form.form_token, got_at.current);
             } catch (err) {
-              // Sent too soon or too late after the page opened: a new token, and another try.
-              if (err instanceof ApiError && err.code === 'invalid_form_token') void load();
-              throw err;
+              if (!(err instanceof ApiError && err.code === 'invalid_form_token')) throw err;
+              // Too soon or too late after the token (a page left open a day): once more, with a
+              // fresh token, when it is old enough.
+              const fresh = await load();
+              if (!fresh) throw err;
+              await post(fresh.form_token, got_at.current);
             }
+            set_sent(v.email.trim());
           }, { checks: { email: check.email(v.email) } });
         }}>
           <FormError error={f.errors['']} />
