@@ -1,11 +1,11 @@
 // /c/{slug}/newsletters/new and /c/{slug}/newsletters/{id}/edit: the host writes an issue (subject,
-// preview text, Markdown body with images), sees it as an email and as the archive page while
+// preview text, Markdown body with images by link), sees it as an email and as the archive page while
 // typing (preview.tsx), sends a test to themselves, then sends it now or schedules it (send_sheet.tsx).
 // The first action that needs the issue saved saves it; a new one then has its own address.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Newsletter } from '../api';
-import { t, upload_problem, problem_text, type Problem } from '../i18n';
+import { t, problem_text } from '../i18n';
 import { navigate, session } from '../state';
 import { PaneHead } from '../communities/layout';
 import { communities } from '../communities/state';
@@ -94,17 +94,20 @@ export function EditorPage({ slug, id }: { slug: string; id?: number }) {
           <div class={'field' + (form.errors.body ? ' field--error' : '')}>
             <label for={body_id}>{t('nl_body')}</label>
             <div class="nl-toolbar">
-              <ImageButton slug={slug} on_url={(url) => {
+              <ImageButton hint_id={body_id + '-img'} on_insert={() => {
                 const el = body_ref.current;
                 const at = el ? [el.selectionStart, el.selectionEnd] : [v.body.length, v.body.length];
-                const r = insert_block(v.body, at[0], at[1], image_markdown(url));
+                const snippet = image_markdown('https://');
+                const r = insert_block(v.body, at[0], at[1], snippet);
+                const caret = r.text.lastIndexOf(snippet, r.caret) + snippet.length - 1;
                 form.set('body')(r.text);
-                setTimeout(() => { el?.focus(); el?.setSelectionRange(r.caret, r.caret); }, 0);
+                setTimeout(() => { el?.focus(); el?.setSelectionRange(caret, caret); }, 0);
               }} />
               <span class="muted small" id={body_id + '-hint'}>{t('nl_markdown_hint')}</span>
             </div>
+            <p class="field__hint" id={body_id + '-img'}>{t('nl_image_hint')}</p>
             <textarea id={body_id} ref={body_ref} name="body" rows={14} value={v.body} required aria-invalid={form.errors.body ? true : undefined}
-              aria-describedby={body_id + '-hint' + (form.errors.body ? ` ${body_id}-err` : '')}
+              aria-describedby={body_id + '-hint ' + body_id + '-img' + (form.errors.body ? ` ${body_id}-err` : '')}
               onInput={(e) => form.set('body')((e.currentTarget as HTMLTextAreaElement).value)} />
             {form.errors.body && <p class="field__error" id={body_id + '-err'}>{problem_text(form.errors.body)}</p>}
           </div>
@@ -144,36 +147,15 @@ export function EditorPage({ slug, id }: { slug: string; id?: number }) {
 }
 
 /**
- * Adds an image: uploads it through the files route (as a post's attachment goes) and hands back
- * its address, which the body then holds as `![](url)`. Says how far the upload is, or why it
- * was refused.
+ * Adds an image as a link: `![](https://)` where the cursor is, the cursor left after `https://`
+ * for the address. No upload: a file sent through the files route stays private to its uploader
+ * and is removed unless attached, and the server attaches none to a newsletter yet, so readers
+ * would get a broken image. The hint says the image must be online and public.
  */
-function ImageButton({ slug, on_url }: { slug: string; on_url: (url: string) => void }) {
-  const input = useRef<HTMLInputElement>(null);
-  const [progress, set_progress] = useState<number | null>(null);
-  const [problem, set_problem] = useState<Problem | null>(null);
-  const pick = (file: File | undefined) => {
-    if (!file) return;
-    set_problem(null);
-    set_progress(0);
-    const up = api.upload_file(slug, file, file.name || 'image', (sent, total) => set_progress(total ? Math.round((100 * sent) / total) : 0));
-    up.done.then(({ file: info }) => {
-      set_progress(null);
-      on_url(info.url);
-    }, (e) => {
-      set_progress(null);
-      set_problem(upload_problem(e));
-    });
-  };
+function ImageButton({ on_insert, hint_id }: { on_insert: () => void; hint_id: string }) {
   return (
-    <>
-      <input ref={input} type="file" accept="image/*" class="visually-hidden" tabIndex={-1} aria-hidden="true" data-testid="nl-image-input"
-        onChange={(e) => { const el = e.currentTarget as HTMLInputElement; pick(el.files?.[0]); el.value = ''; }} />
-      <button type="button" class="btn btn--small" disabled={progress !== null} onClick={() => input.current?.click()}>
-        <Icon name="attach" size={18} /> {t('nl_add_image')}
-      </button>
-      {progress !== null && <span class="muted small" role="status">{t('nl_image_uploading', { percent: progress })}</span>}
-      {problem && <span class="field__error" role="alert">{problem_text(problem)}</span>}
-    </>
+    <button type="button" class="btn btn--small" aria-describedby={hint_id} onClick={on_insert} data-testid="nl-image">
+      <Icon name="attach" size={18} /> {t('nl_add_image')}
+    </button>
   );
 }
