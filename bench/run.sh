@@ -325,8 +325,10 @@ PYEOF
 fi
 
 # --- newsletter: personalised emails handed to an SMTP server on loopback (issue 15) ----------
-# bench/newsletter.py starts its own server (its own data folder or database) and an aiosmtpd
-# sink, imports the subscribers, sends one issue and times until the sink has every email.
+# bench/newsletter.py starts its own server (its own data folder or database) and an SMTP sink
+# (Postfix's smtp-sink when the postfix package is installed, else aiosmtpd, which is slower than
+# the server and then is what is measured), imports the subscribers, sends one issue and times
+# until every email is handed over.
 if want newsletter; then
   NL_COUNT=$([[ $QUICK == 1 ]] && echo 2000 || echo 10000)
   for dkim in "" --dkim; do

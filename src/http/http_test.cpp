@@ -191,6 +191,16 @@ TEST(StaticAssets, PathsThatCouldLeaveTheRootAreRefused) {
     EXPECT_EQ(clean_asset_path(bad), std::nullopt) << bad;
 }
 
+TEST(StaticAssets, PagesWithADottedTokenAreTheAppsMissingFilesAreNot) {
+  EXPECT_TRUE(is_app_route("/c/les-voisins"));
+  EXPECT_TRUE(is_app_route("/unsubscribe/dXwyNHxzfDR8Mg.sxNaAsBxEqEFD6EZV4XI6w"));
+  EXPECT_TRUE(is_app_route("/subscribe/confirm/abc.DEF-_1"));
+  EXPECT_FALSE(is_app_route("/favicon.ico"));
+  EXPECT_FALSE(is_app_route("/sw.js"));
+  EXPECT_FALSE(is_app_route("/manifest.webmanifest"));
+  EXPECT_FALSE(is_app_route("/assets/anything"));
+}
+
 TEST(Errors, PayloadTooLargeNamesTheRouteLimit) {
   EXPECT_NE(error_message(errors::payload_too_large(64 * 1024), locale::fr).find("64 Kio"),
             std::string::npos);

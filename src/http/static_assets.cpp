@@ -21,12 +21,27 @@ const embedded_file* find_embedded(std::string_view path) {
   return nullptr;
 }
 
-// App routes have no file extension in their last segment; missing assets are real 404s.
+}  // namespace
+
+// A path whose last segment ends in a file's extension asks for a file, and a missing one is a
+// real 404; any other path is the app's (a signed token in a link, "/unsubscribe/abc.def", has
+// a dot too, so "has a dot" is not enough).
 bool is_app_route(std::string_view path) {
   if (path.starts_with("/assets/")) return false;
-  const auto slash = path.rfind('/');
-  return path.substr(slash + 1).find('.') == std::string_view::npos;
+  const std::string_view last = path.substr(path.rfind('/') + 1);
+  const auto dot = last.rfind('.');
+  if (dot == std::string_view::npos) return true;
+  static constexpr std::string_view file_extensions[] = {
+      "html", "htm",  "js",  "mjs",  "css",  "map", "json", "webmanifest", "txt", "xml",
+      "svg",  "png",  "ico", "jpg",  "jpeg", "gif", "webp", "avif",        "woff", "woff2",
+      "ttf",  "otf",  "wasm"};
+  const std::string_view extension = last.substr(dot + 1);
+  for (const std::string_view known : file_extensions)
+    if (extension == known) return false;
+  return true;
 }
+
+namespace {
 
 // True when `file` is `root` or below it; both are canonical (absolute, no dot segments, no
 // symlinks), so comparing their components is enough.

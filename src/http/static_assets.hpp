@@ -52,6 +52,10 @@ class web_assets {
 
 std::string content_type_for(std::string_view path);
 
+// True when `path` (cleaned) is a page of the web app, served index.html when no file has that
+// name; false when it asks for a file (its last segment ends in a file's extension).
+bool is_app_route(std::string_view path);
+
 // A request path made safe to look up: percent-decoded, and refused (nullopt) when it holds an
 // empty, "." or ".." segment, a control character (NUL included), a backslash or a colon. Only
 // what this returns is ever joined to a folder, so "//etc/passwd" or "/%2e%2e/x" never leave it.

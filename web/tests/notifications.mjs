@@ -203,7 +203,7 @@ async function one_language(browser, server, lang) {
       await card.getByText(t.saved).waitFor();
       const zone = await guest.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
       const { settings } = await call('guest', 'GET', '/me/notifications');
-      const want = { email: 'daily', push_previews: 'private', quiet_hours: { start: '22:00', end: '07:00' }, time_zone: zone };
+      const want = { email: 'daily', digest: 'weekly', push_previews: 'private', quiet_hours: { start: '22:00', end: '07:00' }, time_zone: zone };
       // Compared whatever the order of the keys.
       const canon = (x) => (x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, canon(x[k])])) : x);
       if (JSON.stringify(canon(settings)) !== JSON.stringify(canon(want))) throw new Error(`the server has ${JSON.stringify(settings)}, not ${JSON.stringify(want)}`);

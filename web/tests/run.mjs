@@ -416,8 +416,10 @@ async function story(browser, server, lang) {
     await check('host renames a channel; the guest sees the new name live', async () => {
       await host.goto(`${base}/c/${slug}/host`);
       await host.getByRole('button', { name: `${t.rename} #${t.channel2}` }).click();
-      await host.getByLabel(t.rename_label(t.channel2)).fill(`${t.channel2}-2026`);
-      await host.getByRole('button', { name: t.save_btn, exact: true }).click();
+      const rename = host.locator('form', { has: host.getByLabel(t.rename_label(t.channel2)) });
+      await rename.getByLabel(t.rename_label(t.channel2)).fill(`${t.channel2}-2026`);
+      // the host page has other cards with their own save button (the newsletter's settings)
+      await rename.getByRole('button', { name: t.save_btn, exact: true }).click();
       await guest.locator('#chat-title', { hasText: `${t.channel2}-2026` }).waitFor();
     });
 
