@@ -83,9 +83,29 @@ CREATE TABLE newsletter_comments (
 CREATE INDEX newsletter_comments_issue ON newsletter_comments(newsletter_id, id);
 )sql";
 
+// Open and click tracking, when the host turns it on: who (a tag, never an address) opened an
+// issue and which links they followed, each counted once.
+constexpr std::string_view tracking_schema = R"sql(
+CREATE TABLE newsletter_opens (
+  newsletter_id BIGINT NOT NULL REFERENCES newsletters(id) ON DELETE CASCADE,
+  recipient_tag TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (newsletter_id, recipient_tag)
+);
+
+CREATE TABLE newsletter_clicks (
+  newsletter_id BIGINT NOT NULL REFERENCES newsletters(id) ON DELETE CASCADE,
+  recipient_tag TEXT NOT NULL,
+  url TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (newsletter_id, recipient_tag, url)
+);
+)sql";
+
 constexpr db::migration steps[] = {
     {20, "newsletter: issues, subscribers and their consent, deliveries, comments",
      newsletter_schema},
+    {22, "newsletter: opens and clicks, when the host tracks them", tracking_schema},
 };
 
 }  // namespace

@@ -27,11 +27,13 @@ nlohmann::json to_json(const issue& i, const delivery_report* report) {
       {"author", {{"id", i.author_id}, {"display_name", i.author_name}}},
   };
   if (report) {
-    out["counts"] = {{"queued", report->queued},
-                     {"sent", report->sent},
-                     {"failed", report->failed},
-                     {"unsubscribed", report->unsubscribed},
-                     {"comments", report->comments}};
+    out["counts"] = {{"queued", report->queued},     {"sent", report->sent},
+                     {"failed", report->failed},     {"unsubscribed", report->unsubscribed},
+                     {"comments", report->comments}, {"tracked", report->tracked},
+                     {"opened", report->opened},     {"clicked", report->clicked}};
+    auto links = nlohmann::json::array();
+    for (const auto& l : report->links) links.push_back({{"url", l.url}, {"clicked", l.clicked}});
+    out["links"] = std::move(links);
     auto failures = nlohmann::json::array();
     for (const auto& f : report->failures)
       failures.push_back({{"email", f.email}, {"reason", f.reason}});

@@ -33,6 +33,14 @@ struct issue {
 // What hosts see of an issue's deliveries.
 struct delivery_report {
   std::int64_t queued = 0, sent = 0, failed = 0, unsubscribed = 0, comments = 0;
+  // Open and click tracking (zero when the host does not track).
+  bool tracked = false;  // the host tracks now, or did when some of it was counted
+  std::int64_t opened = 0, clicked = 0;
+  struct link {
+    std::string url;
+    std::int64_t clicked = 0;
+  };
+  std::vector<link> links;
   struct failure {
     std::string email, reason;
   };

@@ -41,14 +41,16 @@ constexpr words fr{"Bonjour {},",
                    "abonné·e.",
                    "Me désabonner",
                    "Lire sur le Web",
-                   "Cette infolettre compte les ouvertures (une image invisible).",
+                   "Cette infolettre compte les ouvertures (une image invisible) et les clics "
+                   "(ses liens passent par le site de la communauté).",
                    "Envoyé par"};
 constexpr words en{"Hello {},",
                    "Hello,",
                    "You get this newsletter because you are a member of {} or subscribed to it.",
                    "Unsubscribe",
                    "Read on the web",
-                   "This newsletter counts opens (an invisible image).",
+                   "This newsletter counts opens (an invisible image) and clicks (its links go "
+                   "through the community's site).",
                    "Sent by"};
 
 std::string with(std::string_view pattern, const std::string& value) {

@@ -5,6 +5,7 @@
 #include "http/fields.hpp"
 #include "newsletter/service.hpp"
 #include "newsletter/subscribers.hpp"
+#include "newsletter/tracking.hpp"
 
 namespace ps::newsletter {
 
@@ -373,6 +374,8 @@ void add_routes(http::router& r) {
         return http::json_response(200, link_json(*a));
       },
       runs_on::blocking_pool, small);
+
+  tracking::add_routes(r);
 }
 
 }  // namespace ps::newsletter

@@ -15,6 +15,8 @@ namespace {
 
 constexpr const char* key_name = "newsletter-links";
 constexpr std::size_t mac_bytes = 16;  // 128 bits of the HMAC: plenty against forgery
+// A click token holds its link (at most 2,000 bytes, see tracking.cpp), base64url: 4/3 of it.
+constexpr std::size_t max_token_size = 3000;
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -60,7 +62,7 @@ std::string sign(const std::string& key, const std::string& payload) {
 }
 
 std::optional<std::string> verify(const std::string& key, std::string_view token) {
-  if (token.size() > 512) return std::nullopt;
+  if (token.size() > max_token_size) return std::nullopt;
   const auto dot = token.find('.');
   if (dot == std::string_view::npos) return std::nullopt;
   auto payload = push::from_base64url(token.substr(0, dot));
@@ -119,6 +121,59 @@ std::optional<millis> read_form(const std::string& key, std::string_view token,
   const auto parts = split(*payload, '|');
   if (parts.size() != 3 || parts[0] != "f" || number(parts[1]) != community_id) return std::nullopt;
   return number(parts[2]);
+}
+
+std::string recipient_tag(const std::string& key, const std::string& email) {
+  return push::base64url(mac_of(key, "r|" + email).substr(0, 9));
+}
+
+std::string open_token(const std::string& key, std::int64_t newsletter_id, const std::string& tag) {
+  return sign(key, "o|" + std::to_string(newsletter_id) + "|" + tag);
+}
+
+std::string click_token(const std::string& key, std::int64_t newsletter_id, const std::string& tag,
+                        const std::string& url) {
+  return sign(key, "k|" + std::to_string(newsletter_id) + "|" + tag + "|" + url);
+}
+
+namespace {
+std::optional<tracking_claim> read_tracking(const std::string& key, std::string_view token,
+                                            std::string_view kind) {
+  auto payload = verify(key, token);
+  if (!payload) return std::nullopt;
+  // The URL may hold '|': only the first three separators count.
+  std::vector<std::string_view> parts;
+  std::string_view rest = *payload;
+  const std::size_t fields = kind == "k" ? 4 : 3;
+  while (parts.size() + 1 < fields) {
+    const auto bar = rest.find('|');
+    if (bar == std::string_view::npos) return std::nullopt;
+    parts.push_back(rest.substr(0, bar));
+    rest.remove_prefix(bar + 1);
+  }
+  parts.push_back(rest);
+  if (parts[0] != kind) return std::nullopt;
+  auto id = number(parts[1]);
+  if (!id || parts[2].empty()) return std::nullopt;
+  tracking_claim c;
+  c.newsletter_id = *id;
+  c.tag = std::string(parts[2]);
+  if (fields == 4) {
+    if (parts[3].empty()) return std::nullopt;
+    c.url = std::string(parts[3]);
+  } else if (c.tag.find('|') != std::string::npos) {
+    return std::nullopt;
+  }
+  return c;
+}
+}  // namespace
+
+std::optional<tracking_claim> read_open(const std::string& key, std::string_view token) {
+  return read_tracking(key, token, "o");
+}
+
+std::optional<tracking_claim> read_click(const std::string& key, std::string_view token) {
+  return read_tracking(key, token, "k");
 }
 
 }  // namespace ps::newsletter::tokens

@@ -48,4 +48,19 @@ std::string form_token(const std::string& key, std::int64_t community_id, millis
 std::optional<millis> read_form(const std::string& key, std::string_view token,
                                 std::int64_t community_id);
 
+// Open and click tracking (only when the host turns it on): a recipient is named by a tag, a
+// short HMAC of their address, so that a tracking URL carries no address and the counts need
+// none. An open token names the issue and the tag; a click token also the link's target.
+std::string recipient_tag(const std::string& key, const std::string& email);
+struct tracking_claim {
+  std::int64_t newsletter_id = 0;  // 0: the host's test email, counted nowhere
+  std::string tag;
+  std::string url;  // a click's target; empty for an open
+};
+std::string open_token(const std::string& key, std::int64_t newsletter_id, const std::string& tag);
+std::string click_token(const std::string& key, std::int64_t newsletter_id, const std::string& tag,
+                        const std::string& url);
+std::optional<tracking_claim> read_open(const std::string& key, std::string_view token);
+std::optional<tracking_claim> read_click(const std::string& key, std::string_view token);
+
 }  // namespace ps::newsletter::tokens

@@ -71,6 +71,7 @@ function HostFacts({ slug, issue, tz }: { slug: string; issue: Newsletter; tz?: 
   }
   const c = issue.counts;
   const facts: [string, number][] = c ? [[t('nl_fact_queued'), c.queued], [t('nl_fact_sent'), c.sent], [t('nl_fact_failed'), c.failed], [t('nl_fact_unsubscribed'), c.unsubscribed], [t('nl_fact_comments'), c.comments]] : [];
+  if (c?.tracked) facts.push([t('nl_fact_opened'), c.opened], [t('nl_fact_clicked'), c.clicked]);
   const audience = [issue.audience.members && t('nl_to_members'), issue.audience.subscribers && t('nl_to_subscribers')].filter(Boolean).join(' · ');
   return (
     <section class="card nl-facts" aria-labelledby="nl-facts-h" data-testid="nl-facts">
@@ -80,6 +81,14 @@ function HostFacts({ slug, issue, tz }: { slug: string; issue: Newsletter; tz?: 
         <dl class="nl-facts__list">
           {facts.map(([label, n]) => <div key={label} class="nl-fact"><dt>{label}</dt><dd>{n}</dd></div>)}
         </dl>
+      )}
+      {c?.tracked && issue.links && issue.links.length > 0 && (
+        <>
+          <h3>{t('nl_links')}</h3>
+          <ul class="rows" data-testid="nl-links">
+            {issue.links.map((l) => <li class="row" key={l.url}><span class="row__main nl-link-url">{l.url}</span><span class="muted small">{tn('nl_link_people', l.clicked)}</span></li>)}
+          </ul>
+        </>
       )}
       {issue.failures && issue.failures.length > 0 && (
         <>

@@ -1,7 +1,7 @@
 // The host tools' « Infolettre » card: the public form on or off (with its address to copy), the
-// sender's name, the postal address every email carries (the law asks for it), a line saying open
-// tracking is not offered yet (the server stores the setting but tracks nothing), then the subscribers (subscribers.tsx): a CSV import and
-// the list.
+// sender's name, the postal address every email carries (the law asks for it), open and click
+// tracking (off unless turned on; each email then says so), then the subscribers
+// (subscribers.tsx): a CSV import and the list.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from '../api';
 import { ApiError, type SubscriptionSettings } from '../api';
@@ -62,8 +62,10 @@ export function NewsletterCard({ slug }: { slug: string }) {
               <CopyButton text={url} label={`${t('copy')} — ${t('nl_public_link')}`} />
             </div>
           )}
-          {/* The server stores `tracking` but tracks nothing yet: no switch that would promise it. */}
-          <p class="muted small" data-testid="nl-tracking"><strong>{t('nl_tracking')}</strong> {t('nl_tracking_hint')}</p>
+          <div data-testid="nl-tracking">
+            <Checkbox name="tracking" label={t('nl_tracking')} checked={settings.tracking} onChange={(v) => void toggle({ tracking: v })} />
+            <p class="muted small">{t('nl_tracking_hint')}</p>
+          </div>
           <form class="form" noValidate ref={f.ref} onSubmit={(e) => {
             e.preventDefault();
             set_saved(false);
