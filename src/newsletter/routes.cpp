@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/fields.hpp"
+#include "newsletter/archive.hpp"
 #include "newsletter/service.hpp"
 #include "newsletter/subscribers.hpp"
 #include "newsletter/tracking.hpp"
@@ -376,6 +377,7 @@ void add_routes(http::router& r) {
       runs_on::blocking_pool, small);
 
   tracking::add_routes(r);
+  add_archive_routes(r);
 }
 
 }  // namespace ps::newsletter

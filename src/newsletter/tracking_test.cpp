@@ -7,6 +7,7 @@
 
 #include "invitations/service.hpp"
 #include "jobs/runner.hpp"
+#include "newsletter/archive.hpp"
 #include "newsletter/sending.hpp"
 #include "newsletter/service.hpp"
 #include "newsletter/tokens.hpp"
@@ -127,6 +128,24 @@ TEST_F(NewsletterTracking, TheHostsTestEmailCountsNowhere) {
   ASSERT_FALSE(open.empty()) << "the test looks like the real email";
   ASSERT_TRUE(tracking::record_open(a(), open).ok());
   EXPECT_EQ(get_issue(a(), ana, s->it.id)->report->opened, 0);
+}
+
+// The web archive of subscribers (who have no account) is reached by a signed link, only for an
+// issue sent to subscribers.
+TEST_F(NewsletterTracking, SubscribersReadTheArchiveThroughASignedLink) {
+  const std::int64_t id = send_one();
+  const auto key = t.db->read([](db::session& s) { return tokens::existing_key(s); });
+  ASSERT_TRUE(key.has_value());
+  auto got = open_archive(a(), archive_token(*key, id));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->it.subject, "Le show");
+  EXPECT_NE(got->html.find("billets.example"), std::string::npos);
+  EXPECT_TRUE(
+      fails_with(open_archive(a(), archive_token("not our key", id)), error_code::not_found));
+  EXPECT_TRUE(fails_with(open_archive(a(), archive_token(*key, id + 1)), error_code::not_found));
+  // A draft, or an issue for members only, has no public archive.
+  auto d = create_issue(a(), ana, slug, {"Brouillon", "texte", std::nullopt});
+  EXPECT_TRUE(fails_with(open_archive(a(), archive_token(*key, d->it.id)), error_code::not_found));
 }
 
 TEST(NewsletterTrackingLinks, OnlyWebLinksAreRedirectedAndLongOnesKept) {

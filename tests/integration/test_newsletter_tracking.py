@@ -101,3 +101,39 @@ def test_tracking_counts_opens_and_clicks_once_per_reader(server_factory, sink):
     assert r.status_code == 302 and r.headers["Location"].startswith("https://billets.example/")
     n = host.get(f"{API}/newsletters/{issue['id']}").json()["newsletter"]
     assert n["counts"]["clicked"] == 1 and n["counts"]["tracked"] is True
+
+
+def test_subscribers_read_the_archive_through_their_emails_link(server_factory, sink):
+    srv = server_factory(extra_args=["--smtp-url", f"smtp://127.0.0.1:{sink.port}",
+                                     "--jobs-poll-ms", "100"])
+    host, com, [member] = host_with_members(srv, 1)
+    slug = com["slug"]
+    r = host.post(f"{API}/communities/{slug}/subscribers/import",
+                  data="email,name\nzoe@example.org,Zoé Gagnon\n".encode(),
+                  headers={"Content-Type": "text/csv"})
+    assert r.status_code == 200 and r.json()["imported"] == 1, r.text
+    issue = new_issue(host, slug, body=BODY)
+    assert host.post(f"{API}/newsletters/{issue['id']}/send", json={}).status_code == 202
+    mails = dict(sink.wait_for(3))
+    html, text = html_of(mails["zoe@example.org"])
+    page = re.search(r'href="(http://[^"]+/newsletter/([A-Za-z0-9_.-]+))"', html)
+    assert page, html[-1500:]
+    assert page.group(1) in text
+    # The page is the web app's (its token has a dot); the API gives the issue, no cookie needed.
+    r = requests.get(page.group(1), timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    base = page.group(1).split("/newsletter/")[0]
+    r = requests.get(f"{base}/api/v1/newsletter-archive/{page.group(2)}", timeout=10)
+    assert r.status_code == 200, r.text
+    n = r.json()["newsletter"]
+    assert n["subject"] == issue["subject"] and "billets.example" in n["html"]
+    assert n["community"]["name"] == "La Fanfare" and n["sent_at"]
+    assert "counts" not in n and "body" not in n
+    # A member's email links to the community's archive instead.
+    member_html, _ = html_of(mails[member.email])
+    assert f"/c/{slug}/newsletters/{issue['id']}" in member_html
+    # Altered or forged: 404.
+    token = page.group(2)
+    altered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    assert_error(requests.get(f"{base}/api/v1/newsletter-archive/{altered}", timeout=10), 404)
+    assert_error(requests.get(f"{base}/api/v1/newsletter-archive/YXwx.AAAA", timeout=10), 404)

@@ -3,7 +3,7 @@
 // status 0 and code "network", so callers can keep what the person typed and retry.
 
 export type * from './api_types';
-import type { Locale, Account, Membership, Community, Member, Removal, Invitation, InvitationPreview, Channel, Message, FileInfo, StorageUsage, Conversation, ConversationSettings, Poll, PromptAnswer, Prompt, Post, Comment, PersonalToken, SessionInfo, SearchParams, SearchPage, NotificationPage, Level, RoomLevel, Mentionable, NotificationSettings, PushSubscriptionData, Audience, Newsletter, NewsletterPreview, NewsletterComment, SubscriptionSettings, Subscriber, ImportReport, SubscriptionAnswer } from './api_types';
+import type { Locale, Account, Membership, Community, Member, Removal, Invitation, InvitationPreview, Channel, Message, FileInfo, StorageUsage, Conversation, ConversationSettings, Poll, PromptAnswer, Prompt, Post, Comment, PersonalToken, SessionInfo, SearchParams, SearchPage, NotificationPage, Level, RoomLevel, Mentionable, NotificationSettings, PushSubscriptionData, Audience, Newsletter, NewsletterPreview, NewsletterComment, PublicNewsletter, SubscriptionSettings, Subscriber, ImportReport, SubscriptionAnswer } from './api_types';
 
 export class ApiError extends Error {
   constructor(
@@ -332,6 +332,7 @@ export const get_subscribe_form = (slug: string) =>
 export const subscribe = (slug: string, b: { email: string; name?: string; locale?: Locale; form_token: string; website?: string }) =>
   call<{}>('POST', `/communities/${enc(slug)}/subscribe`, b);
 export const confirm_subscription = (token: string) => call<SubscriptionAnswer>('POST', '/subscribe/confirm', { token });
+export const public_newsletter = (token: string) => call<{ newsletter: PublicNewsletter }>('GET', `/newsletter-archive/${enc(token)}`);
 export const unsubscribe_page = (token: string) => call<SubscriptionAnswer>('GET', `/unsubscribe/${enc(token)}`);
 /** Unsubscribes at once; no body, as the contract allows (a mail client's one-click sends a form). */
 export const unsubscribe = (token: string) => call<SubscriptionAnswer>('POST', `/unsubscribe/${enc(token)}`, undefined, undefined, { type: null, text: null });

@@ -336,6 +336,10 @@ export interface NewsletterCounts {
   failed: number;
   unsubscribed: number;
   comments: number;
+  /** Open and click tracking: whether the host tracks (now, or when some was counted), then totals. */
+  tracked: boolean;
+  opened: number;
+  clicked: number;
 }
 /** One issue of a community's newsletter; `counts` and `failures` are given to hosts only. */
 export interface Newsletter {
@@ -359,8 +363,19 @@ export interface Newsletter {
   author: { id: number; display_name: string };
   counts?: NewsletterCounts;
   failures?: { email: string; reason: string }[];
+  /** The links followed, most first (hosts, when tracked). */
+  links?: { url: string; clicked: number }[];
 }
 /** What the email and the archive page would show (POST …/newsletters/preview). */
+/** An issue as a subscriber's archive link shows it (GET /newsletter-archive/{token}, no login). */
+export interface PublicNewsletter {
+  id: number;
+  community: { slug: string; name: string };
+  subject: string;
+  preview_text: string;
+  html: string;
+  sent_at: string | null;
+}
 export interface NewsletterPreview {
   email: { subject: string; html: string; text: string };
   page: { html: string };

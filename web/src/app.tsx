@@ -97,6 +97,10 @@ function Screen() {
     const nl = newsletter_views();
     return nl ? <nl.ConfirmPage token={new URLSearchParams(location.search).get('token') ?? ''} /> : <Loading />;
   }
+  if ((m = p.match(/^\/newsletter\/([^/]+)\/?$/))) {
+    const nl = newsletter_views();
+    return nl ? <nl.PublicIssuePage token={decodeURIComponent(m[1])} /> : <Loading />;
+  }
   if ((m = p.match(/^\/unsubscribe\/([^/]+)\/?$/))) {
     const nl = newsletter_views();
     return nl ? <nl.UnsubscribePage token={decodeURIComponent(m[1])} /> : <Loading />;

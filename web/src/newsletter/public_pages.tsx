@@ -1,12 +1,13 @@
 // The pages a visitor reaches without an account: the community's subscription form
 // (/c/{slug}/subscribe), the confirmation link of its email (/subscribe/confirm?token=…), and the
-// unsubscribe link of every issue (/unsubscribe/{token}). The last two act with a POST once the
+// unsubscribe link of every issue (/unsubscribe/{token}), and a subscriber's archive page of an
+// issue (/newsletter/{token}, the emails' « read on the web » link). The last two act with a POST once the
 // page has opened, so a mail scanner that only fetches the link changes nothing.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
-import { ApiError, type Locale, type SubscriptionAnswer } from '../api';
-import { locale, t } from '../i18n';
+import { ApiError, type Locale, type PublicNewsletter, type SubscriptionAnswer } from '../api';
+import { format_date, locale, t } from '../i18n';
 import { Page } from '../ui/shell';
 import { Field, FormError, Select, check, submit, use_form } from '../ui/form';
 import { Icon } from '../ui/icons';
@@ -127,6 +128,30 @@ export function UnsubscribePage({ token }: { token: string }) {
         }
       }}>{t('nl_resubscribe')}</button>
     </PublicNote>
+  );
+}
+
+/** An issue as a subscriber reads it from their email's « read on the web » link (a signed token). */
+export function PublicIssuePage({ token }: { token: string }) {
+  const [issue, set_issue] = useState<PublicNewsletter | null>(null);
+  const [error, set_error] = useState<unknown>(null);
+  useEffect(() => {
+    set_issue(null);
+    set_error(null);
+    api.public_newsletter(token).then((x) => set_issue(x.newsletter), set_error);
+  }, [token]);
+  if (error instanceof ApiError && error.status === 404) return <PublicNote icon="warning" title={t('nl_bad_link_title')} body={t('nl_archive_bad_body')} />;
+  if (!issue) return <Page narrow><FormError error={error} />{!error && <p class="loading" role="status">{t('loading')}</p>}</Page>;
+  return (
+    <Page narrow>
+      <article class="card nl-article nl-public-issue" aria-labelledby="nl-subject" data-testid="nl-public-issue">
+        <p class="muted small nl-kicker">{issue.community.name} · {t('nl_subscribe_kicker')}</p>
+        <h1 id="nl-subject" class="nl-article__subject">{issue.subject}</h1>
+        {issue.sent_at && <p class="muted small"><time dateTime={issue.sent_at}>{format_date(issue.sent_at)}</time></p>}
+        {/* The body as the server renders it for the emails (safe HTML, images by signed links). */}
+        <div class="md nl-page" dangerouslySetInnerHTML={{ __html: issue.html }} />
+      </article>
+    </Page>
   );
 }
 

@@ -3,5 +3,5 @@
 export { NewslettersPage } from './list_view';
 export { EditorPage } from './editor';
 export { IssuePage } from './issue_view';
-export { ConfirmPage, SubscribePage, UnsubscribePage } from './public_pages';
+export { ConfirmPage, PublicIssuePage, SubscribePage, UnsubscribePage } from './public_pages';
 export { NewsletterCard } from './settings_card';
