@@ -6,6 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# Each phase says when it starts, counted from here: where the time goes (CI allows 25 minutes).
+PS_TEST_START=$(date +%s)
+phase() { echo "== $1 (at $(($(date +%s) - PS_TEST_START)) s)"; }
+export PS_TEST_START
+export -f phase
 scripts/install-deps.sh
 # The invariants of docs/ARCHITECTURE.md that a script checks (Beast and Asio, SQL): a second,
 # and right after install-deps.sh, which brings the Python it needs, so they fail before the build.
@@ -14,9 +19,11 @@ scripts/install-deps.sh
 # validator that the integration tests run included.
 source scripts/node.sh
 use_node --quiet --no-install
+phase "web app build"
 (cd web && npm run build)
 
 # Without the load generator, which no test runs (bench/run.sh builds it, in release).
+phase "server build"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPS_SANITIZE=ON -DPS_BUILD_BENCH=OFF
 cmake --build build-asan -j "$(nproc)"
 
@@ -24,7 +31,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS="suppressions=$root/scripts/lsan-suppressions.txt"
 
-echo "== unit tests"
+phase "unit tests"
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
 
 # The integration suite on several pytest-xdist workers, one test module per worker at a time
@@ -39,7 +46,7 @@ integration() {
 export -f integration
 export PS_TEST_WORKERS=${PS_TEST_WORKERS:-3}
 
-echo "== integration tests"
+phase "integration tests"
 PETITESALLE_BIN="$root/build-asan/petitesalle" integration
 
 # The same unit tests and integration suite on PostgreSQL 15, in one throwaway cluster
@@ -51,18 +58,18 @@ if [ "$PS_TEST_POSTGRES" = 1 ]; then
   # shellcheck disable=SC2016  # expanded by the inner bash, inside the cluster's environment
   scripts/with-postgres.sh bash -c '
     set -euo pipefail
-    echo "== unit tests (PostgreSQL)"
+    phase "unit tests (PostgreSQL)"
     build-asan/unit_tests --gtest_brief=1
-    echo "== integration tests (PostgreSQL)"
+    phase "integration tests (PostgreSQL)"
     PETITESALLE_TEST_DATABASE=postgresql PETITESALLE_BIN="$1/build-asan/petitesalle" integration
   ' with-postgres "$root"
 else
   echo "== unit and integration tests on PostgreSQL left out (PS_TEST_POSTGRES=$PS_TEST_POSTGRES)"
 fi
 
-echo "== web app unit tests"
+phase "web app unit tests"
 (cd web && npm test)
 
-echo "== browser tests"
+phase "browser tests"
 (cd web && PETITESALLE_BIN="$root/build-asan/petitesalle" PETITESALLE_EMBEDDED=1 npm run test:browser)
-echo "== all tests passed"
+phase "all tests passed"
