@@ -14,6 +14,8 @@ namespace ps::files {
 inline constexpr std::string_view on_message = "message";
 inline constexpr std::string_view on_post = "post";
 inline constexpr std::string_view on_comment = "comment";
+// An issue of the newsletter: its images, in no room (channel_id stays NULL).
+inline constexpr std::string_view on_newsletter = "newsletter";
 // Files one message, post or comment may carry.
 inline constexpr std::size_t max_files_per_item = 10;
 
@@ -30,8 +32,8 @@ struct file_info {
   std::optional<std::int64_t> width, height;  // images only: as shown, orientation applied
   bool has_variants = false;                  // a preview and a thumbnail were made (WebP)
   millis created_at = 0;
-  std::optional<std::int64_t> channel_id;  // once attached
-  std::optional<std::string> item_kind;
+  std::optional<std::int64_t> channel_id;  // once attached to a message, post or comment
+  std::optional<std::string> item_kind;    // once attached to anything (its item)
   std::optional<std::int64_t> item_id;
 };
 

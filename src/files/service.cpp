@@ -182,6 +182,23 @@ result<file_info> upload(app& app, const caller& who, const std::string& slug,
   });
 }
 
+namespace {
+
+servable servable_of(const app& app, const file_info& f, variant v) {
+  if (v != variant::original && !f.has_variants) v = variant::original;
+  servable out;
+  out.path = blob_path(files_folder(app.cfg), f.community_id, f.sha256, f.blob_id, v);
+  if (v == variant::original) {
+    out.content_type = f.content_type;
+    if (!shown_inline(f.content_type)) out.download_name = f.name;
+  } else {
+    out.content_type = "image/webp";
+  }
+  return out;
+}
+
+}  // namespace
+
 result<servable> open_for(app& app, const caller& who, std::int64_t file_id, variant v) {
   auto found = app.db.read([&](db::session& s) -> result<file_info> {
     auto f = store::file_by_id(s, file_id);
@@ -193,23 +210,30 @@ result<servable> open_for(app& app, const caller& who, std::int64_t file_id, var
         return errors::not_found("file");
       return std::move(*f);
     }
+    // An issue's image: its community's hosts, who write it; its members once it was sent to
+    // them, as they may read it in the archive.
+    if (f->item_kind == on_newsletter) {
+      auto member = access::community_for(s, who, f->community_id);
+      if (!member) return errors::not_found("file");
+      if (!member->is_host() && !store::newsletter_sent_to_members(s, *f->item_id))
+        return errors::not_found("file");
+      return std::move(*f);
+    }
+    if (f->item_kind) return errors::not_found("file");
     if (f->uploader_id != who.account_id) return errors::not_found("file");
     if (auto member = access::community_for(s, who, f->community_id); !member)
       return errors::not_found("file");
     return std::move(*f);
   });
   if (!found) return found.error();
-  if (v != variant::original && !found->has_variants) v = variant::original;
-  servable out;
-  out.path =
-      blob_path(files_folder(app.cfg), found->community_id, found->sha256, found->blob_id, v);
-  if (v == variant::original) {
-    out.content_type = found->content_type;
-    if (!shown_inline(found->content_type)) out.download_name = found->name;
-  } else {
-    out.content_type = "image/webp";
-  }
-  return out;
+  return servable_of(app, *found, v);
+}
+
+result<servable> open_attached(app& app, std::string_view item_kind, std::int64_t item_id,
+                               std::int64_t file_id, variant v) {
+  auto f = app.db.read([&](db::session& s) { return store::file_by_id(s, file_id); });
+  if (!f || f->item_kind != item_kind || f->item_id != item_id) return errors::not_found("file");
+  return servable_of(app, *f, v);
 }
 
 outcome remove_upload(app& app, const caller& who, std::int64_t file_id) {
@@ -218,7 +242,7 @@ outcome remove_upload(app& app, const caller& who, std::int64_t file_id) {
     if (!f || f->uploader_id != who.account_id) return errors::not_found("file");
     if (auto member = access::community_for(tx, who, f->community_id); !member)
       return errors::not_found("file");
-    if (f->channel_id) return errors::of(file_in_use);
+    if (f->item_kind) return errors::of(file_in_use);
     const std::int64_t ids[] = {file_id};
     release_files(app, tx, ids);
     return done;
@@ -251,8 +275,7 @@ result<std::vector<file_info>> attach(db::transaction& tx, const caller& who,
   auto found = store::files_by_ids(tx, ids);
   if (found.size() != ids.size()) return errors::invalid("file_ids", field_problem::not_allowed);
   for (const auto& f : found)
-    if (f.uploader_id != who.account_id || f.community_id != room.place.community_id ||
-        f.channel_id)
+    if (f.uploader_id != who.account_id || f.community_id != room.place.community_id || f.item_kind)
       return errors::invalid("file_ids", field_problem::not_allowed);
   for (std::size_t i = 0; i < found.size(); ++i) {
     store::attach(tx, found[i].id, room.place.id, item_kind, item_id, static_cast<std::int64_t>(i));
@@ -261,6 +284,38 @@ result<std::vector<file_info>> attach(db::transaction& tx, const caller& who,
     found[i].item_id = item_id;
   }
   return found;
+}
+
+result<std::vector<file_info>> attach_outside_room(db::transaction& tx, const caller& who,
+                                                   std::int64_t community_id,
+                                                   std::string_view item_kind, std::int64_t item_id,
+                                                   std::span<const std::int64_t> ids,
+                                                   const std::string& field) {
+  if (ids.empty()) return std::vector<file_info>{};
+  auto found = store::files_by_ids(tx, ids);
+  if (found.size() != ids.size()) return errors::invalid(field, field_problem::not_allowed);
+  for (const auto& f : found) {
+    const bool here = f.item_kind == item_kind && f.item_id == item_id;
+    if (f.community_id != community_id ||
+        (!here && (f.item_kind || f.uploader_id != who.account_id)))
+      return errors::invalid(field, field_problem::not_allowed);
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!store::attach_outside_room(tx, found[i].id, item_kind, item_id,
+                                    static_cast<std::int64_t>(i)))
+      return errors::invalid(field, field_problem::not_allowed);
+    found[i].item_kind = std::string(item_kind);
+    found[i].item_id = item_id;
+  }
+  return found;
+}
+
+void release_except(app& app, db::transaction& tx, std::string_view item_kind, std::int64_t item_id,
+                    std::span<const std::int64_t> keep) {
+  std::vector<std::int64_t> gone;
+  for (auto id : store::file_ids_of_item(tx, item_kind, item_id))
+    if (std::find(keep.begin(), keep.end(), id) == keep.end()) gone.push_back(id);
+  release_files(app, tx, gone);
 }
 
 void release(app& app, db::transaction& tx, std::string_view item_kind, std::int64_t item_id) {

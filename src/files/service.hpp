@@ -42,6 +42,12 @@ struct servable {
 // 404 otherwise, the same for a file that does not exist.
 result<servable> open_for(app& app, const caller& who, std::int64_t file_id, variant v);
 
+// The file (or its variant) if it is attached to that item, whoever asks: for links that carry
+// their own proof (the newsletter's signed image links, read by mail clients with no cookie).
+// 404 otherwise, the same for a file that does not exist.
+result<servable> open_attached(app& app, std::string_view item_kind, std::int64_t item_id,
+                               std::int64_t file_id, variant v);
+
 // The uploader takes back a file not yet attached (a chip removed before sending).
 outcome remove_upload(app& app, const caller& who, std::int64_t file_id);
 
@@ -61,6 +67,18 @@ outcome check_file_ids(std::span<const std::int64_t> ids);
 result<std::vector<file_info>> attach(db::transaction& tx, const caller& who,
                                       const access::channel_ref& room, std::string_view item_kind,
                                       std::int64_t item_id, std::span<const std::int64_t> ids);
+// For items in no room (a newsletter issue), in the item's writing transaction: attaches the
+// files `ids` to it, in order. An id already attached to this same item stays (its text saved
+// again); any other must be the caller's own upload in the community, not attached yet.
+// Otherwise 422 naming `field`, and nothing is written.
+result<std::vector<file_info>> attach_outside_room(db::transaction& tx, const caller& who,
+                                                   std::int64_t community_id,
+                                                   std::string_view item_kind, std::int64_t item_id,
+                                                   std::span<const std::int64_t> ids,
+                                                   const std::string& field);
+// In the same transaction: the item's files not in `keep` go (its text names them no more).
+void release_except(app& app, db::transaction& tx, std::string_view item_kind, std::int64_t item_id,
+                    std::span<const std::int64_t> keep);
 // In the transaction that deletes an item: its files go, and the bytes of those no other file
 // uses are removed from disk after the commit.
 void release(app& app, db::transaction& tx, std::string_view item_kind, std::int64_t item_id);

@@ -105,6 +105,22 @@ void attach(db::transaction& tx, std::int64_t file_id, std::int64_t channel_id,
       channel_id, item_kind, item_id, position, file_id);
 }
 
+bool attach_outside_room(db::transaction& tx, std::int64_t file_id, std::string_view item_kind,
+                         std::int64_t item_id, std::int64_t position) {
+  return tx.execute(
+             "UPDATE files SET item_kind = $1, item_id = $2, position = $3 WHERE id = $4 "
+             "AND channel_id IS NULL AND (item_kind IS NULL OR (item_kind = $1 AND "
+             "item_id = $2))",
+             item_kind, item_id, position, file_id) > 0;
+}
+
+bool newsletter_sent_to_members(db::session& s, std::int64_t newsletter_id) {
+  return s
+      .query_one("SELECT 1 FROM newsletters WHERE id = $1 AND status = 'sent' AND to_members <> 0",
+                 newsletter_id)
+      .has_value();
+}
+
 std::map<std::int64_t, std::vector<file_info>> files_of_items(db::session& s,
                                                               std::string_view item_kind,
                                                               std::int64_t low, std::int64_t high) {
@@ -145,8 +161,8 @@ std::vector<gone_blob> delete_files(db::transaction& tx, std::span<const std::in
 
 std::vector<std::int64_t> unattached_before(db::session& s, millis before, std::size_t limit) {
   std::vector<std::int64_t> out;
-  for (auto& r : s.query("SELECT id FROM files WHERE channel_id IS NULL AND created_at < $1 "
-                         "ORDER BY created_at LIMIT $2",
+  for (auto& r : s.query("SELECT id FROM files WHERE channel_id IS NULL AND item_kind IS NULL AND "
+                         "created_at < $1 ORDER BY created_at LIMIT $2",
                          before, static_cast<std::int64_t>(limit)))
     out.push_back(r.integer(0));
   return out;

@@ -45,6 +45,14 @@ std::int64_t insert_file(db::transaction& tx, std::int64_t community_id, std::in
 void attach(db::transaction& tx, std::int64_t file_id, std::int64_t channel_id,
             std::string_view item_kind, std::int64_t item_id, std::int64_t position);
 
+// For items outside rooms (a newsletter issue): channel_id stays NULL. False when the file was
+// attached elsewhere meanwhile (by a transaction that committed first).
+bool attach_outside_room(db::transaction& tx, std::int64_t file_id, std::string_view item_kind,
+                         std::int64_t item_id, std::int64_t position);
+// Whether the newsletter issue was sent with the members in its audience: then its members
+// may see its images, as they may read it in the archive (newsletter/service.cpp's rule).
+bool newsletter_sent_to_members(db::session& s, std::int64_t newsletter_id);
+
 // The files of items of one kind whose ids lie in [low, high] (item ids are unique per kind),
 // by item id, each list in its attached order: one query for a page of messages or comments.
 std::map<std::int64_t, std::vector<file_info>> files_of_items(db::session& s,

@@ -42,7 +42,7 @@ std::size_t sweep_unattached(app& app) {
       // Attached meanwhile (the message was just sent): no longer this sweep's.
       std::vector<std::int64_t> still;
       for (const auto& f : store::files_by_ids(tx, ids))
-        if (!f.channel_id) still.push_back(f.id);
+        if (!f.item_kind) still.push_back(f.id);
       release_files(app, tx, still);
       return still.size();
     });

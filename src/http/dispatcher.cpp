@@ -24,6 +24,7 @@
 #include "mail/outbox.hpp"
 #include "mentions/routes.hpp"
 #include "jobs/runner.hpp"
+#include "newsletter/image_routes.hpp"
 #include "newsletter/routes.hpp"
 #include "notifications/routes.hpp"
 #include "push/routes.hpp"
@@ -47,6 +48,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   notifications::add_routes(router_);
   push::add_routes(router_);
   newsletter::add_routes(router_);
+  newsletter::add_image_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {

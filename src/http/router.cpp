@@ -155,7 +155,8 @@ response no_content() {
 
 response error_response(const api_error& error, locale lang) {
   nlohmann::json inner = {{"code", code_name(error)}, {"message", error_message(error, lang)}};
-  if (error.code == error_code::invalid_field) inner["field"] = error.field;
+  // A declared refusal may name its field too (newsletter_image_not_allowed names `body`).
+  if (error.code == error_code::invalid_field || !error.field.empty()) inner["field"] = error.field;
   response r = json_response(http_status(error), {{"error", inner}});
   // An error describes this moment (a session, a limit): never worth keeping in a cache.
   r.headers.emplace_back("Cache-Control", "no-store");

@@ -30,8 +30,20 @@ inline constexpr error_kind invalid_csv{
     "Ce fichier CSV n’a pas de colonne « email » (ou « Email Address ») sur sa première ligne.",
     "This CSV file has no “email” (or “Email Address”) column on its first line."};
 
-inline constexpr const error_kind* declared_errors[] = {&not_editable,  &invalid_send_time,
-                                                        &form_off,      &invalid_form_token,
-                                                        &invalid_token, &invalid_csv};
+// The images of an issue's body (newsletter/images.hpp), named as the field `body`.
+inline constexpr error_kind image_not_attachable{
+    422, "newsletter_image_not_allowed",
+    "Une image de ce numéro n’est pas un de tes téléversements dans cette communauté, ou elle est "
+    "déjà jointe ailleurs : téléverse-la de nouveau.",
+    "An image of this issue is not one of your uploads in this community, or it is attached "
+    "elsewhere already: upload it again."};
+inline constexpr error_kind too_many_images{
+    422, "too_many_newsletter_images",
+    "Un numéro peut montrer au plus 20 images téléversées : retires-en quelques-unes.",
+    "An issue can show at most 20 uploaded images: remove a few."};
+
+inline constexpr const error_kind* declared_errors[] = {
+    &not_editable, &invalid_send_time,    &form_off,       &invalid_form_token, &invalid_token,
+    &invalid_csv,  &image_not_attachable, &too_many_images};
 
 }  // namespace ps::newsletter

@@ -4,8 +4,11 @@
 
 #include "communities/store.hpp"
 #include "db/database.hpp"
+#include "files/model.hpp"
+#include "files/store.hpp"
 #include "jobs/runner.hpp"
 #include "newsletter/events.hpp"
+#include "newsletter/images.hpp"
 #include "newsletter/render.hpp"
 #include "newsletter/tokens.hpp"
 
@@ -93,7 +96,9 @@ prepared_issue prepare(app& app, db::session& s, const issue& i, const communiti
   p.it = &i;
   p.place = &c;
   p.key = tokens::existing_key(s).value_or("");
-  p.html = body_html(i, app.cfg.public_url);
+  // A mail client has no cookie: the issue's own images go through their signed links.
+  p.html = with_signed_images(body_html(i, app.cfg.public_url), app.cfg.public_url, p.key, i.id,
+                              files::store::file_ids_of_item(s, files::on_newsletter, i.id));
   p.of = store::settings_of(s, c.id);
   return p;
 }

@@ -12,9 +12,11 @@
 #include "markdown/markdown.hpp"
 #include "newsletter/errors.hpp"
 #include "newsletter/events.hpp"
+#include "newsletter/images.hpp"
 #include "newsletter/render.hpp"
 #include "newsletter/sending.hpp"
 #include "newsletter/store.hpp"
+#include "newsletter/tokens.hpp"
 
 namespace ps::newsletter {
 namespace {
@@ -119,6 +121,7 @@ result<shown> create_issue(app& app, const caller& who, const std::string& slug,
     i.author_id = who.account_id;
     i.created_at = i.updated_at = app.clock.now();
     i.id = store::insert_issue(tx, i);
+    if (auto ok = attach_images(app, tx, who, i.community_id, i.id, i.body); !ok) return ok.error();
     auto stored = store::issue_by_id(tx, i.id);
     record_changed(app, tx, *stored, false);
     return show(app, tx, std::move(*stored), true);
@@ -133,6 +136,9 @@ result<shown> update_issue(app& app, const caller& who, std::int64_t id, const d
     issue& i = found->it;
     if (!editable(i)) return errors::of(not_editable);
     if (auto ok = apply(i, in); !ok) return ok.error();
+    if (in.body)
+      if (auto ok = attach_images(app, tx, who, i.community_id, i.id, i.body); !ok)
+        return ok.error();
     i.updated_at = app.clock.now();
     store::update_issue(tx, i);
     record_changed(app, tx, i, false);
@@ -150,6 +156,7 @@ outcome delete_issue(app& app, const caller& who, std::int64_t id) {
         !jobs::cancel(tx, send_job_kind, std::to_string(id), app.clock.now()))
       return errors::of(not_editable);  // its send is running this moment
     record_changed(app, tx, found->it, true);
+    files::release(app, tx, files::on_newsletter, id);
     store::delete_issue(tx, id);
     return done;
   });
@@ -215,6 +222,7 @@ outcome send_test(app& app, const caller& who, std::int64_t id) {
     if (!found->where.is_host()) return errors::forbidden();
     auto me = store::account_recipient(tx, who.account_id);
     if (!me) return errors::not_found("account");
+    tokens::key(tx, app.clock.now());  // so that its images' signed links are valid
     mail::draft d = email_to(app, tx, found->it, found->where.place, *me, /*test=*/true);
     d.subject = "[Test] " + d.subject;
     app.outbox.enqueue(tx, d);

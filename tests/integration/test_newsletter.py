@@ -1,14 +1,16 @@
 """The newsletter end to end, against a real SMTP server on loopback (smtp_sink.py): both parts,
 the headers, DKIM signatures checked by Debian's python3-dkim, the RFC 8058 one-click unsubscribe,
-a scheduled send across a restart, a kill -9 in the middle of a send, SMTP failures, the public
+the issue's uploaded images through cookieless signed links, a scheduled send across a restart, a kill -9 in the middle of a send, SMTP failures, the public
 form with double opt-in, the CSV import, and the bad inputs."""
 
 import base64
 import datetime
 import os
 import re
+import struct
 import subprocess
 import time
+import zlib
 
 import dkim
 import pytest
@@ -360,3 +362,111 @@ def test_bad_inputs_and_other_communities(server, make_user):
     assert_error(requests.post(f"{server.url}{API}/unsubscribe/forged.token", data="List-Unsubscribe=One-Click",
                                headers={"Content-Type": "application/x-www-form-urlencoded",
                                         "Origin": "https://evil.example"}, timeout=10), 404, "invalid_token")
+
+
+def png(width, height):
+    """A real PNG (RGB, a gradient)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes((x * 7 + y * 3) % 256 for x in range(width * 3))
+                    for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+def upload_png(client, slug, name, width, height):
+    r = client.post(f"{API}/communities/{slug}/files", params={"name": name},
+                    data=png(width, height), headers={"Content-Type": "image/png"})
+    assert r.status_code == 201, r.text
+    return r.json()["file"]
+
+
+IMAGE_LINK = re.compile(r'src="(https?://[^"]+/api/v1/newsletter-images/[A-Za-z0-9_.-]+)"')
+
+
+def image_links(sink, to=None):
+    out = []
+    for msg in sink.parsed(to):
+        out += IMAGE_LINK.findall(msg.get_body(("html",)).get_content())
+    return out
+
+
+def altered(url):
+    """The same link with one character of its MAC changed."""
+    i = len(url) - 3
+    return url[:i] + ("A" if url[i] != "A" else "B") + url[i + 1:]
+
+
+def test_an_issues_uploaded_images_reach_mail_clients_through_signed_links(server_factory, sink):
+    srv = server_factory(extra_args=["--smtp-url", f"smtp://127.0.0.1:{sink.port}",
+                                     "--jobs-poll-ms", "100"])
+    host, com, [member] = host_with_members(srv, 1)
+    slug = com["slug"]
+    photo = upload_png(host, slug, "affiche.png", 40, 30)
+    issue = new_issue(host, slug, body=f"# Photos\n\n![L’affiche](/api/v1/files/{photo['id']})")
+    assert f"/api/v1/files/{photo['id']}\"" in issue["html"]
+    # Attached to the draft: its hosts may see it, a member not yet.
+    assert host.get(f"{API}/files/{photo['id']}").status_code == 200
+    assert_error(member.get(f"{API}/files/{photo['id']}"), 404)
+    assert_error(host.delete(f"{API}/files/{photo['id']}"), 409, "file_in_use")
+
+    r = host.post(f"{API}/newsletters/{issue['id']}/send", json={})
+    assert r.status_code == 202, r.text
+    sink.wait_for(2)
+    links = image_links(sink)
+    assert len(links) == 2, [m.get_body(("html",)).get_content()[:2000] for m in sink.parsed()]
+    for msg in sink.parsed():
+        assert "/api/v1/files/" not in msg.get_body(("html",)).get_content()
+    for link in links:
+        got = requests.get(link, timeout=10)  # no cookie, as a mail client
+        assert got.status_code == 200, got.text
+        assert got.headers["Content-Type"] == "image/png"
+        assert got.headers["Cache-Control"] == "public, max-age=86400"
+        assert got.content.startswith(b"\x89PNG")
+        assert_error(requests.get(altered(link), timeout=10), 404)
+    # Sent to the members: they may see it in the archive, with their cookie.
+    wait_status(host, issue["id"], "sent")
+    assert member.get(f"{API}/files/{photo['id']}").status_code == 200
+    page = member.get(f"{API}/newsletters/{issue['id']}").json()["newsletter"]
+    assert f"/api/v1/files/{photo['id']}\"" in page["html"]
+
+    # A draft's test email signs its image too; an update that drops it releases it: 404.
+    second = upload_png(host, slug, "scene.png", 20, 20)
+    draft = new_issue(host, slug, body=f"![](/api/v1/files/{second['id']})")
+    assert host.post(f"{API}/newsletters/{draft['id']}/test").status_code == 202
+    sink.wait_for(3)
+    [test_link] = image_links(sink, host.email)[-1:]
+    assert test_link not in links
+    assert requests.get(test_link, timeout=10).status_code == 200
+    r = host.patch(f"{API}/newsletters/{draft['id']}", json={"body": "Plus d’image."})
+    assert r.status_code == 200, r.text
+    assert_error(requests.get(test_link, timeout=10), 404)
+    assert_error(host.get(f"{API}/files/{second['id']}"), 404)
+
+    # Deleting a draft releases its images.
+    third = upload_png(host, slug, "trois.png", 12, 12)
+    other = new_issue(host, slug, body=f"![3](/api/v1/files/{third['id']})")
+    assert host.post(f"{API}/newsletters/{other['id']}/test").status_code == 202
+    sink.wait_for(4)
+    third_link = image_links(sink, host.email)[-1]
+    assert requests.get(third_link, timeout=10).status_code == 200
+    assert host.delete(f"{API}/newsletters/{other['id']}").status_code == 204
+    assert_error(requests.get(third_link, timeout=10), 404)
+
+    # Only the host's own uploads, not attached elsewhere; 20 at most.
+    theirs = upload_png(member, slug, "membre.png", 10, 10)
+    r = host.post(f"{API}/communities/{slug}/newsletters",
+                  json={"subject": "x", "body": f"![](/api/v1/files/{theirs['id']})"})
+    assert_error(r, 422, "newsletter_image_not_allowed", "body")
+    r = host.post(f"{API}/communities/{slug}/newsletters",
+                  json={"subject": "x", "body": f"![](/api/v1/files/{photo['id']})"})
+    assert_error(r, 422, "newsletter_image_not_allowed", "body")
+    many = "\n\n".join(f"![](/api/v1/files/{n})" for n in range(1, 22))
+    r = host.post(f"{API}/communities/{slug}/newsletters", json={"subject": "x", "body": many})
+    assert_error(r, 422, "too_many_newsletter_images", "body")
+    # A token that was never signed.
+    assert_error(requests.get(f"{srv.url}{API}/newsletter-images/aXwxfDE.AAAAAAAAAAAAAAAAAAAAAA",
+                              timeout=10), 404)
