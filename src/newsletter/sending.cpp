@@ -7,10 +7,12 @@
 #include "files/model.hpp"
 #include "files/store.hpp"
 #include "jobs/runner.hpp"
+#include "newsletter/archive.hpp"
 #include "newsletter/events.hpp"
 #include "newsletter/images.hpp"
 #include "newsletter/render.hpp"
 #include "newsletter/tokens.hpp"
+#include "newsletter/tracking.hpp"
 
 namespace ps::newsletter {
 namespace {
@@ -124,7 +126,20 @@ mail::draft email_to(app& app, const prepared_issue& ready, const store::recipie
   p.one_click_url = app.cfg.public_url + "/api/v1/unsubscribe/" + token;
   if (to.account_id)
     p.archive_url = app.cfg.public_url + "/c/" + c.slug + "/newsletters/" + std::to_string(i.id);
-  mail::draft d = email_for(i, ready.html, from, p, c.slug, domain_of(app.cfg.public_url));
+  else if (!test)  // a subscriber has no account: the archive's public page, by a signed link
+    p.archive_url = app.cfg.public_url + "/newsletter/" + archive_token(ready.key, i.id);
+  const std::string* html = &ready.html;
+  std::string tracked;
+  if (ready.of.tracking) {
+    // The test email looks like the real one but counts nowhere (issue 0).
+    const std::int64_t counted_as = test ? 0 : i.id;
+    const std::string tag = tokens::recipient_tag(ready.key, to.email);
+    tracked =
+        tracking::with_tracked_links(ready.html, ready.key, counted_as, tag, app.cfg.public_url);
+    html = &tracked;
+    p.open_pixel_url = tracking::open_pixel_url(ready.key, counted_as, tag, app.cfg.public_url);
+  }
+  mail::draft d = email_for(i, *html, from, p, c.slug, domain_of(app.cfg.public_url));
   if (test) d.topic.clear();
   return d;
 }

@@ -17,6 +17,7 @@
 #include "newsletter/sending.hpp"
 #include "newsletter/store.hpp"
 #include "newsletter/tokens.hpp"
+#include "newsletter/tracking_store.hpp"
 
 namespace ps::newsletter {
 namespace {
@@ -88,6 +89,11 @@ delivery_report report_of(app& app, db::session& s, const issue& i) {
   r.failed = counts.failed;
   r.unsubscribed = store::unsubscribed_count(s, i.id);
   r.comments = store::comment_count(s, i.id);
+  auto tracked = tracking_store::counts_of(s, i.id, 20);
+  r.opened = tracked.opened;
+  r.clicked = tracked.clicked;
+  r.tracked = store::settings_of(s, i.community_id).tracking || r.opened > 0;
+  for (auto& l : tracked.links) r.links.push_back({std::move(l.url), l.people});
   for (auto& f : app.outbox.failures(s, "newsletter:" + std::to_string(i.id), 100))
     r.failures.push_back({std::move(f.first), std::move(f.second)});
   return r;
