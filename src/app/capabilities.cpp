@@ -40,6 +40,8 @@
 #include "realtime/migrations.hpp"
 #include "search/errors.hpp"
 #include "search/migrations.hpp"
+#include "tiers/events.hpp"
+#include "tiers/migrations.hpp"
 
 namespace ps {
 
@@ -52,6 +54,7 @@ realtime::event_catalog event_types() {
   broadcast::add_event_types(catalog);
   notifications::add_event_types(catalog);
   newsletter::add_event_types(catalog);
+  tiers::add_event_types(catalog);
   return catalog;
 }
 
@@ -72,6 +75,7 @@ std::vector<db::migration> migrations() {
       push::migrations(),
       jobs::migrations(),
       newsletter::migrations(),
+      tiers::migrations(),
   });
 }
 

@@ -21,15 +21,16 @@
 #include "files/routes.hpp"
 #include "http/temp_file.hpp"
 #include "invitations/routes.hpp"
+#include "jobs/runner.hpp"
 #include "mail/outbox.hpp"
 #include "mentions/routes.hpp"
-#include "jobs/runner.hpp"
 #include "newsletter/image_routes.hpp"
 #include "newsletter/routes.hpp"
 #include "notifications/routes.hpp"
 #include "push/routes.hpp"
 #include "realtime/hub.hpp"
 #include "search/routes.hpp"
+#include "tiers/routes.hpp"
 
 namespace ps::http {
 
@@ -49,6 +50,7 @@ dispatcher::dispatcher(ps::app& app, std::optional<std::filesystem::path> web_ro
   push::add_routes(router_);
   newsletter::add_routes(router_);
   newsletter::add_image_routes(router_);
+  tiers::add_routes(router_);
 }
 
 std::string origin_of(std::string_view url) {
