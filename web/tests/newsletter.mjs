@@ -3,13 +3,46 @@
 // postal address and imports a CSV (its report: who came in, which row was refused). A visitor
 // with no account, on a phone, subscribes through the public form (the honeypot off-screen and out
 // of reach), reads the confirmation email from the maildir and confirms. Ana writes an issue with
-// an image (a link to a public one: the app uploads none): the email (a sandboxed frame, no scripts) and the page preview side by side on the
+// an image she uploads (a small PNG, through the file chooser): the email (a sandboxed frame, no scripts) and the page preview side by side on the
 // laptop, as tabs on a phone; she sends herself a test, schedules it at a time on the community's
 // clock (read back with its zone, sent as the right instant in UTC), unschedules it, then sends it
 // now to members and subscribers. The visitor's issue carries an unsubscribe link: opened, it
 // unsubscribes at once and offers to resubscribe. Béa, a member on a phone, reads the archive and
 // comments; Ana sees the issue's numbers. Screenshots of each state, axe on each screen.
+import zlib from 'node:zlib';
 import { DESKTOP, PHONE, a11y, results, shot, three_people, wait_mail } from './harness.mjs';
+
+/** A real PNG of `w`×`h` (RGB, a gradient), for the image the host uploads. */
+function png(w, h) {
+  const crc = (buf) => {
+    let c = ~0;
+    for (const b of buf) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    }
+    return ~c >>> 0;
+  };
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(body));
+    return Buffer.concat([head, body, tail]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bits per sample
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(0);
+    for (let x = 0; x < w; x++) rows.push(200, 60 + 2 * x, 40 + 3 * y);
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 const T = {
   fr: {
@@ -17,7 +50,7 @@ const T = {
     host: 'Ana Roy', guest: 'Béa Gagnon', third: 'Marc Côté', community: 'La Fanfare du Quai', visitor: 'Julie Tremblay',
     card: 'Infolettre', public_form: 'Formulaire d’abonnement public (sans compte)', sender: 'Nom de l’expéditeur', postal: 'Adresse postale', save: 'Enregistrer', saved: 'C’est enregistré.',
     csv_file: 'Fichier CSV', nav: 'Infolettre', archive_nav: 'Infolettres', new: 'Nouvelle infolettre',
-    subject: 'Objet', preview_text: 'Texte d’aperçu', body: 'Contenu', add_image: 'Ajouter une image', image_hint: /en ligne et publique/,
+    subject: 'Objet', preview_text: 'Texte d’aperçu', body: 'Contenu', add_image: 'Ajouter une image',
     subject_text: 'Le show de décembre', teaser: 'Trois dates, un secret', words: 'On joue au parc le 12 décembre. Apporte ta tuque!',
     tab_page: 'Page web', tab_email: 'Courriel', test: 'M’envoyer un test', test_sent: 'Test envoyé',
     schedule: 'Programmer', date: 'Date', time: 'Heure', leaves: 'Prévue le', unschedule: 'Annuler l’envoi prévu', unscheduled: 'redevenue un brouillon',
@@ -31,7 +64,7 @@ const T = {
     host: 'Sam Hill', guest: 'Zoë Grant', third: 'Mark Cole', community: 'Harbour Brass Band', visitor: 'Julie Hart',
     card: 'Newsletter', public_form: 'Public subscription form (no account)', sender: 'Sender name', postal: 'Postal address', save: 'Save', saved: 'Saved.',
     csv_file: 'CSV file', nav: 'Newsletter', archive_nav: 'Newsletters', new: 'New newsletter',
-    subject: 'Subject', preview_text: 'Preview text', body: 'Content', add_image: 'Add an image', image_hint: /online and public/,
+    subject: 'Subject', preview_text: 'Preview text', body: 'Content', add_image: 'Add an image',
     subject_text: 'The December show', teaser: 'Three dates, one secret', words: 'We play the park on December 12. Bring your hat!',
     tab_page: 'Web page', tab_email: 'Email', test: 'Send me a test', test_sent: 'Test sent',
     schedule: 'Schedule', date: 'Date', time: 'Time', leaves: 'Scheduled for', unschedule: 'Cancel the scheduled send', unscheduled: 'a draft again',
@@ -150,12 +183,23 @@ async function one_language(browser, server, lang) {
       await editor.getByLabel(t.subject).fill(t.subject_text);
       await editor.getByLabel(t.preview_text).fill(t.teaser);
       await editor.getByLabel(t.body, { exact: true }).fill(`# ${t.subject_text}\n\n${t.words}`);
-      // No upload (a file of the files route stays private and is swept): the button puts
-      // `![](https://)` at the cursor, which waits after `https://` for a public image's address.
+      // The button opens a file chooser (images only); the PNG goes through the files route and
+      // `![affiche.png](/api/v1/files/{id})` lands at the cursor, after the text.
+      const chooser = host.waitForEvent('filechooser');
       await editor.getByRole('button', { name: t.add_image }).click();
-      await host.keyboard.type('images.example.org/affiche.png');
-      await host.waitForFunction(() => document.querySelector('[data-testid="nl-editor"] textarea').value.includes('![](https://images.example.org/affiche.png)'));
-      if (!(await editor.getByText(t.image_hint).count())) throw new Error('the editor does not say images must be public links');
+      const picker = await chooser;
+      if (!/image/.test((await picker.element().getAttribute('accept')) ?? '')) throw new Error('the chooser takes any file');
+      await picker.setFiles({ name: 'affiche.png', mimeType: 'image/png', buffer: png(64, 40) });
+      await host.waitForFunction(() => /\n\n!\[affiche\.png\]\(\/api\/v1\/files\/\d+\)\n$/.test(document.querySelector('[data-testid="nl-editor"] textarea').value));
+      // The page preview shows it, fetched with the host's cookie.
+      await host.waitForFunction(() => {
+        const img = document.querySelector('[data-testid="nl-preview-page"] img[src*="/api/v1/files/"]');
+        return img && img.complete && img.naturalWidth === 64;
+      });
+      // The email's frame sends no cookie: the app puts the image in as a data: URL.
+      await host.frameLocator('iframe.nl-email').locator('img[src^="data:image/"]').waitFor();
+      const shown = await host.frameLocator('iframe.nl-email').locator('img[src^="data:image/"]').evaluate((i) => i.complete && i.naturalWidth);
+      if (shown !== 64) throw new Error(`the email preview's image is ${shown} px wide`);
       const frame = host.locator('iframe.nl-email');
       await host.waitForFunction((words) => document.querySelector('iframe.nl-email')?.srcdoc.includes(words.slice(0, 20)), t.words);
       const sandbox = await frame.getAttribute('sandbox');
@@ -186,7 +230,10 @@ async function one_language(browser, server, lang) {
       await host.getByTestId('toast').filter({ hasText: t.test_sent }).waitFor();
       issue_id = Number(/\/newsletters\/(\d+)\/edit/.exec(host.url())?.[1]);
       if (!issue_id) throw new Error(`the editor is at ${host.url()}`);
-      await wait_mail(server, host_email, since, '/', 'test');
+      // Its image goes through a signed link that a mail client fetches with no cookie.
+      const { link } = await wait_mail(server, host_email, since, '/api/v1/newsletter-images/[A-Za-z0-9_.-]+', 'test');
+      const res = await fetch(link);
+      if (res.status !== 200 || res.headers.get('content-type') !== 'image/png') throw new Error(`GET ${link} answers ${res.status} ${res.headers.get('content-type')}`);
     });
 
     await check('schedule: a date and a time on the community’s clock, read back with its zone, sent as that instant; then unscheduled', async () => {

@@ -43,7 +43,7 @@ export const en_newsletter: { [K in keyof typeof fr_newsletter]: string } = {
   nl_body: 'Content',
   nl_markdown_hint: 'In Markdown: **bold**, *italics*, # heading, [link](https://…).',
   nl_add_image: 'Add an image',
-  nl_image_hint: 'An image must be online and public so every reader sees it: paste its link (https://…) between the brackets. Uploading images isn’t available for newsletters yet.',
+  nl_image_uploading: 'Uploading the image…',
   nl_save: 'Save draft',
   nl_saved: 'Draft saved.',
   nl_send_test: 'Send me a test',
@@ -158,6 +158,8 @@ export const en_newsletter: { [K in keyof typeof fr_newsletter]: string } = {
 
   // Errors of the newsletter's routes and fields
   err_newsletter_not_editable: 'This newsletter has already gone out: it can’t be changed any more.',
+  err_newsletter_image_not_allowed: 'An image of this newsletter isn’t one you uploaded here, or it’s used elsewhere already: add it again with “Add an image”.',
+  err_too_many_newsletter_images: 'A newsletter can show at most 20 uploaded images: remove a few.',
   err_invalid_send_time: 'Pick a time in the future, within a year.',
   err_subscription_form_off: 'This community isn’t taking subscriptions right now.',
   err_invalid_form_token: 'The form was sent too quickly, or too long after it opened. Wait a moment, then try again.',

@@ -41,7 +41,7 @@ export const fr_newsletter = {
   nl_body: 'Contenu',
   nl_markdown_hint: 'En Markdown : **gras**, *italique*, # titre, [lien](https://…).',
   nl_add_image: 'Ajouter une image',
-  nl_image_hint: 'Une image doit être en ligne et publique, pour que chaque lecteur la voie : colle son lien (https://…) entre les parenthèses. Le téléversement d’images n’est pas encore offert pour les infolettres.',
+  nl_image_uploading: 'Téléversement de l’image…',
   nl_save: 'Enregistrer le brouillon',
   nl_saved: 'Brouillon enregistré.',
   nl_send_test: 'M’envoyer un test',
@@ -156,6 +156,8 @@ export const fr_newsletter = {
 
   // Errors of the newsletter's routes and fields
   err_newsletter_not_editable: 'Cette infolettre est déjà partie : on ne peut plus la modifier.',
+  err_newsletter_image_not_allowed: 'Une image de cette infolettre n’est pas une de celles que tu as téléversées ici, ou elle est déjà utilisée ailleurs : ajoute-la de nouveau avec « Ajouter une image ».',
+  err_too_many_newsletter_images: 'Une infolettre peut montrer au plus 20 images téléversées : retires-en quelques-unes.',
   err_invalid_send_time: 'Choisis un moment à venir, d’ici un an au plus.',
   err_subscription_form_off: 'Cette communauté ne prend pas d’abonnements pour l’instant.',
   err_invalid_form_token: 'Le formulaire a été envoyé trop vite ou il y a trop longtemps. Attends un instant, puis réessaie.',

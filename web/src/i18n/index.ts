@@ -122,6 +122,8 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   subscription_form_off: 'err_subscription_form_off',
   invalid_form_token: 'err_invalid_form_token',
   invalid_token: 'err_invalid_token',
+  newsletter_image_not_allowed: 'err_newsletter_image_not_allowed',
+  too_many_newsletter_images: 'err_too_many_newsletter_images',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */

@@ -1,11 +1,11 @@
 // /c/{slug}/newsletters/new and /c/{slug}/newsletters/{id}/edit: the host writes an issue (subject,
-// preview text, Markdown body with images by link), sees it as an email and as the archive page while
+// preview text, Markdown body with uploaded images), sees it as an email and as the archive page while
 // typing (preview.tsx), sends a test to themselves, then sends it now or schedules it (send_sheet.tsx).
 // The first action that needs the issue saved saves it; a new one then has its own address.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import type { Newsletter } from '../api';
-import { t, problem_text } from '../i18n';
+import { t, problem_text, upload_problem, type Problem } from '../i18n';
 import { navigate, session } from '../state';
 import { PaneHead } from '../communities/layout';
 import { communities } from '../communities/state';
@@ -14,7 +14,7 @@ import { Link } from '../ui/link';
 import { Icon } from '../ui/icons';
 import { show_toast } from '../ui/toast';
 import { ask_confirm } from '../ui/confirm';
-import { editable, image_markdown, insert_block } from './state';
+import { editable, file_url, image_markdown, insert_block } from './state';
 import { PreviewPane } from './preview';
 import { SendSheet } from './send_sheet';
 import { scheduled_line } from './list_view';
@@ -94,20 +94,18 @@ export function EditorPage({ slug, id }: { slug: string; id?: number }) {
           <div class={'field' + (form.errors.body ? ' field--error' : '')}>
             <label for={body_id}>{t('nl_body')}</label>
             <div class="nl-toolbar">
-              <ImageButton hint_id={body_id + '-img'} on_insert={() => {
+              <ImageButton slug={slug} on_uploaded={(url, name) => {
                 const el = body_ref.current;
-                const at = el ? [el.selectionStart, el.selectionEnd] : [v.body.length, v.body.length];
-                const snippet = image_markdown('https://');
-                const r = insert_block(v.body, at[0], at[1], snippet);
-                const caret = r.text.lastIndexOf(snippet, r.caret) + snippet.length - 1;
+                const body = el?.value ?? v.body;
+                const at = el ? [el.selectionStart, el.selectionEnd] : [body.length, body.length];
+                const r = insert_block(body, at[0], at[1], image_markdown(url, name));
                 form.set('body')(r.text);
-                setTimeout(() => { el?.focus(); el?.setSelectionRange(caret, caret); }, 0);
+                setTimeout(() => { el?.focus(); el?.setSelectionRange(r.caret, r.caret); }, 0);
               }} />
               <span class="muted small" id={body_id + '-hint'}>{t('nl_markdown_hint')}</span>
             </div>
-            <p class="field__hint" id={body_id + '-img'}>{t('nl_image_hint')}</p>
             <textarea id={body_id} ref={body_ref} name="body" rows={14} value={v.body} required aria-invalid={form.errors.body ? true : undefined}
-              aria-describedby={body_id + '-hint ' + body_id + '-img' + (form.errors.body ? ` ${body_id}-err` : '')}
+              aria-describedby={body_id + '-hint' + (form.errors.body ? ` ${body_id}-err` : '')}
               onInput={(e) => form.set('body')((e.currentTarget as HTMLTextAreaElement).value)} />
             {form.errors.body && <p class="field__error" id={body_id + '-err'}>{problem_text(form.errors.body)}</p>}
           </div>
@@ -147,15 +145,41 @@ export function EditorPage({ slug, id }: { slug: string; id?: number }) {
 }
 
 /**
- * Adds an image as a link: `![](https://)` where the cursor is, the cursor left after `https://`
- * for the address. No upload: a file sent through the files route stays private to its uploader
- * and is removed unless attached, and the server attaches none to a newsletter yet, so readers
- * would get a broken image. The hint says the image must be online and public.
+ * Adds an uploaded image: a file picker (images only), the file sent through the files route (as
+ * the composer sends attachments), then `![name](/api/v1/files/{id})` where the cursor is. Saving
+ * the issue attaches the file to it, so its readers see it (the emails through signed links). An
+ * image of another site still goes in by hand: `![](https://…)`.
  */
-function ImageButton({ on_insert, hint_id }: { on_insert: () => void; hint_id: string }) {
+function ImageButton({ slug, on_uploaded }: { slug: string; on_uploaded: (url: string, name: string) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, set_busy] = useState(false);
+  const [problem, set_problem] = useState<Problem | null>(null);
+  const err_id = useId();
+  const chosen = async (e: Event) => {
+    const el = e.currentTarget as HTMLInputElement;
+    const file = el.files?.[0];
+    el.value = '';
+    if (!file) return;
+    set_problem(null);
+    set_busy(true);
+    try {
+      const { file: sent } = await api.upload_file(slug, file, file.name).done;
+      on_uploaded(file_url(sent.id), sent.name);
+    } catch (err) {
+      set_problem(upload_problem(err));
+    } finally {
+      set_busy(false);
+    }
+  };
   return (
-    <button type="button" class="btn btn--small" aria-describedby={hint_id} onClick={on_insert} data-testid="nl-image">
-      <Icon name="attach" size={18} /> {t('nl_add_image')}
-    </button>
+    <>
+      <input ref={input} type="file" accept="image/*" hidden onChange={(e) => void chosen(e)} data-testid="nl-image-input" />
+      <button type="button" class="btn btn--small" disabled={busy} aria-describedby={problem ? err_id : undefined}
+        onClick={() => input.current?.click()} data-testid="nl-image">
+        <Icon name="attach" size={18} /> {t('nl_add_image')}
+      </button>
+      {busy && <span class="muted small" role="status">{t('nl_image_uploading')}</span>}
+      {problem && <p class="field__error" id={err_id} role="alert" data-testid="nl-image-error">{problem_text(problem)}</p>}
+    </>
   );
 }

@@ -1,12 +1,13 @@
 // The editor's live preview, from the server (POST …/newsletters/preview, 400 ms after the last
 // key): the email in a sandboxed frame — its own document, no scripts, no same-origin, so its
 // HTML can neither run nor reach the app — and the archive page as members will read it. Side
-// by side on a laptop; two tabs on a phone.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+// by side on a laptop; two tabs on a phone. The frame sends no cookie, so the issue's uploaded
+// images are fetched by the app (their preview, with the host's cookie) and put in as data: URLs.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { t } from '../i18n';
 import { FormError } from '../ui/form';
-import { Previewer, type DraftText, type PreviewState } from './state';
+import { Previewer, file_image_ids, with_image_data, type DraftText, type PreviewState } from './state';
 
 type Tab = 'email' | 'page';
 
@@ -20,6 +21,7 @@ export function PreviewPane({ slug, draft }: { slug: string; draft: DraftText })
   useEffect(() => () => previewer.stop(), [previewer]);
   useEffect(() => previewer.set(draft), [previewer, draft.subject, draft.body, draft.preview_text]);
   const p = state.preview;
+  const email_html = use_email_images(p?.email.html ?? '');
   const tabs: [Tab, string][] = [['email', t('nl_preview_email')], ['page', t('nl_preview_page')]];
   const on_key = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -43,7 +45,7 @@ export function PreviewPane({ slug, draft }: { slug: string; draft: DraftText })
           <div role="tabpanel" id="nl-panel-email" aria-labelledby="nl-tab-email" class="nl-panel" data-active={tab === 'email' ? '' : undefined} data-testid="nl-preview-email">
             <h3 class="nl-panel__title">{t('nl_preview_email')}</h3>
             <p class="nl-inbox"><strong>{p.email.subject}</strong>{draft.preview_text.trim() && <span class="muted"> — {draft.preview_text.trim()}</span>}</p>
-            <iframe class="nl-email" sandbox="" srcdoc={p.email.html} title={t('nl_preview_email_frame')} referrerpolicy="no-referrer" />
+            <iframe class="nl-email" sandbox="" srcdoc={email_html} title={t('nl_preview_email_frame')} referrerpolicy="no-referrer" />
           </div>
           <div role="tabpanel" id="nl-panel-page" aria-labelledby="nl-tab-page" class="nl-panel" data-active={tab === 'page' ? '' : undefined} data-testid="nl-preview-page">
             <h3 class="nl-panel__title">{t('nl_preview_page')}</h3>
@@ -54,4 +56,48 @@ export function PreviewPane({ slug, draft }: { slug: string; draft: DraftText })
       )}
     </section>
   );
+}
+
+/** A file's preview as a data: URL, fetched with the cookie; null when it cannot be had. */
+async function image_data(id: number): Promise<string | null> {
+  try {
+    const res = await fetch(`/api/v1/files/${id}/preview`, { credentials: 'same-origin' });
+    if (!res.ok) return null;
+    const blob = await res.blob();
+    return await new Promise<string | null>((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : null);
+      reader.onerror = () => resolve(null);
+      reader.readAsDataURL(blob);
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** The email's HTML, first as given, then with its uploaded images as data: URLs (each fetched once). */
+function use_email_images(html: string): string {
+  const cache = useRef(new Map<number, Promise<string | null>>());
+  const [shown, set_shown] = useState(html);
+  useEffect(() => {
+    set_shown(html);
+    const origin = location.origin;
+    const ids = file_image_ids(html, origin);
+    if (!ids.length) return;
+    let live = true;
+    void Promise.all(ids.map(async (id) => {
+      let got = cache.current.get(id);
+      if (!got) cache.current.set(id, (got = image_data(id)));
+      return [id, await got] as const;
+    })).then((pairs) => {
+      const urls = new Map<number, string>();
+      for (const [id, url] of pairs) {
+        if (url) urls.set(id, url);
+        else cache.current.delete(id); // asked again with the next preview
+      }
+      if (live && urls.size) set_shown(with_image_data(html, origin, urls));
+    });
+    return () => { live = false; };
+  }, [html]);
+  return shown;
 }

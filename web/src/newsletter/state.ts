@@ -1,6 +1,6 @@
 // The newsletter's plain logic, apart from its views (tested in tests/unit/newsletter.test.mjs):
 // the host's list in its three groups, what « send » is sent, the checks before it goes, the
-// image's Markdown put where the cursor is, and the live preview's requests.
+// uploaded image's Markdown put where the cursor is, and the live preview's requests.
 import type { Audience, Newsletter, NewsletterPreview } from '../api';
 import type { Problem } from '../i18n';
 import { utc_to_zoned } from './zone';
@@ -46,9 +46,41 @@ export function default_schedule(now: number, tz: string): { date: string; time:
   return { date: utc_to_zoned(new Date(now + 86_400_000).toISOString(), tz).date, time: '09:00' };
 }
 
-/** The Markdown of an uploaded image, as the body holds it. */
-export function image_markdown(url: string): string {
-  return `![](${url})`;
+/**
+ * The Markdown of an image, as the body holds it: `alt` (the uploaded file's name) with the
+ * characters that would end or escape it in Markdown escaped, and on one line.
+ */
+export function image_markdown(url: string, alt = ''): string {
+  const text = alt.replace(/\s+/g, ' ').trim().replace(/[\\[\]]/g, (c) => `\\${c}`);
+  return `![${text}](${url})`;
+}
+
+/** The address of an uploaded file, as the body names it: the server attaches these to the issue. */
+export function file_url(id: number): string {
+  return `/api/v1/files/${id}`;
+}
+
+const FILE_IMAGE = /src="([^"]*)\/api\/v1\/files\/(\d+)(?:\/preview|\/thumbnail)?"/g;
+
+/**
+ * The files of this server (at `origin`) that an email's HTML shows as images, each once: the
+ * editor's email preview is a sandboxed frame, which sends no cookie, so it cannot fetch them.
+ */
+export function file_image_ids(html: string, origin: string): number[] {
+  const ids: number[] = [];
+  for (const m of html.matchAll(FILE_IMAGE)) {
+    const id = Number(m[2]);
+    if (m[1] === origin && id > 0 && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** The email's HTML with the images of `urls` (file id → a data: URL fetched by the app) in place. */
+export function with_image_data(html: string, origin: string, urls: Map<number, string>): string {
+  return html.replace(FILE_IMAGE, (all, at: string, id: string) => {
+    const url = at === origin ? urls.get(Number(id)) : undefined;
+    return url ? `src="${url}"` : all;
+  });
 }
 
 /**

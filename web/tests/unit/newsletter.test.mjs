@@ -98,6 +98,14 @@ test('image: its Markdown goes on a line of its own where the cursor is, the cur
   assert.equal(N.insert_block('Un\n\nDeux', 4, 4, img).text, `Un\n\n${img}\n\nDeux`);
   assert.equal(N.insert_block('Un texte choisi', 3, 9, img).text, `Un\n\n${img}\n\nchoisi`, 'the selection is replaced');
   assert.equal(N.insert_block('Fin', 3, 3, img).text, `Fin\n\n${img}\n`);
+  assert.equal(N.file_url(7), '/api/v1/files/7');
+  assert.equal(N.image_markdown(N.file_url(7), 'scène.png'), '![scène.png](/api/v1/files/7)');
+  const o = 'http://127.0.0.1:8080';
+  const html = `<img style="a" src="${o}/api/v1/files/7" alt="x"><img src="${o}/api/v1/files/9/preview"><img src="https://ailleurs.test/api/v1/files/3"><img src="${o}/api/v1/files/7">`;
+  assert.deepEqual(N.file_image_ids(html, o), [7, 9]);
+  assert.equal(N.with_image_data(html, o, new Map([[7, 'data:image/webp;base64,AAAA']])),
+    `<img style="a" src="data:image/webp;base64,AAAA" alt="x"><img src="${o}/api/v1/files/9/preview"><img src="https://ailleurs.test/api/v1/files/3"><img src="data:image/webp;base64,AAAA">`);
+  assert.equal(N.image_markdown('/x', ' la [belle]\n photo\\ '), '![la \\[belle\\] photo\\\\](/x)', 'brackets and backslashes escaped, one line');
 });
 
 test('import: a file over 5 MiB or empty is refused before it is read; pages append each subscriber once', () => {
