@@ -234,7 +234,8 @@ def test_smtp_refusals_are_recorded_and_temporary_ones_kept(server_factory, sink
         if n["counts"]["sent"] == 1 and n["counts"]["queued"] == 2:
             break
         time.sleep(0.1)
-    assert n["counts"] == {"queued": 2, "sent": 1, "failed": 1, "unsubscribed": 0, "comments": 0}, n
+    assert n["counts"] == {"queued": 2, "sent": 1, "failed": 1, "unsubscribed": 0, "comments": 0,
+                           "tracked": False, "opened": 0, "clicked": 0}, n
     [failure] = n["failures"]
     assert failure["email"] == "bounce1@example.com" and "550" in failure["reason"]
     assert srv.sql("SELECT COUNT(*) FROM outbox WHERE recipient = 'later1@example.com' AND attempts = 1 "

@@ -107,9 +107,15 @@ async function one_language(browser, server, lang) {
       }
       const link = await card.getByTestId('nl-form-url').inputValue();
       if (link !== `${base}/c/${slug}/subscribe`) throw new Error(`the public link is ${link}`);
-      // The server tracks no opens yet: no switch, and the card says so.
-      if (await card.getByRole('checkbox', { name: lang === 'fr' ? /ouvertures|ouvre/ : /open/i }).count()) throw new Error('a tracking switch the server does not honour');
-      if (!(await card.getByTestId('nl-tracking').innerText()).includes(lang === 'fr' ? 'pas encore offert' : 'not available yet')) throw new Error('the card does not say open tracking is not available');
+      // Open and click tracking: off unless turned on, and the card says what it does.
+      const tracking = card.getByTestId('nl-tracking').getByRole('checkbox', { name: lang === 'fr' ? /ouvertures et les clics/ : /opens and clicks/ });
+      if (await tracking.isChecked()) throw new Error('tracking is on by default');
+      if (!(await card.getByTestId('nl-tracking').innerText()).includes(lang === 'fr' ? 'pied de page' : 'footer')) throw new Error('the card does not say the footer tells readers');
+      for (const on of [true, false]) {
+        const put = host.waitForResponse((r) => r.url().endsWith('/subscriptions/settings') && r.request().method() === 'PUT');
+        await (on ? tracking.check() : tracking.uncheck());
+        if ((await (await put).json()).settings.tracking !== on) throw new Error(`tracking did not turn ${on ? 'on' : 'off'}`);
+      }
       await card.getByLabel(t.sender).fill(t.community);
       await card.getByLabel(t.postal).fill('123, rue du Quai, Montréal (Québec) H2X 1Y4');
       await card.getByRole('button', { name: t.save, exact: true }).click();
@@ -290,23 +296,27 @@ async function one_language(browser, server, lang) {
       if (!/^<[^>]*\/api\/v1\/unsubscribe\/[^>]+>$/.test(mail.headers['list-unsubscribe'] ?? '') || !/One-Click/i.test(mail.headers['list-unsubscribe-post'] ?? '')) throw new Error(`headers ${JSON.stringify(mail.headers)}`);
       unsub_page = mail.link;
       const res = await fetch(mail.link);
-      if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/html')) {
-        // The token has a dot, which the server's web-root fallback takes for a file's extension
-        // (with or without a trailing slash or %2E). The next check then reaches the same page
-        // inside the app, so what the page does is still tried.
-        unsub_page = `inapp:${new URL(mail.link).pathname}`;
-        throw new Error(`GET ${new URL(mail.link).pathname} answers ${res.status} ${res.headers.get('content-type')}, not the app's page (server bug)`);
-      }
+      if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/html'))
+        throw new Error(`GET ${new URL(mail.link).pathname} answers ${res.status} ${res.headers.get('content-type')}, not the app's page`);
+    });
+
+    await check('the visitor reads the issue on the web from her email’s link, with no account', async () => {
+      const mail = await wait_mail(server, visitor_email, Date.now() - 60000, '/newsletter/[A-Za-z0-9_~.%-]+', 'newsletter');
+      await visitor.goto(mail.link);
+      const page = visitor.getByTestId('nl-public-issue');
+      await page.getByRole('heading', { name: t.subject_text, level: 1 }).first().waitFor();
+      await page.locator('.nl-page').getByText(t.words).waitFor();
+      await a11y(visitor, 'public issue page');
+      await shot(visitor, `newsletter-${lang}-065-web-issue-phone`);
+      // An altered link says so, in her language.
+      await visitor.goto(mail.link.slice(0, -2) + (mail.link.at(-2) === 'A' ? 'B' : 'A') + mail.link.at(-1));
+      await visitor.getByTestId('nl-public-note').waitFor();
     });
 
     await check('the unsubscribe page unsubscribes at once and offers to resubscribe', async () => {
       if (!unsub_page) throw new Error('no unsubscribe link');
       const posted = visitor.waitForResponse((r) => r.url().includes('/api/v1/unsubscribe/') && r.request().method() === 'POST');
-      if (unsub_page.startsWith('inapp:')) {
-        await visitor.goto(`${base}/c/${slug}/subscribe`);
-        await visitor.getByTestId('nl-subscribe').waitFor();
-        await visitor.evaluate((path) => { history.pushState(null, '', path); dispatchEvent(new PopStateEvent('popstate')); }, unsub_page.slice(6));
-      } else await visitor.goto(unsub_page);
+      await visitor.goto(unsub_page);
       if ((await posted).status() !== 200) throw new Error('the unsubscribe was refused');
       await visitor.getByRole('heading', { name: t.unsubscribed }).waitFor();
       await a11y(visitor, 'unsubscribed');

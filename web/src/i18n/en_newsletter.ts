@@ -92,10 +92,16 @@ export const en_newsletter: { [K in keyof typeof fr_newsletter]: string } = {
   nl_fact_failed: 'Failed',
   nl_fact_unsubscribed: 'Unsubscribes',
   nl_fact_comments: 'Comments',
+  nl_fact_opened: 'Opened',
+  nl_fact_clicked: 'Clicked a link',
+  nl_links: 'Links followed',
+  nl_link_people_one: '{count} person',
+  nl_link_people_other: '{count} people',
   nl_failures: 'Addresses that failed',
 
   // The public pages
   nl_subscribe_kicker: 'Newsletter',
+  nl_archive_bad_body: 'This link does not lead to a newsletter any more. It may have been altered, or the newsletter deleted.',
   nl_subscribe_intro: 'Get the news by email. No account needed.',
   nl_sub_name: 'Your name',
   nl_sub_locale: 'Language of the emails',
@@ -123,8 +129,8 @@ export const en_newsletter: { [K in keyof typeof fr_newsletter]: string } = {
   // The host's card
   nl_public_form: 'Public subscription form (no account)',
   nl_public_link: 'Subscription form link',
-  nl_tracking: 'Open tracking:',
-  nl_tracking_hint: 'not available yet. Nothing tells the server who opens the emails.',
+  nl_tracking: 'Count opens and clicks',
+  nl_tracking_hint: 'Off unless you turn it on. Each email then says so in its footer, carries an invisible image, and its links go through this site. Only totals are kept, never who. Some mail apps load every image (Apple Mail), others none: opens are a rough figure.',
   nl_sender_name: 'Sender name',
   nl_sender_name_hint: 'What inboxes show as the sender. By default: the community’s name.',
   nl_postal_address: 'Postal address',

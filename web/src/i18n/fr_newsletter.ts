@@ -90,10 +90,16 @@ export const fr_newsletter = {
   nl_fact_failed: 'Échecs',
   nl_fact_unsubscribed: 'Désabonnements',
   nl_fact_comments: 'Commentaires',
+  nl_fact_opened: 'Ouvertures',
+  nl_fact_clicked: 'Ont cliqué un lien',
+  nl_links: 'Les liens suivis',
+  nl_link_people_one: '{count} personne',
+  nl_link_people_other: '{count} personnes',
   nl_failures: 'Les adresses en échec',
 
   // The public pages
   nl_subscribe_kicker: 'Infolettre',
+  nl_archive_bad_body: 'Ce lien ne mène plus à une infolettre. Il a peut-être été modifié, ou l’infolettre supprimée.',
   nl_subscribe_intro: 'Reçois les nouvelles par courriel. Pas besoin de compte.',
   nl_sub_name: 'Ton nom',
   nl_sub_locale: 'Langue des courriels',
@@ -121,8 +127,8 @@ export const fr_newsletter = {
   // The host's card
   nl_public_form: 'Formulaire d’abonnement public (sans compte)',
   nl_public_link: 'Lien du formulaire d’abonnement',
-  nl_tracking: 'Suivi des ouvertures :',
-  nl_tracking_hint: 'pas encore offert. Rien ne dit à la salle qui ouvre les courriels.',
+  nl_tracking: 'Compter les ouvertures et les clics',
+  nl_tracking_hint: 'Désactivé à moins que tu l’actives. Chaque courriel le dit alors dans son pied de page, porte une image invisible, et ses liens passent par ce site. On garde seulement des totaux, jamais qui. Certaines applications de courriel chargent toutes les images (Apple Mail), d’autres aucune : les ouvertures restent approximatives.',
   nl_sender_name: 'Nom de l’expéditeur',
   nl_sender_name_hint: 'Ce que la boîte de réception affiche comme expéditeur. Par défaut : le nom de la communauté.',
   nl_postal_address: 'Adresse postale',
