@@ -3,7 +3,7 @@
 // status 0 and code "network", so callers can keep what the person typed and retry.
 
 export type * from './api_types';
-import type { Locale, Account, Membership, Community, Member, Removal, Invitation, InvitationPreview, Channel, Message, FileInfo, StorageUsage, Conversation, ConversationSettings, Poll, PromptAnswer, Prompt, Post, Comment, PersonalToken, SessionInfo, SearchParams, SearchPage, NotificationPage, Level, RoomLevel, Mentionable, NotificationSettings, PushSubscriptionData, Audience, Newsletter, NewsletterPreview, NewsletterComment, PublicNewsletter, SubscriptionSettings, Subscriber, ImportReport, SubscriptionAnswer } from './api_types';
+import type { Locale, Account, Membership, Community, Member, Removal, Invitation, InvitationPreview, Channel, Message, FileInfo, StorageUsage, Conversation, ConversationSettings, Poll, PromptAnswer, Prompt, Post, Comment, PersonalToken, SessionInfo, SearchParams, SearchPage, NotificationPage, Level, RoomLevel, Mentionable, NotificationSettings, PushSubscriptionData, Audience, Newsletter, NewsletterPreview, NewsletterComment, PublicNewsletter, SubscriptionSettings, Subscriber, ImportReport, SubscriptionAnswer, Tier, TierGrant, TierInput } from './api_types';
 
 export class ApiError extends Error {
   constructor(
@@ -337,3 +337,17 @@ export const unsubscribe_page = (token: string) => call<SubscriptionAnswer>('GET
 /** Unsubscribes at once; no body, as the contract allows (a mail client's one-click sends a form). */
 export const unsubscribe = (token: string) => call<SubscriptionAnswer>('POST', `/unsubscribe/${enc(token)}`, undefined, undefined, { type: null, text: null });
 export const resubscribe = (token: string) => call<SubscriptionAnswer>('POST', `/unsubscribe/${enc(token)}/resubscribe`, undefined, undefined, { type: null, text: null });
+
+// Tiers (issue 14, docs/subsystems/tiers.md): hosts define a community's levels of membership and
+// grant them by hand; every member reads them.
+export const list_tiers = (slug: string) => call<{ tiers: Tier[] }>('GET', `/communities/${enc(slug)}/tiers`);
+export const create_tier = (slug: string, b: TierInput) => call<{ tier: Tier }>('POST', `/communities/${enc(slug)}/tiers`, b);
+export const update_tier = (id: number, b: TierInput) => call<{ tier: Tier }>('PATCH', `/tiers/${id}`, b);
+/** Nobody holds it any more once removed. */
+export const delete_tier = (id: number) => call<void>('DELETE', `/tiers/${id}`);
+/** A member's current tiers (the member themself, or a host). */
+export const member_tiers = (slug: string, account_id: number) =>
+  call<{ tiers: TierGrant[] }>('GET', `/communities/${enc(slug)}/members/${account_id}/tiers`);
+/** Sets a member's tiers to exactly these (hosts); `ends_at` an ISO time, left out for no end. */
+export const set_member_tiers = (slug: string, account_id: number, b: { tiers: { tier_id: number; ends_at?: string }[] }) =>
+  call<{ tiers: TierGrant[] }>('PUT', `/communities/${enc(slug)}/members/${account_id}/tiers`, b);

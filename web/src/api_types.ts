@@ -414,3 +414,43 @@ export interface SubscriptionAnswer {
   /** Only GET /unsubscribe/{token} says it. */
   subscribed?: boolean;
 }
+
+// ---- Tiers (issue 14, docs/subsystems/tiers.md)
+
+export type TierPeriod = 'month' | 'year' | 'once';
+/** What members are shown of a tier's price (Petite Salle takes no payment). */
+export interface TierPrice {
+  amount_cents: number;
+  currency: string;
+  period: TierPeriod;
+}
+export interface TierText {
+  name: string;
+  description: string;
+}
+/**
+ * A level of membership of a community. `name` and `description` are in the reader's account
+ * language (or the other when empty); `members`, how many hold it now, is given to hosts only.
+ */
+export interface Tier {
+  id: number;
+  name: string;
+  description: string;
+  translations: { fr: TierText; en: TierText };
+  position: number;
+  price: TierPrice | null;
+  created_at: string;
+  members?: number;
+}
+/** A member holds a tier since `granted_at`, until `ends_at` (null: no end). */
+export interface TierGrant {
+  tier_id: number;
+  granted_at: string;
+  ends_at: string | null;
+}
+/** What a host sends to make or change a tier; `price: null` removes the price. */
+export interface TierInput {
+  translations?: { fr?: Partial<TierText>; en?: Partial<TierText> };
+  position?: number;
+  price?: { amount_cents: number; currency?: string; period?: TierPeriod } | null;
+}

@@ -13,7 +13,7 @@
 // before that position was known, it fetches it again. A `resync` (too far behind) does the
 // same for one community. Close code 4401: the session ended, back to log in, no reconnect.
 import * as api from './api';
-import type { AppNotification, Channel, Comment, Community, Conversation, Member, Message, Poll, Post, Prompt, PromptAnswer } from './api';
+import type { AppNotification, Channel, Comment, Community, Conversation, Member, Message, Poll, Post, Prompt, PromptAnswer, Tier, TierGrant } from './api';
 import { changed, navigate, session } from './state';
 import * as board from './board/state';
 import * as polls from './broadcast/state';
@@ -24,6 +24,7 @@ import * as conversations from './conversations/state';
 import * as journal from './journal';
 import * as typing from './chat/typing';
 import * as bell from './notifications/state';
+import * as tiers from './tiers/state';
 import { presence } from './presence';
 
 /** The fields every event of a community's log carries. */
@@ -53,6 +54,8 @@ export type LoggedEvent = At &
     | { type: 'notification.created'; notification: AppNotification }
     | { type: 'notification.read'; ids?: number[]; all?: boolean }
     | { type: 'notifications.changed'; channel_id: number }
+    | { type: 'tier.changed'; tier?: Tier; tier_id?: number; deleted?: boolean }
+    | { type: 'member.tiers.changed'; account_id: number; tiers: TierGrant[] }
   );
 
 export type Event =
@@ -73,7 +76,7 @@ export const ACCESS_CHANGED = 4403;
 /** Per community, the highest pos applied: what the next resume asks to continue from. */
 export const positions = new Map<number, number>();
 
-const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'prompt.created', 'prompt.changed', 'prompt.answered', 'prompt.replied', 'channel.muted', 'channel.unmuted', 'notification.created', 'notification.read', 'notifications.changed']);
+const LOGGED = new Set(['message.created', 'message.edited', 'message.deleted', 'reaction.added', 'reaction.removed', 'channel.created', 'channel.renamed', 'channel.archived', 'channel.unarchived', 'channel.read', 'member.joined', 'member.removed', 'member.renamed', 'member.role_changed', 'community.updated', 'board.post.created', 'board.post.changed', 'board.comment.created', 'board.comment.changed', 'conversation.created', 'conversation.changed', 'poll.created', 'poll.voted', 'poll.closed', 'prompt.created', 'prompt.changed', 'prompt.answered', 'prompt.replied', 'channel.muted', 'channel.unmuted', 'notification.created', 'notification.read', 'notifications.changed', 'tier.changed', 'member.tiers.changed']);
 
 function is_logged(e: Event): e is LoggedEvent {
   return LOGGED.has(e.type);
@@ -206,6 +209,12 @@ function apply(e: LoggedEvent) {
       if (e.account_id === session.me?.id) leave(e.community_id);
       else communities.member_removed(e.community_id, e.account_id);
       return;
+    case 'tier.changed':
+      tiers.tier_event(e.community_id, e);
+      return;
+    case 'member.tiers.changed':
+      tiers.member_tiers_event(e.community_id, e.account_id, e.tiers);
+      return;
   }
 }
 
@@ -242,6 +251,7 @@ function leave(community_id: number) {
   chat.forget_channels(channel_ids);
   board.forget_boards(channel_ids);
   conversations.forget_conversations(slug);
+  tiers.forget_tiers(slug);
   communities.forget_community(community_id);
   bell.community_gone(community_id);
   positions.delete(community_id);
@@ -249,7 +259,7 @@ function leave(community_id: number) {
 }
 
 function resync(community_id: number) {
-  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id), ...prompts.resync_prompts(community_id), ...bell.resync_bell()]) void p.catch(() => {});
+  for (const p of [...communities.resync_community(community_id), ...chat.resync_logs(community_id), ...board.resync_boards(community_id), ...conversations.resync_conversations(community_id), ...polls.resync_polls(community_id), ...prompts.resync_prompts(community_id), ...tiers.resync_tiers(community_id), ...bell.resync_bell()]) void p.catch(() => {});
   changed();
 }
 
@@ -258,6 +268,7 @@ export function forget_positions() {
   positions.clear();
   journal.forget_all();
   bell.forget_all();
+  tiers.forget_all();
 }
 
 // ---- The connection.

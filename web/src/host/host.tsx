@@ -12,6 +12,7 @@ import { Checkbox, CopyButton, Field, FormError, Notice, submit, use_form } from
 import { Icon } from '../ui/icons';
 import { DescriptionForm, NewChannelForm } from './checklist';
 import { newsletter_views } from '../newsletter/lazy';
+import { TiersCard } from '../tiers/tiers_card';
 
 export function HostPage({ slug }: { slug: string }) {
   const community = communities.get(slug);
@@ -31,6 +32,7 @@ export function HostPage({ slug }: { slug: string }) {
         {community && <SettingsCard slug={slug} />}
         {community && <DirectMessagesCard slug={slug} />}
         {community && nl && <nl.NewsletterCard slug={slug} />}
+        {community && <TiersCard slug={slug} />}
         <StorageCard slug={slug} />
         <p class="muted small">{t('remove_members_hint')}</p>
       </div>

@@ -1,6 +1,7 @@
 import type { Dict } from './fr';
 import { en_notify } from './en_notify';
 import { en_newsletter } from './en_newsletter';
+import { en_tiers } from './en_tiers';
 
 // English, just as warm as the French.
 export const en: Dict = {
@@ -566,4 +567,5 @@ export const en: Dict = {
   err_field_search_dates: 'Check the dates: the end must come after the start.',
   ...en_notify,
   ...en_newsletter,
+  ...en_tiers,
 };

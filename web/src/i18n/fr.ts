@@ -1,6 +1,7 @@
 // Québec French, tutoiement, warm and direct. The reference dictionary: en.ts must have the same keys.
 import { fr_notify } from './fr_notify';
 import { fr_newsletter } from './fr_newsletter';
+import { fr_tiers } from './fr_tiers';
 
 export const fr = {
   app_name: 'Petite Salle',
@@ -573,6 +574,7 @@ export const fr = {
   err_field_search_dates: 'Vérifie les dates : la fin doit venir après le début.',
   ...fr_notify,
   ...fr_newsletter,
+  ...fr_tiers,
 };
 
 export type Dict = { [K in keyof typeof fr]: string };

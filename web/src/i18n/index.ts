@@ -124,6 +124,9 @@ export const ERROR_MESSAGES: Record<string, Key> = {
   invalid_token: 'err_invalid_token',
   newsletter_image_not_allowed: 'err_newsletter_image_not_allowed',
   too_many_newsletter_images: 'err_too_many_newsletter_images',
+  // Tiers (issue 14): the app's own codes (tiers/tiers_card.tsx's tier_problem).
+  tier_name_needed: 'err_tier_name_needed',
+  tier_limit_reached: 'err_tier_limit_reached',
 };
 
 /** What the app says of an invalid field, by the field's API name (never shown as such). */
@@ -174,6 +177,19 @@ export const FIELD_MESSAGES: Record<string, Key> = {
   sender_name: 'err_field_sender_name',
   postal_address: 'err_field_postal_address',
   csv: 'err_field_csv',
+  // Tiers (issue 14)
+  'translations.fr.name': 'err_field_tier_name',
+  'translations.en.name': 'err_field_tier_name',
+  'translations.fr.description': 'err_field_tier_description',
+  'translations.en.description': 'err_field_tier_description',
+  price: 'err_field_price_amount',
+  'price.amount_cents': 'err_field_price_amount',
+  'price.currency': 'err_field_price_currency',
+  'price.period': 'err_field_price_period',
+  position: 'err_field_position',
+  tier_ids: 'err_field_tier_ids',
+  tiers: 'err_field_tier_ids',
+  ends_at: 'err_field_ends_at',
 };
 
 /** Any failure as a Problem: an ApiError by its code, anything else as `generic`. */

@@ -13,6 +13,8 @@ import { InvitationsCard } from '../host/host';
 import { ask_confirm } from '../ui/confirm';
 import { show_toast } from '../ui/toast';
 import { Icon } from '../ui/icons';
+import { CommunityTiers, MemberTiersSheet, TierBadges } from '../tiers/member_tiers';
+import { member_grants, my_tiers_by_slug } from '../tiers/state';
 
 /** Numbers 1 to FOUNDING are the founding cohort. */
 export const FOUNDING = 10;
@@ -21,6 +23,8 @@ export function MembersPage({ slug }: { slug: string }) {
   const [error, set_error] = useState<unknown>(null);
   // Bumped by a removal, so that the hosts' list of removed people loads again.
   const [removals, set_removals] = useState(0);
+  // The member whose tiers a host is giving, in a sheet.
+  const [tiers_of, set_tiers_of] = useState<Member | null>(null);
   useEffect(() => {
     load_members(slug).catch(set_error);
   }, [slug]);
@@ -58,6 +62,7 @@ export function MembersPage({ slug }: { slug: string }) {
       <div class="pane__body">
         <FormError error={error} />
         {!host && communities.get(slug)?.members_can_invite && <InvitationsCard slug={slug} host={false} />}
+        <CommunityTiers slug={slug} />
         <p class="muted small">{t('founding_members_note', { count: FOUNDING })}</p>
         <ul class="members">
           {members.map((m) => {
@@ -72,14 +77,20 @@ export function MembersPage({ slug }: { slug: string }) {
                     <span class="number">{t('member_number', { number: m.member_number })}</span>
                     {founding && <span class="tag tag--founding" title={t('founding_member')}><Icon name="star" size={14} /> {t('founding_member')}</span>}
                     {m.role !== 'member' && <span class="tag">{m.role === 'owner' ? t('role_owner') : t('role_host')}</span>}
+                    <TierBadges slug={slug} grants={m.account_id === session.me?.id ? my_tiers_by_slug.get(slug) : member_grants(slug, m.account_id)} />
                   </div>
                   <p class="muted small">
                     {inviter && <>{t('invited_by', { name: inviter })} · </>}
                     {t('joined_on', { date: format_date(m.joined_at, tz) })}
                   </p>
                 </div>
-                {host && m.role !== 'owner' && m.account_id !== session.me?.id && (
+                {host && (
                   <div class="member__actions">
+                    <button type="button" class="btn btn--small" aria-label={t('member_tiers_label', { name: m.display_name })} onClick={() => set_tiers_of(m)}>
+                      {t('member_tiers_button')}
+                    </button>
+                    {m.role !== 'owner' && m.account_id !== session.me?.id && (
+                      <>
                     {owner && (
                       <button type="button" class="btn btn--small" onClick={() => void set_role(m, m.role === 'host' ? 'member' : 'host')}>
                         {m.role === 'host' ? t('make_member') : t('make_host')}
@@ -88,6 +99,8 @@ export function MembersPage({ slug }: { slug: string }) {
                     <button type="button" class="btn btn--small btn--danger" onClick={() => void remove(m)}>
                       {t('remove_member', { name: m.display_name })}
                     </button>
+                      </>
+                    )}
                   </div>
                 )}
               </li>
@@ -95,6 +108,7 @@ export function MembersPage({ slug }: { slug: string }) {
           })}
         </ul>
         {host && <RemovedCard slug={slug} reload={removals} />}
+        {host && <MemberTiersSheet slug={slug} member={tiers_of} on_close={() => set_tiers_of(null)} />}
       </div>
     </section>
   );
