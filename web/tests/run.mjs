@@ -2,7 +2,7 @@
 // `npm run test:browser`: the issue-3 story end to end, once in French and once in English,
 // two people in two browser contexts against the real server (PETITESALLE_BIN), then the other
 // stories. `node tests/run.mjs files board` runs only the stories named (story, host_guided,
-// phone_chat, board, conversations, broadcast, files, search, notifications, newsletter, pwa).
+// phone_chat, board, conversations, broadcast, files, search, notifications, newsletter, tiers, pwa).
 import fs from 'node:fs';
 import path from 'node:path';
 import { host_guided } from './host_guided.mjs';
@@ -14,6 +14,7 @@ import { files_story } from './files.mjs';
 import { search_story } from './search.mjs';
 import { notifications_story } from './notifications.mjs';
 import { newsletter_story } from './newsletter.mjs';
+import { tiers_story } from './tiers.mjs';
 import { DESKTOP, PHONE, REPO, a11y, compose, confirm_sheet, expire_invitation, launch_browser, results, shot, shots, start_server, step, wait_login_link } from './harness.mjs';
 
 const T = {
@@ -769,6 +770,7 @@ try {
   if (wanted('search')) await search_story(browser, server);
   if (wanted('notifications')) await notifications_story(browser, server);
   if (wanted('newsletter')) await newsletter_story(browser, server);
+  if (wanted('tiers')) await tiers_story(browser, server);
   if (wanted('pwa')) {
     console.log('app shell');
     await pwa(browser, server);

@@ -33,3 +33,7 @@ export * as newsletter from '../../src/newsletter/state';
 export * as zone from '../../src/newsletter/zone';
 export { fr_newsletter } from '../../src/i18n/fr_newsletter';
 export { en_newsletter } from '../../src/i18n/en_newsletter';
+export * as tiers from '../../src/tiers/state';
+export * as tiers_card from '../../src/tiers/tiers_card';
+export { fr_tiers } from '../../src/i18n/fr_tiers';
+export { en_tiers } from '../../src/i18n/en_tiers';

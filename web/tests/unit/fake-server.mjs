@@ -42,6 +42,10 @@ export class FakeServer {
     this.settings = new Map(); // account id → notification settings (PUT /me/notifications)
     this.levels = new Map(); // "channel:account" → all | mentions | nothing
     this.subscriptions = []; // Web Push: {id, account_id, endpoint, p256dh, auth, created_at}
+    // Tiers (issue 14): id → row ({…, deleted}); "community:account" → [{tier_id, granted_at, ends_at}].
+    this.tiers = new Map();
+    this.next_tier = 70;
+    this.grants = new Map();
     this.push_public_key = 'BJIb25SMR8qivplljz4K4tSg4C7H0vVWf2G4ee97uyeEqmaqWp_xSSh_qr5C3Z4L9b3GQyExr57B-iZmZeL2Iw8';
   }
 
@@ -100,6 +104,60 @@ export class FakeServer {
     this.publish(community_id, 'community.updated', this.audience(community_id), () => ({
       community: { ...clone(this.communities.get(community_id)), member_count: this.members.get(community_id).size },
     }));
+  }
+
+  // ---- Tiers (docs/subsystems/tiers.md): every member reads them, hosts also how many hold each.
+
+  create_tier(community_id, { fr, en = { name: '', description: '' }, price = null }) {
+    const id = ++this.next_tier;
+    const position = [...this.tiers.values()].filter((x) => x.community_id === community_id && !x.deleted).length;
+    this.tiers.set(id, { id, community_id, fr: { description: '', ...fr }, en: { description: '', ...en }, position, price, created_at: this.now(), deleted: false });
+    this.publish_tier(id);
+    return id;
+  }
+
+  update_tier(id, changes) {
+    const x = this.tiers.get(id);
+    if (changes.fr) x.fr = { ...x.fr, ...changes.fr };
+    if (changes.en) x.en = { ...x.en, ...changes.en };
+    if ('price' in changes) x.price = changes.price;
+    if ('position' in changes) x.position = changes.position;
+    this.publish_tier(id);
+  }
+
+  /** Removed: listed no more, held by nobody at once. */
+  delete_tier(id) {
+    const x = this.tiers.get(id);
+    x.deleted = true;
+    for (const [k, list] of this.grants) this.grants.set(k, list.filter((g) => g.tier_id !== id));
+    this.publish_tier(id);
+  }
+
+  /** A member's tiers set to exactly these; the event goes to that member and to each host. */
+  set_grants(community_id, account_id, list) {
+    const at = this.now();
+    this.grants.set(`${community_id}:${account_id}`, list.map(({ tier_id, ends_at = null }) => ({ tier_id, granted_at: at, ends_at })));
+    const hosts = [...this.members.get(community_id)].filter(([, m]) => m.role !== 'member').map(([a]) => a);
+    for (const reader of new Set([...hosts, account_id])) {
+      this.publish(community_id, 'member.tiers.changed', [reader], () => ({ account_id, tiers: this.grants_json(community_id, account_id) }));
+    }
+  }
+
+  publish_tier(id) {
+    const cid = this.tiers.get(id).community_id;
+    this.publish(cid, 'tier.changed', this.audience(cid), () => (this.tiers.get(id).deleted ? { tier_id: id, deleted: true } : { tier: this.tier_json(id) }));
+  }
+
+  tier_json(id, reader = 'fr', holders = undefined) {
+    const x = this.tiers.get(id);
+    const other = reader === 'fr' ? 'en' : 'fr';
+    const name = x[reader].name || x[other].name;
+    const description = x[reader].description || x[other].description;
+    return { id, name, description, translations: { fr: clone(x.fr), en: clone(x.en) }, position: x.position, price: clone(x.price), created_at: x.created_at, ...(holders === undefined ? {} : { members: holders }) };
+  }
+
+  grants_json(community_id, account_id) {
+    return clone(this.grants.get(`${community_id}:${account_id}`) ?? []);
   }
 
   channel(community_id, name) {
@@ -381,6 +439,24 @@ export class FakeServer {
       if (!c) return not_found;
       const members = [...this.members.get(c.id).keys()].map((a) => this.member_json(c.id, a)).sort((a, b) => a.member_number - b.member_number);
       return [200, { members }];
+    }
+    if ((m = p.match(/^\/communities\/([^/]+)\/tiers$/))) {
+      const c = by_slug(m[1]);
+      if (!c) return not_found;
+      const host = this.members.get(c.id).get(account_id).role !== 'member';
+      const reader = this.accounts.get(account_id).locale;
+      const now = this.clock;
+      const holders = (id) => [...this.grants].filter(([k]) => k.startsWith(`${c.id}:`)).filter(([, l]) => l.some((g) => g.tier_id === id && (!g.ends_at || Date.parse(g.ends_at) > now))).length;
+      const list = [...this.tiers.values()].filter((x) => x.community_id === c.id && !x.deleted).sort((a, b) => a.position - b.position || a.id - b.id);
+      return [200, { tiers: list.map((x) => this.tier_json(x.id, reader, host ? holders(x.id) : undefined)) }];
+    }
+    if ((m = p.match(/^\/communities\/([^/]+)\/members\/(\d+)\/tiers$/))) {
+      const c = by_slug(m[1]);
+      const who = Number(m[2]);
+      if (!c || !this.members.get(c.id).has(who)) return not_found;
+      if (who !== account_id && this.members.get(c.id).get(account_id).role === 'member') return [403, { error: { code: 'forbidden', message: 'hosts only' } }];
+      const now = this.clock;
+      return [200, { tiers: this.grants_json(c.id, who).filter((g) => !g.ends_at || Date.parse(g.ends_at) > now) }];
     }
     if ((m = p.match(/^\/channels\/(\d+)\/messages$/))) {
       const ch = this.channels.get(Number(m[1]));
