@@ -35,6 +35,8 @@ export const en_tiers: { [K in keyof typeof fr_tiers]: string } = {
   tier_remove_label: 'Remove the tier {name}',
   tier_remove_title: 'Remove the tier “{name}”?',
   tier_remove_body: 'Members who hold it lose it at once. This can’t be undone.',
+  tier_remove_held_one: '{count} member holds it and loses it at once. This can’t be undone.',
+  tier_remove_held_other: '{count} members hold it and lose it at once. This can’t be undone.',
   tier_remove_confirm: 'Remove tier',
   tier_removed_done: 'The tier “{name}” is removed.',
   member_tiers_button: 'Tiers',

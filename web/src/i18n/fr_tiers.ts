@@ -33,6 +33,8 @@ export const fr_tiers = {
   tier_remove_label: 'Supprimer le niveau {name}',
   tier_remove_title: 'Supprimer le niveau « {name} »?',
   tier_remove_body: 'Les membres qui l’ont le perdent tout de suite. Ça ne peut pas être annulé.',
+  tier_remove_held_one: '{count} membre a ce niveau et le perd tout de suite. Ça ne peut pas être annulé.',
+  tier_remove_held_other: '{count} membres ont ce niveau et le perdent tout de suite. Ça ne peut pas être annulé.',
   tier_remove_confirm: 'Supprimer le niveau',
   tier_removed_done: 'Le niveau « {name} » est supprimé.',
   // Granting, in the directory

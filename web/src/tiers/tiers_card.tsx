@@ -34,7 +34,7 @@ export function TiersCard({ slug }: { slug: string }) {
 
   const remove = async (tier: Tier) => {
     const name = tier_name(tier);
-    if (!(await ask_confirm({ title: t('tier_remove_title', { name }), body: t('tier_remove_body'), confirm: t('tier_remove_confirm'), danger: true }))) return;
+    if (!(await ask_confirm({ title: t('tier_remove_title', { name }), body: tier.members ? tn('tier_remove_held', tier.members) : t('tier_remove_body'), confirm: t('tier_remove_confirm'), danger: true }))) return;
     set_error(null);
     try {
       await api.delete_tier(tier.id);
