@@ -1,6 +1,7 @@
 #include "tiers/service.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "access/policy.hpp"
@@ -106,7 +107,7 @@ result<tier> create_tier(app& app, const caller& who, const std::string& slug,
       return errors::limit_reached("tiers", max_tiers);
     tier t;
     t.community_id = where->place.id;
-    t.position = static_cast<int>(store::tier_count(tx, where->place.id));
+    t.position = store::next_position(tx, where->place.id);
     if (auto ok = apply(t, in, who.lang); !ok) return ok.error();
     t.created_at = t.updated_at = app.clock.now();
     t.id = store::insert_tier(tx, t);
@@ -142,10 +143,16 @@ outcome delete_tier(app& app, const caller& who, std::int64_t tier_id) {
   return app.db.write([&](db::transaction& tx) -> outcome {
     auto t = hosted_tier(tx, who, tier_id);
     if (!t) return t.error();
-    t->deleted_at = t->updated_at = app.clock.now();
+    const millis now = app.clock.now();
+    t->deleted_at = t->updated_at = now;
+    const auto held_by = store::holders_of(tx, t->id);
     store::update_tier(tx, *t);
     store::delete_grants_of_tier(tx, t->id);
     record_tier(app, tx, *t, true);
+    // Those who held it hear that their tiers changed, as from a host's new grants.
+    for (const auto account : held_by)
+      record_member_tiers(app, tx, t->community_id, account,
+                          current_only(store::grants_of(tx, t->community_id, account), now));
     return done;
   });
 }
@@ -172,17 +179,25 @@ result<std::vector<grant>> set_member_tiers(app& app, const caller& who, const s
       if (g.ends_at && *g.ends_at <= now)
         return errors::invalid("ends_at", field_problem::out_of_range);
     }
+    // A tier kept from before keeps who granted it and since when; only its end may change.
+    std::map<std::int64_t, grant> before;
+    for (auto& g : store::grants_of(tx, where->place.id, account_id))
+      if (g.current(now)) before.emplace(g.tier_id, g);
     store::delete_grants(tx, where->place.id, account_id);
     for (const auto& g : grants) {
       grant row;
-      row.tier_id = g.tier_id;
-      row.account_id = account_id;
-      row.granted_by = who.account_id;
-      row.granted_at = now;
+      if (auto kept = before.find(g.tier_id); kept != before.end()) {
+        row = kept->second;
+      } else {
+        row.tier_id = g.tier_id;
+        row.account_id = account_id;
+        row.granted_by = who.account_id;
+        row.granted_at = now;
+      }
       row.ends_at = g.ends_at;
       store::insert_grant(tx, where->place.id, row);
     }
-    auto now_held = store::grants_of(tx, where->place.id, account_id);
+    auto now_held = current_only(store::grants_of(tx, where->place.id, account_id), now);
     record_member_tiers(app, tx, where->place.id, account_id, now_held);
     return now_held;
   });

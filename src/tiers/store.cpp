@@ -71,6 +71,22 @@ std::int64_t tier_count(db::session& s, std::int64_t community_id) {
       ->integer(0);
 }
 
+int next_position(db::session& s, std::int64_t community_id) {
+  return static_cast<int>(
+      s.query_one("SELECT COALESCE(MAX(position) + 1, 0) FROM tiers WHERE community_id = $1 AND "
+                  "deleted_at IS NULL",
+                  community_id)
+          ->integer(0));
+}
+
+std::vector<std::int64_t> holders_of(db::session& s, std::int64_t tier_id) {
+  std::vector<std::int64_t> out;
+  for (auto& r : s.query(
+           "SELECT account_id FROM member_tiers WHERE tier_id = $1 ORDER BY account_id", tier_id))
+    out.push_back(r.integer(0));
+  return out;
+}
+
 std::map<std::int64_t, std::int64_t> holders(db::session& s, std::int64_t community_id,
                                              millis now) {
   std::map<std::int64_t, std::int64_t> out;

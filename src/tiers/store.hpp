@@ -16,6 +16,10 @@ std::optional<tier> tier_by_id(db::session& s, std::int64_t id);
 // The community's tiers not deleted, in their order.
 std::vector<tier> tiers_of(db::session& s, std::int64_t community_id);
 std::int64_t tier_count(db::session& s, std::int64_t community_id);
+// One past the largest position of the community's tiers (0 for the first).
+int next_position(db::session& s, std::int64_t community_id);
+// The accounts holding the tier (grants ended or not).
+std::vector<std::int64_t> holders_of(db::session& s, std::int64_t tier_id);
 // How many members hold each tier now (current grants of current members).
 std::map<std::int64_t, std::int64_t> holders(db::session& s, std::int64_t community_id, millis now);
 

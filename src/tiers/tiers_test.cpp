@@ -34,6 +34,12 @@ class Tiers : public ::testing::Test {
     in.name = name;
     return in;
   }
+  int store_position(std::int64_t tier_id) {
+    const auto listed = list_tiers(a(), ana, slug);
+    for (const auto& x : listed->tiers)
+      if (x.id == tier_id) return x.position;
+    return -1;
+  }
   std::vector<std::pair<std::string, std::optional<std::int64_t>>> events() {
     return t.db->read([](db::session& s) {
       std::vector<std::pair<std::string, std::optional<std::int64_t>>> out;
@@ -169,6 +175,32 @@ TEST_F(Tiers, ADeletedTierIsHeldByNobodyAndListedNoMore) {
   EXPECT_TRUE(member_tiers(a(), bea, slug, bea.account_id)->empty());
   EXPECT_TRUE(fails_with(update_tier(a(), ana, ami, named("x")), error_code::not_found));
   EXPECT_TRUE(fails_with(delete_tier(a(), ana, ami), error_code::not_found));
+}
+
+TEST_F(Tiers, KeptGrantsKeepTheirDateRemovalTellsTheHoldersPositionsFollowTheLast) {
+  const auto ami = create_tier(a(), ana, slug, named("Ami"))->id;
+  const auto rang = create_tier(a(), ana, slug, named("Premier rang"))->id;
+  ASSERT_TRUE(set_member_tiers(a(), ana, slug, bea.account_id, {{ami, std::nullopt}}).ok());
+  const millis first = t.clock.now();
+  t.clock.advance(60 * 1000);
+  auto held = set_member_tiers(a(), ana, slug, bea.account_id,
+                               {{ami, t.clock.now() + 3600 * 1000}, {rang, std::nullopt}});
+  ASSERT_TRUE(held.ok());
+  for (const auto& g : *held)
+    EXPECT_EQ(g.granted_at, g.tier_id == ami ? first : t.clock.now()) << "since when is kept";
+
+  const auto before = events().size();
+  ASSERT_TRUE(delete_tier(a(), ana, ami).ok());
+  const auto logged = events();
+  int to_bea = 0;
+  for (std::size_t k = before; k < logged.size(); ++k)
+    if (logged[k].first == "member.tiers.changed" && logged[k].second == bea.account_id) ++to_bea;
+  EXPECT_EQ(to_bea, 1) << "Bea hears her tiers changed";
+
+  // After a removal, a new tier goes after the last one, not onto its position.
+  auto next = create_tier(a(), ana, slug, named("Mécène"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(next->position, store_position(rang));
 }
 
 }  // namespace
