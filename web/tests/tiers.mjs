@@ -81,8 +81,7 @@ async function one_language(browser, server, lang) {
       if (prices.join('|') !== `${t.one_price}|${t.two_price}`) throw new Error(`the prices read ${prices.join('|')}`);
       if (!(await row(t.shown_one).innerText()).includes(lang === 'fr' ? T.fr.desc_one : T.en.desc_one)) throw new Error('the description is not shown in the reader’s language');
       await a11y(host, 'host tools with two tiers');
-      await card.getByRole('heading', { level: 2 }).scrollIntoViewIfNeeded();
-      await host.evaluate(() => document.querySelector('[data-testid=tiers-card]').scrollIntoView({ block: 'start' }));
+      await card.getByTestId('tiers-list').scrollIntoViewIfNeeded();
       await shot(host, `tiers-${lang}-01-card-laptop`);
     });
 
