@@ -125,18 +125,30 @@ export class FakeServer {
     this.publish_tier(id);
   }
 
-  /** Removed: listed no more, held by nobody at once. */
+  /** Removed: listed no more, held by nobody at once; each who held it is told (and the hosts). */
   delete_tier(id) {
     const x = this.tiers.get(id);
     x.deleted = true;
-    for (const [k, list] of this.grants) this.grants.set(k, list.filter((g) => g.tier_id !== id));
+    const held_by = [];
+    for (const [k, list] of this.grants) {
+      if (!list.some((g) => g.tier_id === id)) continue;
+      this.grants.set(k, list.filter((g) => g.tier_id !== id));
+      held_by.push(Number(k.split(':')[1]));
+    }
     this.publish_tier(id);
+    for (const account_id of held_by) this.publish_grants(x.community_id, account_id);
   }
 
   /** A member's tiers set to exactly these; the event goes to that member and to each host. */
   set_grants(community_id, account_id, list) {
     const at = this.now();
-    this.grants.set(`${community_id}:${account_id}`, list.map(({ tier_id, ends_at = null }) => ({ tier_id, granted_at: at, ends_at })));
+    const before = this.grants.get(`${community_id}:${account_id}`) ?? [];
+    // A tier kept from before keeps since when it is held; only its end changes.
+    this.grants.set(`${community_id}:${account_id}`, list.map(({ tier_id, ends_at = null }) => ({ tier_id, granted_at: before.find((g) => g.tier_id === tier_id)?.granted_at ?? at, ends_at })));
+    this.publish_grants(community_id, account_id);
+  }
+
+  publish_grants(community_id, account_id) {
     const hosts = [...this.members.get(community_id)].filter(([, m]) => m.role !== 'member').map(([a]) => a);
     for (const reader of new Set([...hosts, account_id])) {
       this.publish(community_id, 'member.tiers.changed', [reader], () => ({ account_id, tiers: this.grants_json(community_id, account_id) }));
