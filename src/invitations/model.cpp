@@ -14,7 +14,8 @@ nlohmann::json to_json(const invitation& inv, const std::string& public_url) {
           {"note", inv.note},
           {"revoked", inv.revoked_at.has_value()},
           {"created_by", inv.created_by},
-          {"created_at", iso8601(inv.created_at)}};
+          {"created_at", iso8601(inv.created_at)},
+          {"tier_ids", inv.tier_ids}};
 }
 
 }  // namespace ps::invitations

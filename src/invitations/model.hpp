@@ -1,9 +1,9 @@
 #pragma once
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json_fwd.hpp>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -21,6 +21,7 @@ struct invitation {
   std::string note;
   std::optional<millis> revoked_at;
   millis created_at = 0;
+  std::vector<std::int64_t> tier_ids;  // the tiers it gives whoever joins (tiers/)
 };
 
 // The invitation as its creator and the community's hosts see it (note included).

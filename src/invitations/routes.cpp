@@ -20,7 +20,8 @@ void add_routes(http::router& r) {
     auto body = c.json_body();
     if (!body) return body.error();
     http::fields::reader f(*body);
-    invitation_form form{f.maybe_integer("max_uses"), f.maybe_integer("expires_in_hours"), f.maybe_text("note")};
+    invitation_form form{f.maybe_integer("max_uses"), f.maybe_integer("expires_in_hours"),
+                         f.maybe_text("note"), f.integer_list("tier_ids", 20)};
     if (f.error()) return *f.error();
     auto inv = create_invitation(c.app, *who, c.param("slug"), form);
     if (!inv) return inv.error();
@@ -45,8 +46,11 @@ void add_routes(http::router& r) {
     if (!p) return p.error();
     const auto& inv = p->inv;
     return http::json_response(
-        200, {{"community", {{"name", p->community_name}, {"description", p->community_description},
-                             {"slug", p->community_slug}, {"timezone", p->community_timezone}}},
+        200, {{"community",
+               {{"name", p->community_name},
+                {"description", p->community_description},
+                {"slug", p->community_slug},
+                {"timezone", p->community_timezone}}},
               {"inviter", {{"display_name", p->inviter_name}}},
               {"invitation",
                {{"expires_at", inv.expires_at ? json(iso8601(*inv.expires_at)) : json()},
@@ -59,7 +63,8 @@ void add_routes(http::router& r) {
     if (!who) return who.error();
     auto j = accept_invitation(c.app, *who, c.param("code"));
     if (!j) return j.error();
-    return http::json_response(j->is_new ? 201 : 200, {{"membership", communities::to_json(j->membership)}});
+    return http::json_response(j->is_new ? 201 : 200,
+                               {{"membership", communities::to_json(j->membership)}});
   });
 
   r.add(verb::del, "/api/v1/invitations/{code}", [](context& c) -> result<response> {

@@ -1,14 +1,16 @@
 #include "invitations/service.hpp"
 
 #include "accounts/store.hpp"
+#include "communities/errors.hpp"
 #include "communities/service.hpp"
 #include "communities/store.hpp"
 #include "core/secrets.hpp"
 #include "core/text.hpp"
 #include "db/database.hpp"
-#include "invitations/store.hpp"
-#include "communities/errors.hpp"
 #include "invitations/errors.hpp"
+#include "invitations/store.hpp"
+#include "tiers/service.hpp"
+#include "tiers/store.hpp"
 
 namespace ps::invitations {
 
@@ -34,8 +36,9 @@ result<invitation> create_invitation(app& app, const caller& who, const std::str
     auto ref = access::community_for(tx, who, slug);
     if (!ref) return ref.error();
     if (!ref->is_host()) {
-      if (!ref->place.members_can_invite) return errors::forbidden();
-      if (store::count_by_creator(tx, ref->place.id, who.account_id) >= ref->place.member_invite_quota)
+      if (!ref->place.members_can_invite || !form.tier_ids.empty()) return errors::forbidden();
+      if (store::count_by_creator(tx, ref->place.id, who.account_id) >=
+          ref->place.member_invite_quota)
         return errors::forbidden();
     }
     invitation inv;
@@ -47,16 +50,25 @@ result<invitation> create_invitation(app& app, const caller& who, const std::str
     inv.note = note;
     inv.created_at = now;
     inv.id = store::insert(tx, inv);
+    if (auto given = tiers::give_with_invitation(tx, inv.community_id, inv.id, form.tier_ids);
+        !given)
+      return given.error();
+    inv.tier_ids = tiers::store::tiers_of_invitation(tx, inv.id);
     return inv;
   });
 }
 
-result<std::vector<invitation>> list_invitations(app& app, const caller& who, const std::string& slug) {
+result<std::vector<invitation>> list_invitations(app& app, const caller& who,
+                                                 const std::string& slug) {
   return app.db.read([&](db::session& s) -> result<std::vector<invitation>> {
     auto ref = access::community_for(s, who, slug);
     if (!ref) return ref.error();
-    if (ref->is_host()) return store::of_community(s, ref->place.id);
-    return store::of_creator(s, ref->place.id, who.account_id);
+    auto list = ref->is_host() ? store::of_community(s, ref->place.id)
+                               : store::of_creator(s, ref->place.id, who.account_id);
+    auto given = tiers::store::tiers_of_invitations(s, ref->place.id);
+    for (auto& inv : list)
+      if (auto found = given.find(inv.id); found != given.end()) inv.tier_ids = found->second;
+    return list;
   });
 }
 
@@ -73,8 +85,8 @@ result<preview> preview_invitation(app& app, const std::string& code,
     auto place = communities::store::community_by_id(s, inv->community_id);
     auto inviter = accounts::store::account_by_id(s, inv->created_by);
     if (!place || !inviter) return errors::not_found("invitation");
-    return preview{place->name,  place->description, place->slug, inviter->acct.display_name,
-                   *inv,         place->timezone};
+    return preview{place->name, place->description, place->slug, inviter->acct.display_name,
+                   *inv,        place->timezone};
   });
 }
 
@@ -92,9 +104,10 @@ result<joined> accept_invitation(app& app, const caller& who, const std::string&
       return errors::of(communities::removed_from_community);
     if (auto dead = why_unusable(*inv, now)) return *dead;
     if (!store::take_one_use(tx, inv->id)) return errors::of(invitation_used_up);
-    auto m = communities::store::insert_membership(tx, *place, who.account_id, communities::role::member,
-                                                   inv->created_by, inv->id, now);
+    auto m = communities::store::insert_membership(
+        tx, *place, who.account_id, communities::role::member, inv->created_by, inv->id, now);
     communities::publish_member_joined(app, tx, m);
+    tiers::grant_invitation_tiers(app, tx, place->id, inv->id, who.account_id, inv->created_by);
     return joined{m, true};
   });
 }

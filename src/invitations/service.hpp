@@ -16,6 +16,7 @@ struct invitation_form {
   std::optional<std::int64_t> max_uses;
   std::optional<std::int64_t> expires_in_hours;
   std::optional<std::string> note;
+  std::vector<std::int64_t> tier_ids = {};  // hosts only: the tiers it gives
 };
 
 // What anyone holding the link may see before joining.
@@ -37,7 +38,8 @@ struct joined {
 result<invitation> create_invitation(app& app, const caller& who, const std::string& slug,
                                      const invitation_form& form);
 // Hosts see every invitation of the community; members see their own.
-result<std::vector<invitation>> list_invitations(app& app, const caller& who, const std::string& slug);
+result<std::vector<invitation>> list_invitations(app& app, const caller& who,
+                                                 const std::string& slug);
 // 404 for an unknown code, 410 with the reason for a dead one. Anyone may look; when the one
 // looking is signed in (`who`) and was removed from the community, 403 removed_from_community.
 result<preview> preview_invitation(app& app, const std::string& code,

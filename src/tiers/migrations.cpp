@@ -37,8 +37,18 @@ CREATE TABLE member_tiers (
 CREATE INDEX member_tiers_tier ON member_tiers(tier_id, account_id);
 )sql";
 
+// The tiers an invitation link gives whoever joins by it.
+constexpr std::string_view invitation_tiers_schema = R"sql(
+CREATE TABLE invitation_tiers (
+  invitation_id BIGINT NOT NULL REFERENCES invitations(id),
+  tier_id BIGINT NOT NULL REFERENCES tiers(id),
+  PRIMARY KEY (invitation_id, tier_id)
+);
+)sql";
+
 constexpr db::migration steps[] = {
     {23, "tiers: a community's levels of membership, and who holds them until when", tiers_schema},
+    {24, "tiers: the tiers an invitation link gives", invitation_tiers_schema},
 };
 
 }  // namespace

@@ -215,4 +215,37 @@ result<std::vector<grant>> member_tiers(app& app, const caller& who, const std::
   });
 }
 
+outcome give_with_invitation(db::transaction& tx, std::int64_t community_id,
+                             std::int64_t invitation_id,
+                             const std::vector<std::int64_t>& tier_ids) {
+  if (tier_ids.size() > static_cast<std::size_t>(max_tiers))
+    return errors::invalid("tier_ids", field_problem::too_many, max_tiers);
+  std::set<std::int64_t> known;
+  for (const auto& t : store::tiers_of(tx, community_id)) known.insert(t.id);
+  std::set<std::int64_t> seen;
+  for (const auto id : tier_ids)
+    if (!known.contains(id) || !seen.insert(id).second)
+      return errors::invalid("tier_ids", field_problem::not_allowed);
+  for (const auto id : tier_ids) store::insert_invitation_tier(tx, invitation_id, id);
+  return done;
+}
+
+void grant_invitation_tiers(app& app, db::transaction& tx, std::int64_t community_id,
+                            std::int64_t invitation_id, std::int64_t account_id,
+                            std::int64_t granted_by) {
+  const auto given = store::tiers_of_invitation(tx, invitation_id);
+  if (given.empty()) return;
+  const millis now = app.clock.now();
+  for (const auto id : given) {
+    grant g;
+    g.tier_id = id;
+    g.account_id = account_id;
+    g.granted_by = granted_by;
+    g.granted_at = now;
+    store::insert_grant(tx, community_id, g);
+  }
+  record_member_tiers(app, tx, community_id, account_id,
+                      current_only(store::grants_of(tx, community_id, account_id), now));
+}
+
 }  // namespace ps::tiers

@@ -10,6 +10,10 @@
 #include "core/result.hpp"
 #include "tiers/model.hpp"
 
+namespace ps::db {
+class transaction;
+}  // namespace ps::db
+
 // Tiers (issue 14, first part): hosts define a community's levels of membership and grant them to
 // members by hand, each until a date or with no end. Every member may read the tiers (their
 // names and prices); hosts see how many hold each. What a tier gives (rooms, posts, events,
@@ -55,5 +59,16 @@ result<std::vector<grant>> set_member_tiers(app& app, const caller& who, const s
 // The member's current tiers: for themselves or a host.
 result<std::vector<grant>> member_tiers(app& app, const caller& who, const std::string& slug,
                                         std::int64_t account_id);
+
+// Invitation links that give tiers (invitations/service.cpp calls these in its transactions).
+// The invitation `invitation_id` of the community gives `tier_ids`: each a tier of it, once,
+// 20 at most (422 naming `tier_ids` otherwise).
+outcome give_with_invitation(db::transaction& tx, std::int64_t community_id,
+                             std::int64_t invitation_id, const std::vector<std::int64_t>& tier_ids);
+// Whoever just joined by the invitation holds its tiers (those not deleted since), granted by
+// the invitation's maker, with no end; the event follows when there are any.
+void grant_invitation_tiers(app& app, db::transaction& tx, std::int64_t community_id,
+                            std::int64_t invitation_id, std::int64_t account_id,
+                            std::int64_t granted_by);
 
 }  // namespace ps::tiers

@@ -133,4 +133,31 @@ void delete_grants_of_tier(db::transaction& tx, std::int64_t tier_id) {
   tx.execute("DELETE FROM member_tiers WHERE tier_id = $1", tier_id);
 }
 
+void insert_invitation_tier(db::transaction& tx, std::int64_t invitation_id, std::int64_t tier_id) {
+  tx.execute("INSERT INTO invitation_tiers (invitation_id, tier_id) VALUES ($1, $2)", invitation_id,
+             tier_id);
+}
+
+std::vector<std::int64_t> tiers_of_invitation(db::session& s, std::int64_t invitation_id) {
+  std::vector<std::int64_t> out;
+  for (auto& r : s.query("SELECT it.tier_id FROM invitation_tiers it JOIN tiers t ON t.id = "
+                         "it.tier_id AND t.deleted_at IS NULL WHERE it.invitation_id = $1 ORDER BY "
+                         "t.position, t.id",
+                         invitation_id))
+    out.push_back(r.integer(0));
+  return out;
+}
+
+std::map<std::int64_t, std::vector<std::int64_t>> tiers_of_invitations(db::session& s,
+                                                                       std::int64_t community_id) {
+  std::map<std::int64_t, std::vector<std::int64_t>> out;
+  for (auto& r :
+       s.query("SELECT it.invitation_id, it.tier_id FROM invitation_tiers it JOIN tiers t "
+               "ON t.id = it.tier_id AND t.deleted_at IS NULL WHERE t.community_id = $1 "
+               "ORDER BY it.invitation_id, t.position, t.id",
+               community_id))
+    out[r.integer(0)].push_back(r.integer(1));
+  return out;
+}
+
 }  // namespace ps::tiers::store

@@ -30,4 +30,11 @@ void insert_grant(db::transaction& tx, std::int64_t community_id, const grant& g
 // A deleted tier is held by nobody.
 void delete_grants_of_tier(db::transaction& tx, std::int64_t tier_id);
 
+void insert_invitation_tier(db::transaction& tx, std::int64_t invitation_id, std::int64_t tier_id);
+// The tiers (not deleted) an invitation gives.
+std::vector<std::int64_t> tiers_of_invitation(db::session& s, std::int64_t invitation_id);
+// The same for every invitation of a community: invitation id -> tier ids.
+std::map<std::int64_t, std::vector<std::int64_t>> tiers_of_invitations(db::session& s,
+                                                                       std::int64_t community_id);
+
 }  // namespace ps::tiers::store

@@ -203,5 +203,31 @@ TEST_F(Tiers, KeptGrantsKeepTheirDateRemovalTellsTheHoldersPositionsFollowTheLas
   EXPECT_GT(next->position, store_position(rang));
 }
 
+TEST_F(Tiers, AnInvitationLinkCanGiveTiers) {
+  const auto ami = create_tier(a(), ana, slug, named("Ami"))->id;
+  invitations::invitation_form form;
+  form.tier_ids = {ami};
+  auto inv = invitations::create_invitation(a(), ana, slug, form);
+  ASSERT_TRUE(inv.ok());
+  EXPECT_EQ(inv->tier_ids, std::vector<std::int64_t>{ami});
+  caller zoe = t.person("Zoe");
+  ASSERT_TRUE(invitations::accept_invitation(a(), zoe, inv->code).ok());
+  auto held = member_tiers(a(), zoe, slug, zoe.account_id);
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].tier_id, ami);
+  EXPECT_EQ((*held)[0].granted_by, ana.account_id) << "granted by who made the link";
+
+  // Only hosts make such links; only this community's tiers.
+  EXPECT_TRUE(
+      fails_with(invitations::create_invitation(a(), bea, slug, form), error_code::forbidden));
+  const std::string other = t.community(eve, "Ailleurs");
+  invitations::invitation_form theirs;
+  theirs.tier_ids = {create_tier(a(), eve, other, named("Eux"))->id};
+  EXPECT_TRUE(fails_with(invitations::create_invitation(a(), ana, slug, theirs),
+                         error_code::invalid_field, "tier_ids"));
+  EXPECT_EQ(invitations::list_invitations(a(), ana, slug)->size(), 2u)
+      << "the refused one was not written";
+}
+
 }  // namespace
 }  // namespace ps::tiers

@@ -109,3 +109,23 @@ def test_bad_input_and_other_communities(community, make_user):
     assert_error(owner.delete(f"{API}/tiers/{theirs['id']}"), 404)
     assert_error(stranger.get(url), 404)
     assert owner.get(url).json()["tiers"] == [], "nothing was granted"
+
+
+def test_an_invitation_link_gives_its_tiers(community, make_user):
+    owner, member, slug = community.owner, community.member, community.slug
+    tier = owner.post(f"{API}/communities/{slug}/tiers", json={"name": "Premier rang"}).json()["tier"]
+    r = owner.post(f"{API}/communities/{slug}/invitations", json={"tier_ids": [tier["id"]]})
+    assert r.status_code == 201, r.text
+    inv = r.json()["invitation"]
+    assert inv["tier_ids"] == [tier["id"]]
+    listed = owner.get(f"{API}/communities/{slug}/invitations").json()["invitations"]
+    assert [i["tier_ids"] for i in listed if i["code"] == inv["code"]] == [[tier["id"]]]
+    guest = make_user(display_name="Invitée")
+    guest.accept(inv["code"])
+    held = guest.get(f"{API}/communities/{slug}/members/{guest.id}/tiers").json()["tiers"]
+    assert [g["tier_id"] for g in held] == [tier["id"]]
+    # A member may not make a link that gives tiers, even where members may invite.
+    assert owner.patch(f"{API}/communities/{slug}", json={"members_can_invite": True}).status_code == 200
+    assert_error(member.post(f"{API}/communities/{slug}/invitations", json={"tier_ids": [tier["id"]]}), 403)
+    assert_error(owner.post(f"{API}/communities/{slug}/invitations", json={"tier_ids": [tier["id"] + 99]}),
+                 422, field="tier_ids")
