@@ -115,7 +115,10 @@ async function guided(browser, server, lang) {
       await field_error(t.email).filter({ hasText: t.bad_email }).waitFor();
       const all = await page.locator('main').innerText();
       if (/« ?(email|password|display_name) ?»|"(email|password|display_name)"/.test(all)) throw new Error(`an API field name is shown: ${all}`);
-      if ((await page.evaluate(() => document.activeElement?.getAttribute('name'))) !== 'email') throw new Error('the focus is not on the email, the first field at fault');
+      // The focus moves once the errors are drawn: waited for (up to 2 s), not read at once.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'email', null, { timeout: 2000 }).catch(() => {
+        throw new Error('the focus is not on the email, the first field at fault');
+      });
     });
 
     await check('bug 5: an error shown in one language is said in the other after the switch', async () => {
