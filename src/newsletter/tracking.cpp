@@ -28,15 +28,24 @@ bool is_web_link(std::string_view url) {
   return url.starts_with("https://") || url.starts_with("http://");
 }
 
-// Records `what` when the issue still exists and its community still tracks.
-outcome record_if_tracked(app& app, std::int64_t newsletter_id,
-                          const std::function<void(db::transaction&)>& what) {
-  if (newsletter_id == 0) return done;  // the host's test email
-  return app.db.write([&](db::transaction& tx) -> outcome {
-    auto i = store::issue_by_id(tx, newsletter_id);
-    if (!i || !store::settings_of(tx, i->community_id).tracking) return done;
-    what(tx);
-    return done;
+// The token's claim, if it is ours, and whether it is to be counted: its issue still exists
+// and its community still tracks (the host's test email, issue 0, never is). One read: opens
+// and clicks come from anyone, so only a counted one takes a write transaction.
+struct checked {
+  std::optional<tokens::tracking_claim> claim;
+  bool counted = false;
+};
+checked check(app& app, const std::string& token,
+              std::optional<tokens::tracking_claim> (*read)(const std::string&, std::string_view)) {
+  return app.db.read([&](db::session& s) {
+    checked out;
+    auto key = tokens::existing_key(s);
+    if (key) out.claim = read(*key, token);
+    if (out.claim && out.claim->newsletter_id != 0) {
+      auto i = store::issue_by_id(s, out.claim->newsletter_id);
+      out.counted = i && store::settings_of(s, i->community_id).tracking;
+    }
+    return out;
   });
 }
 
@@ -73,26 +82,29 @@ std::string open_pixel_url(const std::string& key, std::int64_t newsletter_id,
 }
 
 outcome record_open(app& app, const std::string& token) {
-  auto key = app.db.read([](db::session& s) { return tokens::existing_key(s); });
-  auto claim = key ? tokens::read_open(*key, token) : std::nullopt;
-  if (!claim) return errors::not_found("link");
+  const auto c = check(app, token, tokens::read_open);
+  if (!c.claim) return errors::not_found("link");
+  if (!c.counted) return done;
   const millis now = app.clock.now();
-  return record_if_tracked(app, claim->newsletter_id, [&](db::transaction& tx) {
-    tracking_store::record_open(tx, claim->newsletter_id, claim->tag, now);
+  return app.db.write([&](db::transaction& tx) -> outcome {
+    tracking_store::record_open(tx, c.claim->newsletter_id, c.claim->tag, now);
+    return done;
   });
 }
 
 result<std::string> follow_click(app& app, const std::string& token) {
-  auto key = app.db.read([](db::session& s) { return tokens::existing_key(s); });
-  auto claim = key ? tokens::read_click(*key, token) : std::nullopt;
-  if (!claim || !is_web_link(claim->url)) return errors::not_found("link");
-  const millis now = app.clock.now();
-  auto counted = record_if_tracked(app, claim->newsletter_id, [&](db::transaction& tx) {
-    tracking_store::record_open(tx, claim->newsletter_id, claim->tag, now);  // a click is an open
-    tracking_store::record_click(tx, claim->newsletter_id, claim->tag, claim->url, now);
-  });
-  if (!counted) return counted.error();
-  return claim->url;
+  const auto c = check(app, token, tokens::read_click);
+  if (!c.claim || !is_web_link(c.claim->url)) return errors::not_found("link");
+  if (c.counted) {
+    const millis now = app.clock.now();
+    auto written = app.db.write([&](db::transaction& tx) -> outcome {
+      tracking_store::record_open(tx, c.claim->newsletter_id, c.claim->tag, now);  // an open too
+      tracking_store::record_click(tx, c.claim->newsletter_id, c.claim->tag, c.claim->url, now);
+      return done;
+    });
+    if (!written) return written.error();
+  }
+  return c.claim->url;
 }
 
 }  // namespace ps::newsletter::tracking
