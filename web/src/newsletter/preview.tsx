@@ -75,15 +75,22 @@ async function image_data(id: number): Promise<string | null> {
   }
 }
 
-/** The email's HTML, first as given, then with its uploaded images as data: URLs (each fetched once). */
+/**
+ * The email's HTML with its uploaded images as data: URLs (each fetched once). A new HTML with
+ * images is shown once they are in (the previous one stays until then): setting the frame's
+ * srcdoc twice in a row, the raw HTML then the one with images, sometimes left Chromium showing
+ * neither image.
+ */
 function use_email_images(html: string): string {
   const cache = useRef(new Map<number, Promise<string | null>>());
-  const [shown, set_shown] = useState(html);
+  const [shown, set_shown] = useState(() => (file_image_ids(html, location.origin).length ? '' : html));
   useEffect(() => {
-    set_shown(html);
     const origin = location.origin;
     const ids = file_image_ids(html, origin);
-    if (!ids.length) return;
+    if (!ids.length) {
+      set_shown(html);
+      return;
+    }
     let live = true;
     void Promise.all(ids.map(async (id) => {
       let got = cache.current.get(id);
@@ -95,7 +102,7 @@ function use_email_images(html: string): string {
         if (url) urls.set(id, url);
         else cache.current.delete(id); // asked again with the next preview
       }
-      if (live && urls.size) set_shown(with_image_data(html, origin, urls));
+      if (live) set_shown(urls.size ? with_image_data(html, origin, urls) : html);
     });
     return () => { live = false; };
   }, [html]);
